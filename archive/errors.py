@@ -1,0 +1,10 @@
+"""Errors raised while turning files into reports."""
+
+
+class ArchiveError(Exception):
+    """A file could not be read or parsed; the message names the file and the reason."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
