@@ -87,6 +87,11 @@ def build_sections(blocks: tuple[Block, ...], markdown: bool, title: str, title_
         stack.append(sec)
         opened.append(sec)
     sections = []
+    if front.paragraphs and opened and title == opened[0].heading:
+        # No title of its own (004 starts "(上接第一版)" then "二、…"): the lead-in joins the first
+        # section rather than making a second section with the same heading.
+        opened[0].paragraphs[:0] = front.paragraphs
+        front.paragraphs = []
     if front.paragraphs:
         sections.append(Section(id=1, heading=title, level=1, path=(title,), paragraphs=tuple(front.paragraphs)))
     for sec in opened:

@@ -1,0 +1,16 @@
+"""index: reports → the home → hits. The store, the word and substring indexes, ingest, search,
+snippets, verify and trends. Never imports click or rich; no Whoosh object leaves this package."""
+
+from .catalog import list_reports, resolve_report, resolve_section, sections, show
+from .errors import BusyError, HomeError, NotFoundError, QueryError, SearchError
+from .home import Home
+from .ingest import check, compact, ingest, rebuild, remove
+from .model import CheckResult, Hit, IngestResult, ReportInfo, SearchResult, SectionInfo, Snippet
+from .search import highlight_spans, search
+
+__all__ = [
+    "BusyError", "CheckResult", "Hit", "Home", "HomeError", "IngestResult", "NotFoundError", "QueryError",
+    "ReportInfo", "SearchError", "SearchResult", "SectionInfo", "Snippet", "check", "compact",
+    "highlight_spans", "ingest", "list_reports", "rebuild", "remove", "resolve_report", "resolve_section",
+    "search", "sections", "show",
+]

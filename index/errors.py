@@ -1,0 +1,34 @@
+"""Errors raised by the index; `cli` turns each into one line with a hint."""
+
+
+class SearchError(Exception):
+    """Base class. `hint` says what the user can do about it."""
+
+    hint = ""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        if hint:
+            self.hint = hint
+
+
+class QueryError(SearchError):
+    """A malformed query (exit 2)."""
+
+    hint = 'Quote a phrase with "…", combine terms with OR / NOT and parentheses.'
+
+
+class NotFoundError(SearchError):
+    """An unknown or ambiguous report or section reference (exit 2); `candidates` lists the choices."""
+
+    def __init__(self, message: str, hint: str = "", candidates: tuple[str, ...] = ()):
+        super().__init__(message, hint)
+        self.candidates = candidates
+
+
+class HomeError(SearchError):
+    """The home cannot be used: busy, damaged, or of another format version (exit 3)."""
+
+
+class BusyError(HomeError):
+    hint = "Wait for it to finish, or pass --wait."

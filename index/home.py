@@ -1,0 +1,178 @@
+"""The home: the folder that holds one archive — `store.sqlite`, `words/` (Whoosh), `segments/`
+(substring index) and `LOCK`. Opening, locking, and reconciling the indexes with the store.
+
+The store is the single commit point. An ingest writes segment files and commits Whoosh first, then
+publishes both in one sqlite transaction; anything on disk newer than what the store published is
+discarded (segments) or re-indexed from the store (Whoosh) the next time a writer opens the home.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+from . import store, wordindex
+from .analysis import Segmenter
+from .errors import BusyError, HomeError
+from .substring import SubstringIndex
+
+REBUILD_HINT = "Run `baogao rebuild` to re-create the indexes from the store."
+
+
+class Home:
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path).expanduser()
+        if self.path.exists() and not self.path.is_dir():
+            raise HomeError(f"the home {self.path} is a file, not a folder",
+                            "Pass --home a folder (it is created if missing).")
+        self._con: sqlite3.Connection | None = None
+        self._words = None
+        self._substring: SubstringIndex | None = None
+        self._segmenter: Segmenter | None = None
+
+    # -- paths -------------------------------------------------------------------------------
+    @property
+    def store_path(self) -> Path:
+        return self.path / "store.sqlite"
+
+    @property
+    def words_path(self) -> Path:
+        return self.path / "words"
+
+    @property
+    def segments_path(self) -> Path:
+        return self.path / "segments"
+
+    @property
+    def initialized(self) -> bool:
+        return self.store_path.exists()
+
+    # -- opening -----------------------------------------------------------------------------
+    @property
+    def con(self) -> sqlite3.Connection:
+        if self._con is None:
+            if not self.initialized:
+                self._create()
+            try:
+                con = store.connect(self.store_path)
+                version = store.get_meta(con, "format")
+            except sqlite3.DatabaseError as e:
+                raise HomeError(f"the store {self.store_path} is damaged ({e})",
+                                "Move the home aside and ingest the reports again.") from None
+            if version is None:
+                raise HomeError(f"{self.store_path} is not a baogao store", "Pass --home a baogao home.")
+            if int(version) > store.FORMAT_VERSION:
+                raise HomeError(
+                    f"the home {self.path} was made by a newer baogao (format {version}; this one reads {store.FORMAT_VERSION})",
+                    "Upgrade baogao (pip install -U baogao), or use another --home.")
+            if int(version) < store.FORMAT_VERSION:
+                raise HomeError(f"the home {self.path} has an older format ({version})", REBUILD_HINT)
+            self._con = con
+        return self._con
+
+    def _create(self) -> None:
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            (self.segments_path).mkdir(exist_ok=True)
+        except OSError as e:
+            raise HomeError(f"cannot create the home {self.path} ({e.strerror})", "Pass --home a writable folder.") from None
+        con = store.connect(self.store_path)
+        store.create(con)
+        con.close()
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        self._words = None
+        self._substring = None
+
+    def refresh(self) -> None:
+        """Forget cached index handles (after a write)."""
+        self._words = None
+        self._substring = None
+        self._segmenter = None
+
+    # -- the parts ---------------------------------------------------------------------------
+    @property
+    def words(self):
+        if self._words is None:
+            try:
+                self._words = wordindex.open_or_create(self.words_path)
+            except Exception as e:  # Whoosh raises many kinds on a damaged folder
+                raise HomeError(f"the word index in {self.words_path} cannot be opened ({e})", REBUILD_HINT) from None
+        return self._words
+
+    @property
+    def substring(self) -> SubstringIndex:
+        if self._substring is None:
+            names = [r[0] for r in self.con.execute("SELECT name FROM segments ORDER BY name")]
+            self._substring = SubstringIndex(self.segments_path, names)
+        return self._substring
+
+    @property
+    def segmenter(self) -> Segmenter:
+        if self._segmenter is None:
+            words = [r[0] for r in self.con.execute("SELECT word FROM dictionary")]
+            self._segmenter = Segmenter(words)
+        return self._segmenter
+
+    def meta(self, key: str, default=None):
+        return store.get_meta(self.con, key, default)
+
+    # -- the writer's lock -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, wait: bool = False, what: str = "ingest"):
+        """One writer at a time: fcntl lock on LOCK, holding the writer's pid. The kernel drops the
+        lock when its process dies, so a stale LOCK file of a killed ingest is simply taken over."""
+        self.con  # create the home if needed
+        fd = os.open(self.path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+                raise BusyError(f"archive is busy ({holder})") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{what} by pid {os.getpid()}".encode(), 0)
+            self.reconcile()
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+            os.close(fd)  # releases the flock
+
+    # -- reconciliation ----------------------------------------------------------------------
+    def reconcile(self) -> list[str]:
+        """Bring the indexes back to what the store published (a writer calls this under the lock).
+        Returns what it repaired."""
+        repaired: list[str] = []
+        published = {r[0] for r in self.con.execute("SELECT name FROM segments")}
+        if self.segments_path.exists():
+            for entry in self.segments_path.iterdir():
+                if entry.name not in published:
+                    shutil.rmtree(entry, ignore_errors=True)
+                    repaired.append(f"discarded unpublished segment {entry.name}")
+        stored_gen = int(self.meta("whoosh_generation", "-1"))
+        if wordindex.generation(self.words_path) != stored_gen:
+            from .ingest import reindex_words
+
+            fixed = reindex_words(self)
+            repaired.append(f"re-indexed the word index from the store ({fixed})")
+        self.refresh()
+        return repaired
+
+
+@contextlib.contextmanager
+def transaction(con: sqlite3.Connection):
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

@@ -1,0 +1,100 @@
+"""The frozen records that leave `index` (never a Whoosh object); `--json` is built from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    id: str
+    title: str
+    region: str
+    year: int | None
+    level: str
+    sections: int
+    chars: int
+    file: str
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    id: int
+    heading: str
+    level: int
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    n: int
+    text: str
+    kind: str
+    line: int
+
+
+@dataclass(frozen=True)
+class SectionView:
+    id: int
+    heading: str
+    level: int
+    path: tuple[str, ...]
+    paragraphs: tuple[ParagraphView, ...]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    report: str
+    title: str
+    file: str
+    sections: tuple[SectionView, ...]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    spans: tuple[tuple[int, int], ...]  # half-open code-point offsets into text, one per match
+
+
+@dataclass(frozen=True)
+class Hit:
+    report: str
+    title: str
+    region: str
+    year: int | None
+    section_id: int
+    section: str
+    path: tuple[str, ...]
+    score: float
+    count: int
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    text: str
+    verbatim: bool = True
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    total: int
+    occurrences: int
+    hits: tuple[Hit, ...]
+    terms: tuple[str, ...] = ()  # the normalized positive terms, for highlighting elsewhere
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    failed: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    reports: int
+    sections: int
+    problems: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,99 @@
+"""The store (`store.sqlite`): the archive's source of truth and its single commit point.
+
+It holds reports, sections and paragraphs as displayed, each section's normalized→display offset
+map, the frozen slogan dictionary, the published substring-index segments and the Whoosh generation
+that matches them. Everything an index holds can be rebuilt from here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from array import array
+from pathlib import Path
+
+FORMAT_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    rid INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL, region TEXT NOT NULL, year INTEGER, level TEXT NOT NULL,
+    file TEXT NOT NULL, sha256 TEXT NOT NULL, chars INTEGER NOT NULL,
+    authors TEXT NOT NULL DEFAULT '[]', duplicates_dropped INTEGER NOT NULL DEFAULT 0,
+    duplicate_of TEXT
+);
+CREATE TABLE IF NOT EXISTS sections (
+    sid INTEGER PRIMARY KEY,
+    rid INTEGER NOT NULL REFERENCES reports(rid) ON DELETE CASCADE,
+    n INTEGER NOT NULL, heading TEXT NOT NULL, level INTEGER NOT NULL, path TEXT NOT NULL,
+    offsets BLOB NOT NULL,
+    segment TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sections_rid ON sections(rid, n);
+CREATE INDEX IF NOT EXISTS sections_segment ON sections(segment);
+CREATE TABLE IF NOT EXISTS paragraphs (
+    sid INTEGER NOT NULL REFERENCES sections(sid) ON DELETE CASCADE,
+    n INTEGER NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL, line INTEGER NOT NULL,
+    PRIMARY KEY (sid, n)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dictionary (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quoted (word TEXT NOT NULL, rid INTEGER NOT NULL REFERENCES reports(rid) ON DELETE CASCADE,
+    PRIMARY KEY (word, rid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, sections INTEGER NOT NULL, bytes INTEGER NOT NULL);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("PRAGMA foreign_keys=ON")
+    return con
+
+
+def create(con: sqlite3.Connection) -> None:
+    """Create the tables in one transaction: a store either has a format version or is not a store."""
+    con.executescript(
+        "BEGIN;" + SCHEMA +
+        f"INSERT OR IGNORE INTO meta VALUES ('format', '{FORMAT_VERSION}');"
+        "INSERT OR IGNORE INTO meta VALUES ('next_sid', '1');"
+        "INSERT OR IGNORE INTO meta VALUES ('whoosh_generation', '-1');"
+        "COMMIT;")
+
+
+def get_meta(con: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def set_meta(con: sqlite3.Connection, key: str, value) -> None:
+    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, str(value)))
+
+
+# Offset maps are stored as runs: (normalized start, display start) where the mapping is contiguous.
+def pack_offsets(offsets: list[int]) -> bytes:
+    runs = array("i")
+    prev_n = prev_d = None
+    for n, d in enumerate(offsets):
+        if prev_n is None or d != prev_d + (n - prev_n):
+            runs.extend((n, d))
+            prev_n, prev_d = n, d
+    return runs.tobytes()
+
+
+def unpack_offsets(blob: bytes, length: int) -> list[int]:
+    runs = array("i")
+    runs.frombytes(blob)
+    out: list[int] = []
+    pairs = list(zip(runs[0::2], runs[1::2]))
+    for k, (n, d) in enumerate(pairs):
+        end = pairs[k + 1][0] if k + 1 < len(pairs) else length + 1
+        out.extend(range(d, d + end - n))
+    return out
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
