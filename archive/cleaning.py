@@ -138,9 +138,9 @@ def clean(text: str) -> Cleaned:
                         blank_before=blanks if raw else max(blanks, 1), blank_after=1))
         blanks = 0
     blocks = [_block(r) for r in raw]
-    blocks = _join_broken(blocks)
     blocks = _mark_caption_groups(blocks)
-    blocks, dropped = _drop_repeats(blocks)
+    blocks, dropped = _drop_repeats(blocks)  # as printed: a repeat is dropped before any joining
+    blocks = _join_broken(blocks)
     return Cleaned(tuple(blocks), markdown, dropped)
 
 

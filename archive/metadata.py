@@ -69,17 +69,17 @@ def from_filename(stem: str) -> dict:
     m = _NATIONAL.match(stem)
     if m:
         return {"level": "national", "region": "全国", "year": int(m.group(1) or m.group(2))}
-    m = _REGION_YEAR.match(stem)
-    if m:
-        region = m.group(1)
-        return {"level": level_of_region(region), "region": region, "year": int(m.group(2))}
     prefix = stem.split("_", 1)[0]
-    if prefix in _PREFIX_LEVEL:
+    if prefix in _PREFIX_LEVEL:  # 国务院_2024, 五年规划_1953-一五计划
         found = _YEAR_IN_NAME.search(stem)
         out = {"level": _PREFIX_LEVEL[prefix], "region": "全国"}
         if found:
             out["year"] = int(found.group(1))
         return out
+    m = _REGION_YEAR.match(stem)
+    if m:
+        region = m.group(1)
+        return {"level": level_of_region(region), "region": region, "year": int(m.group(2))}
     return {}
 
 

@@ -1,0 +1,341 @@
+"""The `baogao` commands. Each one checks its input, calls one archive/index function, renders."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from . import render
+
+# One table of settings: name, default, help. Environment variables only through click's envvar=.
+SETTINGS = {
+    "home": (None, "The archive's folder (default: the user's data directory).", "BAOGAO_HOME"),
+    "limit": (10, "How many hits to show.", None),
+}
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def default_home() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("baogao", appauthor=False))
+
+
+def seeds_folder() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "seeds", here.parent / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    return here / "seeds"
+
+
+class App:
+    """What every command shares: the console, the stderr console, the home (opened on demand)."""
+
+    def __init__(self, home: str | None):
+        self.home_path = Path(home) if home else default_home()
+        self.console = Console(markup=False, highlight=False, emoji=False)
+        self.err = Console(stderr=True, markup=False, highlight=False, emoji=False)
+        self._home = None
+
+    def home(self):
+        from index import Home, ingest
+
+        if self._home is None:
+            home = Home(self.home_path)
+            if not home.initialized:
+                seeds = seeds_folder()
+                self.err.print(f"baogao: new archive at {home.path}; adding the {len(list(seeds.glob('*.txt')))} bundled seed reports")
+                ingest(home, [seeds])
+            self._home = home
+        return self._home
+
+
+def handle_errors(fn):
+    """Typed errors → one line (stderr) or {"error", "hint"} (stdout, with --json), and the exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from archive import ArchiveError
+        from index import HomeError, NotFoundError, QueryError, SearchError
+
+        as_json = kwargs.get("as_json", False)
+        try:
+            return fn(*args, **kwargs)
+        except (SearchError, ArchiveError) as e:
+            code = 2 if isinstance(e, (QueryError, NotFoundError)) else 3 if isinstance(e, HomeError) else 1
+            hint = getattr(e, "hint", "") or ""
+            candidates = getattr(e, "candidates", ())
+            app: App = click.get_current_context().obj
+            if as_json:
+                doc = {"error": str(e), "hint": hint}
+                if candidates:
+                    doc["candidates"] = list(candidates)
+                click.echo(json.dumps(doc, ensure_ascii=False))
+            else:
+                app.err.print(f"baogao: {render.safe(str(e))}", style="red", soft_wrap=True)
+                for c in candidates:
+                    app.err.print(f"  {render.safe(c)}", soft_wrap=True)
+                if hint:
+                    app.err.print(f"hint: {hint}", style="dim", soft_wrap=True)
+            sys.exit(code)
+        except KeyboardInterrupt:
+            click.echo("baogao: interrupted; nothing was half-written (the archive is as it was or complete).", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def json_option(fn):
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(fn)
+
+
+def emit_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+@click.group(invoke_without_command=True, context_settings=CONTEXT)
+@click.option("--home", envvar=SETTINGS["home"][2], default=SETTINGS["home"][0], metavar="DIR",
+              help=SETTINGS["home"][1] + " Also BAOGAO_HOME.")
+@click.version_option(package_name="baogao")
+@click.pass_context
+def cli(ctx, home):
+    """baogao — a searchable archive of Chinese government reports (政府工作报告全文检索).
+
+    Run without arguments in a terminal for an interactive prompt.
+    """
+    ctx.obj = App(home)
+    if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from .interactive import run
+
+            handle_errors(lambda as_json=False: run(ctx.obj))()
+        else:
+            click.echo(ctx.get_help())
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--sync", is_flag=True, help="Also remove reports whose files under PATH are gone.")
+@click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")
+@json_option
+@click.pass_obj
+@handle_errors
+def ingest(app: App, paths, sync, wait, as_json):
+    """Add report files (.txt, .md) or folders; changed files are replaced, unchanged skipped."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from index import ingest as run_ingest
+
+    home = app.home()
+    with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=app.err, transient=True, disable=as_json or not app.err.is_terminal) as bar:
+        task = bar.add_task("ingest", total=None)
+        result = run_ingest(home, paths, sync=sync, wait=wait,
+                            on_total=lambda n: bar.update(task, total=n),
+                            progress=lambda k: bar.advance(task, k))
+    if as_json:
+        emit_json(render.to_json(result))
+    else:
+        render.ingest_summary(app.console, result)
+    sys.exit(1 if result.failed else 0)
+
+
+@cli.command("list", context_settings=CONTEXT)
+@json_option
+@click.pass_obj
+@handle_errors
+def list_(app: App, as_json):
+    """List the reports in the archive."""
+    from index import list_reports
+
+    reports = list_reports(app.home())
+    if as_json:
+        emit_json([{k: v for k, v in render.to_json(r).items() if k != "duplicate_of" or v} for r in reports])
+    else:
+        app.console.print(render.reports_table(reports))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("report")
+@json_option
+@click.pass_obj
+@handle_errors
+def sections(app: App, report, as_json):
+    """List the sections of REPORT (id, id prefix, or part of its title or region)."""
+    from index import resolve_report
+    from index import sections as list_sections
+
+    home = app.home()
+    r = resolve_report(home, report)
+    secs = list_sections(home, r.id)
+    if as_json:
+        emit_json(render.to_json(secs))
+    else:
+        app.console.print(f"{r.title}  [{r.id}]")
+        app.console.print(render.sections_table(secs))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("report")
+@click.argument("section", required=False)
+@click.option("--highlight", metavar="QUERY", help="Light up QUERY's matches in the text.")
+@click.option("--pager/--no-pager", default=True, help="Page long output in a terminal.")
+@json_option
+@click.pass_obj
+@handle_errors
+def show(app: App, report, section, highlight, pager, as_json):
+    """Show REPORT, or one SECTION of it (a number or part of a heading) with its subsections."""
+    from index import resolve_report, resolve_section
+    from index import show as show_report
+
+    home = app.home()
+    r = resolve_report(home, report)
+    sec = resolve_section(home, r.id, section) if section else None
+    view = show_report(home, r.id, sec.id if sec else None)
+    if as_json:
+        emit_json(render.to_json(view))
+        return
+    marks = highlights_for(home, view, highlight) if highlight else {}
+    page = pager and app.console.is_terminal and sum(len(s.paragraphs) for s in view.sections) > 20
+    if page:
+        with app.console.pager(styles=True):
+            render.render_show(app.console, view, marks)
+    else:
+        render.render_show(app.console, view, marks)
+
+
+def highlights_for(home, view, query: str) -> dict:
+    from index import highlight_spans
+
+    marks = {}
+    for sec in view.sections:
+        for n, spans in highlight_spans(home, view.report, sec.id, query):
+            marks[(sec.id, n)] = spans
+    return marks
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=int, default=SETTINGS["limit"][0], show_default=True, help=SETTINGS["limit"][1])
+@click.option("--all", "show_all", is_flag=True, help="Show every hit.")
+@click.option("--sort", type=click.Choice(["score", "year"]), default="score", show_default=True)
+@click.option("-e", "--exact", is_flag=True, help="Only verbatim matches of the whole query.")
+@click.option("--report", help="Only this report (id prefix or part of the title).")
+@click.option("--region", help="Only reports whose region contains this.")
+@click.option("--year", help="A year or a range: 2024, 2020-2024, >=2020.")
+@click.option("--level", help="national, provincial, city, county or other.")
+@json_option
+@click.pass_obj
+@handle_errors
+def search(app: App, query, limit, show_all, sort, exact, report, region, year, level, as_json):
+    """Search the archive. QUERY is the rest of the line: 九解一协调, "一主六双", A OR B, NOT A,
+    (…), region: year: report: heading: level: filters."""
+    from index import search as run_search
+
+    if limit < 1 and not show_all:
+        raise click.BadParameter(f"--limit must be at least 1 (got {limit}); use --all for every hit", param_hint="--limit")
+    text = " ".join(query)
+    result = run_search(app.home(), text, limit=None if show_all else limit, exact=exact, sort=sort,
+                        filters={"report": report, "region": region, "year": year, "level": level})
+    if as_json:
+        emit_json(render.search_json(result))
+    else:
+        render.render_search(app.console, result)
+    sys.exit(0 if result.total else 1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("report")
+@json_option
+@click.pass_obj
+@handle_errors
+def remove(app: App, report, as_json):
+    """Remove REPORT from the archive."""
+    from index import remove as run_remove
+    from index import resolve_report
+
+    home = app.home()
+    r = resolve_report(home, report)
+    removed = run_remove(home, [r.id])
+    if as_json:
+        emit_json({"removed": removed})
+    else:
+        app.console.print(f"removed {', '.join(removed)}")
+
+
+@cli.command(context_settings=CONTEXT)
+@json_option
+@click.pass_obj
+@handle_errors
+def rebuild(app: App, as_json):
+    """Re-create both indexes from the store (the source files are not needed)."""
+    from index import rebuild as run_rebuild
+
+    result = run_rebuild(app.home())
+    if as_json:
+        emit_json(result)
+    else:
+        app.console.print(f"rebuilt {result['reports']} reports, {result['sections']} sections in {result['seconds']} s")
+
+
+@cli.command(context_settings=CONTEXT)
+@json_option
+@click.pass_obj
+@handle_errors
+def compact(app: App, as_json):
+    """Merge the substring-index segments and take up new dictionary words."""
+    from index import compact as run_compact
+
+    before, after = run_compact(app.home())
+    if as_json:
+        emit_json({"segments_before": before, "segments_after": after})
+    else:
+        app.console.print(f"segments: {before} → {after}")
+
+
+@cli.command(context_settings=CONTEXT)
+@json_option
+@click.pass_obj
+@handle_errors
+def check(app: App, as_json):
+    """Check the store against both indexes and say what to do."""
+    from index import check as run_check
+
+    result = run_check(app.home())
+    if as_json:
+        emit_json(render.to_json(result))
+    else:
+        verdict = "ok" if result.ok else "problems found"
+        app.console.print(f"{verdict}: {result.reports} reports, {result.sections} sections")
+        for p in result.problems:
+            app.console.print(f"  ✘ {p}")
+    sys.exit(0 if result.ok else 1)
+
+
+def main(argv=None) -> None:
+    """Entry point: click usage errors also honour --json ({"error", "hint"} on stdout, exit 2)."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        cli.main(args=args, prog_name="baogao", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("baogao: interrupted.", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        if "--json" in args:
+            click.echo(json.dumps({"error": e.format_message(), "hint": "See baogao --help."}, ensure_ascii=False))
+        else:
+            e.show()
+        sys.exit(e.exit_code)
+    except OSError as e:
+        click.echo(f"baogao: {e}", err=True)
+        sys.exit(3)
+    sys.exit(0)

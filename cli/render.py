@@ -1,0 +1,147 @@
+"""Rendering with rich: every piece of report text goes in as `Text` (never markup), control
+characters made visible first, highlights applied as styles from the index's spans."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+HIGHLIGHT = "bold black on yellow"
+PLAIN_MARKS = ("〖", "〗")  # where there is no colour, a highlight must still be visible
+
+# C0/C1 control characters (escape sequences above all) are shown, never sent raw to the terminal.
+_CONTROL = {c: 0x2400 + c for c in range(0x20) if c not in (0x0A,)}
+_CONTROL[0x09] = 0x20
+_CONTROL[0x7F] = 0x2421
+_CONTROL.update({c: 0xFFFD for c in range(0x80, 0xA0)})
+
+
+def safe(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
+def lit(console: Console, text: str, spans, style: str = HIGHLIGHT, base: str = "") -> Text:
+    """`text` with each span highlighted; without colour, spans are wrapped in visible marks."""
+    text = safe(text)
+    if console.no_color or console.color_system is None:
+        out, last = [], 0
+        for s, e in sorted(spans):
+            if s < last:
+                continue
+            out += [text[last:s], PLAIN_MARKS[0], text[s:e], PLAIN_MARKS[1]]
+            last = e
+        out.append(text[last:])
+        return Text("".join(out), style=base)
+    t = Text(text, style=base)
+    for s, e in spans:
+        t.stylize(style, s, e)
+    return t
+
+
+def to_json(obj):
+    """Dataclasses → JSON-ready dicts (tuples become lists)."""
+    if dataclasses.is_dataclass(obj):
+        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [to_json(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: to_json(v) for k, v in obj.items()}
+    return obj
+
+
+def hit_json(hit) -> dict:
+    d = to_json(hit)
+    d.pop("verbatim", None)
+    return d
+
+
+def search_json(result) -> dict:
+    return {"query": result.query, "total": result.total, "occurrences": result.occurrences,
+            "hits": [hit_json(h) for h in result.hits]}
+
+
+def render_search(console: Console, result, limit_hint: bool = True) -> None:
+    shown = len(result.hits)
+    head = Text()
+    head.append(safe(result.query), style="bold")
+    head.append(f" — {result.total} sections, {result.occurrences} occurrences")
+    if shown < result.total:
+        head.append(f" (showing {shown}; --limit N or --all for more)", style="dim")
+    console.print(head)
+    for i, hit in enumerate(result.hits, start=1):
+        console.print(hit_block(console, i, hit))
+
+
+def hit_block(console: Console, i: int, hit) -> Group:
+    title = Text()
+    title.append(f"{i:>2}. ", style="bold")
+    title.append(safe(hit.title), style="bold cyan")
+    meta = " · ".join(str(x) for x in (hit.region, hit.year) if x)
+    if meta:
+        title.append(f" · {meta}")
+    title.append(f"  [{hit.report}]", style="dim")
+    path = Text("    " + " › ".join(safe(p) for p in hit.path) + f"  §{hit.section_id}", style="green")
+    snippet = Text("    ").append_text(lit(console, hit.snippet, hit.highlights))
+    count = Text(f"    {hit.count} occurrence{'s' if hit.count != 1 else ''}"
+                 + ("" if hit.verbatim else " (by words)"), style="dim")
+    return Group(title, path, snippet, count, Text(""))
+
+
+def render_show(console: Console, view, highlights: dict | None = None) -> None:
+    highlights = highlights or {}
+    header = Text()
+    header.append(safe(view.title), style="bold")
+    header.append(f"  [{view.report}]  {safe(view.file)}", style="dim")
+    console.print(header)
+    base_level = min((s.level for s in view.sections), default=1)
+    for sec in view.sections:
+        indent = "  " * (sec.level - base_level)
+        console.print()
+        h = Text(indent)
+        h.append("#" * min(sec.level, 6) + " ", style="dim")
+        h.append(safe(sec.heading), style="bold magenta" if sec.level == base_level else "bold")
+        h.append(f"  §{sec.id}", style="dim")
+        console.print(h)
+        for p in sec.paragraphs:
+            style = {"caption": "dim italic", "byline": "dim", "note": "dim"}.get(p.kind, "")
+            line = Text(f"{indent}¶{p.n} ", style="cyan")
+            spans = highlights.get((sec.id, p.n), [])
+            body = lit(console, p.text, spans, base=style)
+            if p.kind != "body":
+                body.append(f"  ({p.kind})", style="dim")
+            line.append_text(body)
+            console.print(line)
+
+
+def reports_table(reports) -> Table:
+    t = Table(show_edge=False, header_style="bold")
+    for col in ("id", "title", "region", "year", "level", "sections", "chars"):
+        t.add_column(col, justify="right" if col in ("year", "sections", "chars") else "left",
+                     overflow="fold" if col == "title" else "ellipsis", no_wrap=col != "title")
+    for r in reports:
+        title = safe(r.title) + (f" (duplicate of {r.duplicate_of})" if r.duplicate_of else "")
+        t.add_row(r.id, Text(title), Text(safe(r.region)), str(r.year or ""), r.level, str(r.sections), f"{r.chars:,}")
+    return t
+
+
+def sections_table(secs) -> Table:
+    t = Table(show_edge=False, header_style="bold")
+    t.add_column("§", justify="right")
+    t.add_column("heading", overflow="fold")
+    for s in secs:
+        t.add_row(str(s.id), Text("  " * (s.level - 1) + safe(s.heading)))
+    return t
+
+
+def ingest_summary(console: Console, result) -> None:
+    parts = [f"added {len(result.added)}", f"updated {len(result.updated)}",
+             f"unchanged {len(result.unchanged)}", f"removed {len(result.removed)}", f"failed {len(result.failed)}"]
+    console.print(Text(" · ".join(parts), style="bold"))
+    for f in result.failed:
+        line = Text("  ✘ ", style="red")
+        line.append(safe(f["path"]))
+        line.append(": " + safe(f["error"]))
+        console.print(line)

@@ -1,0 +1,327 @@
+"""Quote verification: does a quote stand in a report verbatim, where, and if not, what differs.
+
+Candidates come from the substring index: overlapping 8-character windows of the quote's
+punctuation-free runs vote for the sections that hold them, so neither a changed figure nor a changed
+comma hides the passage. Each candidate is aligned character by character (rapidfuzz opcodes) on the
+punctuation-free text of its body paragraphs — a quote may cross a paragraph break — and the
+differences are classified: a figure (a number with its %), wording, or punctuation. Punctuation and
+whitespace never change the verdict; a figure difference is never hidden by a high similarity.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from archive import normalize
+
+from .errors import QueryError
+from .home import Home
+
+WINDOW = 8
+CLOSE_AT = 0.7  # below this similarity a passage is not the quoted one
+MAX_CANDIDATES = 40
+MAX_MATCHES = 10
+_COMMON = 2000  # a window in more sections than this says nothing about where the quote is from
+_ELISION = re.compile(r"\.{3,}|…+")
+# Punctuation-free runs of the quote; a decimal point inside a number does not break a run.
+_RUN_BREAK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[^\w%.\u3400-\u9fff])+")
+
+
+@dataclass(frozen=True)
+class Difference:
+    quote: str
+    source: str
+    kind: str  # figure | wording | punctuation
+
+
+@dataclass(frozen=True)
+class Match:
+    report: str
+    title: str
+    year: int | None
+    section_id: int
+    section: str
+    path: tuple[str, ...]
+    paragraph: int
+    paragraph_end: int
+    similarity: float
+    source: str
+    differences: tuple[Difference, ...]
+    source_spans: tuple[tuple[int, int], ...] = ()  # differing characters, offsets into `source`
+    exact: bool = False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    quote: str
+    verdict: str  # exact | close | not_found
+    matches: tuple[Match, ...]
+
+
+def _is_core(ch: str) -> bool:
+    """Characters that count for the verdict: not punctuation, not whitespace."""
+    if ch.isspace():
+        return False
+    cat = unicodedata.category(ch)
+    return not cat.startswith("P") or ch == "%"
+
+
+def _core(text: str) -> tuple[str, list[int]]:
+    """The characters that count, with their indexes: punctuation and whitespace go, except a
+    decimal point inside a number (45.41% and 4541% are different figures)."""
+    idx = [i for i, c in enumerate(text)
+           if _is_core(c) or (c == "." and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit())]
+    return "".join(text[i] for i in idx), idx
+
+
+def _windows(core_runs: list[str]) -> list[str]:
+    out: list[str] = []
+    for run in core_runs:
+        if len(run) < 2:
+            continue
+        w = _window_size(len(run))
+        step = max(1, w // 2)
+        for i in range(0, len(run) - w + 1, step):
+            out.append(run[i:i + w])
+        out.append(run[-w:])
+    return list(dict.fromkeys(out))
+
+
+@dataclass
+class _Passage:
+    """One section's body paragraphs, normalized, with maps back to paragraphs and display text."""
+
+    norm: str
+    where: list[tuple[int, int]]  # per normalized char: (paragraph number, display offset in it)
+    core: str
+    core_idx: list[int]
+    paragraphs: dict[int, str]
+
+
+def _passage(rows) -> _Passage:
+    parts, where = [], []
+    paragraphs = {}
+    for n, text, kind in rows:
+        if kind in ("caption", "byline"):
+            continue  # not quoted text
+        norm, offsets = normalize(text)
+        if parts:
+            parts.append("\n")
+            where.append((n, 0))
+        parts.append(norm)
+        where.extend((n, offsets[i]) for i in range(len(norm)))
+        paragraphs[n] = text
+    norm = "".join(parts)
+    core, idx = _core(norm)
+    return _Passage(norm, where, core, idx, paragraphs)
+
+
+def verify(home: Home, quote: str) -> Verdict:
+    if not quote.strip():
+        raise QueryError("the quote is empty", "Give the sentence to check, in quotes.")
+    if len(quote) > 5000:
+        raise QueryError(f"the quote is too long ({len(quote)} characters; at most 5000)", "Check it a paragraph at a time.")
+    qnorm = normalize(quote.strip())[0]
+    pieces = [p for p in (x.strip("\n ") for x in _ELISION.split(qnorm)) if _core(p)[0]]
+    if not pieces:
+        raise QueryError("the quote has nothing to check (only punctuation)", "Give the words of the quote.")
+    runs = [r for p in pieces for r in _RUN_BREAK.split(p) if r]
+    votes: dict[int, int] = {}
+    for w in _windows(runs):
+        found = home.substring.find(w)
+        if len(found) > _COMMON:
+            continue
+        for sid in found:
+            votes[sid] = votes.get(sid, 0) + 1
+    if not votes:
+        return Verdict(quote, "not_found", ())
+    top = max(votes.values())
+    candidates = sorted((s for s, v in votes.items() if v >= max(1, top * 0.3)), key=lambda s: -votes[s])[:MAX_CANDIDATES]
+    matches = [m for m in (_match(home, sid, pieces) for sid in candidates) if m is not None]
+    matches.sort(key=lambda m: (-m.similarity, -(m.year or 0), m.report, m.section_id))
+    matches = matches[:MAX_MATCHES]
+    if not matches:
+        return Verdict(quote, "not_found", ())
+    verdict = "exact" if matches[0].exact else "close"
+    if verdict == "exact":  # the quote stands verbatim: the other exact places, not near misses
+        matches = [m for m in matches if m.exact]
+    return Verdict(quote, verdict, tuple(matches))
+
+
+def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:
+    import json
+
+    row = home.con.execute(
+        "SELECT s.n, s.heading, s.path, r.id, r.title, r.year FROM sections s JOIN reports r USING (rid) WHERE s.sid = ?",
+        (sid,)).fetchone()
+    if row is None:  # replaced since its segment was written
+        return None
+    n, heading, path, report, title, year = row
+    rows = home.con.execute("SELECT n, text, kind FROM paragraphs WHERE sid = ? ORDER BY n", (sid,)).fetchall()
+    p = _passage(rows)
+    if not p.core:
+        return None
+    pos = 0
+    spans = []  # (core start, core end) per piece
+    for piece in pieces:
+        qcore = _core(piece)[0]
+        found = _align(qcore, p.core, pos)
+        if found is None:
+            return None
+        spans.append(found)
+        pos = found[1]
+    start = p.core_idx[spans[0][0]]
+    end = p.core_idx[spans[-1][1] - 1] + 1
+    diffs, marks, edits, qlen = [], [], 0, 0
+    for piece, (cs, ce) in zip(pieces, spans):
+        ns, ne = p.core_idx[cs], p.core_idx[ce - 1] + 1
+        d, m, e = _differences(piece, p.norm, ns, ne, start)
+        diffs += d
+        marks += m
+        edits += e
+        qlen += len(_core(piece)[0])
+    src_len = sum(ce - cs for cs, ce in spans)
+    similarity = max(0.0, 1 - edits / max(qlen, src_len, 1))
+    if similarity < CLOSE_AT:
+        return None
+    para_start, para_end = p.where[start][0], p.where[end - 1][0]
+    source, source_marks = _display(p, start, end, marks)
+    substantive = [d for d in diffs if d.kind != "punctuation"]
+    return Match(report=report, title=title, year=year, section_id=n, section=heading, path=tuple(json.loads(path)),
+                 paragraph=para_start, paragraph_end=para_end, similarity=round(similarity, 4), source=source,
+                 differences=tuple(diffs), source_spans=tuple(source_marks), exact=not substantive)
+
+
+def _window_size(n: int) -> int:
+    return WINDOW if n >= 2 * WINDOW else max(2, min(n, 3 if n < 12 else n // 3))
+
+
+def _align(q: str, src: str, lo: int) -> tuple[int, int] | None:
+    """Best span of `src[lo:]` for `q` (core strings). Exact windows of the quote anchor it: the first
+    and the last anchor fix where it starts and ends (differences sit between them); the ends are
+    then refined by a few characters to the smallest edit distance."""
+    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.fuzz import partial_ratio_alignment
+
+    exact = src.find(q, lo)
+    if exact >= 0:
+        return exact, exact + len(q)
+    w = _window_size(len(q))
+    offsets = list(range(0, max(1, len(q) - w + 1), max(1, w // 2)))
+    if len(q) > w and offsets[-1] != len(q) - w:
+        offsets.append(len(q) - w)
+    anchors: list[tuple[int, int]] = []  # (offset in q, position in src)
+    for off in offsets:
+        at = src.find(q[off:off + w], lo)
+        while at >= 0:
+            anchors.append((off, at))
+            at = src.find(q[off:off + w], at + 1)
+    slack = max(4, len(q) // 4)
+    if anchors:
+        votes: dict[int, int] = {}
+        for off, at in anchors:
+            votes[at - off] = votes.get(at - off, 0) + 1
+        guess = max(votes, key=lambda x: sum(v for k, v in votes.items() if abs(k - x) <= slack))
+        # A quote may drop or add a clause: anchors up to a quote's length away still belong to it.
+        near = [(off, at) for off, at in anchors if abs(at - off - guess) <= max(slack, len(q))]
+        first = min(near)
+        last = max(near)
+        start = first[1] - first[0]
+        end = last[1] + w + (len(q) - last[0] - w)
+    else:
+        al = partial_ratio_alignment(q, src[lo:])
+        if al is None or al.score < 60:
+            return None
+        start, end = lo + al.dest_start, lo + al.dest_end
+    best = None
+    k = 3
+    for ds in range(-k, k + 1):
+        for de in range(-k, k + 1):
+            a, b = max(lo, start + ds), min(len(src), end + de)
+            if b <= a:
+                continue
+            d = Levenshtein.distance(q, src[a:b])
+            key = (d, abs(ds) + abs(de))
+            if best is None or key < best[0]:
+                best = (key, a, b)
+    return (best[1], best[2]) if best else None
+
+
+def _kind(q: str, s: str) -> str:
+    if not _core(q)[0] and not _core(s)[0]:
+        return "punctuation"
+    if any(c.isdigit() for c in q + s):
+        return "figure"
+    return "wording"
+
+
+def _differences(quote: str, norm: str, ns: int, ne: int, shift: int):
+    """Differences between a normalized quote piece and its source span norm[ns:ne]: the aligned
+    pairs (a number widened to the whole figure, in the full text), the source spans to mark
+    (relative to `shift`), and the weighted edit count (punctuation excluded)."""
+    from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
+
+    source = norm[ns:ne]
+    diffs: list[Difference] = []
+    marks: list[tuple[int, int]] = []
+    edits = 0.0
+    for o in Levenshtein.opcodes(quote, source):
+        if o.tag == "equal":
+            continue
+        qs, qe, ss, se = o.src_start, o.src_end, o.dest_start + ns, o.dest_end + ns
+        if any(c.isdigit() for c in quote[qs:qe] + norm[ss:se]):
+            qs, qe = _widen(quote, qs, qe)
+            ss, se = _widen(norm, ss, se)
+        d = Difference(quote[qs:qe], norm[ss:se], _kind(quote[qs:qe], norm[ss:se]))
+        if diffs and diffs[-1] == d:
+            continue  # two edits inside one figure: one difference
+        diffs.append(d)
+        if d.kind != "punctuation":
+            if se > ss:
+                marks.append((ss - shift, se - shift))
+            if d.kind == "figure":
+                # One change, weighted by how far the figures are apart (647→674 is nearer than 647→9).
+                edits += 0.5 + 0.5 * DamerauLevenshtein.normalized_distance(_core(d.quote)[0], _core(d.source)[0])
+            else:
+                edits += max(len(_core(d.quote)[0]), len(_core(d.source)[0]))
+    return diffs, marks, edits
+
+
+def _widen(text: str, s: int, e: int) -> tuple[int, int]:
+    """Grow [s, e) to the whole figure around it: digits, a decimal point, a trailing %."""
+    while s > 0 and (text[s - 1].isdigit() or text[s - 1] == "." and s > 1 and text[s - 2].isdigit()):
+        s -= 1
+    while e < len(text) and (text[e].isdigit() or text[e] == "." and e + 1 < len(text) and text[e + 1].isdigit()):
+        e += 1
+    if e < len(text) and text[e] == "%" and e > s and text[e - 1].isdigit():
+        e += 1
+    return s, e
+
+
+def _display(p: _Passage, start: int, end: int, marks) -> tuple[str, list[tuple[int, int]]]:
+    """The displayed source text for normalized [start, end), and the marks mapped onto it."""
+    pieces, base = [], {}
+    first_para = p.where[start][0]
+    paras = sorted({p.where[i][0] for i in range(start, end)})
+    out = ""
+    for k, para in enumerate(paras):
+        text = p.paragraphs[para]
+        lo = p.where[start][1] if para == first_para else 0
+        idxs = [p.where[i][1] for i in range(start, end) if p.where[i][0] == para and p.norm[i] != "\n"]
+        hi = (max(idxs) + 1) if idxs else lo
+        if k:
+            out += "\n"
+        base[para] = len(out) - lo
+        out += text[lo:hi]
+    mapped = []
+    for ms, me in marks:
+        i, j = start + ms, start + me - 1
+        if i >= len(p.where) or j >= len(p.where):
+            continue
+        (pa, da), (pb, db) = p.where[i], p.where[j]
+        if pa in base and pb in base:
+            mapped.append((base[pa] + da, base[pb] + db + 1))
+    del pieces
+    return out, mapped

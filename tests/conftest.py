@@ -1,0 +1,61 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CORPUS = Path(os.environ.get("BAOGAO_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+SEED = {
+    "000": "000_65f493a2ef3dc65c",
+    "001": "001_753262a5c116b1c6",
+    "002": "002_f811594c3753c641",
+    "003": "003_763ce5491d68dd27",
+    "004": "004_4d8817e16d129468",
+}
+
+
+@pytest.fixture(scope="session")
+def seed_reports():
+    from archive import parse_file
+
+    return {k: parse_file(SEEDS / f"{v}.txt") for k, v in SEED.items()}
+
+
+@pytest.fixture(scope="session")
+def _seeded_home(tmp_path_factory):
+    from index import Home, ingest
+
+    path = tmp_path_factory.mktemp("seeded")
+    home = Home(path)
+    ingest(home, [SEEDS])
+    home.close()
+    return path
+
+
+@pytest.fixture()
+def seeded_home(_seeded_home, tmp_path):
+    """A private copy of a home holding the five seeds (ingested once per session)."""
+    from index import Home
+
+    dest = tmp_path / "home"
+    shutil.copytree(_seeded_home, dest)
+    home = Home(dest)
+    yield home
+    home.close()
+
+
+@pytest.fixture(scope="session")
+def shared_home(_seeded_home):
+    """The seeded home, read-only: for tests that only search."""
+    from index import Home
+
+    home = Home(_seeded_home)
+    yield home
+    home.close()
+
+
+def needs_corpus():
+    return pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no shared corpus at {CORPUS}")
