@@ -319,6 +319,48 @@ def check(app: App, as_json):
     sys.exit(0 if result.ok else 1)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("quote", nargs=-1, required=True)
+@click.option("--all", "show_all", is_flag=True, help="Show every place the quote stands.")
+@json_option
+@click.pass_obj
+@handle_errors
+def verify(app: App, quote, show_all, as_json):
+    """Check whether QUOTE stands in a report verbatim, where, and what differs.
+    `baogao verify -` reads one quote a line from stdin (JSON Lines with --json)."""
+    from index import verify as run_verify
+
+    home = app.home()
+    text = " ".join(quote)
+    if text.strip() == "-":
+        verdicts = []
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                v = run_verify(home, line.strip())
+            except Exception as e:  # one bad line must not stop a batch
+                from index import SearchError
+
+                if not isinstance(e, SearchError):
+                    raise
+                if as_json:
+                    emit_json({"quote": line.strip(), "error": str(e)})
+                continue
+            verdicts.append(v)
+            if as_json:
+                emit_json(render.verdict_json(v))
+        if not as_json:
+            app.console.print(render.verdicts_table(verdicts))
+        sys.exit(0 if verdicts and all(v.verdict == "exact" for v in verdicts) else 1)
+    v = run_verify(home, text)
+    if as_json:
+        emit_json(render.verdict_json(v))
+    else:
+        render.render_verdict(app.console, v, show_all)
+    sys.exit(0 if v.verdict == "exact" else 1)
+
+
 def main(argv=None) -> None:
     """Entry point: click usage errors also honour --json ({"error", "hint"} on stdout, exit 2)."""
     args = sys.argv[1:] if argv is None else argv

@@ -75,19 +75,28 @@ def render_search(console: Console, result, limit_hint: bool = True) -> None:
         console.print(hit_block(console, i, hit))
 
 
+def _hanging(label: Text | str, body: Text, indent: int = 4) -> Table:
+    """`label` then `body` wrapped under itself (CJK text has no spaces to wrap at)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, min_width=indent)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(label, body)
+    return grid
+
+
 def hit_block(console: Console, i: int, hit) -> Group:
     title = Text()
-    title.append(f"{i:>2}. ", style="bold")
     title.append(safe(hit.title), style="bold cyan")
     meta = " · ".join(str(x) for x in (hit.region, hit.year) if x)
     if meta:
         title.append(f" · {meta}")
     title.append(f"  [{hit.report}]", style="dim")
-    path = Text("    " + " › ".join(safe(p) for p in hit.path) + f"  §{hit.section_id}", style="green")
-    snippet = Text("    ").append_text(lit(console, hit.snippet, hit.highlights))
-    count = Text(f"    {hit.count} occurrence{'s' if hit.count != 1 else ''}"
-                 + ("" if hit.verbatim else " (by words)"), style="dim")
-    return Group(title, path, snippet, count, Text(""))
+    path = Text(" › ".join(safe(p) for p in hit.path) + f"  §{hit.section_id}", style="green")
+    snippet = lit(console, hit.snippet, hit.highlights)
+    count = Text(f"{hit.count} occurrence{'s' if hit.count != 1 else ''}" + ("" if hit.verbatim else " (by words)"),
+                 style="dim")
+    return Group(_hanging(Text(f"{i:>2}.", style="bold"), title), _hanging("", path), _hanging("", snippet),
+                 _hanging("", count), Text(""))
 
 
 def render_show(console: Console, view, highlights: dict | None = None) -> None:
@@ -107,13 +116,11 @@ def render_show(console: Console, view, highlights: dict | None = None) -> None:
         console.print(h)
         for p in sec.paragraphs:
             style = {"caption": "dim italic", "byline": "dim", "note": "dim"}.get(p.kind, "")
-            line = Text(f"{indent}¶{p.n} ", style="cyan")
             spans = highlights.get((sec.id, p.n), [])
             body = lit(console, p.text, spans, base=style)
             if p.kind != "body":
                 body.append(f"  ({p.kind})", style="dim")
-            line.append_text(body)
-            console.print(line)
+            console.print(_hanging(Text(f"{indent}¶{p.n}", style="cyan"), body, indent=len(indent) + 3))
 
 
 def reports_table(reports) -> Table:
@@ -145,3 +152,79 @@ def ingest_summary(console: Console, result) -> None:
         line.append(safe(f["path"]))
         line.append(": " + safe(f["error"]))
         console.print(line)
+
+
+VERDICT_WORDS = {"exact": ("✔ 原文一致", "bold green"), "close": ("≈ 有出入", "bold yellow"),
+                 "not_found": ("✘ 未找到", "bold red")}
+DIFF_WORDS = {"figure": "数字", "wording": "文字", "punctuation": "标点"}
+
+
+def verdict_json(v) -> dict:
+    return {"quote": v.quote, "verdict": v.verdict, "matches": [
+        {"report": m.report, "title": m.title, "section_id": m.section_id, "section": m.section,
+         "paragraph": m.paragraph, "paragraph_end": m.paragraph_end, "similarity": m.similarity,
+         "source": m.source, "differences": [to_json(d) for d in m.differences]} for m in v.matches]}
+
+
+def verdict_line(v) -> Text:
+    words, style = VERDICT_WORDS[v.verdict]
+    line = Text(words, style=style)
+    if v.verdict == "close" and v.matches:
+        subst = [d for d in v.matches[0].differences if d.kind != "punctuation"]
+        if subst:
+            line.append("：" + "；".join(f"{DIFF_WORDS[d.kind]} {safe(d.quote) or '∅'} → {safe(d.source) or '∅'}"
+                                         for d in subst[:4]), style="yellow")
+    return line
+
+
+def citation(m) -> Text:
+    t = Text("《" + safe(m.title) + "》", style="bold cyan")
+    t.append(" · " + " › ".join(safe(p) for p in m.path))
+    t.append(f" · ¶{m.paragraph}" + (f"–¶{m.paragraph_end}" if m.paragraph_end != m.paragraph else ""))
+    t.append(f"  [{m.report} §{m.section_id}]", style="dim")
+    return t
+
+
+def quote_marks(quote: str, differences) -> list[tuple[int, int]]:
+    """Where the substantive differences stand in the quote as typed."""
+    from archive import normalize
+
+    norm, offsets = normalize(quote)
+    spans, pos = [], 0
+    for d in differences:
+        if d.kind == "punctuation" or not d.quote:
+            continue
+        at = norm.find(d.quote, pos)
+        if at >= 0:
+            spans.append((offsets[at], offsets[at + len(d.quote) - 1] + 1))
+            pos = at + len(d.quote)
+    return spans
+
+
+def render_verdict(console: Console, v, show_all: bool = False) -> None:
+    console.print(verdict_line(v))
+    for i, m in enumerate(v.matches if show_all else v.matches[:3]):
+        console.print(citation(m))
+        if v.verdict == "close":
+            q = Text("  引文  ", style="dim").append_text(lit(console, v.quote, quote_marks(v.quote, m.differences), style="bold red"))
+            console.print(q)
+        src = Text("  原文  ", style="dim").append_text(lit(console, m.source, m.source_spans, style="bold green"))
+        console.print(src)
+        if v.verdict == "close":
+            console.print(Text(f"  相似度 {m.similarity:.0%}", style="dim"))
+    if len(v.matches) > 3 and not show_all:
+        console.print(Text(f"  … and {len(v.matches) - 3} more places (--json for all)", style="dim"))
+
+
+def verdicts_table(verdicts) -> Table:
+    t = Table(show_edge=False, header_style="bold")
+    t.add_column("verdict", no_wrap=True)
+    t.add_column("quote", overflow="fold")
+    t.add_column("where", overflow="fold")
+    for v in verdicts:
+        where = Text("")
+        if v.matches:
+            m = v.matches[0]
+            where = Text(f"{safe(m.title)} · ¶{m.paragraph} [{m.report} §{m.section_id}]")
+        t.add_row(verdict_line(v), Text(safe(v.quote)), where)
+    return t

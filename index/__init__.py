@@ -7,10 +7,11 @@ from .home import Home
 from .ingest import check, compact, ingest, rebuild, remove
 from .model import CheckResult, Hit, IngestResult, ReportInfo, SearchResult, SectionInfo, Snippet
 from .search import highlight_spans, search
+from .verify import Difference, Match, Verdict, verify
 
 __all__ = [
     "BusyError", "CheckResult", "Hit", "Home", "HomeError", "IngestResult", "NotFoundError", "QueryError",
     "ReportInfo", "SearchError", "SearchResult", "SectionInfo", "Snippet", "check", "compact",
     "highlight_spans", "ingest", "list_reports", "rebuild", "remove", "resolve_report", "resolve_section",
-    "search", "sections", "show",
+    "search", "sections", "show", "Difference", "Match", "Verdict", "verify",
 ]

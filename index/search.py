@@ -19,6 +19,7 @@ from .query import And, Filter, Not, Or, Term, parse, positive_terms
 
 VERBATIM_BOOST = 100.0
 SNIPPET_CHARS = 100
+PARAGRAPH_MARK = "↵"  # a snippet that crosses paragraphs shows where (one character: offsets hold)
 LEVEL_NAMES = {"national": "national", "国家": "national", "国务院": "national", "provincial": "provincial",
                "省级": "provincial", "省": "provincial", "city": "city", "市": "city", "地市": "city",
                "county": "county", "县": "county", "other": "other"}
@@ -265,7 +266,7 @@ def make_snippet(display: str, spans: list[tuple[int, int]], width: int = SNIPPE
     """About `width` characters around the densest cluster of matches; spans re-based to it."""
     if not spans:
         text = display[:width]
-        return text.replace("\n", " "), []
+        return text.replace("\n", PARAGRAPH_MARK), []
     best, best_n = spans[0][0], 0
     for i, (s, _) in enumerate(spans):
         n = sum(1 for s2, e2 in spans[i:] if e2 <= s + width * 0.7)
@@ -274,7 +275,7 @@ def make_snippet(display: str, spans: list[tuple[int, int]], width: int = SNIPPE
     start = max(0, best - width // 4)
     end = min(len(display), start + width)
     start = max(0, min(start, end - width))
-    text = display[start:end].replace("\n", " ")
+    text = display[start:end].replace("\n", PARAGRAPH_MARK)
     inside = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
     return text, inside
 

@@ -24,6 +24,7 @@ CLOSE_AT = 0.7  # below this similarity a passage is not the quoted one
 MAX_CANDIDATES = 40
 MAX_MATCHES = 10
 _COMMON = 2000  # a window in more sections than this says nothing about where the quote is from
+_PUNCT_CHARS = "\"',.;:!?()[]<>《》【】—-·、"
 _ELISION = re.compile(r"\.{3,}|…+")
 # Punctuation-free runs of the quote; a decimal point inside a number does not break a run.
 _RUN_BREAK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[^\w%.\u3400-\u9fff])+")
@@ -172,11 +173,23 @@ def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:
             return None
         spans.append(found)
         pos = found[1]
-    start = p.core_idx[spans[0][0]]
-    end = p.core_idx[spans[-1][1] - 1] + 1
+    ranges = [[p.core_idx[cs], p.core_idx[ce - 1] + 1] for cs, ce in spans]
+    # Punctuation the quote opens or closes with belongs to the passage when the source has it too.
+    head = pieces[0][:len(pieces[0]) - len(pieces[0].lstrip(_PUNCT_CHARS))]
+    for c in reversed(head):
+        if ranges[0][0] > 0 and p.norm[ranges[0][0] - 1] == c:
+            ranges[0][0] -= 1
+        else:
+            break
+    tail = pieces[-1][len(pieces[-1].rstrip(_PUNCT_CHARS)):]
+    for c in tail:
+        if ranges[-1][1] < len(p.norm) and p.norm[ranges[-1][1]] == c:
+            ranges[-1][1] += 1
+        else:
+            break
+    start, end = ranges[0][0], ranges[-1][1]
     diffs, marks, edits, qlen = [], [], 0, 0
-    for piece, (cs, ce) in zip(pieces, spans):
-        ns, ne = p.core_idx[cs], p.core_idx[ce - 1] + 1
+    for piece, (cs, ce), (ns, ne) in zip(pieces, spans, ranges):
         d, m, e = _differences(piece, p.norm, ns, ne, start)
         diffs += d
         marks += m
@@ -250,9 +263,12 @@ def _align(q: str, src: str, lo: int) -> tuple[int, int] | None:
 
 
 def _kind(q: str, s: str) -> str:
-    if not _core(q)[0] and not _core(s)[0]:
+    """punctuation: nothing but punctuation differs; figure: one number (with its %) for another;
+    wording: anything else, digits included when words changed with them."""
+    qc, sc = _core(q)[0], _core(s)[0]
+    if not qc and not sc:
         return "punctuation"
-    if any(c.isdigit() for c in q + s):
+    if any(c.isdigit() for c in qc + sc) and all(c.isdigit() or c in ".%" for c in qc + sc):
         return "figure"
     return "wording"
 

@@ -1,0 +1,103 @@
+"""Reading files: encodings are detected; what is not text is refused with the file named."""
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archive import ArchiveError, find_files, parse_file
+from archive.cleaning import clean
+from tests.conftest import CORPUS, SEED, SEEDS, needs_corpus
+
+SAMPLE = (SEEDS / f"{SEED['004']}.txt").read_text(encoding="utf-8")
+
+
+def shape(report):
+    return [(s.heading, s.level, [(p.text, p.kind) for p in s.paragraphs]) for s in report.sections]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030"])
+def test_same_report_in_every_encoding_parses_identically(tmp_path, encoding):
+    reference = parse_file(SEEDS / f"{SEED['004']}.txt")
+    f = tmp_path / f"{SEED['004']}.txt"
+    f.write_bytes(SAMPLE.encode(encoding))
+    assert shape(parse_file(f)) == shape(reference)
+    assert parse_file(f).title == reference.title
+
+
+@pytest.mark.parametrize("name,data,reason", [
+    ("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG"),
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b" \n\t\n\xe3\x80\x80\n", "whitespace"),
+    ("nul.txt", b"\x00" * 512, "NUL"),
+    ("latin.txt", b"\xff\xfe\x00" + b"\xc0\x80" * 10, "invalid"),
+    ("junk.txt", bytes([0x81, 0x30, 0xff, 0xff, 0x80]) * 20, "decode"),
+])
+def test_non_text_is_refused_naming_the_file(tmp_path, name, data, reason):
+    f = tmp_path / name
+    f.write_bytes(data)
+    with pytest.raises(ArchiveError, match=reason) as err:
+        parse_file(f)
+    assert str(f) in str(err.value)
+
+
+def test_folder_reading_is_recursive_sorted_and_skips_hidden(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    for p in ("b/2.txt", "a.md", "c.TXT", ".dot.txt", ".hidden/x.txt", "notes.doc"):
+        (tmp_path / p).write_text("标题\n\n正文。", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in find_files(tmp_path)] == ["a.md", "b/2.txt", "c.TXT"]
+
+
+def test_symlink_loop_is_walked_once(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "r.txt").write_text("标题\n\n正文。", encoding="utf-8")
+    (tmp_path / "d" / "loop").symlink_to(tmp_path / "d")
+    assert [p.name for p in find_files(tmp_path)] == ["r.txt"]
+
+
+def test_missing_path_and_directory_as_file(tmp_path):
+    with pytest.raises(ArchiveError, match="no such file"):
+        find_files(tmp_path / "nope")
+    with pytest.raises(ArchiveError, match="directory"):
+        parse_file(tmp_path)
+
+
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80)
+PUNCT = st.sampled_from(list("，。、；：！？“”"))
+LATIN = st.sampled_from(list("abcXYZ0123456789%."))
+WORDS = st.text(st.one_of(CJK, CJK, CJK, PUNCT, LATIN, st.just(" ")), min_size=0, max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=12), st.lists(st.integers(1, 3), min_size=12, max_size=12))
+def test_cleaning_keeps_every_non_space_character_in_order(paras, gaps):
+    text = "".join(p + "\n" * g for p, g in zip(paras, gaps))
+    cleaned = clean(text)
+    kept = "".join(b.text for b in cleaned.blocks)
+    squash = lambda s: re.sub(r"\s+", "", s)
+    if cleaned.duplicates_dropped == 0:
+        assert squash(kept) == squash(text)
+    else:  # dropping a repeated paragraph removes only characters that came before
+        original = squash(text)
+        it = iter(original)
+        assert all(c in it for c in squash(kept))  # a subsequence, in order
+
+
+@needs_corpus()
+def test_every_corpus_file_parses_and_lawtext_sections_are_found():
+    files = [f for f in find_files(CORPUS) if f.suffix == ".txt"]
+    assert len(files) > 3000
+    numbered = re.compile(r"^[一二三四五六七八九十]+、[^。]{1,38}$")
+    with_sections = ok = 0
+    for f in files:
+        report = parse_file(f)  # raises on any error
+        assert report.sections, f
+        if f.parent.name == "lawtext-gov":
+            expected = [ln.strip() for ln in f.read_text(encoding="utf-8").splitlines() if numbered.match(ln.strip())]
+            if expected:
+                with_sections += 1
+                top = {s.heading for s in report.sections if s.level == 1}
+                ok += all(e in top for e in expected)
+    assert ok / with_sections >= 0.95, (ok, with_sections)

@@ -1,0 +1,231 @@
+"""Every command through click's CliRunner: text and --json, exit codes, errors."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from rich.console import Console
+
+from cli.main import cli
+from tests.conftest import ROOT, SEED, SEEDS
+
+
+@pytest.fixture()
+def run(seeded_home):
+    runner = CliRunner()
+    home = str(seeded_home.path)
+    seeded_home.close()
+
+    def invoke(*args, input=None, env=None):
+        return runner.invoke(cli, ["--home", home, *args], input=input, env=env or {"NO_COLOR": "1"})
+
+    invoke.home = home
+    return invoke
+
+
+def test_search_slogan(run):
+    r = run("search", "九解一协调", "--json")
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    assert set(doc) == {"query", "total", "occurrences", "hits"}
+    assert doc["hits"] and all(h["report"] == SEED["000"] for h in doc["hits"])
+    h = doc["hits"][0]
+    assert set(h) == {"report", "title", "region", "year", "section_id", "section", "path", "score", "count",
+                      "snippet", "highlights", "text"}
+    for s, e in h["highlights"]:
+        assert h["snippet"][s:e] == "九解一协调"
+    text = run("search", "九解一协调")
+    assert text.exit_code == 0
+    assert "〖九解一协调〗" in text.stdout and "桦甸市" in text.stdout
+
+
+def test_search_rest_of_line_is_the_query(run):
+    r = run("search", "人参", "OR", "梅花鹿", "--json")
+    assert json.loads(r.stdout)["query"] == "人参 OR 梅花鹿"
+
+
+def test_search_nonsense_exits_1_with_no_hits(run):
+    r = run("search", "量子引力弦论", "--json")
+    assert r.exit_code == 1
+    assert json.loads(r.stdout)["hits"] == []
+
+
+@pytest.mark.parametrize("args,code,needle", [
+    (["search", '"未闭合'], 2, "unbalanced"),
+    (["search", "OR"], 2, "OR"),
+    (["search", "人参", "--limit", "0"], 2, "--limit"),
+    (["search", "人参", "--limit", "-1"], 2, "--limit"),
+    (["show", "nosuchreport"], 2, "no report"),
+    (["show", "000", "社会治理"], 2, "no section"),
+])
+def test_user_errors_get_one_line_and_exit_code(run, args, code, needle):
+    r = run(*args)
+    assert r.exit_code == code
+    assert needle in r.output
+    assert "Traceback" not in r.output
+
+
+def test_json_errors_are_documents(run):
+    r = run("search", "OR", "--json")
+    assert r.exit_code == 2
+    doc = json.loads(r.stdout)
+    assert set(doc) >= {"error", "hint"}
+
+
+def test_show_section_by_heading(run):
+    r = run("show", "000", "写在前面", "--json")
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    assert doc["report"] == SEED["000"]
+    assert doc["sections"][0]["heading"] == "写在前面"
+    assert [p["n"] for p in doc["sections"][0]["paragraphs"]] == list(range(1, len(doc["sections"][0]["paragraphs"]) + 1))
+    text = run("show", "000", "写在前面", "--no-pager")
+    assert "¶1" in text.stdout and "¶3" in text.stdout and "写在前面" in text.stdout
+
+
+def test_show_by_region_and_plan(run):
+    r = run("show", "004", "工作安排", "--json")
+    doc = json.loads(r.stdout)
+    assert doc["sections"][0]["heading"] == "二、2024年工作安排"
+    assert len(doc["sections"]) == 11  # with its ten subsections
+    r = run("show", "桦甸", "写在前面", "--json")
+    assert json.loads(r.stdout)["report"] == SEED["000"]
+
+
+def test_show_ambiguous_section_lists_candidates(run):
+    r = run("show", "002", "社会治理和稳定")
+    assert r.exit_code == 2
+    assert "ambiguous" in r.output and r.output.count("社会治理和稳定") >= 3
+
+
+def test_show_highlight(run):
+    r = run("show", "000", "写在前面", "--highlight", "九解一协调")
+    assert "〖九解一协调〗" in r.stdout
+
+
+def test_list_and_sections(run):
+    r = run("list", "--json")
+    rows = json.loads(r.stdout)
+    assert {row["id"] for row in rows} == set(SEED.values())
+    assert set(rows[0]) >= {"id", "title", "region", "year", "level", "sections", "chars", "file"}
+    r = run("list")
+    assert "桦甸市" in r.stdout
+    r = run("sections", "002", "--json")
+    secs = json.loads(r.stdout)
+    assert any(s["heading"] == "2024年工作安排" for s in secs)
+    assert set(secs[0]) == {"id", "heading", "level", "path"}
+
+
+def test_ingest_remove_rebuild_compact_check(run, tmp_path):
+    f = tmp_path / "我的报告_2024.md"
+    f.write_text("# 我的报告\n\n## 一、工作回顾\n\n我们推进“九解一协调”改革。\n", encoding="utf-8")
+    r = run("ingest", str(tmp_path), "--json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["added"] == ["我的报告_2024"]
+    r = run("ingest", str(tmp_path))
+    assert "unchanged 1" in r.stdout
+    assert run("remove", "我的报告", "--json").stdout.strip() == json.dumps({"removed": ["我的报告_2024"]}, ensure_ascii=False)
+    doc = json.loads(run("rebuild", "--json").stdout)
+    assert doc["reports"] == 5 and set(doc) == {"reports", "sections", "seconds"}
+    doc = json.loads(run("compact", "--json").stdout)
+    assert set(doc) == {"segments_before", "segments_after"}
+    r = run("check", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["ok"] is True
+
+
+def test_ingest_reports_bad_files_and_keeps_the_rest(run, tmp_path):
+    (tmp_path / "good.txt").write_text("好报告\n\n这是正文，讲了“一主六双”战略。\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    r = run("ingest", str(tmp_path), "--json")
+    assert r.exit_code == 1
+    doc = json.loads(r.stdout)
+    assert doc["added"] == ["good"]
+    assert doc["failed"][0]["path"].endswith("bad.txt") and "PNG" in doc["failed"][0]["error"]
+
+
+def test_markup_in_report_text_is_shown_literally(run, tmp_path):
+    (tmp_path / "markup.txt").write_text("标记\n\n文中有[bold]注[/]和\x1b[31m红色\x1b[0m字样，照原样显示。\n", encoding="utf-8")
+    assert run("ingest", str(tmp_path)).exit_code == 0
+    r = run("show", "markup", "--no-pager")
+    assert r.exit_code == 0
+    assert "[bold]注[/]" in r.stdout
+    assert "\x1b" not in r.stdout and "␛[31m" in r.stdout
+    r = run("search", "注", "--report", "markup")
+    assert "[bold]" in r.stdout and "\x1b" not in r.stdout
+
+
+def test_verify_command(run):
+    r = run("verify", "全市在线受理企业“九解一协调”方面各类诉求647件", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["verdict"] == "exact"
+    r = run("verify", "全市在线受理企业“九解一协调”方面各类诉求674件")
+    assert r.exit_code == 1
+    assert "有出入" in r.stdout and "674 → 647" in r.stdout and "¶" in r.stdout
+    r = run("verify", "-", "--json", input="同比增长45.41%\nhello world\n")
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["verdict"] for x in lines] == ["exact", "not_found"]
+    assert r.exit_code == 1
+
+
+def test_render_measures_cjk_in_cells():
+    from rich.cells import cell_len
+
+    from cli import render
+    from index.model import Hit
+
+    console = Console(file=io.StringIO(), width=40, markup=False, color_system=None)
+    hit = Hit("r", "乡村振兴" * 3, "通化市", 2024, 1, "写在前面", ("写在前面",), 1.0, 1, "推进乡村振兴战略" * 3,
+              ((2, 6),), "")
+    console.print(render.hit_block(console, 1, hit))
+    for line in console.file.getvalue().splitlines():
+        assert cell_len(line) <= 40
+
+
+def test_python_m_cli_with_a_fresh_home_uses_the_bundled_seeds(tmp_path):
+    env = dict(os.environ, BAOGAO_HOME=str(tmp_path / "fresh"), PYTHONPATH=str(ROOT))
+    p = subprocess.run([sys.executable, "-m", "cli", "search", "一主六双", "--json"], capture_output=True,
+                       text=True, env=env, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["total"] > 0
+    assert "bundled seed" in p.stderr
+
+
+def test_interactive_mode_query_open_next_quit(run):
+    from cli.interactive import run as repl
+    from cli.main import App
+
+    app = App(run.home)
+    app.console = Console(file=io.StringIO(), width=100, markup=False, color_system=None)
+    answers = iter(["人参", "1", "n", "p", "99", "q"])
+    repl(app, read=lambda prompt: next(answers))
+    out = app.console.file.getvalue()
+    assert "人参 —" in out
+    assert "[1/" in out and "[2/" in out  # hit 1 opened, then the next one
+    assert "no hit 99" in out
+
+
+def test_interactive_ctrl_d_quits_and_ctrl_c_returns(run):
+    from cli.interactive import run as repl
+    from cli.main import App
+
+    app = App(run.home)
+    app.console = Console(file=io.StringIO(), width=100, markup=False, color_system=None)
+    events = iter([KeyboardInterrupt, "人参", EOFError])
+
+    def read(prompt):
+        e = next(events)
+        if isinstance(e, type):
+            raise e()
+        return e
+
+    repl(app, read=read)
+    assert "人参 —" in app.console.file.getvalue()
+
+
+def test_no_arguments_without_a_terminal_prints_help(run):
+    r = run()
+    assert r.exit_code == 0 and "Usage" in r.output

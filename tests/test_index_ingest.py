@@ -1,0 +1,174 @@
+"""Ingest, re-ingest, edit, remove, crashes at each step of the commit, and the dictionary."""
+
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from index import Home, check, compact, ingest, rebuild, remove, search
+from tests.conftest import ROOT, SEED, SEEDS
+
+
+def counts(home):
+    con = home.con
+    return tuple(con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("reports", "sections", "paragraphs"))
+
+
+def keys(res):
+    return {(h.report, h.section_id) for h in res.hits}
+
+
+def test_reingest_changes_nothing(seeded_home):
+    before = counts(seeded_home)
+    hits = keys(search(seeded_home, "一主六双", limit=None))
+    result = ingest(seeded_home, [SEEDS])
+    assert sorted(result.unchanged) == sorted(SEED.values()) and not result.added and not result.updated
+    assert counts(seeded_home) == before
+    assert keys(search(seeded_home, "一主六双", limit=None)) == hits
+    assert check(seeded_home).ok
+
+
+@pytest.fixture()
+def copied(tmp_path):
+    """A home filled from a private copy of the seeds (so the test may edit and delete files)."""
+    folder = tmp_path / "src"
+    shutil.copytree(SEEDS, folder)
+    home = Home(tmp_path / "home")
+    ingest(home, [folder])
+    yield home, folder
+    home.close()
+
+
+def test_editing_one_file_replaces_only_its_sections(copied):
+    home, folder = copied
+    sql = "SELECT r.id, group_concat(s.sid) FROM reports r JOIN sections s USING (rid) GROUP BY r.id"
+    before = dict(home.con.execute(sql).fetchall())
+    target = folder / f"{SEED['003']}.txt"
+    target.write_text(target.read_text(encoding="utf-8").replace("柠 檬酸", "苹果酸"), encoding="utf-8")
+    result = ingest(home, [folder])
+    assert result.updated == (SEED["003"],) and len(result.unchanged) == 4
+    after = dict(home.con.execute(sql).fetchall())
+    for rid in SEED.values():
+        assert (after[rid] == before[rid]) == (rid != SEED["003"])
+    assert search(home, '"苹果酸"', limit=None).total == 1
+    assert search(home, '"吉林协联柠檬酸项目"', limit=None).total == 0
+    assert check(home).ok
+
+
+def test_remove_and_sync(copied):
+    home, folder = copied
+    assert remove(home, [SEED["000"]]) == [SEED["000"]]
+    assert search(home, "九解一协调", limit=None).total == 0
+    assert check(home).ok
+    (folder / f"{SEED['002']}.txt").unlink()
+    result = ingest(home, [folder])  # without --sync a vanished file keeps its report
+    assert result.removed == ()
+    result = ingest(home, [folder], sync=True)
+    assert result.removed == (SEED["002"],)
+    assert home.con.execute("SELECT COUNT(*) FROM reports WHERE id = ?", (SEED["002"],)).fetchone()[0] == 0
+    assert search(home, '"一图读懂"', limit=None).total == 0
+    assert check(home).ok
+
+
+def test_same_stem_from_another_path_is_refused(seeded_home, tmp_path):
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / f"{SEED['000']}.txt").write_text("另一个报告\n\n完全不同的内容，足够长的一段正文。\n", encoding="utf-8")
+    result = ingest(seeded_home, [other])
+    assert result.failed and "belongs to" in result.failed[0]["error"]
+    assert search(seeded_home, "九解一协调", limit=None).total > 0
+
+
+def test_compact_and_rebuild_keep_every_answer(copied):
+    home, folder = copied
+    for i in range(3):  # several ingests → several segments
+        f = folder / f"{SEED['001']}.txt"
+        f.write_text(f.read_text(encoding="utf-8") + f"\n\n追加段落第{i}次，用于测试分段合并。\n", encoding="utf-8")
+        ingest(home, [folder])
+    before = keys(search(home, "高质量发展", limit=None))
+    segs_before, segs_after = compact(home)
+    assert segs_before >= 2 and segs_after == 1
+    assert keys(search(home, "高质量发展", limit=None)) == before
+    shutil.rmtree(folder)  # rebuild needs only the store
+    stats = rebuild(home)
+    assert stats["reports"] == 5
+    assert keys(search(home, "高质量发展", limit=None)) == before
+    assert search(home, '"追加段落第2次"', limit=None).total == 1
+    assert check(home).ok
+
+
+@pytest.mark.parametrize("step", ["segments", "whoosh", "publish"])
+def test_crash_at_each_step_leaves_the_previous_state(seeded_home, tmp_path, step):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    f = folder / "新报告_2024.txt"
+    f.write_text("新的报告\n\n今年推进“九解一协调”改革，成效显著，全文共三句话。\n", encoding="utf-8")
+    before = counts(seeded_home)
+    hits = keys(search(seeded_home, "九解一协调", limit=None))
+    seeded_home.close()
+    env = dict(os.environ, BAOGAO_CRASH_AT=step, PYTHONPATH=str(ROOT))
+    code = "import sys; from index import Home, ingest; ingest(Home(sys.argv[1]), [sys.argv[2]])"
+    proc = subprocess.run([sys.executable, "-c", code, str(seeded_home.path), str(folder)], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode != 0
+    home = Home(seeded_home.path)
+    assert counts(home) == before  # the store never published the half-done ingest
+    assert keys(search(home, "九解一协调", limit=None)) == hits  # readers see the last published state
+    result = ingest(home, [folder])  # the next writer reconciles, and the re-run completes
+    assert result.added == ("新报告_2024",)
+    assert check(home).ok, check(home).problems
+    assert len(keys(search(home, "九解一协调", limit=None))) == len(hits) + 1
+    home.close()
+
+
+def _tokens_in_fresh_process(path):
+    from index import Home
+
+    return Home(path).segmenter.words_of("全市在线受理企业九解一协调方面")
+
+
+def test_dictionary_word_is_one_token_also_in_a_spawn_worker(shared_home):
+    assert "九解一协调" in shared_home.segmenter.words_of("全市在线受理企业九解一协调方面")
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        words = pool.apply(_tokens_in_fresh_process, (str(shared_home.path),))
+    assert "九解一协调" in words
+
+
+def test_dictionary_is_frozen_with_its_hash(shared_home):
+    from index.analysis import dictionary_hash
+
+    words = [r[0] for r in shared_home.con.execute("SELECT word FROM dictionary")]
+    assert "一主六双" in words
+    assert dictionary_hash(words) == shared_home.meta("dictionary_hash")
+
+
+def test_quoted_terms_in_two_reports_join_the_dictionary(tmp_path):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for i in range(2):
+        (folder / f"r{i}.txt").write_text(f"报告{i}\n\n我们推进“三抓三促”行动，取得明显成效，第{i}篇。\n", encoding="utf-8")
+    (folder / "r2.txt").write_text("报告2\n\n只出现一次的“独一份词”没有资格。\n", encoding="utf-8")
+    home = Home(tmp_path / "home")
+    ingest(home, [folder])
+    words = {r[0] for r in home.con.execute("SELECT word FROM dictionary")}
+    assert "三抓三促" in words and "独一份词" not in words
+    home.close()
+
+
+def test_index_package_does_not_import_click_or_rich():
+    code = ("import sys; import archive, index; from index import Home;"
+            "print(sorted(m for m in ('click', 'rich') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_archive_package_imports_no_whoosh_click_or_rich():
+    code = ("import sys; import archive; archive.parse_file(sys.argv[1]);"
+            "print(sorted(m for m in ('whoosh', 'click', 'rich', 'rjieba') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(SEEDS / f"{SEED['000']}.txt")],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,166 @@
+"""Search over the seeds: every section that holds a string is found, those first, with highlights."""
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive import normalize_text
+from index import QueryError, search
+from tests.conftest import SEED
+
+QUERIES = [
+    "九解一协调",  # a slogan
+    "一主六双",
+    "人参",  # two characters
+    "鹿",  # one character
+    "647件",  # a figure with its unit
+    "6.5%",
+    "六双",  # inside a longer word jieba never cuts apart
+    "柠檬酸",  # split by an OCR space in the raw text
+    "吉林市外五县",  # split across a blank line in the raw text
+    "坚持稳中求进，以进促稳",  # typed with ， where the text has 、
+    "新质生产力",
+    "高质量发展",
+    "枫桥经验",
+    "98.89亿元",
+]
+
+
+def sections_containing(home, needle):
+    """Computed from the archive's own sections, not from the index."""
+    needle = normalize_text(needle)
+    out = set()
+    rows = home.con.execute(
+        "SELECT r.id, s.n, p.text FROM paragraphs p JOIN sections s USING (sid) JOIN reports r USING (rid)")
+    for rid, n, text in rows:
+        if needle in normalize_text(text):
+            out.add((rid, n))
+    return out
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_quoted_hits_are_exactly_the_sections_holding_it(shared_home, q):
+    expected = sections_containing(shared_home, q)
+    assert expected, f"{q} should occur in the seeds"
+    res = search(shared_home, f'"{q}"', limit=None)
+    assert {(h.report, h.section_id) for h in res.hits} == expected
+    assert res.total == len(expected)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_unquoted_hits_start_with_the_verbatim_sections(shared_home, q):
+    expected = sections_containing(shared_home, q)
+    res = search(shared_home, q, limit=None)
+    first = [(h.report, h.section_id) for h in res.hits[:len(expected)]]
+    assert set(first) == expected
+
+
+def test_exact_flag_equals_quotes(shared_home):
+    a = search(shared_home, "一主六双", exact=True, limit=None)
+    b = search(shared_home, '"一主六双"', limit=None)
+    assert [(h.report, h.section_id) for h in a.hits] == [(h.report, h.section_id) for h in b.hits]
+
+
+def test_slogan_only_in_report_000(shared_home):
+    res = search(shared_home, "九解一协调", limit=None)
+    assert res.total >= 1 and all(h.report == SEED["000"] for h in res.hits)
+    assert res.occurrences == sum(h.count for h in res.hits)
+
+
+def test_quoted_ranked_by_occurrences(shared_home):
+    res = search(shared_home, '"人参"', limit=None)
+    counts = [h.count for h in res.hits]
+    assert counts == sorted(counts, reverse=True)
+
+
+@pytest.mark.parametrize("q", QUERIES + ["高质量发展 乡村振兴", "人参 OR 梅花鹿"])
+def test_highlights_cover_exactly_the_query_or_its_words(shared_home, q):
+    seg = shared_home.segmenter
+    allowed = set()
+    for term in re.sub(r"\bOR\b", " ", q).split():
+        allowed.add(normalize_text(term))
+        allowed.update(seg.words_of(normalize_text(term)))
+    res = search(shared_home, q, limit=20)
+    assert res.hits
+    for h in res.hits:
+        assert h.highlights, h
+        for s, e in h.highlights:
+            assert normalize_text(h.snippet[s:e]) in allowed
+        assert len(h.snippet) <= 110
+
+
+def test_highlights_are_never_merged(shared_home):
+    res = search(shared_home, '"一项"', limit=None)
+    for h in res.hits:
+        spans = list(h.highlights)
+        assert spans == sorted(spans)
+        for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
+            assert e1 <= s2
+            assert h.snippet[s1:e1] == "一项" and h.snippet[s2:e2] == "一项"
+
+
+def test_boolean_and_filters(shared_home):
+    both = search(shared_home, "人参 梅花鹿", limit=None)
+    either = search(shared_home, "人参 OR 梅花鹿", limit=None)
+    ginseng = search(shared_home, "人参", limit=None)
+    not_deer = search(shared_home, "人参 NOT 梅花鹿", limit=None)
+    keys = lambda r: {(h.report, h.section_id) for h in r.hits}
+    assert keys(both) <= keys(ginseng) and keys(both) <= keys(either)
+    assert keys(not_deer) == keys(ginseng) - keys(search(shared_home, "梅花鹿", limit=None))
+    tonghua = search(shared_home, "人参 region:通化", limit=None)
+    assert tonghua.hits and all(h.region == "通化市" for h in tonghua.hits)
+    year = search(shared_home, "高质量发展 year:2024", limit=None)
+    assert year.hits and all(h.year == 2024 for h in year.hits)
+    grouped = search(shared_home, "(人参 OR 梅花鹿) NOT region:通化", limit=None)
+    assert grouped.hits and all(h.region != "通化市" for h in grouped.hits)
+    heading = search(shared_home, "heading:写在前面", limit=None)
+    assert {h.section for h in heading.hits} == {"写在前面"}
+
+
+def test_pasted_colon_stays_text(shared_home):
+    res = search(shared_home, "桦甸市：擘画", limit=None)  # not a field filter: 桦甸市 is no known field
+    assert res.total == 0 or all(h.report == SEED["000"] for h in res.hits)
+
+
+@pytest.mark.parametrize("q,msg", [
+    ("", "empty"), ("   ", "empty"), ("，。！", "nothing to search"), ('"未闭合', "unbalanced"),
+    ("OR", "OR"), ("NOT", "NOT"), ("人参 OR", "OR"), ("(人参", "parenthesis"), ("人参)", "parenthesis"),
+    ("x" * 10000, "too long"), ("year:abc 人参", "year"), ("level:galaxy 人参", "level"),
+])
+def test_malformed_queries(shared_home, q, msg):
+    with pytest.raises(QueryError, match=msg):
+        search(shared_home, q)
+
+
+def test_nonsense_finds_nothing(shared_home):
+    res = search(shared_home, "量子引力弦论", limit=10)
+    assert res.total == 0 and res.hits == ()
+
+
+def _paragraph_samples():
+    from archive import parse_file
+    from tests.conftest import SEEDS
+
+    out = []
+    for f in sorted(SEEDS.glob("*.txt")):
+        for s in parse_file(f).sections:
+            out += [normalize_text(p.text) for p in s.paragraphs if len(p.text) > 10]
+    return out
+
+
+PARAS = _paragraph_samples()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, len(PARAS) - 1), st.integers(0, 10_000), st.integers(1, 10))
+def test_random_substrings_find_exactly_their_sections(shared_home, i, start, length):
+    para = PARAS[i]
+    start = start % max(1, len(para) - length)
+    needle = para[start:start + length]
+    if not re.search(r"[\w\u4e00-\u9fff]", needle) or '"' in needle:
+        return
+    expected = sections_containing(shared_home, needle)
+    res = search(shared_home, needle, exact=True, limit=None)
+    assert {(h.report, h.section_id) for h in res.hits} == expected
