@@ -15,10 +15,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from . import store, wordindex
-from .analysis import Segmenter
+from . import store
 from .errors import BusyError, HomeError
-from .substring import SubstringIndex
 
 REBUILD_HINT = "Run `baogao rebuild` to re-create the indexes from the store."
 
@@ -33,6 +31,8 @@ class Home:
         self._words = None
         self._substring: SubstringIndex | None = None
         self._segmenter: Segmenter | None = None
+        self._searcher = None
+        self._sections = None
 
     # -- paths -------------------------------------------------------------------------------
     @property
@@ -85,21 +85,26 @@ class Home:
         con.close()
 
     def close(self) -> None:
+        self.refresh()
         if self._con is not None:
             self._con.close()
             self._con = None
-        self._words = None
-        self._substring = None
 
     def refresh(self) -> None:
         """Forget cached index handles (after a write)."""
+        if self._searcher is not None:
+            self._searcher.close()
         self._words = None
         self._substring = None
         self._segmenter = None
+        self._searcher = None
+        self._sections = None
 
     # -- the parts ---------------------------------------------------------------------------
     @property
     def words(self):
+        from . import wordindex
+
         if self._words is None:
             try:
                 self._words = wordindex.open_or_create(self.words_path)
@@ -108,14 +113,42 @@ class Home:
         return self._words
 
     @property
-    def substring(self) -> SubstringIndex:
+    def searcher(self):
+        """A Whoosh searcher kept open across queries (a long-lived reader sees the generation it
+        opened; `refresh` drops it after a write)."""
+        from . import wordindex
+
+        if self._searcher is None:
+            self._searcher = wordindex.open_searcher(self.words)
+        return self._searcher
+
+    @property
+    def section_table(self):
+        """Every live section as sorted numpy columns (sid, year, report rowid, number): liveness,
+        filters and ranking for large hit sets without a query per section."""
+        if self._sections is None:
+            import numpy as np
+
+            rows = self.con.execute(
+                "SELECT s.sid, COALESCE(r.year, 0), s.rid, s.n FROM sections s JOIN reports r USING (rid) ORDER BY s.sid"
+            ).fetchall()
+            arr = np.array(rows, dtype=np.int64).reshape(-1, 4)
+            self._sections = {"sid": arr[:, 0].copy(), "year": arr[:, 1].copy(), "rid": arr[:, 2].copy(), "n": arr[:, 3].copy()}
+        return self._sections
+
+    @property
+    def substring(self):
+        from .substring import SubstringIndex
+
         if self._substring is None:
             names = [r[0] for r in self.con.execute("SELECT name FROM segments ORDER BY name")]
             self._substring = SubstringIndex(self.segments_path, names)
         return self._substring
 
     @property
-    def segmenter(self) -> Segmenter:
+    def segmenter(self):
+        from .segmenter import Segmenter
+
         if self._segmenter is None:
             words = [r[0] for r in self.con.execute("SELECT word FROM dictionary")]
             self._segmenter = Segmenter(words)
@@ -157,6 +190,8 @@ class Home:
                 if entry.name not in published:
                     shutil.rmtree(entry, ignore_errors=True)
                     repaired.append(f"discarded unpublished segment {entry.name}")
+        from . import wordindex
+
         stored_gen = int(self.meta("whoosh_generation", "-1"))
         if wordindex.generation(self.words_path) != stored_gen:
             from .ingest import reindex_words

@@ -7,119 +7,61 @@ Whoosh, and then publishes everything in ONE sqlite transaction.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
-import multiprocessing
 import os
 import re
 import signal
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
-from archive import ArchiveError, Report, find_files, normalize, parse_file
+from archive import ArchiveError, find_files, normalize
 from archive.reading import decode, read_bytes
 
-from . import store, wordindex
-from .analysis import Segmenter, dictionary_hash, shipped_words
+from . import store
+from .segmenter import dictionary_hash, shipped_words
 from .errors import HomeError
 from .home import Home, transaction
 from .model import CheckResult, IngestResult
 from .substring import SEGMENT_BYTES, Segment, build_segment
+from .workers import SIDS_PER_REPORT, Prepared, WordWriters
 
 # Quoted terms that become dictionary words: 2–12 ideographs, letters or digits between quotes.
 _QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9]{2,12})[”\"」』]")
 MIN_QUOTED_REPORTS = 2
-MAX_SEGMENTS = 8  # past this many segments an ingest merges them (tiered: small ones first)
-_POOL_MIN_FILES = 6  # below this a process pool costs more than it saves
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A parsed report with what the indexes need of each section."""
-
-    report: Report
-    normalized: tuple[str, ...]  # per section: normalized paragraphs joined by \n
-    offsets: tuple[bytes, ...]  # per section: packed normalized→display map
-    words: tuple[str, ...]  # per section: index-mode words, space-separated
-    quoted: tuple[str, ...]
+MAX_SEGMENTS = 8  # past this many substring segments an ingest merges them
+_ONE_WORKER_BELOW = 8  # files: a second worker (and Whoosh segment) is not worth it for fewer
 
 
 def quoted_terms(text: str) -> set[str]:
     return {m.group(1).lower() for m in _QUOTED.finditer(text)}
 
 
-def prepare_sections(report: Report, segmenter: Segmenter) -> tuple[tuple[str, ...], tuple[bytes, ...], tuple[str, ...]]:
-    norms, offs, words = [], [], []
-    for sec in report.sections:
-        parts, offsets, shift = [], [], 0
-        for p in sec.paragraphs:
-            n, o = normalize(p.text)
-            if parts:
-                offsets.append(shift - 1)  # the \n between paragraphs maps to the display \n
-            parts.append(n)
-            offsets.extend(x + shift for x in o[:-1])
-            shift += len(p.text) + 1
-        offsets.append(max(shift - 1, 0))
-        text = "\n".join(parts)
-        norms.append(text)
-        offs.append(store.pack_offsets(offsets))
-        words.append(" ".join(segmenter.words_of(text, "index")))
-    return tuple(norms), tuple(offs), tuple(words)
+class _SegmentBuilder:
+    """Collects prepared sections and writes substring segments of about SEGMENT_BYTES as they
+    fill, while the workers go on (the suffix array is built in C, off the GIL)."""
 
+    def __init__(self, home: Home):
+        self.home = home
+        self.batch: list[tuple[int, str]] = []
+        self.size = 0
+        self.segments: list[tuple[str, int, int]] = []  # (name, sections, bytes)
+        self.segment_of: dict[int, str] = {}
 
-def prepare(report: Report, segmenter: Segmenter, quoted: set[str]) -> Prepared:
-    norms, offs, words = prepare_sections(report, segmenter)
-    return Prepared(report, norms, offs, words, tuple(sorted(quoted)))
+    def add(self, sids, texts) -> None:
+        for sid, text in zip(sids, texts):
+            self.batch.append((sid, text))
+            self.size += len(text.encode("utf-8")) + 1
+        if self.size >= SEGMENT_BYTES:
+            self.flush()
 
-
-# -- worker processes ----------------------------------------------------------------------------
-_worker_segmenter: Segmenter | None = None
-
-
-def _init_worker(words: tuple[str, ...]) -> None:
-    global _worker_segmenter
-    try:  # die with the parent: no worker outlives a killed ingest
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _worker_segmenter = Segmenter(words)
-
-
-def _work(path: str) -> Prepared | tuple[str, str]:
-    try:
-        report = parse_file(path)
-        text = "\n".join(p.text for s in report.sections for p in s.paragraphs)
-        return prepare(report, _worker_segmenter, quoted_terms(text))
-    except ArchiveError as e:
-        return (path, e.reason)
-    except Exception as e:  # a parser bug must not lose the rest of the batch
-        return (path, f"cannot parse ({type(e).__name__}: {e})")
-
-
-def _prepare_all(paths: list[str], words: tuple[str, ...], progress=None):
-    if len(paths) < _POOL_MIN_FILES:
-        _init_segmenter_here(words)
-        for p in paths:
-            yield _work(p)
-            if progress:
-                progress(1)
-        return
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=ctx,
-                             initializer=_init_worker, initargs=(words,)) as pool:
-        for result in pool.map(_work, paths, chunksize=4):
-            if progress:
-                progress(1)
-            yield result
-
-
-def _init_segmenter_here(words: tuple[str, ...]) -> None:
-    global _worker_segmenter
-    if _worker_segmenter is None or _worker_segmenter.words != tuple(sorted(set(words))):
-        _worker_segmenter = Segmenter(words)
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        self.batch.sort()  # segments hold their sections in sid order
+        name = _write_segment(self.home, self.batch)
+        self.segments.append((name, len(self.batch), self.size))
+        self.segment_of.update((sid, name) for sid, _ in self.batch)
+        self.batch, self.size = [], 0
 
 
 # -- ingest ----------------------------------------------------------------------------------------
@@ -131,6 +73,8 @@ def ingest(home: Home, paths, sync: bool = False, wait: bool = False, progress=N
 
 
 def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total) -> IngestResult:
+    from . import wordindex  # Whoosh is imported only where the word index is touched
+
     con = home.con
     failed: list[dict] = []
     files: list[Path] = []
@@ -182,20 +126,62 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
     words = _dictionary(con, quoted_batch) if first_time else tuple(r[0] for r in con.execute("SELECT word FROM dictionary"))
     if on_total:
         on_total(len(todo))
+    old_sids = _sids_of(con, [Path(t).stem for t in todo if Path(t).stem in known] + removed)
+    base = int(store.get_meta(con, "next_sid", "1"))
+    jobs = [("file", (path, base + i * SIDS_PER_REPORT)) for i, path in enumerate(todo)]
     prepared: list[Prepared] = []
-    for result in _prepare_all(todo, words, progress):
-        if isinstance(result, tuple):
-            failed.append({"path": result[0], "error": result[1]})
-        else:
-            prepared.append(result)
+    segments = _SegmentBuilder(home)
 
+    def handle(kind, payload):
+        if kind == "prepared":
+            prepared.append(payload)
+            segments.add(payload.sids, payload.normalized)
+        else:
+            failed.append({"path": payload[0], "error": payload[1]})
+        if progress:
+            progress(1)
+
+    whoosh_segments = _index_words(home, words, jobs, handle, procs=1 if len(todo) < _ONE_WORKER_BELOW else 2)
+    segments.flush()
+    _crash_point("segments")
     added = [p.report.id for p in prepared if p.report.id not in known]
     updated = [p.report.id for p in prepared if p.report.id in known]
+    replace = updated + removed
     if prepared or removed or moved or first_time:
-        _publish(home, prepared, replace=updated + removed, words=words if first_time else None, moved=moved)
+        ix = wordindex.open_or_create(home.words_path)
+        expected = ix.doc_count() - _present(ix, old_sids) + sum(len(p.sids) for p in prepared)
+        generation = wordindex.commit_segments(ix, old_sids, whoosh_segments, expected)
+        _crash_point("whoosh")
+        _publish(home, prepared, replace, segments, generation,
+                 next_sid=base + max(len(todo), 1) * SIDS_PER_REPORT, words=words if first_time else None, moved=moved)
     if len(home.substring.names) > MAX_SEGMENTS:
         compact(home, locked=True)
     return IngestResult(tuple(added), tuple(updated), tuple(unchanged), tuple(removed), tuple(failed))
+
+
+def _sids_of(con, report_ids: list[str]) -> list[int]:
+    if not report_ids:
+        return []
+    import json
+
+    return [r[0] for r in con.execute(
+        "SELECT sid FROM sections JOIN reports USING (rid) WHERE reports.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(report_ids),))]
+
+
+def _index_words(home: Home, words, jobs, handle, procs: int) -> list:
+    """Run the jobs in worker processes; each writes a Whoosh segment, unpublished until commit."""
+    from . import wordindex
+
+    if not jobs:
+        return []
+    wordindex.open_or_create(home.words_path)
+    with WordWriters(words, home.words_path, quoted_terms, procs=procs) as pool:
+        try:
+            results = pool.run(jobs, handle)
+        except RuntimeError as e:
+            raise HomeError(str(e), "Run the ingest again; nothing was published.") from None
+    return [seg for seg, _count in results]
 
 
 def _dictionary(con, quoted_batch: dict[str, set[str]]) -> tuple[str, ...]:
@@ -210,51 +196,18 @@ def _dictionary(con, quoted_batch: dict[str, set[str]]) -> tuple[str, ...]:
     return tuple(sorted(set(shipped_words()) | frequent))
 
 
-def _publish(home: Home, prepared: list[Prepared], replace: list[str], words=None, moved=()) -> None:
-    """Write segments and Whoosh, then publish in one sqlite transaction."""
+def _publish(home: Home, prepared: list[Prepared], replace: list[str], segments: _SegmentBuilder | None,
+             generation: int, next_sid: int | None = None, words=None, moved=()) -> None:
+    """The single commit point: one sqlite transaction lists the new segments and the Whoosh
+    generation that match the rows it writes."""
     con = home.con
-    next_sid = int(store.get_meta(con, "next_sid", "1"))
-    old_sids = []
-    if replace:
-        marks = ",".join("?" * len(replace))
-        old_sids = [r[0] for r in con.execute(
-            f"SELECT sid FROM sections JOIN reports USING (rid) WHERE reports.id IN ({marks})", replace)]
-    # 1. substring segments (unpublished until the store lists them)
-    rows, segments, batch, size = [], [], [], 0
-    sid = next_sid
-    seg_names = []
-    for p in prepared:
-        sids = []
-        for text in p.normalized:
-            batch.append((sid, text))
-            sids.append(sid)
-            size += len(text.encode("utf-8")) + 1
-            sid += 1
-        rows.append((p, sids))
-        if size >= SEGMENT_BYTES:
-            seg_names.append(_write_segment(home, batch))
-            segments.append((seg_names[-1], len(batch), size))
-            batch, size = [], 0
-    if batch:
-        seg_names.append(_write_segment(home, batch))
-        segments.append((seg_names[-1], len(batch), size))
-    _crash_point("segments")
-    # 2. Whoosh
-    existing = wordindex.open_or_create(home.words_path)
-    doc_count = existing.doc_count()
-    docs = [(s, w) for p, sids in rows for s, w in zip(sids, p.words)]
-    live_old = [s for s in old_sids]
-    generation = wordindex.write(existing, live_old, docs, expected_count=doc_count - _present(existing, live_old) + len(docs),
-                                 procs=2 if len(docs) > 20000 else 1)
-    _crash_point("whoosh")
-    # 3. publish
     with transaction(con):
         if replace:
             marks = ",".join("?" * len(replace))
             con.execute(f"DELETE FROM reports WHERE id IN ({marks})", replace)
-        for p, sids in rows:
-            _insert_report(con, p, sids, segments_of(sids, segments, next_sid))
-        for name, count, nbytes in segments:
+        for p in prepared:
+            _insert_report(con, p, [segments.segment_of[sid] for sid in p.sids])
+        for name, count, nbytes in (segments.segments if segments else []):
             con.execute("INSERT INTO segments VALUES (?, ?, ?)", (name, count, nbytes))
         for path, rid in moved:
             con.execute("UPDATE reports SET file = ? WHERE id = ?", (path, rid))
@@ -262,7 +215,8 @@ def _publish(home: Home, prepared: list[Prepared], replace: list[str], words=Non
             con.execute("DELETE FROM dictionary")
             con.executemany("INSERT INTO dictionary VALUES (?)", [(w,) for w in words])
             store.set_meta(con, "dictionary_hash", dictionary_hash(words))
-        store.set_meta(con, "next_sid", sid)
+        if next_sid is not None:
+            store.set_meta(con, "next_sid", next_sid)
         store.set_meta(con, "whoosh_generation", generation)
         _drop_empty_segments(con)
         _crash_point("publish")
@@ -270,21 +224,12 @@ def _publish(home: Home, prepared: list[Prepared], replace: list[str], words=Non
 
 
 def _present(ix, sids) -> int:
+    from . import wordindex
+
     if not sids:
         return 0
     keys = wordindex.all_keys(ix)
     return sum(1 for s in sids if s in keys)
-
-
-def segments_of(sids, segments, first_sid) -> list[str]:
-    """Which segment each sid went to (segments were filled in sid order)."""
-    out, bounds, start = [], [], first_sid
-    for name, count, _ in segments:
-        bounds.append((start, start + count, name))
-        start += count
-    for s in sids:
-        out.append(next(name for lo, hi, name in bounds if lo <= s < hi))
-    return out
 
 
 def _write_segment(home: Home, batch: list[tuple[int, str]]) -> str:
@@ -294,7 +239,7 @@ def _write_segment(home: Home, batch: list[tuple[int, str]]) -> str:
     return name
 
 
-def _insert_report(con, p: Prepared, sids: list[int], segs: list[str]) -> None:
+def _insert_report(con, p: Prepared, segs: list[str]) -> None:
     r = p.report
     cur = con.execute(
         "INSERT INTO reports (id, title, region, year, level, file, sha256, chars, authors, duplicates_dropped)"
@@ -304,10 +249,10 @@ def _insert_report(con, p: Prepared, sids: list[int], segs: list[str]) -> None:
     rid = cur.lastrowid
     con.executemany("INSERT INTO sections (sid, rid, n, heading, level, path, offsets, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [(sid, rid, s.id, s.heading, s.level, store.dumps(list(s.path)), off, seg)
-                     for sid, s, off, seg in zip(sids, r.sections, p.offsets, segs)])
+                     for sid, s, off, seg in zip(p.sids, r.sections, p.offsets, segs)])
     con.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?)",
                     [(sid, n, para.text, para.kind, para.line)
-                     for sid, s in zip(sids, r.sections) for n, para in enumerate(s.paragraphs, start=1)])
+                     for sid, s in zip(p.sids, r.sections) for n, para in enumerate(s.paragraphs, start=1)])
     con.executemany("INSERT OR IGNORE INTO quoted VALUES (?, ?)", [(w, rid) for w in p.quoted])
 
 
@@ -330,8 +275,14 @@ class _InjectedCrash(BaseException):
 
 # -- remove ---------------------------------------------------------------------------------------
 def remove(home: Home, report_ids: list[str], wait: bool = False) -> list[str]:
+    from . import wordindex
+
     with home.lock(wait=wait, what="remove"):
-        _publish(home, [], replace=list(report_ids))
+        con = home.con
+        old = _sids_of(con, list(report_ids))
+        ix = wordindex.open_or_create(home.words_path)
+        generation = wordindex.commit_segments(ix, old, [], ix.doc_count() - _present(ix, old))
+        _publish(home, [], list(report_ids), None, generation)
     return list(report_ids)
 
 
@@ -358,20 +309,25 @@ def _all_sids(con) -> list[int]:
 
 def reindex_words(home: Home, words: tuple[str, ...] | None = None) -> int:
     """Re-create the Whoosh index from the store (with `words` as the new dictionary, if given)."""
+    from . import wordindex
+
     import shutil
 
     con = home.con
     if words is None:
         words = tuple(r[0] for r in con.execute("SELECT word FROM dictionary"))
-    seg = Segmenter(words)
-    texts = dict(_section_texts(home))
+    home.refresh()
     shutil.rmtree(home.words_path, ignore_errors=True)
     ix = wordindex.open_or_create(home.words_path)
-    docs = [(sid, " ".join(seg.words_of(texts.get(sid, ""), "index"))) for sid in _all_sids(con)]
-    generation = wordindex.write(ix, [], docs, expected_count=len(docs), procs=2 if len(docs) > 20000 else 1)
+    texts = list(_section_texts(home))
+    step = 500
+    jobs = [("texts", texts[i:i + step]) for i in range(0, len(texts), step)]
+    segs = _index_words(home, words, jobs, lambda kind, payload: None, procs=1 if len(texts) < 2000 else 2)
+    generation = wordindex.commit_segments(ix, [], segs, expected_count=len(texts))
     with transaction(con):
         store.set_meta(con, "whoosh_generation", generation)
-    return len(docs)
+    home.refresh()
+    return len(texts)
 
 
 def _merge_segments(home: Home) -> tuple[int, int]:
@@ -443,6 +399,8 @@ def rebuild(home: Home, wait: bool = False) -> dict:
 # -- check ----------------------------------------------------------------------------------------------
 def check(home: Home) -> CheckResult:
     """Verify the store against both indexes; says what to do about each problem."""
+    from . import wordindex
+
     con = home.con
     problems: list[str] = []
     reports = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from . import store, wordindex
+from . import store
 from .errors import QueryError
 from .home import Home
 from .model import Hit, SearchResult
@@ -116,7 +116,9 @@ class _Evaluator:
         words = self.home.segmenter.words_of(t.text)
         if not words:
             return out
-        scored = wordindex.search_words(self.home.words, words)
+        from . import wordindex
+
+        scored = wordindex.search_words(self.home.searcher, words)
         word_only = [s for s in scored if s not in out]
         counts: dict[int, int] = {}
         if word_only:
@@ -182,19 +184,39 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     if extra:
         tree = And((tree, *extra))
     found = _Evaluator(home).eval(tree)
-    meta = _meta(home, found.keys())  # also drops sections replaced since their segment was written
-    live = {s: m for s, m in found.items() if s in meta}
-    if sort == "year":
-        key = lambda s: (-(meta[s].year or 0), not live[s].verbatim, -live[s].score, meta[s].report, meta[s].n)
-    else:
-        key = lambda s: (not live[s].verbatim, -live[s].score, -(meta[s].year or 0), meta[s].report, meta[s].n)
-    order = sorted(live, key=key)
+    order = _rank(home, found, sort)  # live sections only: a replaced section's old copy is masked
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]
-    hits = build_hits(home, [(meta[s], live[s]) for s in shown], terms)
-    occurrences = sum(m.count for m in live.values())
-    return SearchResult(query=query, total=len(live), occurrences=occurrences, hits=tuple(hits),
+    meta = _meta(home, shown)
+    hits = build_hits(home, [(meta[s], found[s]) for s in shown if s in meta], terms)
+    occurrences = sum(found[s].count for s in order)
+    return SearchResult(query=query, total=len(order), occurrences=occurrences, hits=tuple(hits),
                         terms=tuple(t.text for t in terms))
+
+
+def _rank(home: Home, found: dict[int, _Match], sort: str) -> list[int]:
+    """The live sections of `found`, best first: verbatim before word-only, then score (or year
+    with sort="year"), then newer year, then report and section order."""
+    import numpy as np
+
+    if not found:
+        return []
+    table = home.section_table
+    sids = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
+    pos = np.searchsorted(table["sid"], sids)
+    pos[pos >= len(table["sid"])] = 0
+    live = table["sid"][pos] == sids
+    sids, pos = sids[live], pos[live]
+    if not len(sids):
+        return []
+    verbatim = np.array([found[s].verbatim for s in sids.tolist()])
+    score = np.array([found[s].score for s in sids.tolist()])
+    year, rid, n = table["year"][pos], table["rid"][pos], table["n"][pos]
+    if sort == "year":
+        keys = (n, rid, -score, ~verbatim, -year)
+    else:
+        keys = (n, rid, -year, -score, ~verbatim)
+    return sids[np.lexsort(keys)].tolist()
 
 
 def build_hits(home: Home, rows: list[tuple[SectionMeta, _Match]], terms: list[Term]) -> list[Hit]:

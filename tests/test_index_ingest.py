@@ -139,7 +139,7 @@ def test_dictionary_word_is_one_token_also_in_a_spawn_worker(shared_home):
 
 
 def test_dictionary_is_frozen_with_its_hash(shared_home):
-    from index.analysis import dictionary_hash
+    from index.segmenter import dictionary_hash
 
     words = [r[0] for r in shared_home.con.execute("SELECT word FROM dictionary")]
     assert "一主六双" in words

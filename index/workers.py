@@ -1,0 +1,182 @@
+"""The ingest's worker processes: each parses files, prepares their sections (normalized text,
+offset maps, index-mode words) and writes its own Whoosh segment, so segmentation and Whoosh's
+posting work run on both cores while the parent builds the suffix arrays and the store rows.
+
+Workers are forked, load the home's frozen dictionary into their own segmenter, ignore Ctrl-C (the
+parent handles it) and die with their parent (PR_SET_PDEATHSIG): no worker outlives a killed ingest.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import threading
+from collections import Counter
+import os
+import signal
+from dataclasses import dataclass
+
+from archive import ArchiveError, Report, normalize, parse_file
+
+from . import store
+from .segmenter import Segmenter
+
+# The sids of one report are `base + k`; a report may hold this many sections.
+SIDS_PER_REPORT = 1 << 20
+WHOOSH_LIMIT_MB = 256  # per worker: the posting pool's memory before it spills a sorted run
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed report with what the indexes need of each section."""
+
+    report: Report
+    sids: tuple[int, ...]
+    normalized: tuple[str, ...]  # per section: normalized paragraphs joined by \n
+    offsets: tuple[bytes, ...]  # per section: packed normalized→display map
+    quoted: tuple[str, ...]
+
+
+def normalize_section(paragraphs) -> tuple[str, list[int]]:
+    """A section's normalized text (paragraphs on their own lines) and its map to the display text
+    (paragraph texts joined by \n)."""
+    parts, offsets, shift = [], [], 0
+    for text in paragraphs:
+        n, o = normalize(text)
+        if parts:
+            offsets.append(shift - 1)  # the \n between paragraphs maps to the display \n
+        parts.append(n)
+        offsets.extend(x + shift for x in o[:-1])
+        shift += len(text) + 1
+    offsets.append(max(shift - 1, 0))
+    return "\n".join(parts), offsets
+
+
+def prepare(report: Report, base_sid: int, quoted) -> Prepared:
+    norms, offs = [], []
+    for sec in report.sections:
+        text, offsets = normalize_section([p.text for p in sec.paragraphs])
+        norms.append(text)
+        offs.append(store.pack_offsets(offsets))
+    sids = tuple(base_sid + k for k in range(len(report.sections)))
+    return Prepared(report, sids, tuple(norms), tuple(offs), tuple(sorted(quoted)))
+
+
+def _die_with_parent() -> None:
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _worker(words, index_dir, jobs, results, quoted_terms) -> None:
+    _die_with_parent()
+    from whoosh import index as whoosh_index
+    from whoosh.writing import SegmentWriter
+
+    segmenter = Segmenter(words)
+    writer = None
+    added = 0
+    try:
+        while True:
+            job = jobs.get()
+            if job is None:
+                break
+            if writer is None:
+                ix = whoosh_index.open_dir(index_dir)
+                writer = SegmentWriter(ix, _lk=False, limitmb=WHOOSH_LIMIT_MB)
+            kind, payload = job
+            if kind == "file":
+                path, base = payload
+                try:
+                    report = parse_file(path)
+                    text = "\n".join(p.text for s in report.sections for p in s.paragraphs)
+                    prepared = prepare(report, base, quoted_terms(text))
+                except ArchiveError as e:
+                    results.put(("failed", (path, e.reason)))
+                    continue
+                except Exception as e:  # a parser bug must not lose the rest of the batch
+                    results.put(("failed", (path, f"cannot parse ({type(e).__name__}: {e})")))
+                    continue
+                for sid, text in zip(prepared.sids, prepared.normalized):
+                    writer.add_document(key=str(sid), words=Counter(segmenter.words_of(text, "index")))
+                    added += 1
+                results.put(("prepared", prepared))
+            else:  # "texts": (sid, normalized text) pairs, re-indexed from the store
+                for sid, text in payload:
+                    writer.add_document(key=str(sid), words=Counter(segmenter.words_of(text, "index")))
+                    added += 1
+                results.put(("indexed", len(payload)))
+        segment = writer._finalize_segment() if writer is not None and added else None
+        if writer is not None and not added:
+            writer.cancel()
+        results.put(("segment", (segment, added)))
+    except BaseException as e:  # tell the parent rather than leave it waiting
+        results.put(("error", f"{type(e).__name__}: {e}"))
+        raise
+
+
+class WordWriters:
+    """Two (or as many as cores) worker processes writing Whoosh segments in parallel."""
+
+    def __init__(self, words, index_dir, quoted_terms, procs: int | None = None):
+        ctx = multiprocessing.get_context("fork")
+        self.procs = max(1, min(procs or os.cpu_count() or 1, 2))
+        self.jobs = ctx.Queue(self.procs * 8)
+        self.results = ctx.Queue()
+        self.workers = [ctx.Process(target=_worker, args=(tuple(words), str(index_dir), self.jobs, self.results, quoted_terms),
+                                    daemon=True) for _ in range(self.procs)]
+        for w in self.workers:
+            w.start()
+
+    def run(self, jobs, handle) -> list:
+        """Feed `jobs` (from a thread: the job queue is bounded), pass every result to
+        `handle(kind, payload)`, and return the Whoosh segments the workers wrote."""
+
+        def feed():
+            for job in jobs:
+                self.jobs.put(job)
+            for _ in self.workers:
+                self.jobs.put(None)
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        segments, waiting = [], len(self.workers)
+        while waiting:
+            kind, payload = self._get()
+            if kind == "segment":
+                segments.append(payload)
+                waiting -= 1
+            elif kind == "error":
+                raise RuntimeError(f"an ingest worker failed: {payload}")
+            else:
+                handle(kind, payload)
+        feeder.join()
+        for w in self.workers:
+            w.join(timeout=30)
+        return segments
+
+    def _get(self):
+        import queue
+
+        while True:
+            try:
+                return self.results.get(timeout=1)
+            except queue.Empty:  # a worker killed outright sends nothing
+                dead = [w for w in self.workers if w.exitcode not in (0, None)]
+                if dead:
+                    raise RuntimeError(f"an ingest worker died (exit code {dead[0].exitcode})") from None
+
+    def stop(self) -> None:
+        for w in self.workers:
+            if w.is_alive():
+                w.kill()
+        for w in self.workers:
+            w.join(timeout=5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
