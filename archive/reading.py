@@ -10,6 +10,8 @@ from .errors import ArchiveError
 SUFFIXES = (".txt", ".md")
 # Beyond this a "report" is not a report but a dump; refuse it rather than exhaust memory.
 MAX_BYTES = 64 * 1024 * 1024
+# A line this long is not a paragraph (a report's longest is a few thousand characters): a dump.
+MAX_LINE_CHARS = 200_000
 
 _MAGIC = {
     b"\x89PNG": "a PNG image",
@@ -83,6 +85,9 @@ def decode(data: bytes, path: Path | str = "<text>") -> str:
                 raise ArchiveError(path, "cannot decode: neither UTF-8 nor GB18030 (GBK)") from None
     if not text.strip():
         raise ArchiveError(path, "the file holds only whitespace")
+    longest = max(map(len, text.splitlines()), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise ArchiveError(path, f"a line of {longest:,} characters: not a report's text (at most {MAX_LINE_CHARS:,} a line)")
     controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\n\r\t\f\v\x1b")
     if controls > 0.1 * min(len(text), 4096):
         raise ArchiveError(path, "not a text file (mostly control characters)")

@@ -48,6 +48,9 @@ class App:
         from index import Home, ingest
 
         if self._home is None:
+            if self.home_path.exists() and not self.home_path.is_dir():
+                raise click.BadParameter(f"{self.home_path} is a file, not a folder (it is created if missing)",
+                                         param_hint="--home")
             home = Home(self.home_path)
             if not home.initialized:
                 seeds = seeds_folder()

@@ -417,24 +417,23 @@ def check(home: Home) -> CheckResult:
     gen = int(home.meta("whoosh_generation", "-1"))
     if sids and wordindex.generation(home.words_path) != gen:
         problems.append("the word index is not the generation the store published — run `baogao rebuild`")
-    seen: dict[int, int] = {}
+    listed = dict(con.execute("SELECT sid, segment FROM sections"))
+    holders: dict[int, list[str]] = {}
     for name in home.substring.names:
         folder = home.segments_path / name
         if not folder.exists():
             problems.append(f"segment {name} is listed but missing — run `baogao rebuild`")
             continue
-        seg = Segment.open(folder)
-        for s in seg.sids.tolist():
-            if s in sids:
-                seen[s] = seen.get(s, 0) + 1
-    live_segments = dict(con.execute("SELECT sid, segment FROM sections"))
-    not_indexed = [s for s in sids if seen.get(s, 0) == 0]
-    twice = [s for s, n in seen.items() if n > 1]
+        for s in Segment.open(folder).sids.tolist():
+            if s in listed:
+                holders.setdefault(s, []).append(name)
+    not_indexed = [s for s in listed if s not in holders]
     if not_indexed:
         problems.append(f"{len(not_indexed)} sections are in no substring segment — run `baogao rebuild`")
-    if twice:
-        problems.append(f"{len(twice)} sections are in more than one segment — run `baogao compact`")
-    del live_segments
+    if twice := [s for s, names in holders.items() if len(names) > 1]:
+        problems.append(f"{len(twice)} sections are in more than one segment — run `baogao rebuild`")
+    if misfiled := [s for s, names in holders.items() if listed[s] not in names]:
+        problems.append(f"{len(misfiled)} sections are not in the segment the store names — run `baogao rebuild`")
     if home.meta("format") != str(store.FORMAT_VERSION):
         problems.append("the store's format version differs from this baogao — run `baogao rebuild`")
     words = tuple(r[0] for r in con.execute("SELECT word FROM dictionary"))

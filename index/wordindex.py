@@ -35,6 +35,79 @@ def schema() -> Schema:
     return Schema(key=ID(stored=True, unique=True, sortable=True), words=CountedWords(scorable=True, lowercase=False))
 
 
+class SegmentBuilder:
+    """Writes one Whoosh segment from pre-counted words, keeping the word postings in compact
+    arrays and handing them to Whoosh's codec in term order at the end. Whoosh's own writer pools
+    every posting as a Python tuple, estimates its size, spills sorted runs through pickle and
+    merges them back: on this corpus that is most of an ingest. The result is the same segment
+    (a test compares postings and BM25 scores with Whoosh's writer). Uses Whoosh's writer
+    internals, which is why whoosh3 is pinned exactly."""
+
+    def __init__(self, ix):
+        from whoosh.writing import SegmentWriter
+
+        self.writer = SegmentWriter(ix, _lk=False, limitmb=32)  # its pool holds only the keys
+        self.schema = self.writer.schema
+        self.postings: dict[str, tuple] = {}
+        self.count = 0
+
+    def add(self, key: str, counts: dict[str, int]) -> None:
+        from array import array
+
+        w, schema = self.writer, self.schema
+        pdw, docnum = w.perdocwriter, w.docnum
+        key_field, words_field = schema["key"], schema["words"]
+        pdw.start_doc(docnum)
+        for tbytes, _freq, weight, vbytes in key_field.index(key):
+            w.pool.add(("key", tbytes, docnum, weight, vbytes))
+        pdw.add_field("key", key_field, key, 0)
+        pdw.add_column_value("key", key_field.column_type, key_field.to_column_value(key))
+        length = 0
+        postings = self.postings
+        for word, n in counts.items():
+            length += n
+            entry = postings.get(word)
+            if entry is None:
+                entry = postings[word] = (array("i"), array("i"))
+            entry[0].append(docnum)
+            entry[1].append(n)
+        pdw.add_field("words", words_field, None, length)
+        pdw.finish_doc()
+        w._added = True
+        w.docnum += 1
+        self.count += 1
+
+    def finish(self):
+        """Write the postings and close the segment; returns Whoosh's Segment (for commit_segments)."""
+        from whoosh.system import pack_uint
+
+        w = self.writer
+        if not self.count:
+            w.cancel()
+            return None
+        w.perdocwriter.close()
+        lengths = w.per_document_reader()
+
+        def items():
+            yield from w.pool.iter_postings()  # "key" < "words": the key postings come first
+            for btext, word in sorted((word.encode("utf-8"), word) for word in self.postings):
+                docs, freqs = self.postings[word]
+                for d, n in zip(docs, freqs):
+                    yield ("words", btext, d, float(n), pack_uint(n))
+
+        try:
+            w.fieldwriter.add_postings(self.schema, lengths, items())
+        finally:
+            lengths.close()
+        w.fieldwriter.close()
+        w._close_segment()
+        w._assemble_segment()
+        return w.get_segment()
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+
+
 def commit_segments(ix, delete_keys, segments, expected_count: int) -> int:
     """Publish segments written by worker processes, with `delete_keys` deleted, as one Whoosh
     commit (small old segments merged); returns the new generation after checking the count."""

@@ -23,7 +23,6 @@ from .segmenter import Segmenter
 
 # The sids of one report are `base + k`; a report may hold this many sections.
 SIDS_PER_REPORT = 1 << 20
-WHOOSH_LIMIT_MB = 256  # per worker: the posting pool's memory before it spills a sorted run
 
 
 @dataclass(frozen=True)
@@ -73,19 +72,18 @@ def _die_with_parent() -> None:
 def _worker(words, index_dir, jobs, results, quoted_terms) -> None:
     _die_with_parent()
     from whoosh import index as whoosh_index
-    from whoosh.writing import SegmentWriter
+
+    from .wordindex import SegmentBuilder
 
     segmenter = Segmenter(words)
-    writer = None
-    added = 0
+    builder = None
     try:
         while True:
             job = jobs.get()
             if job is None:
                 break
-            if writer is None:
-                ix = whoosh_index.open_dir(index_dir)
-                writer = SegmentWriter(ix, _lk=False, limitmb=WHOOSH_LIMIT_MB)
+            if builder is None:
+                builder = SegmentBuilder(whoosh_index.open_dir(index_dir))
             kind, payload = job
             if kind == "file":
                 path, base = payload
@@ -100,18 +98,14 @@ def _worker(words, index_dir, jobs, results, quoted_terms) -> None:
                     results.put(("failed", (path, f"cannot parse ({type(e).__name__}: {e})")))
                     continue
                 for sid, text in zip(prepared.sids, prepared.normalized):
-                    writer.add_document(key=str(sid), words=Counter(segmenter.words_of(text, "index")))
-                    added += 1
+                    builder.add(str(sid), Counter(segmenter.words_of(text, "index")))
                 results.put(("prepared", prepared))
             else:  # "texts": (sid, normalized text) pairs, re-indexed from the store
                 for sid, text in payload:
-                    writer.add_document(key=str(sid), words=Counter(segmenter.words_of(text, "index")))
-                    added += 1
+                    builder.add(str(sid), Counter(segmenter.words_of(text, "index")))
                 results.put(("indexed", len(payload)))
-        segment = writer._finalize_segment() if writer is not None and added else None
-        if writer is not None and not added:
-            writer.cancel()
-        results.put(("segment", (segment, added)))
+        count = builder.count if builder else 0
+        results.put(("segment", (builder.finish() if builder else None, count)))
     except BaseException as e:  # tell the parent rather than leave it waiting
         results.put(("error", f"{type(e).__name__}: {e}"))
         raise

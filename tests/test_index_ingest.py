@@ -172,3 +172,37 @@ def test_archive_package_imports_no_whoosh_click_or_rich():
     out = subprocess.run([sys.executable, "-c", code, str(SEEDS / f"{SEED['000']}.txt")],
                          capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_segment_builder_writes_what_whooshs_own_writer_writes(seed_reports, tmp_path):
+    """Our fast segment writer uses Whoosh internals: this pins that its postings and BM25 scores
+    equal those of Whoosh's own SegmentWriter (an upgrade that changes them fails here)."""
+    from collections import Counter
+
+    from whoosh.writing import SegmentWriter
+
+    from index import wordindex
+    from index.segmenter import Segmenter
+    from index.workers import prepare
+
+    seg = Segmenter(["九解一协调"])
+    docs = []
+    for i, r in enumerate(seed_reports.values()):
+        p = prepare(r, 1000 * i, set())
+        docs += [(str(sid), Counter(seg.words_of(t, "index"))) for sid, t in zip(p.sids, p.normalized)]
+    ours = wordindex.open_or_create(tmp_path / "ours")
+    b = wordindex.SegmentBuilder(ours)
+    for key, counts in docs:
+        b.add(key, counts)
+    wordindex.commit_segments(ours, [], [b.finish()], len(docs))
+    theirs = wordindex.open_or_create(tmp_path / "theirs")
+    w = SegmentWriter(theirs, _lk=False)
+    for key, counts in docs:
+        w.add_document(key=key, words=counts)
+    wordindex.commit_segments(theirs, [], [w._finalize_segment()], len(docs))
+    s1, s2 = wordindex.open_searcher(ours), wordindex.open_searcher(theirs)
+    vocabulary = {w for _, c in docs for w in c}
+    assert len(vocabulary) > 1000
+    for word in sorted(vocabulary)[::7]:
+        assert wordindex.search_words(s1, [word]) == wordindex.search_words(s2, [word]), word
+    assert wordindex.search_words(s1, ["高质量", "发展"]) == wordindex.search_words(s2, ["高质量", "发展"])

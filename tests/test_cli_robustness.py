@@ -1,0 +1,234 @@
+"""Never lose the archive: kills mid-ingest, Ctrl-C, concurrent commands, bad input."""
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index import Home, check, search
+from tests.conftest import ROOT, SEEDS
+
+ENV = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+
+
+def baogao(home, *args, input=None, timeout=120):
+    return subprocess.run([sys.executable, "-m", "cli", "--home", str(home), *args], capture_output=True, text=True,
+                          env=ENV, input=input, timeout=timeout)
+
+
+def start(home, *args):
+    return subprocess.Popen([sys.executable, "-m", "cli", "--home", str(home), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=ENV)
+
+
+@pytest.fixture(scope="module")
+def big_folder(tmp_path_factory):
+    """200 reports (the seeds under new names, each with a marker of its own)."""
+    folder = tmp_path_factory.mktemp("big")
+    texts = [f.read_text(encoding="utf-8") for f in sorted(SEEDS.glob("*.txt"))]
+    for i in range(200):
+        (folder / f"copy_{i:03d}.txt").write_text(texts[i % 5] + f"\n\n本篇标记码第{i:03d}号。\n", encoding="utf-8")
+    return folder
+
+
+def workers_of(home_path) -> list[int]:
+    """Processes still running with this home on their command line (an ingest's workers are forks)."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit() and int(d.name) != os.getpid():
+            try:
+                cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if str(home_path) in cmd and "ingest" in cmd:
+                found.append(int(d.name))
+    return found
+
+
+def consistent(home_path):
+    """Every published report is whole: all its sections are searchable by their marker, and
+    search finds no report the catalogue does not hold."""
+    home = Home(home_path)
+    ids = {r[0] for r in home.con.execute("SELECT id FROM reports WHERE id LIKE 'copy_%'")}
+    res = search(home, '"本篇标记码"', limit=None)
+    found = {h.report for h in res.hits}
+    home.close()
+    return ids, found
+
+
+def test_sigkill_at_random_moments_never_breaks_the_archive(tmp_path, big_folder):
+    home = tmp_path / "home"
+    assert baogao(home, "list").returncode == 0  # seeds in
+    rng = random.Random(3)
+    for delay in [rng.uniform(0.3, 4.0) for _ in range(4)]:
+        proc = start(home, "ingest", str(big_folder))
+        time.sleep(delay)
+        proc.kill()
+        proc.wait()
+        time.sleep(0.3)
+        assert workers_of(home) == [], "a worker outlived the killed ingest"
+        ids, found = consistent(home)
+        assert ids == found  # wholly old or wholly new, catalogue and index agree
+        r = baogao(home, "search", "九解一协调", "--json")
+        assert r.returncode == 0 and json.loads(r.stdout)["total"] > 0
+    r = baogao(home, "ingest", str(big_folder), "--json")  # a re-run completes the ingest
+    assert r.returncode == 0, r.stderr
+    ids, found = consistent(home)
+    assert len(ids) == 200 and ids == found
+    h = Home(home)
+    assert check(h).ok, check(h).problems
+
+
+def test_ctrl_c_leaves_a_clean_message_and_nothing_half_written(tmp_path, big_folder):
+    home = tmp_path / "home"
+    baogao(home, "list")
+    proc = start(home, "ingest", str(big_folder))
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the ingest finished before Ctrl-C arrived")
+    assert proc.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    ids, found = consistent(home)
+    assert ids == found
+    time.sleep(0.3)
+    assert workers_of(home) == []
+    assert baogao(home, "ingest", str(big_folder)).returncode == 0
+    assert check(Home(home)).ok
+
+
+def test_searches_answer_during_an_ingest_and_a_second_writer_is_refused(tmp_path, big_folder):
+    home = tmp_path / "home"
+    baogao(home, "list")
+    proc = start(home, "ingest", str(big_folder))
+    time.sleep(0.8)
+    answered = 0
+    deadline = time.time() + 60
+    busy = None
+    while proc.poll() is None and time.time() < deadline:
+        r = baogao(home, "search", "九解一协调", "--json")
+        assert r.returncode == 0, r.stderr  # readers see the last published state
+        answered += 1
+        if busy is None:
+            busy = baogao(home, "ingest", str(SEEDS))
+    proc.wait()
+    assert answered >= 1
+    if busy is not None and busy.returncode != 0:
+        assert busy.returncode == 3
+        assert "archive is busy (ingest by pid" in busy.stderr
+    # --wait queues behind the running writer instead
+    proc = start(home, "ingest", str(big_folder))
+    time.sleep(0.5)
+    waited = baogao(home, "ingest", str(SEEDS), "--wait")
+    proc.wait()
+    assert waited.returncode == 0
+
+
+def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
+    home = tmp_path / "home"
+    baogao(home, "list")
+    (home / "LOCK").write_text("ingest by pid 999999")  # no such process holds the lock
+    r = baogao(home, "ingest", str(SEEDS))
+    assert r.returncode == 0
+
+
+BAD = [
+    ("image.png.txt", b"\x89PNG\r\n\x1a\n" + os.urandom(64), "not a text file"),
+    ("nul.txt", b"abc\x00\x00\x00def", "NUL"),
+    ("empty.txt", b"", "empty"),
+    ("spaces.txt", b"  \n\n\t \n", "whitespace"),
+    ("garbage.txt", bytes([0xFF, 0xFE, 0xFD, 0x80, 0x81]) * 50 + b"\xff", "decode"),
+]
+
+
+def test_bad_files_get_one_line_each_and_the_rest_is_ingested(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, data, _ in BAD:
+        (folder / name).write_bytes(data)
+    (folder / "long.txt").write_text("一" * 2_000_000, encoding="utf-8")  # one 6 MB line
+    (folder / "unclosed.md").write_text("# 标题\n\n**未闭合的粗体和 [链接 与 `代码\n", encoding="utf-8")
+    (folder / "controls.txt").write_text("控制字符\n\n正文\x07含\x1b[2J响铃和清屏\x0c字符。\n", encoding="utf-8")
+    (folder / "a_folder.txt").mkdir()  # a directory with a report's name is walked, not read
+    (folder / "good.txt").write_text("好报告\n\n正文里有“一主六双”。\n", encoding="utf-8")
+    (folder / "loop").symlink_to(folder)
+    home = tmp_path / "home"
+    r = baogao(home, "ingest", str(folder), "--json")
+    assert r.returncode == 1
+    doc = json.loads(r.stdout)
+    assert sorted(doc["added"]) == ["controls", "good", "unclosed"]
+    errors = {Path(f["path"]).name: f["error"] for f in doc["failed"]}
+    for name, _, reason in BAD:
+        assert reason in errors[name], (name, errors)
+    assert "line" in errors["long.txt"]
+    text = baogao(home, "ingest", str(folder))
+    lines = [ln for ln in text.stdout.splitlines() if ln.strip().startswith("✘")]
+    assert len(lines) == len(BAD) + 1 and all(str(folder) in ln for ln in lines)
+    shown = baogao(home, "show", "controls", "--no-pager")
+    assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout and "␛[2J" in shown.stdout
+
+
+def test_file_vanishing_between_listing_and_reading(tmp_path, monkeypatch):
+    from archive import reading
+    from index import Home, ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "stays.txt").write_text("留下\n\n正文。\n", encoding="utf-8")
+    ghost = folder / "ghost.txt"
+    real = reading.find_files
+    monkeypatch.setattr("index.ingest.find_files", lambda p: real(p) + [ghost])
+    result = ingest(Home(tmp_path / "home"), [folder])
+    assert result.added[-1] == "stays" or "stays" in result.added
+    assert [f["error"] for f in result.failed if f["path"].endswith("ghost.txt")] == ["no such file or directory"] or \
+        any("disappeared" in f["error"] for f in result.failed)
+
+
+@pytest.mark.parametrize("args,code,text", [
+    (["search", ""], 2, "empty"),
+    (["search", "，。！？"], 2, "only punctuation"),
+    (["search", '"没有闭合'], 2, "unbalanced"),
+    (["search", "OR"], 2, "OR"),
+    (["search", "NOT"], 2, "NOT"),
+    (["search", "长" * 10000], 2, "too long"),
+    (["search", "人参", "--limit", "0"], 2, "--limit"),
+    (["search", "人参", "--limit", "-1"], 2, "--limit"),
+    (["show", "no-such-report"], 2, "no report"),
+    (["sections", "zzz"], 2, "no report"),
+    (["search", "人参", "--sort", "random"], 2, "random"),
+])
+def test_bad_queries_and_options_one_line_right_code(tmp_path, args, code, text):
+    home = tmp_path / "home"
+    baogao(home, "list")
+    r = baogao(home, *args)
+    assert r.returncode == code, (r.stdout, r.stderr)
+    assert text in r.stderr
+    assert "Traceback" not in r.stderr
+    j = baogao(home, *args, "--json")
+    assert j.returncode == code
+    assert set(json.loads(j.stdout)) >= {"error", "hint"}
+
+
+def test_home_that_is_a_file_and_home_from_a_newer_version(tmp_path):
+    f = tmp_path / "afile"
+    f.write_text("x")
+    r = baogao(f, "list")
+    assert r.returncode == 2 and "is a file" in r.stderr and "Traceback" not in r.stderr
+    home = tmp_path / "home"
+    baogao(home, "list")
+    import sqlite3
+
+    con = sqlite3.connect(home / "store.sqlite")
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'format'")
+    con.commit()
+    con.close()
+    r = baogao(home, "search", "人参")
+    assert r.returncode == 3 and "newer baogao" in r.stderr and "Traceback" not in r.stderr
