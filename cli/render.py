@@ -151,7 +151,7 @@ def ingest_summary(console: Console, result) -> None:
         line = Text("  ✘ ", style="red")
         line.append(safe(f["path"]))
         line.append(": " + safe(f["error"]))
-        console.print(line)
+        console.print(line, soft_wrap=True)  # one line per file, whatever the width
 
 
 VERDICT_WORDS = {"exact": ("✔ 原文一致", "bold green"), "close": ("≈ 有出入", "bold yellow"),
