@@ -364,6 +364,41 @@ def verify(app: App, quote, show_all, as_json):
     sys.exit(0 if v.verdict == "exact" else 1)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("terms", nargs=-1)
+@click.option("--by", type=click.Choice(["year", "region", "level"]), default="year", show_default=True)
+@click.option("--region", help="Only reports whose region contains this.")
+@click.option("--level", help="national, provincial, city, county or other.")
+@click.option("--from", "year_from", type=int, metavar="YEAR", help="From this year on.")
+@click.option("--to", "year_to", type=int, metavar="YEAR", help="Up to this year.")
+@click.option("--per", type=click.IntRange(min=1), metavar="N", help="Occurrences per N characters of report text.")
+@click.option("--file", "terms_file", type=click.File(encoding="utf-8"), help="Read one term a line (batch).")
+@click.option("--with-duplicates", is_flag=True, help="Count near-duplicate reports too.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print a terms × buckets CSV matrix.")
+@json_option
+@click.pass_obj
+@handle_errors
+def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_file, with_duplicates, as_csv, as_json):
+    """How often TERMs stand in the archive by year (or region, level), and where each was first
+    written. Counts are exact strings; a report in two transcriptions counts once."""
+    from index import trend as run_trend
+
+    words = list(terms)
+    if terms_file:
+        words += [ln.strip() for ln in terms_file if ln.strip() and not ln.startswith("#")]
+    if not words:
+        raise click.UsageError("give one or more TERMs, or --file with one term a line")
+    result = run_trend(app.home(), words, by=by, region=region, level=level, year_from=year_from,
+                       year_to=year_to, per=per, with_duplicates=with_duplicates)
+    if as_json:
+        emit_json(render.trend_json(result))
+    elif as_csv:
+        click.echo(render.trend_csv(result), nl=False)
+    else:
+        render.render_trend(app.console, result)
+    sys.exit(0 if any(t.total for t in result.terms) else 1)
+
+
 def main(argv=None) -> None:
     """Entry point: click usage errors also honour --json ({"error", "hint"} on stdout, exit 2)."""
     args = sys.argv[1:] if argv is None else argv

@@ -228,3 +228,59 @@ def verdicts_table(verdicts) -> Table:
             where = Text(f"{safe(m.title)} · ¶{m.paragraph} [{m.report} §{m.section_id}]")
         t.add_row(verdict_line(v), Text(safe(v.quote)), where)
     return t
+
+
+def trend_json(t) -> dict:
+    return {"by": t.by, "terms": [
+        {"term": x.term, "total": x.total, "reports": x.reports,
+         "first": to_json(x.first) if x.first else None,
+         "buckets": [to_json(b) for b in x.buckets]} for x in t.terms]}
+
+
+def trend_csv(t) -> str:
+    """A terms × buckets matrix: a header row, one row per term (what a spreadsheet opens)."""
+    import csv
+    import io
+
+    keys = sorted({b.key for x in t.terms for b in x.buckets}, key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["term", *keys, "total"])
+    for x in t.terms:
+        counts = {b.key: b.count for b in x.buckets}
+        w.writerow([x.term, *[counts.get(k, 0) for k in keys], x.total])
+    return out.getvalue()
+
+
+def render_trend(console: Console, t, width: int | None = None) -> None:
+    """Per term: a line with the totals, a bar per bucket (scaled, the count beside it), and the
+    first mention. Labels and bars are measured in cells, so CJK region names line up."""
+    from rich.cells import cell_len
+
+    width = min(width or console.width, 100)
+    unit = f" per {t.per:,} characters" if t.per else ""
+    for x in t.terms:
+        head = Text(safe(x.term), style="bold")
+        head.append(f" — {x.total} occurrences in {x.reports} reports{unit}, by {t.by}")
+        console.print(head)
+        if not x.buckets:
+            console.print(Text("  (not found)", style="dim"))
+        label_w = max((cell_len(safe(b.key)) for b in x.buckets), default=4)
+        value = lambda b: f"{b.count:g}" + (f" ({b.reports})" if t.by != "year" or b.reports > 1 else "")
+        count_w = max((len(value(b)) for b in x.buckets), default=1)
+        bar_w = max(10, width - label_w - count_w - 6)
+        top = max((b.count for b in x.buckets), default=0) or 1
+        for b in x.buckets:
+            label = safe(b.key)
+            line = Text("  " + label + " " * (label_w - cell_len(label)) + " ")
+            n = int(round(b.count / top * bar_w)) or (1 if b.count else 0)
+            line.append("█" * n, style="cyan")
+            line.append(" " + value(b))
+            console.print(line, no_wrap=True, overflow="crop")
+        if x.first:
+            f = x.first
+            first = Text("  首次出现: ", style="bold")
+            first.append(f"{f.year or '?'} 《{safe(f.title)}》 · {safe(f.section)} · ¶{f.paragraph}")
+            first.append(f"  [{f.report} §{f.section_id}]", style="dim")
+            console.print(first)
+        console.print()

@@ -8,11 +8,12 @@ from .home import Home
 from .ingest import check, compact, ingest, rebuild, remove
 from .model import CheckResult, Hit, IngestResult, ReportInfo, SearchResult, SectionInfo, Snippet
 from .search import highlight_spans, search
+from .trend import Trend, trend
 from .verify import Difference, Match, Verdict, verify
 
 __all__ = [
     "BusyError", "CheckResult", "Difference", "Hit", "Home", "HomeError", "IngestResult", "Match", "NotFoundError",
-    "QueryError", "ReportInfo", "SearchError", "SearchResult", "SectionInfo", "Snippet", "Verdict", "check",
+    "QueryError", "ReportInfo", "SearchError", "SearchResult", "SectionInfo", "Snippet", "Trend", "Verdict", "check",
     "compact", "highlight_spans", "ingest", "list_reports", "rebuild", "remove", "resolve_report",
-    "resolve_section", "search", "sections", "show", "verify",
+    "resolve_section", "search", "sections", "show", "trend", "verify",
 ]

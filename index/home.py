@@ -33,6 +33,7 @@ class Home:
         self._segmenter: Segmenter | None = None
         self._searcher = None
         self._sections = None
+        self._trend_headings = None
 
     # -- paths -------------------------------------------------------------------------------
     @property
@@ -99,6 +100,7 @@ class Home:
         self._segmenter = None
         self._searcher = None
         self._sections = None
+        self._trend_headings = None
 
     # -- the parts ---------------------------------------------------------------------------
     @property

@@ -17,7 +17,7 @@ from pathlib import Path
 from archive import ArchiveError, find_files, normalize
 from archive.reading import decode, read_bytes
 
-from . import store
+from . import duplicates, store
 from .segmenter import dictionary_hash, shipped_words
 from .errors import HomeError
 from .home import Home, transaction
@@ -144,6 +144,9 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
     whoosh_segments = _index_words(home, words, jobs, handle, procs=1 if len(todo) < _ONE_WORKER_BELOW else 2)
     segments.flush()
     _crash_point("segments")
+    order = {path: i for i, path in enumerate(todo)}
+    prepared.sort(key=lambda p: order.get(p.report.path, 0))  # "the later one" = later in the batch
+    duplicate_of = _find_duplicates(con, prepared, replace=[p.report.id for p in prepared] + removed)
     added = [p.report.id for p in prepared if p.report.id not in known]
     updated = [p.report.id for p in prepared if p.report.id in known]
     replace = updated + removed
@@ -152,11 +155,28 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
         expected = ix.doc_count() - _present(ix, old_sids) + sum(len(p.sids) for p in prepared)
         generation = wordindex.commit_segments(ix, old_sids, whoosh_segments, expected)
         _crash_point("whoosh")
-        _publish(home, prepared, replace, segments, generation,
-                 next_sid=base + max(len(todo), 1) * SIDS_PER_REPORT, words=words if first_time else None, moved=moved)
+        _publish(home, prepared, replace, segments, generation, next_sid=base + max(len(todo), 1) * SIDS_PER_REPORT,
+                 words=words if first_time else None, moved=moved, duplicate_of=duplicate_of)
     if len(home.substring.names) > MAX_SEGMENTS:
         compact(home, locked=True)
     return IngestResult(tuple(added), tuple(updated), tuple(unchanged), tuple(removed), tuple(failed))
+
+
+def _find_duplicates(con, prepared: list[Prepared], replace: list[str]) -> dict[str, str]:
+    """report id → the earlier report it is a near-duplicate of (archive first, then batch order)."""
+    originals = duplicates.Originals()
+    gone = set(replace)
+    for rid, sk in con.execute("SELECT id, sketch FROM reports WHERE duplicate_of IS NULL AND sketch IS NOT NULL"):
+        if rid not in gone:
+            originals.add(rid, sk)
+    found: dict[str, str] = {}
+    for p in prepared:
+        match = originals.original_of(p.sketch) if p.sketch else None
+        if match:
+            found[p.report.id] = match[0]
+        elif p.sketch:
+            originals.add(p.report.id, p.sketch)
+    return found
 
 
 def _sids_of(con, report_ids: list[str]) -> list[int]:
@@ -197,7 +217,7 @@ def _dictionary(con, quoted_batch: dict[str, set[str]]) -> tuple[str, ...]:
 
 
 def _publish(home: Home, prepared: list[Prepared], replace: list[str], segments: _SegmentBuilder | None,
-             generation: int, next_sid: int | None = None, words=None, moved=()) -> None:
+             generation: int, next_sid: int | None = None, words=None, moved=(), duplicate_of=None) -> None:
     """The single commit point: one sqlite transaction lists the new segments and the Whoosh
     generation that match the rows it writes."""
     con = home.con
@@ -206,7 +226,7 @@ def _publish(home: Home, prepared: list[Prepared], replace: list[str], segments:
             marks = ",".join("?" * len(replace))
             con.execute(f"DELETE FROM reports WHERE id IN ({marks})", replace)
         for p in prepared:
-            _insert_report(con, p, [segments.segment_of[sid] for sid in p.sids])
+            _insert_report(con, p, [segments.segment_of[sid] for sid in p.sids], (duplicate_of or {}).get(p.report.id))
         for name, count, nbytes in (segments.segments if segments else []):
             con.execute("INSERT INTO segments VALUES (?, ?, ?)", (name, count, nbytes))
         for path, rid in moved:
@@ -239,13 +259,13 @@ def _write_segment(home: Home, batch: list[tuple[int, str]]) -> str:
     return name
 
 
-def _insert_report(con, p: Prepared, segs: list[str]) -> None:
+def _insert_report(con, p: Prepared, segs: list[str], duplicate_of: str | None = None) -> None:
     r = p.report
     cur = con.execute(
-        "INSERT INTO reports (id, title, region, year, level, file, sha256, chars, authors, duplicates_dropped)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO reports (id, title, region, year, level, file, sha256, chars, authors, duplicates_dropped,"
+        " duplicate_of, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (r.id, r.title, r.region, r.year, r.level, r.path, r.sha256, r.chars, store.dumps(list(r.authors)),
-         r.duplicates_dropped))
+         r.duplicates_dropped, duplicate_of, p.sketch))
     rid = cur.lastrowid
     con.executemany("INSERT INTO sections (sid, rid, n, heading, level, path, offsets, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [(sid, rid, s.id, s.heading, s.level, store.dumps(list(s.path)), off, seg)

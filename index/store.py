@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS reports (
     title TEXT NOT NULL, region TEXT NOT NULL, year INTEGER, level TEXT NOT NULL,
     file TEXT NOT NULL, sha256 TEXT NOT NULL, chars INTEGER NOT NULL,
     authors TEXT NOT NULL DEFAULT '[]', duplicates_dropped INTEGER NOT NULL DEFAULT 0,
-    duplicate_of TEXT
+    duplicate_of TEXT, sketch BLOB
 );
 CREATE TABLE IF NOT EXISTS sections (
     sid INTEGER PRIMARY KEY,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from archive import ArchiveError, Report, normalize, parse_file
 
-from . import store
+from . import duplicates, store
 from .segmenter import Segmenter
 
 # The sids of one report are `base + k`; a report may hold this many sections.
@@ -34,6 +34,7 @@ class Prepared:
     normalized: tuple[str, ...]  # per section: normalized paragraphs joined by \n
     offsets: tuple[bytes, ...]  # per section: packed normalized→display map
     quoted: tuple[str, ...]
+    sketch: bytes = b""  # MinHash sketch of the whole text, for near-duplicate detection
 
 
 def normalize_section(paragraphs) -> tuple[str, list[int]]:
@@ -58,7 +59,7 @@ def prepare(report: Report, base_sid: int, quoted) -> Prepared:
         norms.append(text)
         offs.append(store.pack_offsets(offsets))
     sids = tuple(base_sid + k for k in range(len(report.sections)))
-    return Prepared(report, sids, tuple(norms), tuple(offs), tuple(sorted(quoted)))
+    return Prepared(report, sids, tuple(norms), tuple(offs), tuple(sorted(quoted)), duplicates.sketch("\n".join(norms)))
 
 
 def _die_with_parent() -> None:

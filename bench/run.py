@@ -1,0 +1,229 @@
+"""Benchmark baogao on a real corpus: ingest, search (warm and cold), verify, trend, and baselines.
+
+    python bench/run.py [--corpus DIR] [--scale N] [--home DIR] [--json FILE]
+
+Prints one table; --json also writes the numbers. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from archive import find_files, normalize_text  # noqa: E402
+from index import Home, ingest, search, verify  # noqa: E402
+
+UNQUOTED = [
+    "新质生产力", "高质量发展", "乡村振兴", "营商环境", "一带一路", "共同富裕", "碳达峰", "放管服", "双循环",
+    "专精特新", "数字经济", "人工智能", "新型城镇化", "供给侧结构性改革", "脱贫攻坚", "污染防治", "河长制",
+    "粮食安全", "稳中求进", "新发展格局", "一主六双", "东北全面振兴", "国有企业改革", "科技创新", "社会保障",
+    "医疗卫生", "教育公平", "文化强国", "生态文明建设", "对外开放",
+]
+QUOTED = [
+    "六稳", "双碳", "人参", "6.5%", "三农", "新基建", "放管服改革", "最多跑一次", "一网通办", "房住不炒",
+    "绿水青山就是金山银山", "万众创新", "大众创业", "互联网+", "两个确立", "两个维护", "五位一体", "四个全面",
+    "先立后破", "以进促稳", "全面建成小康社会", "高水平对外开放", "城镇调查失业率", "居民消费价格涨幅",
+    "国内生产总值增长", "发展新质生产力", "坚持稳中求进工作总基调", "加快构建新发展格局", "中国式现代化",
+    "统筹发展和安全",
+]
+FILTERED = [
+    "乡村振兴 region:吉林", "营商环境 year:2024", "高质量发展 level:national", '"新质生产力" level:provincial',
+    "人参 region:通化", "数字经济 year:2020-2024", "碳达峰 NOT level:city", "(六稳 OR 六保) year:2020",
+    "科技创新 level:national year:>=2015", "heading:工作安排 新质生产力",
+]
+
+
+def percentile(values, q):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def timed(fn, *args, **kwargs):
+    t = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return (time.perf_counter() - t) * 1000, out
+
+
+def stats_ms(samples):
+    return {"p50": round(percentile(samples, 0.5), 2), "p95": round(percentile(samples, 0.95), 2),
+            "max": round(max(samples), 2), "n": len(samples)}
+
+
+def scaled_corpus(corpus: Path, scale: int, workdir: Path) -> Path:
+    """An N-fold corpus: the files again under new names (new report ids), as symlinks."""
+    if scale <= 1:
+        return corpus
+    out = workdir / f"corpus_x{scale}"
+    if out.exists():
+        shutil.rmtree(out)
+    for f in find_files(corpus):
+        if f.suffix != ".txt":
+            continue
+        for k in range(scale):
+            dest = out / f"copy{k}" / f.relative_to(corpus).parent
+            dest.mkdir(parents=True, exist_ok=True)
+            (dest / (f.stem + (f"__{k}" if k else "") + f.suffix)).symlink_to(f.resolve())
+    return out
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def sentences(home: Home, n: int, rng: random.Random):
+    rows = home.con.execute("SELECT p.text FROM paragraphs p WHERE p.kind = 'body' ORDER BY random() LIMIT 3000")
+    pool = []
+    for (text,) in rows:
+        pool += [s for s in re.findall(r"[^。！？；]{25,70}[。！？；]", text) if re.search(r"\d", s)]
+    return rng.sample(pool, min(n, len(pool)))
+
+
+def alter(sentence: str, rng: random.Random) -> str:
+    digits = [i for i, c in enumerate(sentence) if c.isdigit()]
+    i = rng.choice(digits)
+    return sentence[:i] + str((int(sentence[i]) + rng.randint(1, 8)) % 10) + sentence[i + 1:]
+
+
+def cold(home: Path, args: list[str], runs: int = 5) -> float:
+    env = dict(os.environ, BAOGAO_HOME=str(home), PYTHONPATH=str(ROOT))
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "cli", *args], env=env, capture_output=True, check=False)
+        times.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def baselines(corpus: Path, phrases: list[str], texts: list[str]) -> dict:
+    out = {}
+    rg = shutil.which("rg")
+    if rg:
+        times = []
+        for p in phrases[:10]:
+            t = time.perf_counter()
+            subprocess.run([rg, "-F", "-c", p, str(corpus)], capture_output=True, check=False)
+            times.append((time.perf_counter() - t) * 1000)
+        out["rg_ms_p50"] = round(statistics.median(times), 1)
+    times = []
+    for p in phrases:
+        needle = normalize_text(p)
+        t = time.perf_counter()
+        sum(1 for text in texts if needle in text)
+        times.append((time.perf_counter() - t) * 1000)
+    out["python_scan_ms_p50"] = round(statistics.median(times), 1)
+    return out
+
+
+def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="baogao-bench-"))
+    source = scaled_corpus(corpus, scale, work)
+    home_path = home_dir or work / "home"
+    if home_path.exists():
+        shutil.rmtree(home_path)
+    files = [f for f in find_files(source) if f.suffix == ".txt"]
+    chars = sum(len(f.read_text(encoding="utf-8")) for f in files)
+    home = Home(home_path)
+    t = time.perf_counter()
+    result = ingest(home, [source])
+    ingest_s = time.perf_counter() - t
+    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    report = {
+        "corpus": str(corpus), "scale": scale, "files": len(files), "chars": chars,
+        "reports": len(result.added), "failed": len(result.failed),
+        "ingest_s": round(ingest_s, 1), "ingest_chars_per_s": round(chars / ingest_s),
+        "peak_rss_mb": round(rss_self), "peak_rss_worker_mb": round(rss_children),
+        "index_mb": {"store": round((home_path / "store.sqlite").stat().st_size / 2**20),
+                     "substring": round(folder_size(home_path / "segments") / 2**20),
+                     "words": round(folder_size(home_path / "words") / 2**20)},
+    }
+    for q in UNQUOTED[:3] + QUOTED[:3]:  # warm up: segmenter, Whoosh, mmaps
+        search(home, q if q in UNQUOTED else f'"{q}"')
+    report["unquoted_ms"] = stats_ms([timed(search, home, q)[0] for q in UNQUOTED])
+    report["quoted_ms"] = stats_ms([timed(search, home, f'"{q}"')[0] for q in QUOTED])
+    report["filtered_ms"] = stats_ms([timed(search, home, q)[0] for q in FILTERED])
+    rng = random.Random(11)
+    picked = sentences(home, 50, rng)
+    report["verify_verbatim_ms"] = stats_ms([timed(verify, home, s)[0] for s in picked])
+    report["verify_altered_ms"] = stats_ms([timed(verify, home, alter(s, rng))[0] for s in picked])
+    try:
+        from index import trend
+
+        report["trend_ms"] = round(timed(trend, home, ["新质生产力"], by="year")[0], 1)
+    except ImportError:
+        pass
+    home.close()
+    report["cold_quoted_ms"] = cold(home_path, ["search", '"新质生产力"'])
+    report["cold_unquoted_ms"] = cold(home_path, ["search", "营商环境"])
+    # The scan baseline: what a script over the normalized texts costs for the same phrases.
+    texts = [normalize_text(t) for (t,) in Home(home_path).con.execute("SELECT text FROM paragraphs")]
+    report["baselines"] = baselines(source, QUOTED, texts)
+    report["quoted_vs_python_scan"] = round(report["baselines"]["python_scan_ms_p50"] / report["quoted_ms"]["p50"], 1)
+    if "rg_ms_p50" in report["baselines"]:
+        report["quoted_vs_rg"] = round(report["baselines"]["rg_ms_p50"] / report["quoted_ms"]["p50"], 1)
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+def table(report: dict) -> str:
+    rows = [
+        ("files / characters", f"{report['files']:,} / {report['chars']:,} (scale {report['scale']})"),
+        ("ingest", f"{report['ingest_s']} s, {report['ingest_chars_per_s']:,} chars/s, {report['failed']} failed"),
+        ("peak RSS", f"{report['peak_rss_mb']} MB main, {report['peak_rss_worker_mb']} MB largest worker"),
+        ("index on disk", ", ".join(f"{k} {v} MB" for k, v in report["index_mb"].items())),
+    ]
+    for key, label in (("unquoted_ms", "unquoted (30)"), ("quoted_ms", "quoted (30)"), ("filtered_ms", "with filters (10)"),
+                       ("verify_verbatim_ms", "verify verbatim (50)"), ("verify_altered_ms", "verify altered (50)")):
+        s = report[key]
+        rows.append((label, f"p50 {s['p50']} ms · p95 {s['p95']} ms · max {s['max']} ms"))
+    if "trend_ms" in report:
+        rows.append(("trend 新质生产力 --by year", f"{report['trend_ms']} ms"))
+    rows.append(("cold `baogao search`", f"quoted {report['cold_quoted_ms']} ms · unquoted {report['cold_unquoted_ms']} ms (median of 5)"))
+    b = report["baselines"]
+    base = f"python scan p50 {b['python_scan_ms_p50']} ms ({report['quoted_vs_python_scan']}× slower than quoted search)"
+    if "rg_ms_p50" in b:
+        base += f" · rg -F -c p50 {b['rg_ms_p50']} ms ({report['quoted_vs_rg']}×)"
+    else:
+        base += " · rg not installed"
+    rows.append(("baselines", base))
+    width = max(len(r[0]) for r in rows)
+    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--home", type=Path, help="build the home here (default: a temporary folder)")
+    ap.add_argument("--json", type=Path, help="also write the numbers to this file")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args()
+    if not args.corpus.is_dir():
+        sys.exit(f"bench: no corpus at {args.corpus} (pass --corpus DIR)")
+    report = run(args.corpus, args.scale, args.home, args.keep)
+    print(table(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
