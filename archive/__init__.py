@@ -1,12 +1,24 @@
-"""archive: files → reports. Reading, cleaning, sections and metadata; pure Python."""
+"""archive: files → reports. Reading, cleaning, sections and metadata; pure Python.
 
-from .errors import ArchiveError
-from .model import Paragraph, Report, Section
-from .normalize import display_span, normalize, normalize_text
-from .reading import find_files
-from .report import parse_file, parse_text
+Names are imported on first use (PEP 562): a query that only normalizes text does not compile the
+cleaning rules."""
 
-__all__ = [
-    "ArchiveError", "Paragraph", "Report", "Section", "display_span", "find_files", "normalize",
-    "normalize_text", "parse_file", "parse_text",
-]
+import importlib
+
+_EXPORTS = {
+    "ArchiveError": "errors",
+    "Paragraph": "model", "Report": "model", "Section": "model",
+    "display_span": "normalization", "normalize": "normalization", "normalize_text": "normalization",
+    "find_files": "reading",
+    "parse_file": "report", "parse_text": "report",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'archive' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -45,7 +45,7 @@ class App:
         self._home = None
 
     def home(self):
-        from index import Home, ingest
+        from index import Home
 
         if self._home is None:
             if self.home_path.exists() and not self.home_path.is_dir():
@@ -55,6 +55,8 @@ class App:
             if not home.initialized:
                 seeds = seeds_folder()
                 self.err.print(f"baogao: new archive at {home.path}; adding the {len(list(seeds.glob('*.txt')))} bundled seed reports")
+                from index import ingest
+
                 ingest(home, [seeds])
             self._home = home
         return self._home

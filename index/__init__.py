@@ -1,19 +1,33 @@
 """index: reports → the home → hits. The store, the word and substring indexes, ingest, search,
 snippets, verify and trends. Never imports click or rich; no Whoosh object leaves this package.
-Whoosh and the segmenter are imported only where used, so a quoted search never loads them."""
 
-from .catalog import list_reports, resolve_report, resolve_section, sections, show
-from .errors import BusyError, HomeError, NotFoundError, QueryError, SearchError
-from .home import Home
-from .ingest import check, compact, ingest, rebuild, remove
-from .model import CheckResult, Hit, IngestResult, ReportInfo, SearchResult, SectionInfo, Snippet
-from .search import highlight_spans, search
-from .trend import Trend, trend
-from .verify import Difference, Match, Verdict, verify
+Names are imported on first use (PEP 562), so a quoted search loads neither Whoosh, the segmenter
+nor the ingest machinery. (No module is named like a function it exports: `ingestion.ingest`,
+`searching.search` — a submodule import would otherwise shadow the function.)"""
 
-__all__ = [
-    "BusyError", "CheckResult", "Difference", "Hit", "Home", "HomeError", "IngestResult", "Match", "NotFoundError",
-    "QueryError", "ReportInfo", "SearchError", "SearchResult", "SectionInfo", "Snippet", "Trend", "Verdict", "check",
-    "compact", "highlight_spans", "ingest", "list_reports", "rebuild", "remove", "resolve_report",
-    "resolve_section", "search", "sections", "show", "trend", "verify",
-]
+import importlib
+
+_EXPORTS = {
+    "list_reports": "catalog", "resolve_report": "catalog", "resolve_section": "catalog",
+    "sections": "catalog", "show": "catalog",
+    "BusyError": "errors", "HomeError": "errors", "NotFoundError": "errors", "QueryError": "errors",
+    "SearchError": "errors",
+    "Home": "home",
+    "check": "ingestion", "compact": "ingestion", "ingest": "ingestion", "rebuild": "ingestion",
+    "remove": "ingestion",
+    "CheckResult": "model", "Hit": "model", "IngestResult": "model", "ReportInfo": "model",
+    "SearchResult": "model", "SectionInfo": "model", "Snippet": "model",
+    "highlight_spans": "searching", "search": "searching",
+    "Trend": "trends", "trend": "trends",
+    "Difference": "verification", "Match": "verification", "Verdict": "verification", "verify": "verification",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

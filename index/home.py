@@ -127,15 +127,18 @@ class Home:
     @property
     def section_table(self):
         """Every live section as sorted numpy columns (sid, year, report rowid, number): liveness,
-        filters and ranking for large hit sets without a query per section."""
+        filters and ranking for large hit sets without a query per section. Written at each
+        publish (`write_section_table`), so a cold process loads it instead of querying."""
         if self._sections is None:
             import numpy as np
 
-            rows = self.con.execute(
-                "SELECT s.sid, COALESCE(r.year, 0), s.rid, s.n FROM sections s JOIN reports r USING (rid) ORDER BY s.sid"
-            ).fetchall()
-            arr = np.array(rows, dtype=np.int64).reshape(-1, 4)
-            self._sections = {"sid": arr[:, 0].copy(), "year": arr[:, 1].copy(), "rid": arr[:, 2].copy(), "n": arr[:, 3].copy()}
+            name = self.meta("section_table")
+            path = self.path / f"sections-{name}.npz" if name else None
+            if path is not None and path.exists():
+                with np.load(path) as z:
+                    self._sections = {k: z[k] for k in ("sid", "year", "rid", "n")}
+            else:
+                self._sections = read_section_table(self.con)
         return self._sections
 
     @property
@@ -186,6 +189,10 @@ class Home:
         """Bring the indexes back to what the store published (a writer calls this under the lock).
         Returns what it repaired."""
         repaired: list[str] = []
+        table = self.meta("section_table")
+        for f in self.path.glob("sections-*.npz"):
+            if f.name != f"sections-{table}.npz":
+                f.unlink(missing_ok=True)
         published = {r[0] for r in self.con.execute("SELECT name FROM segments")}
         if self.segments_path.exists():
             for entry in self.segments_path.iterdir():
@@ -196,12 +203,33 @@ class Home:
 
         stored_gen = int(self.meta("whoosh_generation", "-1"))
         if wordindex.generation(self.words_path) != stored_gen:
-            from .ingest import reindex_words
+            from .ingestion import reindex_words
 
             fixed = reindex_words(self)
             repaired.append(f"re-indexed the word index from the store ({fixed})")
         self.refresh()
         return repaired
+
+
+def read_section_table(con: sqlite3.Connection) -> dict:
+    import numpy as np
+
+    rows = con.execute(
+        "SELECT s.sid, COALESCE(r.year, 0), s.rid, s.n FROM sections s JOIN reports r USING (rid) ORDER BY s.sid").fetchall()
+    arr = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    return {"sid": arr[:, 0].copy(), "year": arr[:, 1].copy(), "rid": arr[:, 2].copy(), "n": arr[:, 3].copy()}
+
+
+def write_section_table(home: "Home", con: sqlite3.Connection) -> None:
+    """Inside the publishing transaction: save the section table the transaction is about to make
+    current, under a new name the same transaction records (a crash leaves only an unlisted file)."""
+    import time
+
+    import numpy as np
+
+    name = f"{time.time_ns()}"
+    np.savez(home.path / f"sections-{name}.npz", **read_section_table(con))
+    store.set_meta(con, "section_table", name)
 
 
 @contextlib.contextmanager

@@ -46,7 +46,9 @@ class SegmentBuilder:
     def __init__(self, ix):
         from whoosh.writing import SegmentWriter
 
-        self.writer = SegmentWriter(ix, _lk=False, limitmb=32)  # its pool holds only the keys
+        # Not a compound file: Whoosh reads a compound segment by copying each part into memory (0.1 s
+        # per query process); separate files are read in place.
+        self.writer = SegmentWriter(ix, _lk=False, limitmb=32, compound=False)  # its pool holds only keys
         self.schema = self.writer.schema
         self.postings: dict[str, tuple] = {}
         self.count = 0
@@ -113,7 +115,7 @@ def commit_segments(ix, delete_keys, segments, expected_count: int) -> int:
     commit (small old segments merged); returns the new generation after checking the count."""
     from whoosh.writing import SegmentWriter
 
-    writer = SegmentWriter(ix, limitmb=128)
+    writer = SegmentWriter(ix, limitmb=128, compound=False)
     try:
         for key in delete_keys:
             writer.delete_by_term("key", str(key))

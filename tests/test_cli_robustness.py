@@ -185,7 +185,7 @@ def test_file_vanishing_between_listing_and_reading(tmp_path, monkeypatch):
     (folder / "stays.txt").write_text("留下\n\n正文。\n", encoding="utf-8")
     ghost = folder / "ghost.txt"
     real = reading.find_files
-    monkeypatch.setattr(sys.modules["index.ingest"], "find_files", lambda p: real(p) + [ghost])
+    monkeypatch.setattr(sys.modules["index.ingestion"], "find_files", lambda p: real(p) + [ghost])
     result = ingest(Home(tmp_path / "home"), [folder])
     assert "stays" in result.added
     assert [f["error"] for f in result.failed if f["path"].endswith("ghost.txt")] == [

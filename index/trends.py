@@ -135,7 +135,7 @@ def _reports(home: Home, region, level, year_from, year_to, with_duplicates) -> 
         sql += " AND region LIKE ?"
         args.append(f"%{region}%")
     if level:
-        from .search import LEVEL_NAMES
+        from .searching import LEVEL_NAMES
 
         if LEVEL_NAMES.get(level.lower()) is None:
             raise QueryError(f"level {level} is not a level", "Levels: national, provincial, city, county, other.")

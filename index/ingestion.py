@@ -20,7 +20,7 @@ from archive.reading import decode, read_bytes
 from . import duplicates, store
 from .segmenter import dictionary_hash, shipped_words
 from .errors import HomeError
-from .home import Home, transaction
+from .home import Home, transaction, write_section_table
 from .model import CheckResult, IngestResult
 from .substring import SEGMENT_BYTES, Segment, build_segment
 from .workers import SIDS_PER_REPORT, Prepared, WordWriters
@@ -239,6 +239,7 @@ def _publish(home: Home, prepared: list[Prepared], replace: list[str], segments:
             store.set_meta(con, "next_sid", next_sid)
         store.set_meta(con, "whoosh_generation", generation)
         _drop_empty_segments(con)
+        write_section_table(home, con)
         _crash_point("publish")
     home.refresh()
 
