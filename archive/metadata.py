@@ -11,7 +11,7 @@ from collections import Counter
 from functools import cache
 from importlib.resources import files
 
-from .cleaning import Block
+from .cleaning import BYLINE_ROLES, Block
 
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 _PREFIX_LEVEL = {
@@ -25,7 +25,7 @@ _YEAR_IN_NAME = re.compile(r"((?:19|20)\d\d)")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(自治州|自治县|地区|省|市|县|区|旗|盟)")
 _COUNTY = re.compile(r"([\u4e00-\u9fff]{2})(县|旗)")
 _NOT_PLACE = set("全本我该各此外两五四三六七八九十百千新城园社景辖地省上下市县区州域内")
-_BYLINE_ROLE = re.compile(r"^(?:本报记者|本报通讯员|本报特约记者|特约记者|通讯员|记者|本版撰稿|本版编辑|责任编辑|编辑|本刊主编|主编|本版图解制作|图解制作|制图|撰稿)[\s:：]*")
+_BYLINE_ROLE = re.compile(rf"^(?:{BYLINE_ROLES})[\s:：]*")
 
 
 @cache

@@ -37,7 +37,3 @@ class Report:
     authors: tuple[str, ...] = ()
     duplicates_dropped: int = 0  # repeated body paragraphs removed while cleaning
     chars: int = field(default=0)
-
-    @property
-    def text_chars(self) -> int:
-        return sum(len(p.text) for s in self.sections for p in s.paragraphs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .cleaning import CLOSING, MAJOR_HEADING, NUMBERING, Block, _KNOWN_HEADING
@@ -118,7 +117,3 @@ def _rank(b: Block, stack: list[_Open]) -> int:
                 return s.rank - s.rank % 10 + b.numbering
         return 10 * b.numbering
     return 10
-
-
-def strip_title(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()

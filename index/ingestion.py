@@ -232,9 +232,7 @@ def _publish(home: Home, prepared: list[Prepared], replace: list[str], segments:
         for path, rid in moved:
             con.execute("UPDATE reports SET file = ? WHERE id = ?", (path, rid))
         if words is not None:
-            con.execute("DELETE FROM dictionary")
-            con.executemany("INSERT INTO dictionary VALUES (?)", [(w,) for w in words])
-            store.set_meta(con, "dictionary_hash", dictionary_hash(words))
+            _freeze_dictionary(con, words)
         if next_sid is not None:
             store.set_meta(con, "next_sid", next_sid)
         store.set_meta(con, "whoosh_generation", generation)
@@ -388,15 +386,20 @@ def compact(home: Home, locked: bool = False, wait: bool = False) -> tuple[int, 
 
 
 def _refreeze_dictionary(home: Home) -> None:
-    con = home.con
-    words = _dictionary(con, {})
-    if dictionary_hash(words) != store.get_meta(con, "dictionary_hash"):
-        with transaction(con):
-            con.execute("DELETE FROM dictionary")
-            con.executemany("INSERT INTO dictionary VALUES (?)", [(w,) for w in words])
-            store.set_meta(con, "dictionary_hash", dictionary_hash(words))
+    """Take up the terms quoted in 2+ reports since the last freeze (the word index follows)."""
+    words = _dictionary(home.con, {})
+    if dictionary_hash(words) != store.get_meta(home.con, "dictionary_hash"):
+        with transaction(home.con):
+            _freeze_dictionary(home.con, words)
         reindex_words(home, words)
     home.refresh()
+
+
+def _freeze_dictionary(con, words) -> None:
+    """Inside a transaction: the dictionary the word index is (about to be) built with, and its hash."""
+    con.execute("DELETE FROM dictionary")
+    con.executemany("INSERT INTO dictionary VALUES (?)", [(w,) for w in words])
+    store.set_meta(con, "dictionary_hash", dictionary_hash(words))
 
 
 def rebuild(home: Home, wait: bool = False) -> dict:
@@ -407,9 +410,7 @@ def rebuild(home: Home, wait: bool = False) -> dict:
         con = home.con
         words = _dictionary(con, {})
         with transaction(con):
-            con.execute("DELETE FROM dictionary")
-            con.executemany("INSERT INTO dictionary VALUES (?)", [(w,) for w in words])
-            store.set_meta(con, "dictionary_hash", dictionary_hash(words))
+            _freeze_dictionary(con, words)
         reindex_words(home, words)
         home.refresh()
     reports = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]

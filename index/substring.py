@@ -78,13 +78,6 @@ class Segment:
             return np.zeros(0, dtype=np.int64)
         return np.asarray(self.sa[left:left + count], dtype=np.int64)
 
-    def count(self, pattern: bytes) -> int:
-        if not pattern or len(self.text) == 0:
-            return 0
-        from pydivsufsort import sa_search
-
-        return sa_search(self.text, self.sa, pattern)[0]
-
     def sections_of(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(section ids, occurrence counts) for byte positions."""
         if len(positions) == 0:
@@ -119,21 +112,3 @@ class SubstringIndex:
             sids, counts = seg.sections_of(seg.positions(pattern))
             found.update(zip(sids.tolist(), counts.tolist()))
         return found
-
-    def locate(self, needle: str) -> list[tuple[Segment, np.ndarray]]:
-        pattern = needle.encode("utf-8")
-        return [(seg, seg.positions(pattern)) for seg in self.segments]
-
-    def texts(self, sids) -> dict[int, str]:
-        """Normalized text of the given sections (from whichever segment holds each)."""
-        want = set(int(s) for s in sids)
-        out: dict[int, str] = {}
-        for seg in self.segments:
-            if not want:
-                break
-            hit = np.nonzero(np.isin(seg.sids, np.fromiter(want, dtype=np.int64)))[0]
-            for i in hit.tolist():
-                sid = int(seg.sids[i])
-                out[sid] = seg.section_text(i)
-                want.discard(sid)
-        return out
