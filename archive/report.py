@@ -36,4 +36,4 @@ def parse_file(path: str | os.PathLike) -> Report:
     p = Path(path)
     data = read_bytes(p)
     text = decode(data, p)
-    return parse_text(text, report_id=p.stem, path=str(p.resolve()), sha256=hashlib.sha256(data).hexdigest())
+    return parse_text(text, report_id=p.stem, path=os.path.abspath(p), sha256=hashlib.sha256(data).hexdigest())

@@ -279,8 +279,9 @@ def render_trend(console: Console, t, width: int | None = None) -> None:
             console.print(line, no_wrap=True, overflow="crop")
         if x.first:
             f = x.first
+            where = f"¶{f.paragraph}" if f.paragraph else "标题"
             first = Text("  首次出现: ", style="bold")
-            first.append(f"{f.year or '?'} 《{safe(f.title)}》 · {safe(f.section)} · ¶{f.paragraph}")
-            first.append(f"  [{f.report} §{f.section_id}]", style="dim")
-            console.print(first)
+            first.append(f"{f.year or '?'} 《{safe(f.title)}》 · {safe(f.section)} · {where}")
+            console.print(first, no_wrap=True, overflow="ellipsis", crop=True, width=width)
+            console.print(Text(f"            [{f.report} §{f.section_id}]", style="dim"), no_wrap=True, crop=True)
         console.print()

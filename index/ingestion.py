@@ -14,7 +14,7 @@ import signal
 import time
 from pathlib import Path
 
-from archive import ArchiveError, find_files, normalize
+from archive import ArchiveError, find_files
 from archive.reading import decode, read_bytes
 
 from . import duplicates, store
@@ -23,7 +23,7 @@ from .errors import HomeError
 from .home import Home, transaction, write_section_table
 from .model import CheckResult, IngestResult
 from .substring import SEGMENT_BYTES, Segment, build_segment
-from .workers import SIDS_PER_REPORT, Prepared, WordWriters
+from .workers import SIDS_PER_REPORT, Prepared, WordWriters, normalize_section
 
 # Quoted terms that become dictionary words: 2–12 ideographs, letters or digits between quotes.
 _QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9]{2,12})[”\"」』]")
@@ -40,8 +40,9 @@ class _SegmentBuilder:
     """Collects prepared sections and writes substring segments of about SEGMENT_BYTES as they
     fill, while the workers go on (the suffix array is built in C, off the GIL)."""
 
-    def __init__(self, home: Home):
+    def __init__(self, home: Home, con=None):
         self.home = home
+        self.con = con  # when given, each section's row is filed under its segment as it is written
         self.batch: list[tuple[int, str]] = []
         self.size = 0
         self.segments: list[tuple[str, int, int]] = []  # (name, sections, bytes)
@@ -60,7 +61,10 @@ class _SegmentBuilder:
         self.batch.sort()  # segments hold their sections in sid order
         name = _write_segment(self.home, self.batch)
         self.segments.append((name, len(self.batch), self.size))
-        self.segment_of.update((sid, name) for sid, _ in self.batch)
+        if self.con is not None:
+            self.con.executemany("UPDATE sections SET segment = ? WHERE sid = ?", [(name, sid) for sid, _ in self.batch])
+        else:
+            self.segment_of.update((sid, name) for sid, _ in self.batch)
         self.batch, self.size = [], 0
 
 
@@ -89,7 +93,7 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
     first_time = store.get_meta(con, "dictionary_hash") is None
     quoted_batch: dict[str, set[str]] = {}
     for f in files:
-        stem, resolved = f.stem, str(f.resolve())
+        stem, resolved = f.stem, os.path.abspath(f)  # not resolve(): a symlink's own name is the report id
         if stem in seen_ids:
             failed.append({"path": str(f), "error": f"report id {stem} is already taken by {seen_ids[stem]} in this batch"})
             continue
@@ -117,7 +121,7 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
 
     removed: list[str] = []
     if sync:
-        folders = [str(p.resolve()) for p in paths if p.is_dir()]
+        folders = [os.path.abspath(p) for p in paths if p.is_dir()]
         for rid, file in known.items():
             if rid not in seen_ids and any(file[0].startswith(d.rstrip("/") + "/") for d in folders):
                 if not Path(file[0]).exists():
@@ -126,56 +130,73 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
     words = _dictionary(con, quoted_batch) if first_time else tuple(r[0] for r in con.execute("SELECT word FROM dictionary"))
     if on_total:
         on_total(len(todo))
-    old_sids = _sids_of(con, [Path(t).stem for t in todo if Path(t).stem in known] + removed)
+    replaced = [Path(t).stem for t in todo if Path(t).stem in known] + removed
+    old_sids = _sids_of(con, replaced)
     base = int(store.get_meta(con, "next_sid", "1"))
     jobs = [("file", (path, base + i * SIDS_PER_REPORT)) for i, path in enumerate(todo)]
-    prepared: list[Prepared] = []
-    segments = _SegmentBuilder(home)
+    done: list[tuple[str, str, bytes, int]] = []  # (path, report id, sketch, sections) of each parsed report
+    added, updated = [], []
+    # ONE transaction publishes the ingest: rows go in as reports arrive (readers, in WAL mode, go on
+    # seeing the last published state; memory stays bounded), and it commits only after the
+    # segments are written and Whoosh has committed. A crash anywhere before rolls it back.
+    with transaction(con):
+        if replaced:
+            con.execute("DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))", (_json(replaced),))
+        segments = _SegmentBuilder(home, con)
 
-    def handle(kind, payload):
-        if kind == "prepared":
-            prepared.append(payload)
-            segments.add(payload.sids, payload.normalized)
-        else:
-            failed.append({"path": payload[0], "error": payload[1]})
-        if progress:
-            progress(1)
+        def handle(kind, payload):
+            if kind == "prepared":
+                r = payload.report
+                (updated if r.id in known else added).append(r.id)
+                _insert_report(con, payload)
+                segments.add(payload.sids, payload.normalized)
+                done.append((r.path, r.id, payload.sketch, len(payload.sids)))
+            else:
+                failed.append({"path": payload[0], "error": payload[1]})
+            if progress:
+                progress(1)
 
-    whoosh_segments = _index_words(home, words, jobs, handle, procs=1 if len(todo) < _ONE_WORKER_BELOW else 2)
-    segments.flush()
-    _crash_point("segments")
-    order = {path: i for i, path in enumerate(todo)}
-    prepared.sort(key=lambda p: order.get(p.report.path, 0))  # "the later one" = later in the batch
-    duplicate_of = _find_duplicates(con, prepared, replace=[p.report.id for p in prepared] + removed)
-    added = [p.report.id for p in prepared if p.report.id not in known]
-    updated = [p.report.id for p in prepared if p.report.id in known]
-    replace = updated + removed
-    if prepared or removed or moved or first_time:
-        ix = wordindex.open_or_create(home.words_path)
-        expected = ix.doc_count() - _present(ix, old_sids) + sum(len(p.sids) for p in prepared)
-        generation = wordindex.commit_segments(ix, old_sids, whoosh_segments, expected)
-        _crash_point("whoosh")
-        _publish(home, prepared, replace, segments, generation, next_sid=base + max(len(todo), 1) * SIDS_PER_REPORT,
-                 words=words if first_time else None, moved=moved, duplicate_of=duplicate_of)
+        whoosh_segments = _index_words(home, words, jobs, handle, procs=1 if len(todo) < _ONE_WORKER_BELOW else 2)
+        segments.flush()
+        _crash_point("segments")
+        if done or removed or moved or first_time:
+            ix = wordindex.open_or_create(home.words_path)
+            expected = ix.doc_count() - _present(ix, old_sids) + sum(n for *_, n in done)
+            generation = wordindex.commit_segments(ix, old_sids, whoosh_segments, expected)
+            _crash_point("whoosh")
+            order = {path: i for i, path in enumerate(todo)}
+            done.sort(key=lambda d: order.get(d[0], 0))  # "the later one" = later in the batch
+            for rid, original in _find_duplicates(con, [(d[1], d[2]) for d in done], replaced + [d[1] for d in done]).items():
+                con.execute("UPDATE reports SET duplicate_of = ? WHERE id = ?", (original, rid))
+            for path, rid in moved:
+                con.execute("UPDATE reports SET file = ? WHERE id = ?", (path, rid))
+            for name, count, nbytes in segments.segments:
+                con.execute("INSERT INTO segments VALUES (?, ?, ?)", (name, count, nbytes))
+            if first_time:
+                _freeze_dictionary(con, words)
+            store.set_meta(con, "next_sid", base + max(len(todo), 1) * SIDS_PER_REPORT)
+            _publish_state(home, con, generation)
+    home.refresh()
     if len(home.substring.names) > MAX_SEGMENTS:
-        compact(home, locked=True)
+        _merge_segments(home, small_only=True)
     return IngestResult(tuple(added), tuple(updated), tuple(unchanged), tuple(removed), tuple(failed))
 
 
-def _find_duplicates(con, prepared: list[Prepared], replace: list[str]) -> dict[str, str]:
-    """report id → the earlier report it is a near-duplicate of (archive first, then batch order)."""
+def _find_duplicates(con, reports: list[tuple[str, bytes]], exclude: list[str]) -> dict[str, str]:
+    """report id → the earlier report it is a near-duplicate of: archive first, then batch order.
+    `reports` are (id, sketch) in batch order; `exclude` are ids not to compare with (replaced)."""
     originals = duplicates.Originals()
-    gone = set(replace)
+    gone = set(exclude)
     for rid, sk in con.execute("SELECT id, sketch FROM reports WHERE duplicate_of IS NULL AND sketch IS NOT NULL"):
         if rid not in gone:
             originals.add(rid, sk)
     found: dict[str, str] = {}
-    for p in prepared:
-        match = originals.original_of(p.sketch) if p.sketch else None
+    for rid, sk in reports:
+        match = originals.original_of(sk) if sk else None
         if match:
-            found[p.report.id] = match[0]
-        elif p.sketch:
-            originals.add(p.report.id, p.sketch)
+            found[rid] = match[0]
+        elif sk:
+            originals.add(rid, sk)
     return found
 
 
@@ -216,30 +237,12 @@ def _dictionary(con, quoted_batch: dict[str, set[str]]) -> tuple[str, ...]:
     return tuple(sorted(set(shipped_words()) | frequent))
 
 
-def _publish(home: Home, prepared: list[Prepared], replace: list[str], segments: _SegmentBuilder | None,
-             generation: int, next_sid: int | None = None, words=None, moved=(), duplicate_of=None) -> None:
-    """The single commit point: one sqlite transaction lists the new segments and the Whoosh
-    generation that match the rows it writes."""
-    con = home.con
-    with transaction(con):
-        if replace:
-            marks = ",".join("?" * len(replace))
-            con.execute(f"DELETE FROM reports WHERE id IN ({marks})", replace)
-        for p in prepared:
-            _insert_report(con, p, [segments.segment_of[sid] for sid in p.sids], (duplicate_of or {}).get(p.report.id))
-        for name, count, nbytes in (segments.segments if segments else []):
-            con.execute("INSERT INTO segments VALUES (?, ?, ?)", (name, count, nbytes))
-        for path, rid in moved:
-            con.execute("UPDATE reports SET file = ? WHERE id = ?", (path, rid))
-        if words is not None:
-            _freeze_dictionary(con, words)
-        if next_sid is not None:
-            store.set_meta(con, "next_sid", next_sid)
-        store.set_meta(con, "whoosh_generation", generation)
-        _drop_empty_segments(con)
-        write_section_table(home, con)
-        _crash_point("publish")
-    home.refresh()
+def _publish_state(home: Home, con, generation: int) -> None:
+    """Inside the publishing transaction: the Whoosh generation and the section table that match it."""
+    store.set_meta(con, "whoosh_generation", generation)
+    _drop_empty_segments(con)
+    write_section_table(home, con)
+    _crash_point("publish")
 
 
 def _present(ix, sids) -> int:
@@ -258,17 +261,18 @@ def _write_segment(home: Home, batch: list[tuple[int, str]]) -> str:
     return name
 
 
-def _insert_report(con, p: Prepared, segs: list[str], duplicate_of: str | None = None) -> None:
+def _insert_report(con, p: Prepared) -> None:
+    """A parsed report's rows; its sections are filed under their segment when it is written."""
     r = p.report
     cur = con.execute(
         "INSERT INTO reports (id, title, region, year, level, file, sha256, chars, authors, duplicates_dropped,"
-        " duplicate_of, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (r.id, r.title, r.region, r.year, r.level, r.path, r.sha256, r.chars, store.dumps(list(r.authors)),
-         r.duplicates_dropped, duplicate_of, p.sketch))
+         r.duplicates_dropped, p.sketch))
     rid = cur.lastrowid
     con.executemany("INSERT INTO sections (sid, rid, n, heading, level, path, offsets, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(sid, rid, s.id, s.heading, s.level, store.dumps(list(s.path)), off, seg)
-                     for sid, s, off, seg in zip(p.sids, r.sections, p.offsets, segs)])
+                    [(sid, rid, s.id, s.heading, s.level, store.dumps(list(s.path)), off, "")
+                     for sid, s, off in zip(p.sids, r.sections, p.offsets)])
     con.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?)",
                     [(sid, n, para.text, para.kind, para.line)
                      for sid, s in zip(p.sids, r.sections) for n, para in enumerate(s.paragraphs, start=1)])
@@ -300,26 +304,34 @@ def remove(home: Home, report_ids: list[str], wait: bool = False) -> list[str]:
         con = home.con
         old = _sids_of(con, list(report_ids))
         ix = wordindex.open_or_create(home.words_path)
-        generation = wordindex.commit_segments(ix, old, [], ix.doc_count() - _present(ix, old))
-        _publish(home, [], list(report_ids), None, generation)
+        with transaction(con):
+            con.execute("DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))", (_json(list(report_ids)),))
+            generation = wordindex.commit_segments(ix, old, [], ix.doc_count() - _present(ix, old))
+            _publish_state(home, con, generation)
+        home.refresh()
     return list(report_ids)
 
 
 # -- rebuild, compact, reindex ----------------------------------------------------------------------
-def _section_texts(home: Home):
-    """(sid, normalized text) for every section in the store, re-normalized from the display text."""
+def _section_texts(home: Home, segments: list[str] | None = None):
+    """(sid, normalized text) for the sections in the store (those filed in `segments`, if given),
+    re-normalized from the display text exactly as an ingest normalizes it."""
+    import json
+
+    where = "WHERE s.segment IN (SELECT value FROM json_each(?))" if segments is not None else ""
+    args = (json.dumps(segments),) if segments is not None else ()
     rows = home.con.execute(
-        "SELECT s.sid, p.text FROM sections s LEFT JOIN paragraphs p ON p.sid = s.sid ORDER BY s.sid, p.n")
+        f"SELECT s.sid, p.text FROM sections s LEFT JOIN paragraphs p ON p.sid = s.sid {where} ORDER BY s.sid, p.n", args)
     current, parts = None, []
     for sid, text in rows:
         if sid != current:
             if current is not None:
-                yield current, "\n".join(parts)
+                yield current, normalize_section(parts)[0]
             current, parts = sid, []
         if text is not None:
-            parts.append(normalize(text)[0])
+            parts.append(text)
     if current is not None:
-        yield current, "\n".join(parts)
+        yield current, normalize_section(parts)[0]
 
 
 def _all_sids(con) -> list[int]:
@@ -349,30 +361,32 @@ def reindex_words(home: Home, words: tuple[str, ...] | None = None) -> int:
     return len(texts)
 
 
-def _merge_segments(home: Home) -> tuple[int, int]:
+def _merge_segments(home: Home, small_only: bool = False) -> tuple[int, int]:
+    """Rewrite substring segments without their replaced sections. All of them (compact, rebuild),
+    or in tiers: only the segments smaller than a full one (automatically, when they pile up)."""
     con = home.con
-    before = [r[0] for r in con.execute("SELECT name FROM segments")]
-    texts = list(_section_texts(home))
-    batches, batch, size = [], [], 0
-    for sid, text in texts:
-        batch.append((sid, text))
-        size += len(text.encode("utf-8")) + 1
-        if size >= SEGMENT_BYTES:
-            batches.append(batch)
-            batch, size = [], 0
-    if batch:
-        batches.append(batch)
-    new = []
-    for b in batches:
-        new.append((_write_segment(home, b), b))
+    listed = con.execute("SELECT name, bytes FROM segments ORDER BY name").fetchall()
+    merging = [name for name, size in listed if size < SEGMENT_BYTES] if small_only else [name for name, _ in listed]
+    if small_only and len(merging) < 2:
+        return len(listed), len(listed)
+    builder = _SegmentBuilder(home)
+    for sid, text in _section_texts(home, merging if small_only else None):
+        builder.add([sid], [text])
+    builder.flush()
     with transaction(con):
-        con.execute("DELETE FROM segments")
-        for name, b in new:
-            con.execute("INSERT INTO segments VALUES (?, ?, ?)", (name, len(b), sum(len(t.encode()) + 1 for _, t in b)))
-            con.executemany("UPDATE sections SET segment = ? WHERE sid = ?", [(name, sid) for sid, _ in b])
+        con.execute("DELETE FROM segments WHERE name IN (SELECT value FROM json_each(?))", (_json(merging),))
+        for name, count, nbytes in builder.segments:
+            con.execute("INSERT INTO segments VALUES (?, ?, ?)", (name, count, nbytes))
+        con.executemany("UPDATE sections SET segment = ? WHERE sid = ?", list((n, sid) for sid, n in builder.segment_of.items()))
     home.refresh()
-    home.reconcile()  # deletes the old segment folders
-    return len(before), len(new)
+    home.reconcile()  # deletes the merged segments' folders
+    return len(listed), len(listed) - len(merging) + len(builder.segments)
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps(value)
 
 
 def compact(home: Home, locked: bool = False, wait: bool = False) -> tuple[int, int]:

@@ -51,7 +51,8 @@ class SegmentBuilder:
         self.writer = SegmentWriter(ix, _lk=False, limitmb=32, compound=False)  # its pool holds only keys
         self.schema = self.writer.schema
         self.postings: dict[str, tuple] = {}
-        self.count = 0
+        self.count = 0  # documents
+        self.size = 0  # postings
 
     def add(self, key: str, counts: dict[str, int]) -> None:
         from array import array
@@ -78,6 +79,7 @@ class SegmentBuilder:
         w._added = True
         w.docnum += 1
         self.count += 1
+        self.size += len(counts)
 
     def finish(self):
         """Write the postings and close the segment; returns Whoosh's Segment (for commit_segments)."""

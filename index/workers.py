@@ -23,6 +23,9 @@ from .segmenter import Segmenter
 
 # The sids of one report are `base + k`; a report may hold this many sections.
 SIDS_PER_REPORT = 1 << 20
+# A worker closes its Whoosh segment and starts another past this many postings: bounds its memory
+# (about 60 bytes a posting) whatever the size of the batch.
+POSTINGS_PER_SEGMENT = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,9 @@ def _worker(words, index_dir, jobs, results, quoted_terms) -> None:
                 for sid, text in payload:
                     builder.add(str(sid), Counter(segmenter.words_of(text, "index")))
                 results.put(("indexed", len(payload)))
+            if builder.size > POSTINGS_PER_SEGMENT:
+                results.put(("partial", (builder.finish(), builder.count)))
+                builder = None
         count = builder.count if builder else 0
         results.put(("segment", (builder.finish() if builder else None, count)))
     except BaseException as e:  # tell the parent rather than leave it waiting
@@ -140,9 +146,9 @@ class WordWriters:
         segments, waiting = [], len(self.workers)
         while waiting:
             kind, payload = self._get()
-            if kind == "segment":
+            if kind in ("segment", "partial"):
                 segments.append(payload)
-                waiting -= 1
+                waiting -= kind == "segment"
             elif kind == "error":
                 raise RuntimeError(f"an ingest worker failed: {payload}")
             else:

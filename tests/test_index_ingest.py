@@ -206,3 +206,32 @@ def test_segment_builder_writes_what_whooshs_own_writer_writes(seed_reports, tmp
     for word in sorted(vocabulary)[::7]:
         assert wordindex.search_words(s1, [word]) == wordindex.search_words(s2, [word]), word
     assert wordindex.search_words(s1, ["高质量", "发展"]) == wordindex.search_words(s2, ["高质量", "发展"])
+
+
+def test_small_segments_merge_in_tiers_when_they_pile_up(tmp_path):
+    from index.ingestion import MAX_SEGMENTS
+
+    home = Home(tmp_path / "home")
+    ingest(home, [SEEDS])
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for i in range(MAX_SEGMENTS + 2):  # one ingest, one small segment each
+        (folder / f"r{i:02d}.txt").write_text(f"报告{i}\n\n第{i}份报告提到“一主六双”和编号{i:03d}。\n", encoding="utf-8")
+        ingest(home, [folder])
+        assert len(home.substring.names) <= MAX_SEGMENTS
+    found = {h.report for h in search(home, '"一主六双"', limit=None).hits}
+    assert {f"r{i:02d}" for i in range(MAX_SEGMENTS + 2)} <= found
+    assert check(home).ok, check(home).problems
+    home.close()
+
+
+def test_workers_roll_their_whoosh_segments_to_bound_memory(tmp_path, monkeypatch):
+    import index.workers
+
+    monkeypatch.setattr(index.workers, "POSTINGS_PER_SEGMENT", 300)  # forked workers see it
+    home = Home(tmp_path / "home")
+    ingest(home, [SEEDS])
+    assert len(home.words._segments()) >= 3  # five seeds, 300 postings a segment
+    assert search(home, "九解一协调", limit=None).total > 0
+    assert check(home).ok, check(home).problems
+    home.close()

@@ -71,7 +71,10 @@ def test_trend_cli_chart_json_csv(seeded_home, tmp_path):
     from rich.cells import cell_len
 
     assert all(cell_len(line) <= 80 for line in r.stdout.splitlines())
-    assert "█" in r.stdout and "首次出现: 2023" in r.stdout
+    assert "█" in r.stdout
+    firsts = [line for line in r.stdout.splitlines() if "首次出现" in line]
+    assert len(firsts) == 2 and all(line.startswith("  首次出现: 2023 《") for line in firsts)
+    assert all("¶" in line or line.endswith("…") for line in firsts)  # never wrapped onto a second line
     doc = json.loads(runner.invoke(cli, ["--home", home, "trend", "人参", "--json"]).stdout)
     assert doc["by"] == "year" and set(doc["terms"][0]) == {"term", "total", "reports", "first", "buckets"}
     assert set(doc["terms"][0]["first"]) == {"report", "title", "year", "section_id", "section", "paragraph"}
