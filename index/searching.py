@@ -227,7 +227,7 @@ def build_hits(home: Home, rows: list[tuple[SectionMeta, _Match]], terms: list[T
     for meta, match in rows:
         display = section_display(home, meta.sid)
         norm = texts.get(meta.sid, "")
-        offsets = store.unpack_offsets(meta.offsets, len(norm))
+        offsets = store.OffsetMap(meta.offsets)
         spans = match_spans(home, norm, terms, offsets)
         snippet, snippet_spans = make_snippet(display, spans)
         hits.append(Hit(
@@ -260,7 +260,7 @@ def section_norm_texts(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
     return out
 
 
-def match_spans(home: Home, norm: str, terms: list[Term], offsets: list[int]) -> list[tuple[int, int]]:
+def match_spans(home: Home, norm: str, terms: list[Term], offsets) -> list[tuple[int, int]]:
     """Display spans of every match of the terms in one section: the term itself where it stands
     verbatim, else each of its words. One span per match, never merged; a span inside an earlier,
     longer one is dropped (it is the same characters)."""

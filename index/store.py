@@ -84,15 +84,21 @@ def pack_offsets(offsets: list[int]) -> bytes:
     return runs.tobytes()
 
 
-def unpack_offsets(blob: bytes, length: int) -> list[int]:
-    runs = array("i")
-    runs.frombytes(blob)
-    out: list[int] = []
-    pairs = list(zip(runs[0::2], runs[1::2]))
-    for k, (n, d) in enumerate(pairs):
-        end = pairs[k + 1][0] if k + 1 < len(pairs) else length + 1
-        out.extend(range(d, d + end - n))
-    return out
+class OffsetMap:
+    """A packed offset map, read in place: normalized offset → display offset by binary search over
+    the runs (a snippet needs a few offsets of a section, not a list as long as the section)."""
+
+    def __init__(self, blob: bytes):
+        runs = array("i")
+        runs.frombytes(blob)
+        self.starts = runs[0::2]
+        self.displays = runs[1::2]
+
+    def __getitem__(self, i: int) -> int:
+        from bisect import bisect_right
+
+        k = bisect_right(self.starts, i) - 1
+        return self.displays[k] + (i - self.starts[k])
 
 
 def dumps(value) -> str:

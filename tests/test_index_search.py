@@ -164,3 +164,13 @@ def test_random_substrings_find_exactly_their_sections(shared_home, i, start, le
     expected = sections_containing(shared_home, needle)
     res = search(shared_home, needle, exact=True, limit=None)
     assert {(h.report, h.section_id) for h in res.hits} == expected
+
+
+def test_offset_maps_round_trip():
+    from archive import normalize
+    from index.store import OffsetMap, pack_offsets
+
+    for text in ["桦甸市 全年 实施", "Ⅲ期工程……完成", "AI  Plus 计划，全文", "", "　　各位代表：\n现在"]:
+        norm, offsets = normalize(text)
+        packed = OffsetMap(pack_offsets(offsets))
+        assert [packed[i] for i in range(len(offsets))] == offsets
