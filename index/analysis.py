@@ -1,6 +1,7 @@
-"""Words: our own segmenter around rjieba and a Whoosh tokenizer built on it.
+"""A Whoosh tokenizer over our segmenter (index.segmenter), for text handed to Whoosh as text.
+(The ingest hands Whoosh pre-counted words from the same segmenter; see wordindex.CountedWords.)
 
-Not `jieba.analyse.ChineseAnalyzer`: that one gives tokens character-offset positions (phrase queries
+Not jieba's own Whoosh analyzer (in jieba.analyse): that one gives tokens character-offset positions (phrase queries
 then find nothing), drops single digits and stems with an English stemmer. Here positions count tokens,
 `chars` gives character offsets, and sub-words come only in mode "index". Input is normalized text
 (archive.normalize_text), at index time and at query time alike.
