@@ -58,8 +58,9 @@ def _meta(home: Home, sids) -> dict[int, SectionMeta]:
 
 
 class _Evaluator:
-    def __init__(self, home: Home):
+    def __init__(self, home: Home, top_k: int | None = None):
         self.home = home
+        self.top_k = top_k  # a lone unquoted term shown a page at a time: score only that page
         self._universe: dict[int, _Match] | None = None
 
     def universe(self) -> dict[int, _Match]:
@@ -109,6 +110,8 @@ class _Evaluator:
         raise QueryError(f"cannot evaluate {node!r}")
 
     def term(self, t: Term) -> dict[int, _Match]:
+        """Verbatim sections (substring index) score VERBATIM_BOOST plus their BM25 where they also
+        hold the words; sections holding only the words score their BM25. Exact terms: occurrences."""
         verbatim = self.home.substring.find(t.text)
         out = {s: _Match(float(c), c, True) for s, c in verbatim.items()}
         if t.exact:
@@ -118,23 +121,23 @@ class _Evaluator:
             return out
         from . import wordindex
 
-        scored = wordindex.search_words(self.home.searcher, words)
-        word_only = [s for s in scored if s not in out]
+        if self.top_k is not None and len(words) == 1:
+            # One word: every section holding it holds the term verbatim, so BM25 only orders the
+            # verbatim set, and only the first page needs it (Whoosh's top-k search skips the rest).
+            scored = wordindex.top_scores(self.home.searcher, words, self.top_k)
+        else:
+            scored = wordindex.search_words(self.home.searcher, words)
         counts: dict[int, int] = {}
-        if word_only:
-            wanted = set(word_only)
+        wanted = {s for s in scored if s not in out}
+        if wanted:  # word-only sections: their count is the occurrences of the words
             for w in set(words):
                 for s, c in self.home.substring.find(w).items():
                     if s in wanted:
                         counts[s] = counts.get(s, 0) + c
-        for s, score in scored.items():
-            if s in out:
-                out[s] = _Match(score + VERBATIM_BOOST + out[s].count, out[s].count, True)
-            else:
-                out[s] = _Match(score, counts.get(s, 0), False)
         for s, m in out.items():
-            if m.verbatim and s not in scored:
-                out[s] = _Match(VERBATIM_BOOST + m.count, m.count, True)
+            out[s] = _Match(VERBATIM_BOOST + scored.get(s, 0.0), m.count, True)
+        for s in wanted:
+            out[s] = _Match(scored[s], counts.get(s, 0), False)
         return out
 
     def filter_sids(self, f: Filter, among: set[int] | None) -> set[int]:
@@ -183,7 +186,8 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     extra = [Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, "")]
     if extra:
         tree = And((tree, *extra))
-    found = _Evaluator(home).eval(tree)
+    single = isinstance(tree, Term) and not tree.exact and sort == "score" and limit is not None
+    found = _Evaluator(home, top_k=limit + 10 if single else None).eval(tree)
     order = _rank(home, found, sort)  # live sections only: a replaced section's old copy is masked
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]
@@ -211,11 +215,12 @@ def _rank(home: Home, found: dict[int, _Match], sort: str) -> list[int]:
         return []
     verbatim = np.array([found[s].verbatim for s in sids.tolist()])
     score = np.array([found[s].score for s in sids.tolist()])
+    count = np.array([found[s].count for s in sids.tolist()])
     year, rid, n = table["year"][pos], table["rid"][pos], table["n"][pos]
     if sort == "year":
-        keys = (n, rid, -score, ~verbatim, -year)
+        keys = (n, rid, -count, -score, ~verbatim, -year)
     else:
-        keys = (n, rid, -year, -score, ~verbatim)
+        keys = (n, rid, -year, -count, -score, ~verbatim)
     return sids[np.lexsort(keys)].tolist()
 
 
