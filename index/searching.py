@@ -58,9 +58,8 @@ def _meta(home: Home, sids) -> dict[int, SectionMeta]:
 
 
 class _Evaluator:
-    def __init__(self, home: Home, top_k: int | None = None):
+    def __init__(self, home: Home):
         self.home = home
-        self.top_k = top_k  # a lone unquoted term shown a page at a time: score only that page
         self._universe: dict[int, _Match] | None = None
 
     def universe(self) -> dict[int, _Match]:
@@ -121,12 +120,7 @@ class _Evaluator:
             return out
         from . import wordindex
 
-        if self.top_k is not None and len(words) == 1:
-            # One word: every section holding it holds the term verbatim, so BM25 only orders the
-            # verbatim set, and only the first page needs it (Whoosh's top-k search skips the rest).
-            scored = wordindex.top_scores(self.home.searcher, words, self.top_k)
-        else:
-            scored = wordindex.search_words(self.home.searcher, words)
+        scored = wordindex.search_words(self.home.searcher, words)
         counts: dict[int, int] = {}
         wanted = {s for s in scored if s not in out}
         if wanted:  # word-only sections: their count is the occurrences of the words
@@ -186,8 +180,7 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     extra = [Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, "")]
     if extra:
         tree = And((tree, *extra))
-    single = isinstance(tree, Term) and not tree.exact and sort == "score" and limit is not None
-    found = _Evaluator(home, top_k=limit + 10 if single else None).eval(tree)
+    found = _Evaluator(home).eval(tree)
     order = _rank(home, found, sort)  # live sections only: a replaced section's old copy is masked
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]

@@ -180,14 +180,6 @@ def search_words(searcher, words: list[str]) -> dict[int, float]:
     return out
 
 
-def top_scores(searcher, words: list[str], k: int) -> dict[int, float]:
-    """section id → BM25 score for the k best sections holding every word (Whoosh's top-k search
-    skips blocks that cannot make the page, instead of scoring every match)."""
-    q = wq.And([wq.Term("words", w) for w in words]) if len(words) > 1 else wq.Term("words", words[0])
-    keys = searcher.reader().column_reader("key")
-    return {int(keys[hit.docnum]): float(hit.score) for hit in searcher.search(q, limit=k)}
-
-
 def open_searcher(ix):
     return ix.searcher(weighting=BM25F())
 

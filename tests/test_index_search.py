@@ -178,8 +178,7 @@ def test_offset_maps_round_trip():
 
 @pytest.mark.parametrize("q", ["高质量发展", "人参", "九解一协调", "发展", "六双", "吉林市外五县"])
 def test_a_page_is_the_head_of_the_full_ranking(shared_home, q):
-    """A lone term shown a page at a time is scored only for that page: the page must be exactly
-    the first hits of the fully scored ranking, and total and occurrences the same."""
+    """A page is the head of the full ranking (ties broken the same way), with the same totals."""
     full = search(shared_home, q, limit=None)
     page = search(shared_home, q, limit=3)
     assert [(h.report, h.section_id) for h in page.hits] == [(h.report, h.section_id) for h in full.hits[:3]]
