@@ -10,7 +10,7 @@ HELP = "type a query · a number opens that hit · n/p next/previous hit · q qu
 
 
 def run(app, read=input) -> None:
-    from index import QueryError, resolve_section, search, show
+    from index import QueryError, search, show
 
     console = app.console
     home = app.home()
@@ -21,7 +21,7 @@ def run(app, read=input) -> None:
         nonlocal current
         hit = hits[i]
         current = i
-        view = show(home, hit.report, resolve_section(home, hit.report, str(hit.section_id)).id)
+        view = show(home, hit.report, hit.section_id)
         from .main import highlights_for
 
         console.print(f"[{i + 1}/{len(hits)}]", style="dim")

@@ -15,8 +15,14 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from . import store
 from .errors import BusyError, HomeError
+
+if TYPE_CHECKING:  # imported lazily at run time: a quoted search never loads the segmenter
+    from .segmenter import Segmenter
+    from .substring import SubstringIndex
 
 REBUILD_HINT = "Run `baogao rebuild` to re-create the indexes from the store."
 

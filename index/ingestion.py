@@ -8,6 +8,7 @@ Whoosh, and then publishes everything in ONE sqlite transaction.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import signal
@@ -141,7 +142,7 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
     # segments are written and Whoosh has committed. A crash anywhere before rolls it back.
     with transaction(con):
         if replaced:
-            con.execute("DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))", (_json(replaced),))
+            con.execute("DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(replaced),))
         segments = _SegmentBuilder(home, con)
 
         def handle(kind, payload):
@@ -161,7 +162,8 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
         _crash_point("segments")
         if done or removed or moved or first_time:
             ix = wordindex.open_or_create(home.words_path)
-            expected = ix.doc_count() - _present(ix, old_sids) + sum(n for *_, n in done)
+            # The lock's reconcile made Whoosh hold exactly the store's sections: the old ones go.
+            expected = ix.doc_count() - len(old_sids) + sum(n for *_, n in done)
             generation = wordindex.commit_segments(ix, old_sids, whoosh_segments, expected)
             _crash_point("whoosh")
             order = {path: i for i, path in enumerate(todo)}
@@ -203,8 +205,6 @@ def _find_duplicates(con, reports: list[tuple[str, bytes]], exclude: list[str]) 
 def _sids_of(con, report_ids: list[str]) -> list[int]:
     if not report_ids:
         return []
-    import json
-
     return [r[0] for r in con.execute(
         "SELECT sid FROM sections JOIN reports USING (rid) WHERE reports.id IN (SELECT value FROM json_each(?))",
         (json.dumps(report_ids),))]
@@ -243,15 +243,6 @@ def _publish_state(home: Home, con, generation: int) -> None:
     _drop_empty_segments(con)
     write_section_table(home, con)
     _crash_point("publish")
-
-
-def _present(ix, sids) -> int:
-    from . import wordindex
-
-    if not sids:
-        return 0
-    keys = wordindex.all_keys(ix)
-    return sum(1 for s in sids if s in keys)
 
 
 def _write_segment(home: Home, batch: list[tuple[int, str]]) -> str:
@@ -305,8 +296,8 @@ def remove(home: Home, report_ids: list[str], wait: bool = False) -> list[str]:
         old = _sids_of(con, list(report_ids))
         ix = wordindex.open_or_create(home.words_path)
         with transaction(con):
-            con.execute("DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))", (_json(list(report_ids)),))
-            generation = wordindex.commit_segments(ix, old, [], ix.doc_count() - _present(ix, old))
+            con.execute("DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(report_ids)),))
+            generation = wordindex.commit_segments(ix, old, [], ix.doc_count() - len(old))
             _publish_state(home, con, generation)
         home.refresh()
     return list(report_ids)
@@ -316,8 +307,6 @@ def remove(home: Home, report_ids: list[str], wait: bool = False) -> list[str]:
 def _section_texts(home: Home, segments: list[str] | None = None):
     """(sid, normalized text) for the sections in the store (those filed in `segments`, if given),
     re-normalized from the display text exactly as an ingest normalizes it."""
-    import json
-
     where = "WHERE s.segment IN (SELECT value FROM json_each(?))" if segments is not None else ""
     args = (json.dumps(segments),) if segments is not None else ()
     rows = home.con.execute(
@@ -374,19 +363,13 @@ def _merge_segments(home: Home, small_only: bool = False) -> tuple[int, int]:
         builder.add([sid], [text])
     builder.flush()
     with transaction(con):
-        con.execute("DELETE FROM segments WHERE name IN (SELECT value FROM json_each(?))", (_json(merging),))
+        con.execute("DELETE FROM segments WHERE name IN (SELECT value FROM json_each(?))", (json.dumps(merging),))
         for name, count, nbytes in builder.segments:
             con.execute("INSERT INTO segments VALUES (?, ?, ?)", (name, count, nbytes))
         con.executemany("UPDATE sections SET segment = ? WHERE sid = ?", list((n, sid) for sid, n in builder.segment_of.items()))
     home.refresh()
     home.reconcile()  # deletes the merged segments' folders
     return len(listed), len(listed) - len(merging) + len(builder.segments)
-
-
-def _json(value) -> str:
-    import json
-
-    return json.dumps(value)
 
 
 def compact(home: Home, locked: bool = False, wait: bool = False) -> tuple[int, int]:

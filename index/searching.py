@@ -63,8 +63,8 @@ class _Evaluator:
         self._universe: dict[int, _Match] | None = None
 
     def universe(self) -> dict[int, _Match]:
-        if self._universe is None:
-            self._universe = {r[0]: _Match(0.0, 0, False) for r in self.home.con.execute("SELECT sid FROM sections")}
+        if self._universe is None:  # every live section: the section table already lists them
+            self._universe = {sid: _Match(0.0, 0, False) for sid in self.home.section_table["sid"].tolist()}
         return self._universe
 
     def eval(self, node) -> dict[int, _Match]:
@@ -287,11 +287,14 @@ def make_snippet(display: str, spans: list[tuple[int, int]], width: int = SNIPPE
     if not spans:
         text = display[:width]
         return text.replace("\n", PARAGRAPH_MARK), []
-    best, best_n = spans[0][0], 0
+    # Spans are sorted: slide a window's end along them to find the start with the most matches.
+    best, best_n, j = spans[0][0], 0, 0
     for i, (s, _) in enumerate(spans):
-        n = sum(1 for s2, e2 in spans[i:] if e2 <= s + width * 0.7)
-        if n > best_n:
-            best, best_n = s, n
+        j = max(j, i)
+        while j < len(spans) and spans[j][1] <= s + width * 0.7:
+            j += 1
+        if j - i > best_n:
+            best, best_n = s, j - i
     start = max(0, best - width // 4)
     end = min(len(display), start + width)
     start = max(0, min(start, end - width))

@@ -318,7 +318,7 @@ def _widen(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _display(p: _Passage, start: int, end: int, marks) -> tuple[str, list[tuple[int, int]]]:
     """The displayed source text for normalized [start, end), and the marks mapped onto it."""
-    pieces, base = [], {}
+    base = {}
     first_para = p.where[start][0]
     paras = sorted({p.where[i][0] for i in range(start, end)})
     out = ""
@@ -339,5 +339,4 @@ def _display(p: _Passage, start: int, end: int, marks) -> tuple[str, list[tuple[
         (pa, da), (pb, db) = p.where[i], p.where[j]
         if pa in base and pb in base:
             mapped.append((base[pa] + da, base[pb] + db + 1))
-    del pieces
     return out, mapped

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from cli.main import cli
-from tests.conftest import ROOT, SEED, SEEDS
+from tests.conftest import ROOT, SEED
 
 
 @pytest.fixture()

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from archive import find_files, normalize_text
+from archive import normalize_text
 from index import Home, QueryError, ingest, verify
 from tests.conftest import CORPUS, SEED, needs_corpus
 
