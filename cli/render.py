@@ -79,7 +79,7 @@ def _hanging(label: Text | str, body: Text, indent: int = 4) -> Table:
     """`label` then `body` wrapped under itself (CJK text has no spaces to wrap at)."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, min_width=indent)
-    grid.add_column(ratio=1, overflow="fold")
+    grid.add_column(overflow="fold")  # no ratio: a short row is not padded out to the full width
     grid.add_row(label, body)
     return grid
 
@@ -103,8 +103,9 @@ def render_show(console: Console, view, highlights: dict | None = None) -> None:
     highlights = highlights or {}
     header = Text()
     header.append(safe(view.title), style="bold")
-    header.append(f"  [{view.report}]  {safe(view.file)}", style="dim")
+    header.append(f"  [{view.report}]", style="dim")
     console.print(header)
+    console.print(Text(safe(view.file), style="dim"), soft_wrap=True)  # a path is not wrapped mid-name
     base_level = min((s.level for s in view.sections), default=1)
     for sec in view.sections:
         indent = "  " * (sec.level - base_level)

@@ -94,11 +94,11 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
     first_time = store.get_meta(con, "dictionary_hash") is None
     quoted_batch: dict[str, set[str]] = {}
     for f in files:
-        stem, resolved = f.stem, os.path.abspath(f)  # not resolve(): a symlink's own name is the report id
+        stem, path = f.stem, os.path.abspath(f)  # not resolve(): a symlink's own name is the report id
         if stem in seen_ids:
             failed.append({"path": str(f), "error": f"report id {stem} is already taken by {seen_ids[stem]} in this batch"})
             continue
-        if stem in known and known[stem][0] != resolved and Path(known[stem][0]).exists():
+        if stem in known and known[stem][0] != path and Path(known[stem][0]).exists():
             failed.append({"path": str(f), "error": f"report id {stem} belongs to {known[stem][0]}"})
             continue
         try:
@@ -106,19 +106,19 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
         except ArchiveError as e:
             failed.append({"path": e.path, "error": e.reason})
             continue
-        seen_ids[stem] = resolved
+        seen_ids[stem] = path
         sha = hashlib.sha256(data).hexdigest()
         if stem in known and known[stem][1] == sha:
             unchanged.append(stem)
-            if known[stem][0] != resolved:
-                moved.append((resolved, stem))
+            if known[stem][0] != path:
+                moved.append((path, stem))
             continue
         if first_time:
             try:
                 quoted_batch[stem] = quoted_terms(decode(data, f))
             except ArchiveError:
                 pass  # the worker reports it
-        todo.append(resolved)
+        todo.append(path)
 
     removed: list[str] = []
     if sync:
