@@ -39,7 +39,7 @@ class Home:
         self._segmenter: Segmenter | None = None
         self._searcher = None
         self._sections = None
-        self._trend_headings = None
+        self._trend_headings: list | None = None
 
     # -- paths -------------------------------------------------------------------------------
     @property
@@ -146,6 +146,24 @@ class Home:
             else:
                 self._sections = read_section_table(self.con)
         return self._sections
+
+    @property
+    def headings(self) -> list[tuple[int, int, int, str]]:
+        """(report rowid, section number, sid, normalized text) of every heading, and of each title
+        that heads no section (number 0): text that is not in any section's paragraphs."""
+        if self._trend_headings is None:
+            from archive import normalize_text
+
+            rows = self.con.execute("SELECT rid, n, sid, heading FROM sections").fetchall()
+            out = [(rid, n, sid, normalize_text(h)) for rid, n, sid, h in rows]
+            headed = {(rid, h) for rid, _, _, h in out}
+            for rid, title, first in self.con.execute(
+                    "SELECT r.rid, r.title, (SELECT MIN(sid) FROM sections s WHERE s.rid = r.rid) FROM reports r"):
+                t = normalize_text(title)
+                if (rid, t) not in headed and first is not None:
+                    out.append((rid, 0, first, t))
+            self._trend_headings = out
+        return self._trend_headings
 
     @property
     def substring(self):

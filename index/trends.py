@@ -112,18 +112,7 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
 def _in_headings(home: Home, needle: str):
     """(report rowid, section number, sid, occurrences) for headings — and titles that head no
     section — holding `needle`. Section texts are paragraphs; a slogan in a heading still counts."""
-    cache = getattr(home, "_trend_headings", None)
-    if cache is None:
-        rows = home.con.execute("SELECT rid, n, sid, heading FROM sections").fetchall()
-        cache = [(rid, n, sid, normalize_text(h)) for rid, n, sid, h in rows]
-        headed = {(rid, h) for rid, _, _, h in cache}
-        for rid, title, first in home.con.execute(
-                "SELECT r.rid, r.title, (SELECT MIN(sid) FROM sections s WHERE s.rid = r.rid) FROM reports r"):
-            t = normalize_text(title)
-            if (rid, t) not in headed and first is not None:
-                cache.append((rid, 0, first, t))
-        home._trend_headings = cache
-    for rid, n, sid, text in cache:
+    for rid, n, sid, text in home.headings:
         if needle in text:
             yield rid, max(n, 1), sid, text.count(needle)
 
