@@ -39,7 +39,7 @@ class Home:
         self._segmenter: Segmenter | None = None
         self._searcher = None
         self._sections = None
-        self._trend_headings: list | None = None
+        self._headings: list | None = None
 
     # -- paths -------------------------------------------------------------------------------
     @property
@@ -106,7 +106,7 @@ class Home:
         self._segmenter = None
         self._searcher = None
         self._sections = None
-        self._trend_headings = None
+        self._headings = None
 
     # -- the parts ---------------------------------------------------------------------------
     @property
@@ -151,7 +151,7 @@ class Home:
     def headings(self) -> list[tuple[int, int, int, str]]:
         """(report rowid, section number, sid, normalized text) of every heading, and of each title
         that heads no section (number 0): text that is not in any section's paragraphs."""
-        if self._trend_headings is None:
+        if self._headings is None:
             from archive import normalize_text
 
             rows = self.con.execute("SELECT rid, n, sid, heading FROM sections").fetchall()
@@ -162,8 +162,8 @@ class Home:
                 t = normalize_text(title)
                 if (rid, t) not in headed and first is not None:
                     out.append((rid, 0, first, t))
-            self._trend_headings = out
-        return self._trend_headings
+            self._headings = out
+        return self._headings
 
     @property
     def substring(self):
