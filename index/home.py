@@ -38,6 +38,7 @@ class Home:
         self._substring: SubstringIndex | None = None
         self._segmenter: Segmenter | None = None
         self._searcher = None
+        self._word_scorer = None
         self._sections = None
         self._headings: list | None = None
 
@@ -105,6 +106,7 @@ class Home:
         self._substring = None
         self._segmenter = None
         self._searcher = None
+        self._word_scorer = None
         self._sections = None
         self._headings = None
 
@@ -129,6 +131,15 @@ class Home:
         if self._searcher is None:
             self._searcher = wordindex.open_searcher(self.words)
         return self._searcher
+
+    @property
+    def word_scorer(self):
+        """BM25 over the open searcher's segments (their section ids and field lengths read once)."""
+        from . import wordindex
+
+        if self._word_scorer is None:
+            self._word_scorer = wordindex.WordScorer(self.searcher)
+        return self._word_scorer
 
     @property
     def section_table(self):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import store
 from .errors import QueryError
 from .home import Home
@@ -25,11 +27,48 @@ LEVEL_NAMES = {"national": "national", "国家": "national", "国务院": "natio
                "county": "county", "县": "county", "other": "other"}
 
 
-@dataclass
-class _Match:
-    score: float
-    count: int
-    verbatim: bool
+class Matches:
+    """The sections a (sub)query matches, as parallel numpy arrays sorted by section id: per
+    section its score, its occurrences and whether it holds the terms verbatim. Whole hit sets
+    are combined and ranked with array operations (a common word matches ~10,000 sections)."""
+
+    __slots__ = ("sids", "score", "count", "verbatim")
+
+    def __init__(self, sids, score=None, count=None, verbatim=None):
+        n = len(sids)
+        self.sids = np.asarray(sids, dtype=np.int64)
+        self.score = np.zeros(n) if score is None else np.asarray(score, dtype=np.float64)
+        self.count = np.zeros(n, np.int64) if count is None else np.asarray(count, dtype=np.int64)
+        self.verbatim = np.zeros(n, bool) if verbatim is None else np.asarray(verbatim, dtype=bool)
+
+    def __len__(self) -> int:
+        return len(self.sids)
+
+    def take(self, keep) -> "Matches":
+        return Matches(self.sids[keep], self.score[keep], self.count[keep], self.verbatim[keep])
+
+    def without(self, sids) -> "Matches":
+        return self.take(~np.isin(self.sids, sids, assume_unique=True))
+
+    def within(self, sids) -> "Matches":
+        return self.take(np.isin(self.sids, sids, assume_unique=True))
+
+    def both(self, other: "Matches") -> "Matches":
+        """Sections in both: scores and counts add; verbatim only if verbatim in both."""
+        sids, i, j = np.intersect1d(self.sids, other.sids, assume_unique=True, return_indices=True)
+        return Matches(sids, self.score[i] + other.score[j], self.count[i] + other.count[j],
+                       self.verbatim[i] & other.verbatim[j])
+
+    def either(self, other: "Matches") -> "Matches":
+        """Sections in either: scores and counts add where in both; verbatim if in either."""
+        sids = np.union1d(self.sids, other.sids)
+        out = Matches(sids)
+        for part in (self, other):
+            at = np.searchsorted(sids, part.sids)
+            out.score[at] += part.score
+            out.count[at] += part.count
+            out.verbatim[at] |= part.verbatim
+        return out
 
 
 @dataclass(frozen=True)
@@ -60,89 +99,78 @@ def _meta(home: Home, sids) -> dict[int, SectionMeta]:
 class _Evaluator:
     def __init__(self, home: Home):
         self.home = home
-        self._universe: dict[int, _Match] | None = None
 
-    def universe(self) -> dict[int, _Match]:
-        if self._universe is None:  # every live section: the section table already lists them
-            self._universe = {sid: _Match(0.0, 0, False) for sid in self.home.section_table["sid"].tolist()}
-        return self._universe
+    def universe(self):
+        return self.home.section_table["sid"]  # every live section
 
-    def eval(self, node) -> dict[int, _Match]:
+    def eval(self, node) -> Matches:
         if isinstance(node, Term):
             return self.term(node)
         if isinstance(node, Filter):
-            return {sid: _Match(0.0, 0, False) for sid in self.filter_sids(node, None)}
+            return Matches(self.filter_sids(node))
         if isinstance(node, Not):
-            excluded = self.eval(node.part)
-            return {s: m for s, m in self.universe().items() if s not in excluded}
+            return Matches(self.universe()).without(self.eval(node.part).sids)
         if isinstance(node, Or):
-            out: dict[int, _Match] = {}
-            for part in node.parts:
-                for s, m in self.eval(part).items():
-                    if s in out:
-                        o = out[s]
-                        out[s] = _Match(o.score + m.score, o.count + m.count, o.verbatim or m.verbatim)
-                    else:
-                        out[s] = m
+            out = self.eval(node.parts[0])
+            for part in node.parts[1:]:
+                out = out.either(self.eval(part))
             return out
         if isinstance(node, And):
             filters = [p for p in node.parts if isinstance(p, Filter)]
             others = [p for p in node.parts if not isinstance(p, Filter)]
             # Positive parts first: a NOT or a filter then only narrows what they found.
             others.sort(key=lambda p: isinstance(p, Not))
-            result: dict[int, _Match] | None = None
+            result: Matches | None = None
             for part in others:
                 if isinstance(part, Not) and result is not None:
-                    excluded = self.eval(part.part)
-                    result = {s: m for s, m in result.items() if s not in excluded}
-                    continue
-                found = self.eval(part)
-                if result is None:
-                    result = found
+                    result = result.without(self.eval(part.part).sids)
                 else:
-                    result = {s: _Match(m.score + found[s].score, m.count + found[s].count, m.verbatim and found[s].verbatim)
-                              for s, m in result.items() if s in found}
+                    found = self.eval(part)
+                    result = found if result is None else result.both(found)
             for f in filters:
-                keep = self.filter_sids(f, None if result is None else set(result))
-                result = {s: (result[s] if result is not None else _Match(0.0, 0, False)) for s in keep}
-            return result or {}
+                keep = self.filter_sids(f)
+                result = Matches(keep) if result is None else result.within(keep)
+            return result if result is not None else Matches([])
         raise QueryError(f"cannot evaluate {node!r}")
 
-    def term(self, t: Term) -> dict[int, _Match]:
+    def term(self, t: Term) -> Matches:
         """Verbatim sections (substring index) score VERBATIM_BOOST plus their BM25 where they also
         hold the words; sections holding only the words score their BM25. Exact terms: occurrences."""
-        verbatim = self.home.substring.find(t.text)
-        out = {s: _Match(float(c), c, True) for s, c in verbatim.items()}
+        sids, counts = self.home.substring.find_arrays(t.text)
         if t.exact:
-            return out
+            return Matches(sids, counts, counts, np.ones(len(sids), bool))
         words = self.home.segmenter.words_of(t.text)
         if not words:
-            return out
-        from . import wordindex
-
-        scored = wordindex.search_words(self.home.searcher, words)
-        counts: dict[int, int] = {}
-        wanted = {s for s in scored if s not in out}
-        if wanted:  # word-only sections: their count is the occurrences of the words
+            return Matches(sids, np.full(len(sids), VERBATIM_BOOST), counts, np.ones(len(sids), bool))
+        scored, bm25 = self.home.word_scorer.score(words)
+        # Verbatim sections: the boost plus their BM25 (a verbatim match always holds the words,
+        # unless jieba cut them differently in its context).
+        verbatim = Matches(sids, np.full(len(sids), VERBATIM_BOOST), counts, np.ones(len(sids), bool))
+        at = np.searchsorted(scored, sids)
+        at[at >= len(scored)] = 0
+        held = (scored[at] == sids) if len(scored) else np.zeros(len(sids), bool)
+        verbatim.score[held] += bm25[at[held]]
+        only = ~np.isin(scored, sids, assume_unique=True)
+        words_only = Matches(scored[only], bm25[only])
+        if len(words_only):  # their count is the occurrences of the words (as highlighted)
             for w in set(words):
-                for s, c in self.home.substring.find(w).items():
-                    if s in wanted:
-                        counts[s] = counts.get(s, 0) + c
-        for s, m in out.items():
-            out[s] = _Match(VERBATIM_BOOST + scored.get(s, 0.0), m.count, True)
-        for s in wanted:
-            out[s] = _Match(scored[s], counts.get(s, 0), False)
-        return out
+                wsids, wcounts = self.home.substring.find_arrays(w)
+                at = np.searchsorted(wsids, words_only.sids)
+                at[at >= len(wsids)] = 0
+                hit = (wsids[at] == words_only.sids) if len(wsids) else np.zeros(len(words_only), bool)
+                words_only.count[hit] += wcounts[at[hit]]
+        return verbatim.either(words_only)
 
-    def filter_sids(self, f: Filter, among: set[int] | None) -> set[int]:
+    def filter_sids(self, f: Filter):
+        """The live sections a field filter keeps. Report fields select reports (few rows), whose
+        sections come from the section table; a heading filter selects sections."""
         clause, args = filter_sql(f)
-        sql = f"SELECT s.sid FROM sections s JOIN reports r USING (rid) WHERE {clause}"
-        if among is not None:
-            if not among:
-                return set()
-            sql += " AND s.sid IN (SELECT value FROM json_each(?))"
-            args = args + (json.dumps(sorted(among)),)
-        return {r[0] for r in self.home.con.execute(sql, args)}
+        if f.field == "heading":
+            rows = self.home.con.execute(f"SELECT s.sid FROM sections s WHERE {clause}", args).fetchall()
+            return np.intersect1d(np.array([r[0] for r in rows], np.int64), self.universe())
+        rids = np.array([r[0] for r in self.home.con.execute(f"SELECT r.rid FROM reports r WHERE {clause}", args)], np.int64)
+        table = self.home.section_table
+        return table["sid"][np.isin(table["rid"], rids)]
 
 
 def filter_sql(f: Filter) -> tuple[str, tuple]:
@@ -181,67 +209,63 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     if extra:
         tree = And((tree, *extra))
     found = _Evaluator(home).eval(tree)
-    order = _rank(home, found, sort)  # live sections only: a replaced section's old copy is masked
+    found = found.within(home.section_table["sid"])  # live sections only: a replaced one's old copy is masked
+    order = _rank(home, found, sort)
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]
-    meta = _meta(home, shown)
-    hits = build_hits(home, [(meta[s], found[s]) for s in shown if s in meta], terms)
-    occurrences = sum(found[s].count for s in order)
-    return SearchResult(query=query, total=len(order), occurrences=occurrences, hits=tuple(hits),
+    meta = _meta(home, found.sids[shown].tolist())
+    rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i])
+            for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
+    hits = build_hits(home, rows, terms)
+    return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
                         terms=tuple(t.text for t in terms))
 
 
-def _rank(home: Home, found: dict[int, _Match], sort: str) -> list[int]:
-    """The live sections of `found`, best first: verbatim before word-only, then score (or year
-    with sort="year"), then newer year, then report and section order."""
-    import numpy as np
-
-    if not found:
-        return []
+def _rank(home: Home, found: Matches, sort: str):
+    """Indexes into `found`, best first: verbatim before word-only, then score (or year with
+    sort="year"), then count, newer year, then report and section order."""
+    if not len(found):
+        return np.zeros(0, np.int64)
     table = home.section_table
-    sids = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
-    pos = np.searchsorted(table["sid"], sids)
-    pos[pos >= len(table["sid"])] = 0
-    live = table["sid"][pos] == sids
-    sids, pos = sids[live], pos[live]
-    if not len(sids):
-        return []
-    verbatim = np.array([found[s].verbatim for s in sids.tolist()])
-    score = np.array([found[s].score for s in sids.tolist()])
-    count = np.array([found[s].count for s in sids.tolist()])
+    pos = np.searchsorted(table["sid"], found.sids)
     year, rid, n = table["year"][pos], table["rid"][pos], table["n"][pos]
     if sort == "year":
-        keys = (n, rid, -count, -score, ~verbatim, -year)
+        keys = (n, rid, -found.count, -found.score, ~found.verbatim, -year)
     else:
-        keys = (n, rid, -year, -count, -score, ~verbatim)
-    return sids[np.lexsort(keys)].tolist()
+        keys = (n, rid, -year, -found.count, -found.score, ~found.verbatim)
+    return np.lexsort(keys)
 
 
-def build_hits(home: Home, rows: list[tuple[SectionMeta, _Match]], terms: list[Term]) -> list[Hit]:
+def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool]], terms: list[Term]) -> list[Hit]:
     if not rows:
         return []
-    texts = section_norm_texts(home, [m for m, _ in rows])
+    texts = section_norm_texts(home, [m for m, *_ in rows])
+    displays = section_displays(home, [m.sid for m, *_ in rows])
     hits = []
-    for meta, match in rows:
-        display = section_display(home, meta.sid)
+    for meta, score, count, verbatim in rows:
+        display = displays.get(meta.sid, "")
         norm = texts.get(meta.sid, "")
         offsets = store.OffsetMap(meta.offsets)
         spans = match_spans(home, norm, terms, offsets)
         snippet, snippet_spans = make_snippet(display, spans)
         hits.append(Hit(
             report=meta.report, title=meta.title, region=meta.region, year=meta.year, section_id=meta.n,
-            section=meta.heading, path=meta.path, score=round(match.score, 4), count=len(spans) or match.count,
-            snippet=snippet, highlights=tuple(snippet_spans), text=display, verbatim=match.verbatim))
+            section=meta.heading, path=meta.path, score=round(float(score), 4), count=len(spans) or int(count),
+            snippet=snippet, highlights=tuple(snippet_spans), text=display, verbatim=bool(verbatim)))
     return hits
 
 
-def section_display(home: Home, sid: int) -> str:
-    return "\n".join(r[0] for r in home.con.execute("SELECT text FROM paragraphs WHERE sid = ? ORDER BY n", (sid,)))
+def section_displays(home: Home, sids: list[int]) -> dict[int, str]:
+    """Display text of each section: its paragraphs, one a line. One query for all."""
+    parts: dict[int, list[str]] = {}
+    for sid, text in home.con.execute(
+            "SELECT sid, text FROM paragraphs WHERE sid IN (SELECT value FROM json_each(?)) ORDER BY sid, n",
+            (json.dumps(sids),)):
+        parts.setdefault(sid, []).append(text)
+    return {sid: "\n".join(p) for sid, p in parts.items()}
 
 
 def section_norm_texts(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
-    import numpy as np
-
     by_segment: dict[str, list[int]] = {}
     for m in metas:
         by_segment.setdefault(m.segment, []).append(m.sid)

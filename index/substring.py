@@ -76,15 +76,17 @@ class Segment:
         count, left = sa_search(self.text, self.sa, pattern)
         if not count:
             return np.zeros(0, dtype=np.int64)
-        return np.asarray(self.sa[left:left + count], dtype=np.int64)
+        return np.array(self.sa[left:left + count])  # int32 or int64 as stored: int32 sorts faster
 
     def sections_of(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(section ids, occurrence counts) for byte positions."""
+        """(section ids, occurrence counts) for byte positions, in section order. Sorting the
+        positions and searching the section starts among them is several times faster than
+        searching each position among the starts (cache-friendly, no unique pass)."""
         if len(positions) == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        idx = np.searchsorted(self.starts, positions, side="right") - 1
-        uniq, counts = np.unique(idx, return_counts=True)
-        return self.sids[uniq], counts
+        counts = np.diff(np.searchsorted(np.sort(positions), self.starts))
+        held = np.flatnonzero(counts)
+        return self.sids[held], counts[held]
 
     def section_text(self, i: int) -> str:
         return bytes(self.text[self.starts[i]:self.starts[i + 1] - 1]).decode("utf-8")
@@ -104,11 +106,19 @@ class SubstringIndex:
             self._segments = [Segment.open(self.root / n) for n in self.names]
         return self._segments
 
+    def find_arrays(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
+        """(section ids, occurrences) of the normalized string `needle`, sorted by section id."""
+        pattern = needle.encode("utf-8")
+        parts = [seg.sections_of(seg.positions(pattern)) for seg in self.segments]
+        parts = [p for p in parts if len(p[0])]
+        if not parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        sids = np.concatenate([p[0] for p in parts])
+        counts = np.concatenate([p[1] for p in parts])
+        order = np.argsort(sids, kind="stable")
+        return sids[order], counts[order]
+
     def find(self, needle: str) -> dict[int, int]:
         """section id → occurrences of the normalized string `needle`."""
-        pattern = needle.encode("utf-8")
-        found: dict[int, int] = {}
-        for seg in self.segments:
-            sids, counts = seg.sections_of(seg.positions(pattern))
-            found.update(zip(sids.tolist(), counts.tolist()))
-        return found
+        sids, counts = self.find_arrays(needle)
+        return dict(zip(sids.tolist(), counts.tolist()))

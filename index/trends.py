@@ -67,22 +67,24 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
         needle = normalize_text(raw.strip('"“”'))
         if not needle:
             raise QueryError(f"nothing to count in '{raw}'")
-        found = home.substring.find(needle)  # sid → occurrences (live and replaced alike)
+        sids, counts = home.substring.find_arrays(needle)  # live and replaced sections alike
         per_report: dict[int, int] = {}
         first_sid: dict[int, tuple[int, int]] = {}  # report → (sid, section number) of its first section holding it
-        if found:
-            sids = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
+        if len(sids):
             pos = np.searchsorted(table["sid"], sids)
             pos[pos >= len(table["sid"])] = 0
             live = table["sid"][pos] == sids
-            for sid, p in zip(sids[live].tolist(), pos[live].tolist()):
-                rid = int(table["rid"][p])
-                if rid not in reports:
-                    continue
-                per_report[rid] = per_report.get(rid, 0) + found[sid]
-                n = int(table["n"][p])
-                if rid not in first_sid or n < first_sid[rid][1]:
-                    first_sid[rid] = (sid, n)
+            sids, counts, pos = sids[live], counts[live], pos[live]
+            rids, ns = table["rid"][pos], table["n"][pos]
+            wanted = np.isin(rids, np.fromiter(reports, np.int64, len(reports)))
+            sids, counts, rids, ns = sids[wanted], counts[wanted], rids[wanted], ns[wanted]
+            uniq, inverse = np.unique(rids, return_inverse=True)
+            totals = np.bincount(inverse, weights=counts).astype(np.int64)
+            first = np.lexsort((ns, rids))  # per report, its lowest section number first
+            starts = np.searchsorted(rids[first], uniq)
+            for rid, total, i in zip(uniq.tolist(), totals.tolist(), first[starts].tolist()):
+                per_report[rid] = total
+                first_sid[rid] = (int(sids[i]), int(ns[i]))
         for rid, n, sid, count in _in_headings(home, needle):  # headings and titles are text too
             if rid not in reports:
                 continue

@@ -120,6 +120,8 @@ def _passage(rows) -> _Passage:
 
 
 def verify(home: Home, quote: str) -> Verdict:
+    import numpy as np
+
     if not quote.strip():
         raise QueryError("the quote is empty", "Give the sentence to check, in quotes.")
     if len(quote) > 5000:
@@ -129,17 +131,17 @@ def verify(home: Home, quote: str) -> Verdict:
     if not pieces:
         raise QueryError("the quote has nothing to check (only punctuation)", "Give the words of the quote.")
     runs = [r for p in pieces for r in _RUN_BREAK.split(p) if r]
-    votes: dict[int, int] = {}
+    voters = []  # per window, the sections holding it
     for w in _windows(runs):
-        found = home.substring.find(w)
-        if len(found) > _COMMON:
-            continue
-        for sid in found:
-            votes[sid] = votes.get(sid, 0) + 1
-    if not votes:
+        sids, _ = home.substring.find_arrays(w)
+        if len(sids) <= _COMMON:
+            voters.append(sids)
+    sids, votes = np.unique(np.concatenate(voters), return_counts=True) if voters else ([], [])
+    if not len(sids):
         return Verdict(quote, "not_found", ())
-    top = max(votes.values())
-    candidates = sorted((s for s, v in votes.items() if v >= max(1, top * 0.3)), key=lambda s: -votes[s])[:MAX_CANDIDATES]
+    keep = votes >= max(1, votes.max() * 0.3)
+    sids, votes = sids[keep], votes[keep]
+    candidates = sids[np.lexsort((sids, -votes))][:MAX_CANDIDATES].tolist()
     matches = [m for m in (_match(home, sid, pieces) for sid in candidates) if m is not None]
     matches.sort(key=lambda m: (-m.similarity, -(m.year or 0), m.report, m.section_id))
     matches = matches[:MAX_MATCHES]

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from index import Home, check, compact, ingest, rebuild, remove, search
-from tests.conftest import ROOT, SEED, SEEDS
+from tests.conftest import CORPUS, ROOT, SEED, SEEDS, needs_corpus
 
 
 def counts(home):
@@ -204,8 +204,63 @@ def test_segment_builder_writes_what_whooshs_own_writer_writes(seed_reports, tmp
     vocabulary = {w for _, c in docs for w in c}
     assert len(vocabulary) > 1000
     for word in sorted(vocabulary)[::7]:
-        assert wordindex.search_words(s1, [word]) == wordindex.search_words(s2, [word]), word
-    assert wordindex.search_words(s1, ["高质量", "发展"]) == wordindex.search_words(s2, ["高质量", "发展"])
+        assert whoosh_scores(s1, [word]) == whoosh_scores(s2, [word]), word
+    assert whoosh_scores(s1, ["高质量", "发展"]) == whoosh_scores(s2, ["高质量", "发展"])
+
+
+def whoosh_scores(searcher, words) -> dict[int, float]:
+    """section id → BM25 by Whoosh's own matchers, one posting at a time: the reference."""
+    from whoosh import query as wq
+
+    q = wq.And([wq.Term("words", w) for w in words]) if len(words) > 1 else wq.Term("words", words[0])
+    matcher = q.matcher(searcher, searcher.context())
+    keys = searcher.reader().column_reader("key")
+    out = {}
+    while matcher.is_active():
+        out[int(keys[matcher.id()])] = matcher.score()
+        matcher.next()
+    return out
+
+
+def test_numpy_bm25_equals_whooshs_matchers(copied):
+    """WordScorer reads postings, lengths and keys from Whoosh's files with numpy: its sections
+    and scores must be Whoosh's, across segments, with deleted documents, for single words,
+    several words and a repeated word."""
+    import numpy as np
+
+    home, folder = copied
+    remove(home, [SEED["002"]])  # deletions in the segment that held it
+    ingest(home, [folder / f"{SEED['002']}.txt"])  # and a second segment
+    home.refresh()
+    searcher = home.searcher
+    assert len(searcher.reader().leaf_readers()) >= 2 and any(r.has_deletions() for r, _ in searcher.reader().leaf_readers())
+    keys = searcher.reader().column_reader("key")
+    sid_columns = np.concatenate([leaf[1] for leaf in home.word_scorer.leaves])
+    assert sid_columns.tolist() == [int(k) for k in keys]
+    vocabulary = sorted({w for t in ("吉林市 高质量发展 营商环境 九解一协调 人参产业 新质生产力 乡村振兴 全面推进",)
+                         for w in home.segmenter.words_of(t)} | {"发展", "建设", "的", "2024"})
+    queries = [[w] for w in vocabulary] + [["高质量", "发展"], ["发展", "发展"], ["营商", "环境", "建设"], ["没有的词"]]
+    for words in queries:
+        sids, scores = home.word_scorer.score(words)
+        expected = whoosh_scores(searcher, words)
+        assert sids.tolist() == sorted(expected), words
+        assert np.allclose(scores, [expected[s] for s in sids.tolist()], rtol=1e-12), words
+
+
+@needs_corpus()
+def test_numpy_bm25_on_postings_of_many_blocks(tmp_path):
+    """Words in thousands of sections: postings of many blocks (128 postings a block)."""
+    import numpy as np
+
+    home = Home(tmp_path / "home")
+    ingest(home, sorted((CORPUS / "lawtext-gov").glob("国务院_*.txt")))
+    for words in (["发展"], ["建设"], ["生态", "文明", "建设"], ["科技", "创新"], ["人民公社"]):
+        sids, scores = home.word_scorer.score(words)
+        expected = whoosh_scores(home.searcher, words)
+        assert sids.tolist() == sorted(expected), words
+        assert np.allclose(scores, [expected[s] for s in sids.tolist()], rtol=1e-12), words
+    assert len(home.word_scorer.score(["发展"])[0]) > 4 * 128
+    home.close()
 
 
 def test_small_segments_merge_in_tiers_when_they_pile_up(tmp_path):
