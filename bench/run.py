@@ -1,6 +1,6 @@
 """Benchmark baogao on a real corpus: ingest, search (warm and cold), verify, trend, and baselines.
 
-    python bench/run.py [--corpus DIR] [--scale N] [--home DIR] [--json FILE]
+    python bench/run.py [--corpus DIR] [--scale N] [--home DIR [--reuse]] [--json FILE]
 
 Prints one table; --json also writes the numbers. Not part of the test suite.
 """
@@ -132,29 +132,33 @@ def baselines(corpus: Path, phrases: list[str], texts: list[str]) -> dict:
     return out
 
 
-def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool) -> dict:
+def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool = False) -> dict:
     work = Path(tempfile.mkdtemp(prefix="baogao-bench-"))
     source = scaled_corpus(corpus, scale, work)
     home_path = home_dir or work / "home"
-    if home_path.exists():
-        shutil.rmtree(home_path)
     files = [f for f in find_files(source) if f.suffix == ".txt"]
     chars = sum(len(f.read_text(encoding="utf-8")) for f in files)
-    home = Home(home_path)
-    t = time.perf_counter()
-    result = ingest(home, [source])
-    ingest_s = time.perf_counter() - t
-    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    report = {
-        "corpus": str(corpus), "scale": scale, "files": len(files), "chars": chars,
-        "reports": len(result.added), "failed": len(result.failed),
-        "ingest_s": round(ingest_s, 1), "ingest_chars_per_s": round(chars / ingest_s),
-        "peak_rss_mb": round(rss_self), "peak_rss_worker_mb": round(rss_children),
+    report = {"corpus": str(corpus), "scale": scale, "files": len(files), "chars": chars}
+    if reuse:  # measure the queries on a home built before (by the same corpus and scale)
+        home = Home(home_path)
+        report["reused_home"] = str(home_path)
+    else:
+        if home_path.exists():
+            shutil.rmtree(home_path)
+        home = Home(home_path)
+        t = time.perf_counter()
+        result = ingest(home, [source])
+        ingest_s = time.perf_counter() - t
+        report.update({
+            "reports": len(result.added), "failed": len(result.failed),
+            "ingest_s": round(ingest_s, 1), "ingest_chars_per_s": round(chars / ingest_s),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)})
+    report.update({
         "index_mb": {"store": round((home_path / "store.sqlite").stat().st_size / 2**20),
                      "substring": round(folder_size(home_path / "segments") / 2**20),
                      "words": round(folder_size(home_path / "words") / 2**20)},
-    }
+    })
     for q in UNQUOTED[:3] + QUOTED[:3]:  # warm up: segmenter, Whoosh, mmaps
         search(home, q if q in UNQUOTED else f'"{q}"')
     report["unquoted_ms"] = stats_ms([timed(search, home, q)[0] for q in UNQUOTED])
@@ -185,12 +189,14 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool) -> dict:
 
 
 def table(report: dict) -> str:
-    rows = [
-        ("files / characters", f"{report['files']:,} / {report['chars']:,} (scale {report['scale']})"),
-        ("ingest", f"{report['ingest_s']} s, {report['ingest_chars_per_s']:,} chars/s, {report['failed']} failed"),
-        ("peak RSS", f"{report['peak_rss_mb']} MB main, {report['peak_rss_worker_mb']} MB largest worker"),
-        ("index on disk", ", ".join(f"{k} {v} MB" for k, v in report["index_mb"].items())),
-    ]
+    rows = [("files / characters", f"{report['files']:,} / {report['chars']:,} (scale {report['scale']})")]
+    if "ingest_s" in report:
+        rows += [
+            ("ingest", f"{report['ingest_s']} s, {report['ingest_chars_per_s']:,} chars/s, {report['failed']} failed"),
+            ("peak RSS", f"{report['peak_rss_mb']} MB main, {report['peak_rss_worker_mb']} MB largest worker")]
+    else:
+        rows.append(("ingest", f"not measured: reused {report['reused_home']}"))
+    rows.append(("index on disk", ", ".join(f"{k} {v} MB" for k, v in report["index_mb"].items())))
     for key, label in (("unquoted_ms", "unquoted (30)"), ("quoted_ms", "quoted (30)"), ("filtered_ms", "with filters (10)"),
                        ("verify_verbatim_ms", "verify verbatim (50)"), ("verify_altered_ms", "verify altered (50)")):
         s = report[key]
@@ -216,10 +222,13 @@ def main() -> None:
     ap.add_argument("--home", type=Path, help="build the home here (default: a temporary folder)")
     ap.add_argument("--json", type=Path, help="also write the numbers to this file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--reuse", action="store_true", help="measure the queries on the --home built before; no ingest")
     args = ap.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"bench: no corpus at {args.corpus} (pass --corpus DIR)")
-    report = run(args.corpus, args.scale, args.home, args.keep)
+    if args.reuse and not (args.home and (args.home / "store.sqlite").exists()):
+        sys.exit("bench: --reuse needs --home DIR holding a home built by an earlier run")
+    report = run(args.corpus, args.scale, args.home, args.keep, args.reuse)
     print(table(report))
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

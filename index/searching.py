@@ -27,6 +27,20 @@ LEVEL_NAMES = {"national": "national", "国家": "national", "国务院": "natio
                "county": "county", "县": "county", "other": "other"}
 
 
+def _lookup(sids: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `sids`: whether it is in `among` (sorted) and where. A binary search each, so
+    a handful of hits costs nothing however many sections the archive holds (np.isin sorts)."""
+    if not len(among):
+        return np.zeros(len(sids), bool), np.zeros(len(sids), np.int64)
+    at = np.searchsorted(among, sids)
+    at[at >= len(among)] = 0
+    return among[at] == sids, at
+
+
+def _members(sids: np.ndarray, among: np.ndarray) -> np.ndarray:
+    return _lookup(sids, among)[0]
+
+
 class Matches:
     """The sections a (sub)query matches, as parallel numpy arrays sorted by section id: per
     section its score, its occurrences and whether it holds the terms verbatim. Whole hit sets
@@ -48,10 +62,10 @@ class Matches:
         return Matches(self.sids[keep], self.score[keep], self.count[keep], self.verbatim[keep])
 
     def without(self, sids) -> "Matches":
-        return self.take(~np.isin(self.sids, sids, assume_unique=True))
+        return self.take(~_members(self.sids, sids))
 
     def within(self, sids) -> "Matches":
-        return self.take(np.isin(self.sids, sids, assume_unique=True))
+        return self.take(_members(self.sids, sids))
 
     def both(self, other: "Matches") -> "Matches":
         """Sections in both: scores and counts add; verbatim only if verbatim in both."""
@@ -139,38 +153,36 @@ class _Evaluator:
         sids, counts = self.home.substring.find_arrays(t.text)
         if t.exact:
             return Matches(sids, counts, counts, np.ones(len(sids), bool))
+        verbatim = Matches(sids, np.full(len(sids), VERBATIM_BOOST), counts, np.ones(len(sids), bool))
         words = self.home.segmenter.words_of(t.text)
         if not words:
-            return Matches(sids, np.full(len(sids), VERBATIM_BOOST), counts, np.ones(len(sids), bool))
+            return verbatim
+        # Verbatim sections add their BM25 (a verbatim match holds the words, unless jieba cut
+        # them differently in its context); the others score their BM25 alone.
         scored, bm25 = self.home.word_scorer.score(words)
-        # Verbatim sections: the boost plus their BM25 (a verbatim match always holds the words,
-        # unless jieba cut them differently in its context).
-        verbatim = Matches(sids, np.full(len(sids), VERBATIM_BOOST), counts, np.ones(len(sids), bool))
-        at = np.searchsorted(scored, sids)
-        at[at >= len(scored)] = 0
-        held = (scored[at] == sids) if len(scored) else np.zeros(len(sids), bool)
+        held, at = _lookup(sids, scored)
         verbatim.score[held] += bm25[at[held]]
-        only = ~np.isin(scored, sids, assume_unique=True)
+        only = ~_members(scored, sids)
         words_only = Matches(scored[only], bm25[only])
         if len(words_only):  # their count is the occurrences of the words (as highlighted)
             for w in set(words):
                 wsids, wcounts = self.home.substring.find_arrays(w)
-                at = np.searchsorted(wsids, words_only.sids)
-                at[at >= len(wsids)] = 0
-                hit = (wsids[at] == words_only.sids) if len(wsids) else np.zeros(len(words_only), bool)
-                words_only.count[hit] += wcounts[at[hit]]
+                held, at = _lookup(words_only.sids, wsids)
+                words_only.count[held] += wcounts[at[held]]
         return verbatim.either(words_only)
 
     def filter_sids(self, f: Filter):
         """The live sections a field filter keeps. Report fields select reports (few rows), whose
         sections come from the section table; a heading filter selects sections."""
         clause, args = filter_sql(f)
+        con, table = self.home.con, self.home.section_table
         if f.field == "heading":
-            rows = self.home.con.execute(f"SELECT s.sid FROM sections s WHERE {clause}", args).fetchall()
-            return np.intersect1d(np.array([r[0] for r in rows], np.int64), self.universe())
-        rids = np.array([r[0] for r in self.home.con.execute(f"SELECT r.rid FROM reports r WHERE {clause}", args)], np.int64)
-        table = self.home.section_table
-        return table["sid"][np.isin(table["rid"], rids)]
+            sids = np.sort(np.array([r[0] for r in con.execute(f"SELECT s.sid FROM sections s WHERE {clause}", args)], np.int64))
+            return sids[_members(sids, table["sid"])]
+        rids = [r[0] for r in con.execute(f"SELECT r.rid FROM reports r WHERE {clause}", args)]
+        chosen = np.zeros(int(table["rid"].max(initial=0)) + 1, bool)
+        chosen[[r for r in rids if r < len(chosen)]] = True
+        return table["sid"][chosen[table["rid"]]]
 
 
 def filter_sql(f: Filter) -> tuple[str, tuple]:
