@@ -8,9 +8,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-
-from . import render
 
 # One table of settings: name, default, help. Environment variables only through click's envvar=.
 SETTINGS = {
@@ -39,9 +36,29 @@ class App:
 
     def __init__(self, home: str | None):
         self.home_path = Path(home) if home else default_home()
-        self.console = Console(markup=False, highlight=False, emoji=False)
-        self.err = Console(stderr=True, markup=False, highlight=False, emoji=False)
+        self._console = self._err = None
         self._home = None
+
+    # rich is imported when something is printed: a search's first moments (segment_ahead) need only click.
+    @property
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(markup=False, highlight=False, emoji=False)
+        return self._console
+
+    @console.setter
+    def console(self, console) -> None:
+        self._console = console
+
+    @property
+    def err(self):
+        if self._err is None:
+            from rich.console import Console
+
+            self._err = Console(stderr=True, markup=False, highlight=False, emoji=False)
+        return self._err
 
     def home(self):
         from index import Home
@@ -83,6 +100,8 @@ def handle_errors(fn):
                     doc["candidates"] = list(candidates)
                 click.echo(json.dumps(doc, ensure_ascii=False))
             else:
+                from . import render
+
                 app.err.print(f"baogao: {render.safe(str(e))}", style="red", soft_wrap=True)
                 for c in candidates:
                     app.err.print(f"  {render.safe(c)}", soft_wrap=True)
@@ -134,6 +153,7 @@ def cli(ctx, home):
 def ingest(app: App, paths, sync, wait, as_json):
     """Add report files (.txt, .md) or folders; changed files are replaced, unchanged skipped."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from . import render
 
     from index import ingest as run_ingest
 
@@ -158,6 +178,7 @@ def ingest(app: App, paths, sync, wait, as_json):
 def list_(app: App, as_json):
     """List the reports in the archive."""
     from index import list_reports
+    from . import render
 
     reports = list_reports(app.home())
     if as_json:
@@ -175,6 +196,7 @@ def sections(app: App, report, as_json):
     """List the sections of REPORT (id, id prefix, or part of its title or region)."""
     from index import resolve_report
     from index import sections as list_sections
+    from . import render
 
     home = app.home()
     r = resolve_report(home, report)
@@ -198,6 +220,7 @@ def show(app: App, report, section, highlight, pager, as_json):
     """Show REPORT, or one SECTION of it (a number or part of a heading) with its subsections."""
     from index import resolve_report, resolve_section
     from index import show as show_report
+    from . import render
 
     home = app.home()
     r = resolve_report(home, report)
@@ -241,11 +264,17 @@ def highlights_for(home, view, query: str) -> dict:
 def search(app: App, query, limit, show_all, sort, exact, report, region, year, level, as_json):
     """Search the archive. QUERY is the rest of the line: 九解一协调, "一主六双", A OR B, NOT A,
     (…), region: year: report: heading: level: filters."""
-    from index import search as run_search
+    from index import segment_ahead
 
     if limit < 1 and not show_all:
         raise click.BadParameter(f"--limit must be at least 1 (got {limit}); use --all for every hit", param_hint="--limit")
     text = " ".join(query)
+    # Cut the query's words on the other core first: the imports below (numpy, Whoosh, rich) overlap it.
+    segment_ahead(app.home(), text, exact)
+    from index import search as run_search
+
+    from . import render
+
     result = run_search(app.home(), text, limit=None if show_all else limit, exact=exact, sort=sort,
                         filters={"report": report, "region": region, "year": year, "level": level})
     if as_json:
@@ -311,6 +340,7 @@ def compact(app: App, as_json):
 def check(app: App, as_json):
     """Check the store against both indexes and say what to do."""
     from index import check as run_check
+    from . import render
 
     result = run_check(app.home())
     if as_json:
@@ -333,6 +363,7 @@ def verify(app: App, quote, show_all, as_json):
     """Check whether QUOTE stands in a report verbatim, where, and what differs.
     `baogao verify -` reads one quote a line from stdin (JSON Lines with --json)."""
     from index import verify as run_verify
+    from . import render
 
     home = app.home()
     text = " ".join(quote)
@@ -383,6 +414,7 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
     """How often TERMs stand in the archive by year (or region, level), and where each was first
     written. Counts are exact strings; a report in two transcriptions counts once."""
     from index import trend as run_trend
+    from . import render
 
     words = list(terms)
     if terms_file:

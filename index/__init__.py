@@ -17,7 +17,7 @@ _EXPORTS = {
     "remove": "ingestion",
     "CheckResult": "model", "Hit": "model", "IngestResult": "model", "ReportInfo": "model",
     "SearchResult": "model", "SectionInfo": "model", "Snippet": "model",
-    "highlight_spans": "searching", "search": "searching",
+    "highlight_spans": "searching", "search": "searching", "segment_ahead": "query",
     "Trend": "trends", "trend": "trends",
     "Difference": "verification", "Match": "verification", "Verdict": "verification", "verify": "verification",
 }

@@ -37,6 +37,7 @@ class Home:
         self._words = None
         self._substring: SubstringIndex | None = None
         self._segmenter: Segmenter | None = None
+        self._segmenting = None  # a child process cutting a query's terms (segment_ahead)
         self._searcher = None
         self._word_scorer = None
         self._sections = None
@@ -100,6 +101,9 @@ class Home:
 
     def refresh(self) -> None:
         """Forget cached index handles (after a write)."""
+        if self._segmenting is not None:
+            self._segmenting()  # reap the child
+            self._segmenting = None
         if self._searcher is not None:
             self._searcher.close()
         self._words = None
@@ -187,12 +191,23 @@ class Home:
 
     @property
     def segmenter(self):
-        from .segmenter import Segmenter
+        from .segmenter import Segmenter, read_dictionary
 
         if self._segmenter is None:
-            words = [r[0] for r in self.con.execute("SELECT word FROM dictionary")]
-            self._segmenter = Segmenter(words)
+            known = self._segmenting() if self._segmenting is not None else None
+            self._segmenting = None
+            self._segmenter = Segmenter(lambda: read_dictionary(self.con), known)
         return self._segmenter
+
+    def segment_ahead(self, texts: list[str]) -> None:
+        """Start cutting `texts` into words in a child process (see `segmenter.segment_in_child`):
+        for a one-query process, so loading the dictionary overlaps opening the indexes."""
+        import os
+
+        if texts and self._segmenter is None and self._segmenting is None and hasattr(os, "fork") and self.initialized:
+            from .segmenter import segment_in_child
+
+            self._segmenting = segment_in_child(self.store_path, texts)
 
     def meta(self, key: str, default=None):
         return store.get_meta(self.con, key, default)

@@ -179,6 +179,29 @@ def positive_terms(node) -> list[Term]:
     return []
 
 
+def segment_ahead(home, raw: str, exact: bool = False) -> None:
+    """For a process that runs one search: start cutting the query's unquoted terms into words in
+    a child process now, before the search imports numpy and opens the indexes (Home.segment_ahead)."""
+    if exact:
+        return
+    try:
+        tree = parse(raw)
+    except QueryError:
+        return  # the search itself reports it
+    home.segment_ahead(sorted({t.text for t in all_terms(tree) if not t.exact}))
+
+
+def all_terms(node) -> list[Term]:
+    """Every term, those under a NOT too."""
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Not):
+        return all_terms(node.part)
+    if isinstance(node, (And, Or)):
+        return [t for p in node.parts for t in all_terms(p)]
+    return []
+
+
 def _has_filter(node) -> bool:
     if isinstance(node, Filter):
         return True

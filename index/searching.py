@@ -154,12 +154,13 @@ class _Evaluator:
         if t.exact:
             return Matches(sids, counts, counts, np.ones(len(sids), bool))
         verbatim = Matches(sids, np.full(len(sids), VERBATIM_BOOST), counts, np.ones(len(sids), bool))
+        scorer = self.home.word_scorer  # opened first: a segment_ahead child may still be cutting the words
         words = self.home.segmenter.words_of(t.text)
         if not words:
             return verbatim
         # Verbatim sections add their BM25 (a verbatim match holds the words, unless jieba cut
         # them differently in its context); the others score their BM25 alone.
-        scored, bm25 = self.home.word_scorer.score(words)
+        scored, bm25 = scorer.score(words)
         held, at = _lookup(sids, scored)
         verbatim.score[held] += bm25[at[held]]
         only = ~_members(scored, sids)

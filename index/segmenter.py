@@ -50,11 +50,20 @@ def _jieba_class():
 
 class Segmenter:
     """One rjieba instance of our own with the archive's frozen dictionary; built on first use, so
-    a query that needs no words never loads it."""
+    a query that needs no words never loads it. `words` may be a function that reads them then.
+    `known` holds texts already cut (query mode) by the same dictionary, e.g. in a child process
+    (`segment_in_child`): they need no loading."""
 
-    def __init__(self, words=()):
-        self.words = tuple(sorted(set(words)))
+    def __init__(self, words=(), known: dict[str, list[str]] | None = None):
+        self._words = words
         self._jieba = None
+        self.known = known or {}
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        if callable(self._words):
+            self._words = self._words()
+        return tuple(sorted(set(self._words)))
 
     @property
     def jieba(self):
@@ -82,6 +91,53 @@ class Segmenter:
         return out
 
     def words_of(self, text: str, mode: str = "query") -> list[str]:
+        if mode == "query" and text in self.known:
+            return list(self.known[text])
         return [w for w, _, _ in self.tokens(text, mode)]
+
+
+def read_dictionary(con) -> list[str]:
+    return [r[0] for r in con.execute("SELECT word FROM dictionary")]
+
+
+def segment_in_child(store_path, texts: list[str]):
+    """Cut `texts` into words (query mode) in a forked child, with the store's frozen dictionary,
+    while this process goes on. Loading the dictionary takes 0.15–0.25 s and holds the GIL (no
+    thread can overlap it); a cold `baogao search` spends as long importing numpy and opening the
+    indexes, so on a second core the two overlap. Returns a function that waits for the answer:
+    {text: words}, or {} when the child could not answer (the caller then cuts them itself)."""
+    import json
+    import os
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer, then leave without running the parent's exit handlers
+        status = 1
+        try:
+            os.close(read)
+            import sqlite3
+
+            con = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
+            segmenter = Segmenter(read_dictionary(con))
+            answer = json.dumps({t: segmenter.words_of(t) for t in texts}).encode()
+            with os.fdopen(write, "wb") as out:
+                out.write(answer)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+
+    def collect() -> dict[str, list[str]]:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not data:
+            return {}
+        try:
+            return json.loads(data)
+        except ValueError:
+            return {}
+
+    return collect
 
 

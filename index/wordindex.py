@@ -133,7 +133,30 @@ def commit_segments(ix, delete_keys, segments, expected_count: int) -> int:
     except BaseException:
         writer.cancel()
         raise
-    return _checked(ix, expected_count)
+    generation = _checked(ix, expected_count)
+    write_sid_files(ix)
+    return generation
+
+
+def write_sid_files(ix) -> None:
+    """Save each segment's section id per docnum beside it (`MAIN_<id>.sids.npy`, immutable like
+    the segment; Whoosh's clean-up deletes it with its segment), so a query process loads an array
+    instead of decoding the key column (30 ms at 70,000 sections)."""
+    import os
+
+    folder = Path(ix.storage.folder)
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            path = folder / sid_file_name(leaf)
+            if not path.exists():
+                tmp = folder / f".{path.name}.tmp"  # a dot file: Whoosh's clean-up leaves it alone
+                with open(tmp, "wb") as f:
+                    np.save(f, _decode_sid_column(leaf, leaf.doc_count_all()))
+                os.replace(tmp, path)
+
+
+def sid_file_name(leaf) -> str:
+    return f"{leaf.segment().segment_id()}.sids.npy"
 
 
 def _checked(ix, expected_count: int) -> int:
@@ -181,6 +204,7 @@ class WordScorer:
         self.words_field = searcher.schema["words"]
         self.avgfl = searcher.avg_field_length("words") or 1
         lengths_of = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+        folder = Path(searcher.reader().leaf_readers()[0][0].storage().folder) if searcher.doc_count_all() else None
         self.leaves = []  # (segment reader, section id per docnum, field length per docnum, live mask)
         for reader, _base in searcher.reader().leaf_readers():
             n = reader.doc_count_all()
@@ -190,7 +214,7 @@ class WordScorer:
             lengths = np.zeros(n, dtype=np.uint8)
             raw = _column_bytes(reader, "_words_len")
             lengths[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)[:n]
-            self.leaves.append((reader, _sid_column(reader, n), lengths_of[lengths], live))
+            self.leaves.append((reader, _sid_column(reader, n, folder), lengths_of[lengths], live))
 
     def score(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(section ids, BM25 summed over `words`, repeats counted as Whoosh's And does), for the
@@ -269,7 +293,18 @@ def _column_bytes(reader, column: str) -> bytes:
         colfile.close()
 
 
-def _sid_column(reader, n: int):
+def _sid_column(reader, n: int, folder: Path | None):
+    """The section id of each docnum: saved beside the segment (write_sid_files), or decoded."""
+    if folder is not None:
+        path = folder / sid_file_name(reader)
+        if path.exists():
+            sids = np.load(path)
+            if len(sids) == n:
+                return sids
+    return _decode_sid_column(reader, n)
+
+
+def _decode_sid_column(reader, n: int):
     """The section id (the `key` column, decimal text) of each docnum, decoded with numpy.
     Whoosh's VarBytesColumn: the values back to back, then the lengths array [, the offsets
     array], then the lengths' typecode [, the offsets' typecode, b"X"]."""

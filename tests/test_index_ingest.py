@@ -228,6 +228,8 @@ def test_numpy_bm25_equals_whooshs_matchers(copied):
     several words and a repeated word."""
     import numpy as np
 
+    from index import wordindex
+
     home, folder = copied
     remove(home, [SEED["002"]])  # deletions in the segment that held it
     ingest(home, [folder / f"{SEED['002']}.txt"])  # and a second segment
@@ -237,6 +239,13 @@ def test_numpy_bm25_equals_whooshs_matchers(copied):
     keys = searcher.reader().column_reader("key")
     sid_columns = np.concatenate([leaf[1] for leaf in home.word_scorer.leaves])
     assert sid_columns.tolist() == [int(k) for k in keys]
+    # Each segment's ids are saved beside it at commit, and go when it goes.
+    leaves = searcher.reader().leaf_readers()
+    saved = sorted(p.name for p in home.words_path.glob("*.sids.npy"))
+    assert saved == sorted(wordindex.sid_file_name(leaf) for leaf, _ in leaves)
+    for leaf, _ in leaves:
+        decoded = wordindex._decode_sid_column(leaf, leaf.doc_count_all())
+        assert np.load(home.words_path / wordindex.sid_file_name(leaf)).tolist() == decoded.tolist()
     vocabulary = sorted({w for t in ("吉林市 高质量发展 营商环境 九解一协调 人参产业 新质生产力 乡村振兴 全面推进",)
                          for w in home.segmenter.words_of(t)} | {"发展", "建设", "的", "2024"})
     queries = [[w] for w in vocabulary] + [["高质量", "发展"], ["发展", "发展"], ["营商", "环境", "建设"], ["没有的词"]]

@@ -183,3 +183,36 @@ def test_a_page_is_the_head_of_the_full_ranking(shared_home, q):
     page = search(shared_home, q, limit=3)
     assert [(h.report, h.section_id) for h in page.hits] == [(h.report, h.section_id) for h in full.hits[:3]]
     assert (page.total, page.occurrences) == (full.total, full.occurrences)
+
+
+def test_segment_ahead_cuts_the_query_in_a_child_exactly_as_in_process(_seeded_home):
+    from index import Home, segment_ahead
+
+    query = '营商环境 OR (九解一协调 NOT 生态文明建设) "人参"'
+    ahead = Home(_seeded_home)
+    segment_ahead(ahead, query)
+    assert ahead._segmenting is not None  # a child is cutting
+    known = ahead.segmenter.known
+    assert set(known) == {"营商环境", "九解一协调", "生态文明建设"}  # unquoted terms, NOT ones too
+    plain = Home(_seeded_home)
+    assert known == {t: plain.segmenter.words_of(t) for t in known}
+    assert ahead.segmenter._jieba is None  # this process never loaded the dictionary
+    a, b = search(ahead, query, limit=None), search(plain, query, limit=None)
+    assert (a.total, a.occurrences) == (b.total, b.occurrences) > (0, 0)
+    assert [(h.report, h.section_id, h.score) for h in a.hits] == [(h.report, h.section_id, h.score) for h in b.hits]
+    assert ahead.segmenter._jieba is None
+    ahead.close()
+    plain.close()
+
+
+def test_segment_ahead_falls_back_when_the_child_cannot_answer(tmp_path):
+    from index import Home, segment_ahead
+
+    home = Home(tmp_path / "not-a-home-yet")
+    segment_ahead(home, "人参")  # no store yet: nothing is started
+    assert home._segmenting is None
+    broken = Home(tmp_path / "broken")
+    broken.path.mkdir()
+    broken.store_path.write_bytes(b"not a database")
+    segment_ahead(broken, "人参")
+    assert broken.segmenter.known == {}  # the child failed: words are cut here, on demand
