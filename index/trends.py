@@ -114,9 +114,7 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
 def _in_headings(home: Home, needle: str):
     """(report rowid, section number, sid, occurrences) for headings — and titles that head no
     section — holding `needle`. Section texts are paragraphs; a slogan in a heading still counts."""
-    for rid, n, sid, text in home.headings:
-        if needle in text:
-            yield rid, max(n, 1), sid, text.count(needle)
+    return [(rid, max(n, 1), sid, count) for rid, n, sid, count in home.headings.find(needle)]
 
 
 def _reports(home: Home, region, level, year_from, year_to, with_duplicates) -> dict[int, dict]:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from archive import normalize_text
 from index import Home, QueryError, ingest, trend
-from tests.conftest import CORPUS, SEED, needs_corpus
+from tests.conftest import CORPUS, SEED, SEEDS, needs_corpus
 
 
 def occurrences_per_report(home, term):
@@ -125,3 +125,33 @@ def test_national_counts_and_duplicate_transcriptions(tmp_path):
     after = trend(home, terms)
     assert [t.buckets for t in after.terms] == [t.buckets for t in before.terms]
     assert trend(home, ["新质生产力"]).terms[0].first.year == 2024
+
+
+def test_saved_headings_follow_every_publish(tmp_path):
+    """Each publish saves the headings with the section table, reusing the earlier ones: after
+    adds, a removal and a changed file they equal a full recomputation."""
+    from index import remove
+    from index.home import Headings, read_headings
+
+    folder = tmp_path / "src"
+    shutil.copytree(SEEDS, folder)
+    home = Home(tmp_path / "home")
+    names = sorted(folder.glob("*.txt"))
+    ingest(home, names[:2])
+    ingest(home, names[2:])
+    remove(home, [names[0].stem])
+    changed = names[1]
+    changed.write_text(changed.read_text(encoding="utf-8").replace("\n", "\n## 新加的标题：一主六双\n", 1), encoding="utf-8")
+    ingest(home, [changed])
+
+    def entries(h: Headings):
+        text = h.text
+        return sorted((int(r), int(n), int(s), text[h.starts[i]:h.starts[i + 1] - 1].decode())
+                      for i, (r, n, s) in enumerate(zip(h.rid, h.n, h.sid)))
+
+    saved = home.saved_headings()
+    assert saved is not None
+    assert entries(Headings(saved)) == entries(Headings(read_headings(home.con)))
+    assert any("一主六双" in e[3] for e in entries(Headings(saved)))
+    assert trend(home, ["新加的标题"]).terms[0].total == 1
+    home.close()
