@@ -128,8 +128,14 @@ def segment_in_child(store_path, texts: list[str]):
     os.close(write)
 
     def collect() -> dict[str, list[str]]:
+        import select
+        import signal
+
         with os.fdopen(read, "rb") as pipe:
-            data = pipe.read()
+            ready, _, _ = select.select([pipe], [], [], 30)  # it answers in a quarter second
+            data = pipe.read() if ready else b""
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         if status != 0 or not data:
             return {}
