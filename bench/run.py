@@ -121,14 +121,14 @@ def baselines(corpus: Path, phrases: list[str], texts: list[str]) -> dict:
             t = time.perf_counter()
             subprocess.run([rg, "-F", "-c", p, str(corpus)], capture_output=True, check=False)
             times.append((time.perf_counter() - t) * 1000)
-        out["rg_ms_p50"] = round(statistics.median(times), 1)
+        out["rg_ms_p50"] = round(statistics.median(times), 2)
     times = []
     for p in phrases:
         needle = normalize_text(p)
         t = time.perf_counter()
         sum(1 for text in texts if needle in text)
         times.append((time.perf_counter() - t) * 1000)
-    out["python_scan_ms_p50"] = round(statistics.median(times), 1)
+    out["python_scan_ms_p50"] = round(statistics.median(times), 2)
     return out
 
 
