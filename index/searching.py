@@ -150,7 +150,7 @@ class _Evaluator:
     def term(self, t: Term) -> Matches:
         """Verbatim sections (substring index) score VERBATIM_BOOST plus their BM25 where they also
         hold the words; sections holding only the words score their BM25. Exact terms: occurrences."""
-        sids, counts = self.home.substring.find_arrays(t.text)
+        sids, counts = self.home.substring.find(t.text)
         if t.exact:
             return Matches(sids, counts, counts, np.ones(len(sids), bool))
         verbatim = Matches(sids, np.full(len(sids), VERBATIM_BOOST), counts, np.ones(len(sids), bool))
@@ -167,7 +167,7 @@ class _Evaluator:
         words_only = Matches(scored[only], bm25[only])
         if len(words_only):  # their count is the occurrences of the words (as highlighted)
             for w in set(words):
-                wsids, wcounts = self.home.substring.find_arrays(w)
+                wsids, wcounts = self.home.substring.find(w)
                 held, at = _lookup(words_only.sids, wsids)
                 words_only.count[held] += wcounts[at[held]]
         return verbatim.either(words_only)

@@ -183,7 +183,7 @@ class SubstringIndex:
             self._segments = [Segment.open(self.root / n) for n in self.names]
         return self._segments
 
-    def find_arrays(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
+    def find(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
         """(section ids, occurrences) of the normalized string `needle`, sorted by section id."""
         pattern = needle.encode("utf-8")
         parts = [seg.sections_of(seg.positions(pattern)) for seg in self.segments]
@@ -196,8 +196,3 @@ class SubstringIndex:
             order = np.argsort(sids, kind="stable")
             sids, counts = sids[order], counts[order]
         return sids, counts
-
-    def find(self, needle: str) -> dict[int, int]:
-        """section id → occurrences of the normalized string `needle`."""
-        sids, counts = self.find_arrays(needle)
-        return dict(zip(sids.tolist(), counts.tolist()))

@@ -67,7 +67,7 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
         needle = normalize_text(raw.strip('"“”'))
         if not needle:
             raise QueryError(f"nothing to count in '{raw}'")
-        sids, counts = home.substring.find_arrays(needle)  # live and replaced sections alike
+        sids, counts = home.substring.find(needle)  # live and replaced sections alike
         per_report: dict[int, int] = {}
         first_sid: dict[int, tuple[int, int]] = {}  # report → (sid, section number) of its first section holding it
         if len(sids):

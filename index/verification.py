@@ -155,7 +155,7 @@ def verify(home: Home, quote: str) -> Verdict:
     runs = [r for p in pieces for r in _RUN_BREAK.split(p) if r]
     voters = []  # per window, the sections holding it
     for w in _windows(runs):
-        sids, _ = home.substring.find_arrays(w)
+        sids, _ = home.substring.find(w)
         if len(sids) <= _COMMON:
             voters.append(sids)
     sids, votes = np.unique(np.concatenate(voters), return_counts=True) if voters else ([], [])

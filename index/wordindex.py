@@ -185,10 +185,6 @@ def generation(folder: Path) -> int:
     return TOC._latest_generation(FileStorage(str(folder)), _DEF_INDEX_NAME)
 
 
-def latest_generation(ix) -> int:
-    return ix.latest_generation()
-
-
 class WordScorer:
     """BM25 (Whoosh's BM25F formula and statistics) for sections holding every word of a query,
     computed with numpy from the raw postings. Whoosh's matchers score one posting at a time in
