@@ -142,7 +142,7 @@ class Home:
         from . import wordindex
 
         if self._word_scorer is None:
-            self._word_scorer = wordindex.WordScorer(self.searcher)
+            self._word_scorer = wordindex.WordScorer(self.searcher, self.words_path)
         return self._word_scorer
 
     @property

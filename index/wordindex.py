@@ -193,14 +193,13 @@ class WordScorer:
     columns. Reads Whoosh's W3 codec internals, which is why whoosh3 is pinned exactly; a test
     pins the scores equal to Whoosh's own matchers'."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, folder: Path):
         from whoosh.util.numeric import byte_to_length
 
         self.searcher = searcher
         self.words_field = searcher.schema["words"]
         self.avgfl = searcher.avg_field_length("words") or 1
         lengths_of = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-        folder = Path(searcher.reader().leaf_readers()[0][0].storage().folder) if searcher.doc_count_all() else None
         self.leaves = []  # (segment reader, section id per docnum, field length per docnum, live mask)
         for reader, _base in searcher.reader().leaf_readers():
             n = reader.doc_count_all()
@@ -289,14 +288,13 @@ def _column_bytes(reader, column: str) -> bytes:
         colfile.close()
 
 
-def _sid_column(reader, n: int, folder: Path | None):
+def _sid_column(reader, n: int, folder: Path):
     """The section id of each docnum: saved beside the segment (write_sid_files), or decoded."""
-    if folder is not None:
-        path = folder / sid_file_name(reader)
-        if path.exists():
-            sids = np.load(path)
-            if len(sids) == n:
-                return sids
+    path = folder / sid_file_name(reader)
+    if path.exists():
+        sids = np.load(path)
+        if len(sids) == n:
+            return sids
     return _decode_sid_column(reader, n)
 
 
