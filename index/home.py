@@ -151,15 +151,7 @@ class Home:
         filters and ranking for large hit sets without a query per section. Written at each
         publish (`write_section_table`), so a cold process loads it instead of querying."""
         if self._sections is None:
-            import numpy as np
-
-            name = self.meta("section_table")
-            path = self.path / f"sections-{name}.npz" if name else None
-            if path is not None and path.exists():
-                with np.load(path) as z:
-                    self._sections = {k: z[k] for k in ("sid", "year", "rid", "n")}
-            else:
-                self._sections = read_section_table(self.con)
+            self._sections = self._saved_columns(SECTION_COLUMNS) or read_section_table(self.con)
         return self._sections
 
     @property
@@ -173,6 +165,10 @@ class Home:
 
     def saved_headings(self) -> dict | None:
         """The heading columns the last publish saved (None before there were any)."""
+        return self._saved_columns(HEADING_COLUMNS)
+
+    def _saved_columns(self, keys) -> dict | None:
+        """`keys` from the section table file the store names, if it holds them all."""
         import numpy as np
 
         name = self.meta("section_table")
@@ -180,7 +176,7 @@ class Home:
         if path is None or not path.exists():
             return None
         with np.load(path) as z:
-            return {k: z[k] for k in HEADING_COLUMNS} if all(k in z.files for k in HEADING_COLUMNS) else None
+            return {k: z[k] for k in keys} if all(k in z.files for k in keys) else None
 
     @property
     def substring(self):
@@ -273,14 +269,16 @@ def read_section_table(con: sqlite3.Connection) -> dict:
     return {"sid": arr[:, 0].copy(), "year": arr[:, 1].copy(), "rid": arr[:, 2].copy(), "n": arr[:, 3].copy()}
 
 
+SECTION_COLUMNS = ("sid", "year", "rid", "n")
 HEADING_COLUMNS = ("heading_rid", "heading_n", "heading_sid", "heading_starts", "heading_text")
 
 
-def read_headings(con: sqlite3.Connection, previous: dict | None = None) -> dict:
+def read_headings(con: sqlite3.Connection, previous: dict | None = None, live=None) -> dict:
     """The normalized headings (section number n) and the titles that head no section (n = 0, on
     the report's first section), as columns; the texts UTF-8, NUL-separated, with their starts.
-    With `previous` (the columns the last publish saved) only sections added since are read: ids
-    only grow, and a report's sections are always replaced together."""
+    With `previous` (the columns the last publish saved) and `live` (the sorted ids of the sections
+    there are now) only sections added since are read: ids only grow, and a report's sections are
+    always replaced together."""
     import numpy as np
 
     from archive import normalize_text
@@ -301,10 +299,12 @@ def read_headings(con: sqlite3.Connection, previous: dict | None = None) -> dict
         if (rid, t) not in headed:
             entries.append((rid, 0, first_sid, t))
     if previous is not None:  # the earlier entries whose section is still there
-        live = {r[0] for r in con.execute("SELECT sid FROM sections WHERE sid <= ?", (since,))}
+        old_sids = previous["heading_sid"]
+        at = np.minimum(np.searchsorted(live, old_sids), max(len(live) - 1, 0))
+        still = (live[at] == old_sids) if len(live) else np.zeros(len(old_sids), bool)
         text, starts = previous["heading_text"].tobytes(), previous["heading_starts"]
-        kept = [(rid, n, sid, text[starts[i]:starts[i + 1] - 1]) for i, (rid, n, sid) in enumerate(zip(
-            previous["heading_rid"].tolist(), previous["heading_n"].tolist(), previous["heading_sid"].tolist())) if sid in live]
+        kept = [(int(previous["heading_rid"][i]), int(previous["heading_n"][i]), int(old_sids[i]),
+                 text[starts[i]:starts[i + 1] - 1]) for i in np.flatnonzero(still).tolist()]
         entries = kept + entries
     starts = np.zeros(len(entries) + 1, np.int64)
     np.cumsum([len(e[3]) + 1 for e in entries], out=starts[1:])
@@ -346,8 +346,9 @@ def write_section_table(home: "Home", con: sqlite3.Connection) -> None:
     import numpy as np
 
     name = f"{time.time_ns()}"
-    headings = read_headings(con, home.saved_headings())
-    np.savez(home.path / f"sections-{name}.npz", **read_section_table(con), **headings)
+    table = read_section_table(con)
+    headings = read_headings(con, home.saved_headings(), table["sid"])
+    np.savez(home.path / f"sections-{name}.npz", **table, **headings)
     store.set_meta(con, "section_table", name)
 
 
