@@ -32,20 +32,22 @@ def seeds_folder() -> Path:
 
 
 class App:
-    """What every command shares: the console, the stderr console, the home (opened on demand)."""
+    """What every command shares: the console, the stderr console, the home (opened on demand), and
+    the exit code the command's results have earned so far (kept if stdout is closed under it)."""
 
     def __init__(self, home: str | None):
         self.home_path = Path(home) if home else default_home()
         self._console = self._err = None
         self._home = None
+        self.earned = 0
 
     # rich is imported when something is printed: a search's first moments (segment_ahead) need only click.
     @property
     def console(self):
         if self._console is None:
-            from rich.console import Console
+            from .render import PipeConsole
 
-            self._console = Console(markup=False, highlight=False, emoji=False)
+            self._console = PipeConsole(markup=False, highlight=False, emoji=False)
         return self._console
 
     @console.setter
@@ -60,7 +62,9 @@ class App:
             self._err = Console(stderr=True, markup=False, highlight=False, emoji=False)
         return self._err
 
-    def home(self):
+    def home(self, reading: bool = True):
+        """The home. A read command on a home that does not exist yet fills it with the bundled sample
+        pages (and says how to drop them); a writer never adds them."""
         from index import Home
 
         if self._home is None:
@@ -68,9 +72,10 @@ class App:
                 raise click.BadParameter(f"{self.home_path} is a file, not a folder (it is created if missing)",
                                          param_hint="--home")
             home = Home(self.home_path)
-            if not home.initialized:
+            if reading and not home.initialized:
                 seeds = seeds_folder()
-                self.err.print(f"baogao: new archive at {home.path}; adding the {len(list(seeds.glob('*.txt')))} bundled seed reports")
+                self.err.print(f"baogao: new archive at {home.path} with the {len(list(seeds.glob('*.txt')))} bundled sample "
+                               "pages; `baogao ingest PATH` adds your reports, `baogao remove --samples` drops these.", soft_wrap=True)
                 from index import ingest
 
                 ingest(home, [seeds])
@@ -79,7 +84,8 @@ class App:
 
 
 def handle_errors(fn):
-    """Typed errors → one line (stderr) or {"error", "hint"} (stdout, with --json), and the exit code."""
+    """Typed errors → one line (stderr) or {"error", "hint"} (stdout, with --json), and the exit code.
+    A closed stdout (`| head`) ends quietly with the exit code the results earned."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -87,13 +93,19 @@ def handle_errors(fn):
         from index import HomeError, NotFoundError, QueryError, SearchError
 
         as_json = kwargs.get("as_json", False)
+        app: App = click.get_current_context().obj
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # here, not at exit, so that a closed pipe is seen below
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(app.earned)
         except (SearchError, ArchiveError) as e:
             code = 2 if isinstance(e, (QueryError, NotFoundError)) else 3 if isinstance(e, HomeError) else 1
             hint = getattr(e, "hint", "") or ""
             candidates = getattr(e, "candidates", ())
-            app: App = click.get_current_context().obj
             if as_json:
                 doc = {"error": str(e), "hint": hint}
                 if candidates:
@@ -113,6 +125,16 @@ def handle_errors(fn):
             sys.exit(130)
 
     return wrapper
+
+
+def _quiet_stdout() -> None:
+    """The reader of stdout is gone: send what is still buffered nowhere, so that neither this
+    process nor the interpreter's exit says anything about it."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def json_option(fn):
@@ -157,7 +179,7 @@ def ingest(app: App, paths, sync, wait, as_json):
 
     from index import ingest as run_ingest
 
-    home = app.home()
+    home = app.home(reading=False)
     with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=app.err, transient=True, disable=as_json or not app.err.is_terminal) as bar:
         task = bar.add_task("ingest", total=None)
@@ -252,16 +274,18 @@ def highlights_for(home, view, query: str) -> dict:
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", type=int, default=SETTINGS["limit"][0], show_default=True, help=SETTINGS["limit"][1])
 @click.option("--all", "show_all", is_flag=True, help="Show every hit.")
-@click.option("--sort", type=click.Choice(["score", "year"]), default="score", show_default=True)
-@click.option("-e", "--exact", is_flag=True, help="Only verbatim matches of the whole query.")
+@click.option("--sort", type=click.Choice(["score", "year", "oldest"]), default="score", show_default=True,
+              help="score, year (newest first) or oldest (first); verbatim hits first in each.")
+@click.option("-e", "--exact", is_flag=True, help="Only verbatim matches of the whole query (filters like region:浙江 still apply).")
 @click.option("--report", help="Only this report (id prefix or part of the title).")
 @click.option("--region", help="Only reports whose region contains this.")
 @click.option("--year", help="A year or a range: 2024, 2020-2024, >=2020.")
 @click.option("--level", help="national, provincial, city, county or other.")
+@click.option("--with-duplicates", is_flag=True, help="Show every transcription of a report as its own hit.")
 @json_option
 @click.pass_obj
 @handle_errors
-def search(app: App, query, limit, show_all, sort, exact, report, region, year, level, as_json):
+def search(app: App, query, limit, show_all, sort, exact, report, region, year, level, with_duplicates, as_json):
     """Search the archive. QUERY is the rest of the line: 九解一协调, "一主六双", A OR B, NOT A,
     (…), region: year: report: heading: level: filters."""
     from index import segment_ahead
@@ -276,31 +300,36 @@ def search(app: App, query, limit, show_all, sort, exact, report, region, year, 
     from . import render
 
     result = run_search(app.home(), text, limit=None if show_all else limit, exact=exact, sort=sort,
-                        filters={"report": report, "region": region, "year": year, "level": level})
+                        filters={"report": report, "region": region, "year": year, "level": level},
+                        with_duplicates=with_duplicates)
+    app.earned = 0 if result.total else 1
     if as_json:
         emit_json(render.search_json(result))
     else:
         render.render_search(app.console, result)
-    sys.exit(0 if result.total else 1)
+    sys.exit(app.earned)
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("report")
+@click.argument("report", required=False)
+@click.option("--samples", is_flag=True, help="Remove the bundled sample pages a first read added.")
 @json_option
 @click.pass_obj
 @handle_errors
-def remove(app: App, report, as_json):
-    """Remove REPORT from the archive."""
+def remove(app: App, report, samples, as_json):
+    """Remove REPORT from the archive (or, with --samples, the bundled sample pages)."""
     from index import remove as run_remove
-    from index import resolve_report
+    from index import reports_from, resolve_report
 
-    home = app.home()
-    r = resolve_report(home, report)
-    removed = run_remove(home, [r.id])
+    if bool(report) == samples:
+        raise click.UsageError("name one REPORT to remove, or pass --samples (not both)")
+    home = app.home(reading=False)
+    ids = reports_from(home, seeds_folder()) if samples else [resolve_report(home, report).id]
+    removed = run_remove(home, ids) if ids else []
     if as_json:
         emit_json({"removed": removed})
     else:
-        app.console.print(f"removed {', '.join(removed)}")
+        app.console.print(f"removed {', '.join(removed)}" if removed else "removed nothing (no sample pages are in the archive)")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -311,7 +340,7 @@ def rebuild(app: App, as_json):
     """Re-create both indexes from the store (the source files are not needed)."""
     from index import rebuild as run_rebuild
 
-    result = run_rebuild(app.home())
+    result = run_rebuild(app.home(reading=False))
     if as_json:
         emit_json(result)
     else:
@@ -326,7 +355,7 @@ def compact(app: App, as_json):
     """Merge the substring-index segments and take up new dictionary words."""
     from index import compact as run_compact
 
-    before, after = run_compact(app.home())
+    before, after = run_compact(app.home(reading=False))
     if as_json:
         emit_json({"segments_before": before, "segments_after": after})
     else:
@@ -342,7 +371,7 @@ def check(app: App, as_json):
     from index import check as run_check
     from . import render
 
-    result = run_check(app.home())
+    result = run_check(app.home(reading=False))
     if as_json:
         emit_json(render.to_json(result))
     else:
@@ -362,38 +391,40 @@ def check(app: App, as_json):
 def verify(app: App, quote, show_all, as_json):
     """Check whether QUOTE stands in a report verbatim, where, and what differs.
     `baogao verify -` reads one quote a line from stdin (JSON Lines with --json)."""
+    from index import HomeError
     from index import verify as run_verify
     from . import render
 
     home = app.home()
     text = " ".join(quote)
     if text.strip() == "-":
-        verdicts = []
+        from index import SearchError
+
+        rows, unusable = [], 0  # per line: a Verdict, or (the line, why it could not be checked)
         for line in sys.stdin:
             if not line.strip():
                 continue
             try:
-                v = run_verify(home, line.strip())
-            except Exception as e:  # one bad line must not stop a batch
-                from index import SearchError
-
-                if not isinstance(e, SearchError):
+                row = run_verify(home, line.strip())
+            except SearchError as e:  # one bad line must not stop a batch, nor go unmentioned
+                if isinstance(e, HomeError):
                     raise
-                if as_json:
-                    emit_json({"quote": line.strip(), "error": str(e)})
-                continue
-            verdicts.append(v)
+                row, unusable = (line.strip(), str(e)), unusable + 1
+            rows.append(row)
             if as_json:
-                emit_json(render.verdict_json(v))
+                emit_json(render.verdict_json(row) if not isinstance(row, tuple) else {"quote": row[0], "error": row[1]})
+        verdicts = [r for r in rows if not isinstance(r, tuple)]
+        app.earned = 2 if unusable else 0 if verdicts and all(v.verdict == "exact" for v in verdicts) else 1
         if not as_json:
-            app.console.print(render.verdicts_table(verdicts))
-        sys.exit(0 if verdicts and all(v.verdict == "exact" for v in verdicts) else 1)
+            app.console.print(render.verdicts_table(rows))
+        sys.exit(app.earned)
     v = run_verify(home, text)
+    app.earned = 0 if v.verdict == "exact" else 1
     if as_json:
         emit_json(render.verdict_json(v))
     else:
         render.render_verdict(app.console, v, show_all)
-    sys.exit(0 if v.verdict == "exact" else 1)
+    sys.exit(app.earned)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -423,13 +454,14 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
         raise click.UsageError("give one or more TERMs, or --file with one term a line")
     result = run_trend(app.home(), words, by=by, region=region, level=level, year_from=year_from,
                        year_to=year_to, per=per, with_duplicates=with_duplicates)
+    app.earned = 0 if any(t.total for t in result.terms) else 1
     if as_json:
         emit_json(render.trend_json(result))
     elif as_csv:
         click.echo(render.trend_csv(result), nl=False)
     else:
         render.render_trend(app.console, result)
-    sys.exit(0 if any(t.total for t in result.terms) else 1)
+    sys.exit(app.earned)
 
 
 def main(argv=None) -> None:
@@ -448,7 +480,11 @@ def main(argv=None) -> None:
         else:
             e.show()
         sys.exit(e.exit_code)
-    except OSError as e:
-        click.echo(f"baogao: {e}", err=True)
+    except OSError as e:  # the machine's fault (disk, permissions), not the user's: one line, exit 3
+        hint = "Check the disk and the permissions of the home, then `baogao check`."
+        if "--json" in args:
+            click.echo(json.dumps({"error": str(e), "hint": hint}, ensure_ascii=False))
+        else:
+            click.echo(f"baogao: {e}\nhint: {hint}", err=True)
         sys.exit(3)
     sys.exit(0)

@@ -19,6 +19,19 @@ _CONTROL[0x7F] = 0x2421
 _CONTROL.update({c: 0xFFFD for c in range(0x80, 0xA0)})
 
 
+class PipeConsole(Console):
+    """rich's Console, except that a closed stdout (`| head`) is left to the command, which knows
+    the exit code its results earned (rich would exit 1, which here means "nothing found")."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def safe(text: str) -> str:
     return text.translate(_CONTROL)
 
@@ -53,9 +66,7 @@ def to_json(obj):
 
 
 def hit_json(hit) -> dict:
-    d = to_json(hit)
-    d.pop("verbatim", None)
-    return d
+    return to_json(hit)
 
 
 def search_json(result) -> dict:
@@ -67,7 +78,7 @@ def render_search(console: Console, result, limit_hint: bool = True) -> None:
     shown = len(result.hits)
     head = Text()
     head.append(safe(result.query), style="bold")
-    head.append(f" — {result.total} sections, {result.occurrences} occurrences")
+    head.append(f" — {plural(result.total, 'section')}, {plural(result.occurrences, 'occurrence')}")
     if shown < result.total:
         head.append(f" (showing {shown}; --limit N or --all for more)", style="dim")
     console.print(head)
@@ -93,16 +104,18 @@ def hit_block(console: Console, i: int, hit) -> Group:
     title.append(f"  [{hit.report}]", style="dim")
     path = Text(" › ".join(safe(p) for p in hit.path) + f"  §{hit.section_id}", style="green")
     snippet = lit(console, hit.snippet, hit.highlights)
-    count = Text(f"{hit.count} occurrence{'s' if hit.count != 1 else ''}" + ("" if hit.verbatim else " (by words)"),
-                 style="dim")
+    count = Text(f"{hit.count} occurrence{'s' if hit.count != 1 else ''}" + ("" if hit.verbatim else " (by words)")
+                 + (" (in heading)" if hit.in_heading else ""), style="dim")
+    if hit.also_in:
+        count.append(" · also in " + ", ".join(safe(r) for r in hit.also_in))
     return Group(_hanging(Text(f"{i:>2}.", style="bold"), title), _hanging("", path), _hanging("", snippet),
                  _hanging("", count), Text(""))
 
 
 def render_show(console: Console, view, highlights: dict | None = None) -> None:
     highlights = highlights or {}
-    header = Text()
-    header.append(safe(view.title), style="bold")
+    # The title's marks are those of the first section's title line (-1), the heading's its line 0.
+    header = lit(console, view.title, highlights.get((1, -1), []), base="bold")
     header.append(f"  [{view.report}]", style="dim")
     console.print(header)
     console.print(Text(safe(view.file), style="dim"), soft_wrap=True)  # a path is not wrapped mid-name
@@ -112,7 +125,8 @@ def render_show(console: Console, view, highlights: dict | None = None) -> None:
         console.print()
         h = Text(indent)
         h.append("#" * min(sec.level, 6) + " ", style="dim")
-        h.append(safe(sec.heading), style="bold magenta" if sec.level == base_level else "bold")
+        h.append_text(lit(console, sec.heading, highlights.get((sec.id, 0), []),
+                          base="bold magenta" if sec.level == base_level else "bold"))
         h.append(f"  §{sec.id}", style="dim")
         console.print(h)
         for p in sec.paragraphs:
@@ -217,12 +231,16 @@ def render_verdict(console: Console, v, show_all: bool = False) -> None:
         console.print(Text(f"  … and {len(v.matches) - 3} more places (--json for all)", style="dim"))
 
 
-def verdicts_table(verdicts) -> Table:
+def verdicts_table(rows) -> Table:
+    """One row per quote: a Verdict, or (the line, why it could not be checked)."""
     t = Table(show_edge=False, header_style="bold")
     t.add_column("verdict", no_wrap=True)
     t.add_column("quote", overflow="fold")
     t.add_column("where", overflow="fold")
-    for v in verdicts:
+    for v in rows:
+        if isinstance(v, tuple):
+            t.add_row(Text("✘ 无法核对", style="bold red"), Text(safe(v[0])), Text(safe(v[1]), style="red"))
+            continue
         where = Text("")
         if v.matches:
             m = v.matches[0]

@@ -8,7 +8,7 @@ nor the ingest machinery. (No module is named like a function it exports: `inges
 import importlib
 
 _EXPORTS = {
-    "list_reports": "catalog", "resolve_report": "catalog", "resolve_section": "catalog",
+    "list_reports": "catalog", "reports_from": "catalog", "resolve_report": "catalog", "resolve_section": "catalog",
     "sections": "catalog", "show": "catalog",
     "BusyError": "errors", "HomeError": "errors", "NotFoundError": "errors", "QueryError": "errors",
     "SearchError": "errors",

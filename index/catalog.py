@@ -17,6 +17,15 @@ def list_reports(home: Home) -> list[ReportInfo]:
     return [ReportInfo(*row) for row in rows]
 
 
+def reports_from(home: Home, folder) -> list[str]:
+    """The ids of the reports whose files lie in `folder` (the bundled sample pages, say)."""
+    import os
+
+    roots = {os.path.abspath(folder), os.path.realpath(folder)}
+    return [rid for rid, file in home.con.execute("SELECT id, file FROM reports ORDER BY id")
+            if os.path.dirname(file) in roots or os.path.dirname(os.path.realpath(file)) in roots]
+
+
 def resolve_report(home: Home, ref: str) -> ReportInfo:
     """A report by exact id, unique id prefix, or unique substring of its title or region."""
     ref = ref.strip()

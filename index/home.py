@@ -41,7 +41,7 @@ class Home:
         self._searcher = None
         self._word_scorer = None
         self._sections = None
-        self._headings: Headings | None = None
+        self.migrating = False  # rebuild opens an older format to bring it up to this one
 
     # -- paths -------------------------------------------------------------------------------
     @property
@@ -78,8 +78,9 @@ class Home:
                 raise HomeError(
                     f"the home {self.path} was made by a newer baogao (format {version}; this one reads {store.FORMAT_VERSION})",
                     "Upgrade baogao (pip install -U baogao), or use another --home.")
-            if int(version) < store.FORMAT_VERSION:
-                raise HomeError(f"the home {self.path} has an older format ({version})", REBUILD_HINT)
+            if int(version) < store.FORMAT_VERSION and not self.migrating:
+                raise HomeError(f"the home {self.path} has an older format ({version}; this baogao reads {store.FORMAT_VERSION})",
+                                "Run `baogao rebuild` to bring it up to date; it keeps every report.")
             self._con = con
         return self._con
 
@@ -112,7 +113,6 @@ class Home:
         self._searcher = None
         self._word_scorer = None
         self._sections = None
-        self._headings = None
 
     # -- the parts ---------------------------------------------------------------------------
     @property
@@ -147,25 +147,14 @@ class Home:
 
     @property
     def section_table(self):
-        """Every live section as sorted numpy columns (sid, year, report rowid, number): liveness,
-        filters and ranking for large hit sets without a query per section. Written at each
-        publish (`write_section_table`), so a cold process loads it instead of querying."""
+        """Every live section (sectiontable.SectionTable). Written at each publish
+        (`write_section_table`), so a cold process loads it instead of querying."""
+        from . import sectiontable
+
         if self._sections is None:
-            self._sections = self._saved_columns(SECTION_COLUMNS) or read_section_table(self.con)
+            saved = self._saved_columns(sectiontable.COLUMNS)
+            self._sections = sectiontable.SectionTable(saved) if saved else sectiontable.read(self.con)
         return self._sections
-
-    @property
-    def headings(self) -> "Headings":
-        """Every heading, and each title that heads no section: text that is in no section's
-        paragraphs. Saved with the section table at each publish (normalizing them all takes
-        seconds at 13,000 reports)."""
-        if self._headings is None:
-            self._headings = Headings(self.saved_headings() or read_headings(self.con))
-        return self._headings
-
-    def saved_headings(self) -> dict | None:
-        """The heading columns the last publish saved (None before there were any)."""
-        return self._saved_columns(HEADING_COLUMNS)
 
     def _saved_columns(self, keys) -> dict | None:
         """`keys` from the section table file the store names, if it holds them all."""
@@ -260,84 +249,6 @@ class Home:
         return repaired
 
 
-def read_section_table(con: sqlite3.Connection) -> dict:
-    import numpy as np
-
-    rows = con.execute(
-        "SELECT s.sid, COALESCE(r.year, 0), s.rid, s.n FROM sections s JOIN reports r USING (rid) ORDER BY s.sid").fetchall()
-    arr = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    return {"sid": arr[:, 0].copy(), "year": arr[:, 1].copy(), "rid": arr[:, 2].copy(), "n": arr[:, 3].copy()}
-
-
-SECTION_COLUMNS = ("sid", "year", "rid", "n")
-HEADING_COLUMNS = ("heading_rid", "heading_n", "heading_sid", "heading_starts", "heading_text")
-
-
-def read_headings(con: sqlite3.Connection, previous: dict | None = None, live=None) -> dict:
-    """The normalized headings (section number n) and the titles that head no section (n = 0, on
-    the report's first section), as columns; the texts UTF-8, NUL-separated, with their starts.
-    With `previous` (the columns the last publish saved) and `live` (the sorted ids of the sections
-    there are now) only sections added since are read: ids only grow, and a report's sections are
-    always replaced together."""
-    import numpy as np
-
-    from archive import normalize_text
-
-    since = int(previous["heading_sid"].max(initial=0)) if previous is not None else 0
-    rows = con.execute("SELECT rid, n, sid, heading FROM sections WHERE sid > ?", (since,)).fetchall()
-    first = dict(con.execute("SELECT rid, MIN(sid) FROM sections GROUP BY rid HAVING MIN(sid) > ?", (since,)))
-    titles = [(rid, title, first[rid]) for rid, title in con.execute("SELECT rid, title FROM reports") if rid in first]
-    # Each distinct text normalized once (headings repeat: 写在前面, 一、过去一年工作回顾 …), all in
-    # one call, NUL-separated: no text holds NUL, and NUL, like the ends of a string, keeps no space
-    # beside it.
-    distinct = list(dict.fromkeys([h for *_, h in rows] + [t for _, t, _ in titles]))
-    normal = dict(zip(distinct, normalize_text("\0".join(distinct)).split("\0")))
-    entries = [(rid, n, sid, normal[h].encode("utf-8")) for rid, n, sid, h in rows]
-    headed = {(rid, h) for rid, _, _, h in entries}
-    for rid, title, first_sid in titles:
-        t = normal[title].encode("utf-8")
-        if (rid, t) not in headed:
-            entries.append((rid, 0, first_sid, t))
-    if previous is not None:  # the earlier entries whose section is still there
-        old_sids = previous["heading_sid"]
-        at = np.minimum(np.searchsorted(live, old_sids), max(len(live) - 1, 0))
-        still = (live[at] == old_sids) if len(live) else np.zeros(len(old_sids), bool)
-        text, starts = previous["heading_text"].tobytes(), previous["heading_starts"]
-        kept = [(int(previous["heading_rid"][i]), int(previous["heading_n"][i]), int(old_sids[i]),
-                 text[starts[i]:starts[i + 1] - 1]) for i in np.flatnonzero(still).tolist()]
-        entries = kept + entries
-    starts = np.zeros(len(entries) + 1, np.int64)
-    np.cumsum([len(e[3]) + 1 for e in entries], out=starts[1:])
-    return {"heading_rid": np.array([e[0] for e in entries], np.int64),
-            "heading_n": np.array([e[1] for e in entries], np.int64),
-            "heading_sid": np.array([e[2] for e in entries], np.int64),
-            "heading_starts": starts,
-            "heading_text": np.frombuffer(b"".join(e[3] + b"\0" for e in entries), np.uint8)}
-
-
-class Headings:
-    """The normalized headings and titles (read_headings), searchable in one pass."""
-
-    def __init__(self, columns: dict):
-        self.rid, self.n, self.sid = columns["heading_rid"], columns["heading_n"], columns["heading_sid"]
-        self.starts = columns["heading_starts"]
-        self.text = columns["heading_text"].tobytes()
-
-    def find(self, needle: str) -> list[tuple[int, int, int, int]]:
-        """(report rowid, section number, sid, occurrences) of each heading or title holding `needle`."""
-        import numpy as np
-
-        pattern = needle.encode("utf-8")
-        found, at = [], self.text.find(pattern)
-        while at >= 0 and pattern:
-            found.append(at)
-            at = self.text.find(pattern, at + len(pattern))
-        if not found:
-            return []
-        idx, counts = np.unique(np.searchsorted(self.starts, found, side="right") - 1, return_counts=True)
-        return list(zip(self.rid[idx].tolist(), self.n[idx].tolist(), self.sid[idx].tolist(), counts.tolist()))
-
-
 def write_section_table(home: "Home", con: sqlite3.Connection) -> None:
     """Inside the publishing transaction: save the section table the transaction is about to make
     current, under a new name the same transaction records (a crash leaves only an unlisted file)."""
@@ -345,10 +256,10 @@ def write_section_table(home: "Home", con: sqlite3.Connection) -> None:
 
     import numpy as np
 
+    from . import sectiontable
+
     name = f"{time.time_ns()}"
-    table = read_section_table(con)
-    headings = read_headings(con, home.saved_headings(), table["sid"])
-    np.savez(home.path / f"sections-{name}.npz", **table, **headings)
+    np.savez(home.path / f"sections-{name}.npz", **sectiontable.read(con).columns())
     store.set_meta(con, "section_table", name)
 
 

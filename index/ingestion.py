@@ -18,13 +18,13 @@ from pathlib import Path
 from archive import ArchiveError, find_files
 from archive.reading import decode, read_bytes
 
-from . import duplicates, store
+from . import duplicates, sectiontext, store
 from .segmenter import dictionary_hash, shipped_words
 from .errors import HomeError
 from .home import Home, transaction, write_section_table
 from .model import CheckResult, IngestResult
 from .substring import SEGMENT_BYTES, Segment, build_segment
-from .workers import SIDS_PER_REPORT, Prepared, WordWriters, normalize_section
+from .workers import SIDS_PER_REPORT, Prepared, WordWriters
 
 # Quoted terms that become dictionary words: 2–12 ideographs, letters or digits between quotes.
 _QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9]{2,12})[”\"」』]")
@@ -304,23 +304,23 @@ def remove(home: Home, report_ids: list[str], wait: bool = False) -> list[str]:
 
 
 # -- rebuild, compact, reindex ----------------------------------------------------------------------
-def _section_texts(home: Home, segments: list[str] | None = None):
+def _section_texts(home: Home, segments: list[str] | None = None, with_offsets: bool = False):
     """(sid, normalized text) for the sections in the store (those filed in `segments`, if given),
-    re-normalized from the display text exactly as an ingest normalizes it."""
+    re-normalized from the display lines exactly as an ingest normalizes them; with `with_offsets`,
+    (sid, normalized text, offset map)."""
+    from itertools import groupby
+
     where = "WHERE s.segment IN (SELECT value FROM json_each(?))" if segments is not None else ""
     args = (json.dumps(segments),) if segments is not None else ()
     rows = home.con.execute(
-        f"SELECT s.sid, p.text FROM sections s LEFT JOIN paragraphs p ON p.sid = s.sid {where} ORDER BY s.sid, p.n", args)
-    current, parts = None, []
-    for sid, text in rows:
-        if sid != current:
-            if current is not None:
-                yield current, normalize_section(parts)[0]
-            current, parts = sid, []
-        if text is not None:
-            parts.append(text)
-    if current is not None:
-        yield current, normalize_section(parts)[0]
+        "SELECT s.sid, r.title, s.n, s.heading, p.text FROM sections s JOIN reports r USING (rid)"
+        f" LEFT JOIN paragraphs p ON p.sid = s.sid {where} ORDER BY s.sid, p.n", args)
+    for sid, group in groupby(rows, key=lambda row: row[0]):
+        group = list(group)
+        _, title, n, heading, _ = group[0]
+        text, offsets = sectiontext.normalized(
+            sectiontext.lines_of(title, n, heading, [row[4] for row in group if row[4] is not None]))
+        yield (sid, text, offsets) if with_offsets else (sid, text)
 
 
 def _all_sids(con) -> list[int]:
@@ -400,15 +400,25 @@ def _freeze_dictionary(con, words) -> None:
 
 
 def rebuild(home: Home, wait: bool = False) -> dict:
-    """Re-create both indexes from the store — never from the source files, which may have moved."""
+    """Re-create both indexes from the store — never from the source files, which may have moved.
+    A home of an older format is brought up to this one (its store keeps every report)."""
     t0 = time.perf_counter()
+    home.migrating = True
     with home.lock(wait=wait, what="rebuild"):
-        _merge_segments(home)
         con = home.con
+        migrating = home.meta("format") != str(store.FORMAT_VERSION)
+        if migrating:  # what a section's text is changed: its offset map too
+            with transaction(con):
+                con.executemany("UPDATE sections SET offsets = ? WHERE sid = ?",
+                                ((store.pack_offsets(off), sid) for sid, _, off in _section_texts(home, with_offsets=True)))
+        _merge_segments(home)
         words = _dictionary(con, {})
         with transaction(con):
             _freeze_dictionary(con, words)
         reindex_words(home, words)
+        with transaction(con):
+            write_section_table(home, con)
+            store.set_meta(con, "format", store.FORMAT_VERSION)  # last: a crash before leaves it to rebuild again
         home.refresh()
     reports = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
     sections = con.execute("SELECT COUNT(*) FROM sections").fetchone()[0]

@@ -70,8 +70,10 @@ class Hit:
     count: int
     snippet: str
     highlights: tuple[tuple[int, int], ...]
-    text: str
-    verbatim: bool = True
+    text: str  # the whole section: its lines (title in the first section, heading, paragraphs)
+    verbatim: bool = True  # holds the terms as typed (else only their words)
+    in_heading: bool = False  # a match stands in the heading (or the title)
+    also_in: tuple[str, ...] = ()  # other transcriptions of this report that match too, folded here
 
 
 @dataclass(frozen=True)

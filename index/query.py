@@ -100,7 +100,7 @@ def parse(raw: str, exact: bool = False):
     if not raw.strip():
         raise QueryError("the query is empty", "Type a word, a slogan or a quoted phrase.")
     if exact:
-        return _term(raw.strip(), True)
+        return _exact(raw)
     tokens = _lex(raw)
     pos = 0
 
@@ -160,6 +160,21 @@ def parse(raw: str, exact: bool = False):
     if not positive_terms(tree) and not _has_filter(tree):
         raise QueryError("the query has nothing to look for (only NOT terms)", "Add a term to find, e.g. A NOT B.")
     return tree
+
+
+def _exact(raw: str):
+    """-e: the words that are not field filters, joined as typed, are one verbatim string."""
+    words, found = [], []
+    for word in raw.split():
+        field, sep, value = word.partition(":")
+        if sep and value and field.lower() in FIELDS:
+            found.append(Filter(field.lower(), value))
+        else:
+            words.append(word)
+    if not words:
+        raise QueryError("the query has only filters and nothing to look for", "Add the words to find before the filters.")
+    term = _term(" ".join(words), True)
+    return And((term, *found)) if found else term
 
 
 def _term(text: str, exact: bool) -> Term:

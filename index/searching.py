@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import store
+from . import duplicates, sectiontext, store
+from .filters import filter_sql
 from .errors import QueryError
 from .home import Home
 from .model import Hit, SearchResult
@@ -22,9 +23,7 @@ from .query import And, Filter, Not, Or, Term, parse, positive_terms
 VERBATIM_BOOST = 100.0
 SNIPPET_CHARS = 100
 PARAGRAPH_MARK = "↵"  # a snippet that crosses paragraphs shows where (one character: offsets hold)
-LEVEL_NAMES = {"national": "national", "国家": "national", "国务院": "national", "provincial": "provincial",
-               "省级": "provincial", "省": "provincial", "city": "city", "市": "city", "地市": "city",
-               "county": "county", "县": "county", "other": "other"}
+SORTS = ("score", "year", "oldest")
 
 
 def _lookup(sids: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -115,7 +114,7 @@ class _Evaluator:
         self.home = home
 
     def universe(self):
-        return self.home.section_table["sid"]  # every live section
+        return self.home.section_table.sid  # every live section
 
     def eval(self, node) -> Matches:
         if isinstance(node, Term):
@@ -175,85 +174,81 @@ class _Evaluator:
     def filter_sids(self, f: Filter):
         """The live sections a field filter keeps. Report fields select reports (few rows), whose
         sections come from the section table; a heading filter selects sections."""
-        clause, args = filter_sql(f)
+        clause, args = filter_sql(f.field, f.value)
         con, table = self.home.con, self.home.section_table
         if f.field == "heading":
             sids = np.sort(np.array([r[0] for r in con.execute(f"SELECT s.sid FROM sections s WHERE {clause}", args)], np.int64))
-            return sids[_members(sids, table["sid"])]
-        rids = [r[0] for r in con.execute(f"SELECT r.rid FROM reports r WHERE {clause}", args)]
-        chosen = np.zeros(int(table["rid"].max(initial=0)) + 1, bool)
-        chosen[[r for r in rids if r < len(chosen)]] = True
-        return table["sid"][chosen[table["rid"]]]
-
-
-def filter_sql(f: Filter) -> tuple[str, tuple]:
-    v = f.value.strip()
-    if f.field == "year":
-        lo, sep, hi = v.partition("-") if "-" in v[1:] else (v, "", "")
-        try:
-            if v.startswith(">="):
-                return "r.year >= ?", (int(v[2:]),)
-            if v.startswith("<="):
-                return "r.year <= ?", (int(v[2:]),)
-            if sep:
-                return "r.year BETWEEN ? AND ?", (int(lo), int(hi))
-            return "r.year = ?", (int(v),)
-        except ValueError:
-            raise QueryError(f"year:{v} is not a year or a range", "Write year:2024, year:2020-2024 or year:>=2020.") from None
-    if f.field == "level":
-        level = LEVEL_NAMES.get(v.lower())
-        if level is None:
-            raise QueryError(f"level:{v} is not a level", "Levels: national, provincial, city, county, other.")
-        return "r.level = ?", (level,)
-    if f.field == "region":
-        return "r.region LIKE ?", (f"%{v}%",)
-    if f.field == "report":
-        return "(r.id LIKE ? OR r.title LIKE ?)", (f"{v}%", f"%{v}%")
-    if f.field == "heading":
-        return "s.heading LIKE ?", (f"%{v}%",)
-    raise QueryError(f"unknown field {f.field}:")
+            return sids[table.live_positions(sids) >= 0]
+        return table.of_reports([r[0] for r in con.execute(f"SELECT r.rid FROM reports r WHERE {clause}", args)])
 
 
 def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = False, sort: str = "score",
-           filters: dict[str, str] | None = None) -> SearchResult:
-    """Run `query`; `limit=None` returns every hit. `filters` add field filters (--region, --year …)."""
+           filters: dict[str, str] | None = None, with_duplicates: bool = False) -> SearchResult:
+    """Run `query`; `limit=None` returns every hit. `filters` add field filters (--region, --year …).
+    A report recorded as another's transcription is folded into the other's hits (`also_in`) when
+    both match, unless `with_duplicates`; `total` and `occurrences` count what is shown."""
+    if sort not in SORTS:
+        raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
     tree = parse(query, exact=exact)
     extra = [Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, "")]
     if extra:
         tree = And((tree, *extra))
     found = _Evaluator(home).eval(tree)
-    found = found.within(home.section_table["sid"])  # live sections only: a replaced one's old copy is masked
+    table = home.section_table
+    found = found.take(table.live_positions(found.sids) >= 0)  # a replaced section's old copy is masked
+    found, also_in = (found, {}) if with_duplicates else _fold_duplicates(home, found)
     order = _rank(home, found, sort)
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]
     meta = _meta(home, found.sids[shown].tolist())
     rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i])
             for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
-    hits = build_hits(home, rows, terms)
+    hits = build_hits(home, rows, terms, also_in)
     return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
                         terms=tuple(t.text for t in terms))
 
 
+def _fold_duplicates(home: Home, found: Matches) -> tuple[Matches, dict[str, tuple[str, ...]]]:
+    """Drop the sections of matching transcriptions whose original matches too; report id of each
+    original → the ids folded under it."""
+    pairs = store.duplicate_pairs(home.con)
+    if not pairs or not len(found):
+        return found, {}
+    table = home.section_table
+    rids = table.rid[table.live_positions(found.sids)]
+    folded = duplicates.fold(np.unique(rids).tolist(), pairs)
+    if not folded:
+        return found, {}
+    gone = np.array(sorted(r for dups in folded.values() for r in dups), np.int64)
+    ids = dict(home.con.execute(f"SELECT rid, id FROM reports WHERE rid IN ({','.join('?' * len(folded))})", list(folded)))
+    also_in = {ids[orig]: tuple(pairs[d][1] for d in dups) for orig, dups in folded.items()}
+    return found.take(~np.isin(rids, gone)), also_in
+
+
 def _rank(home: Home, found: Matches, sort: str):
-    """Indexes into `found`, best first: verbatim before word-only, then score (or year with
-    sort="year"), then count, newer year, then report and section order."""
+    """Indexes into `found`, best first: verbatim before word-only, then score (or year, newest or
+    oldest first, unknown years last), then count, newer year, then report and section order."""
     if not len(found):
         return np.zeros(0, np.int64)
     table = home.section_table
-    pos = np.searchsorted(table["sid"], found.sids)
-    year, rid, n = table["year"][pos], table["rid"][pos], table["n"][pos]
+    pos = table.live_positions(found.sids)
+    year, rid, n = table.year[pos], table.rid[pos], table.n[pos]
+    unknown = year == 0
     if sort == "year":
-        keys = (n, rid, -found.count, -found.score, ~found.verbatim, -year)
+        keys = (n, rid, -found.count, -found.score, -year, unknown, ~found.verbatim)
+    elif sort == "oldest":
+        keys = (n, rid, -found.count, -found.score, year, unknown, ~found.verbatim)
     else:
         keys = (n, rid, -year, -found.count, -found.score, ~found.verbatim)
     return np.lexsort(keys)
 
 
-def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool]], terms: list[Term]) -> list[Hit]:
+def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool]], terms: list[Term],
+               also_in: dict[str, tuple[str, ...]] | None = None) -> list[Hit]:
     if not rows:
         return []
     texts = section_norm_texts(home, [m for m, *_ in rows])
-    displays = section_displays(home, [m.sid for m, *_ in rows])
+    displays = section_displays(home, [m for m, *_ in rows])
     hits = []
     for meta, score, count, verbatim in rows:
         display = displays.get(meta.sid, "")
@@ -261,21 +256,24 @@ def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool]], ter
         offsets = store.OffsetMap(meta.offsets)
         spans = match_spans(home, norm, terms, offsets)
         snippet, snippet_spans = make_snippet(display, spans)
+        head_end = len("\n".join(sectiontext.head_lines(meta.title, meta.n, meta.heading)))
         hits.append(Hit(
             report=meta.report, title=meta.title, region=meta.region, year=meta.year, section_id=meta.n,
-            section=meta.heading, path=meta.path, score=round(float(score), 4), count=len(spans) or int(count),
-            snippet=snippet, highlights=tuple(snippet_spans), text=display, verbatim=bool(verbatim)))
+            section=meta.heading, path=meta.path, score=round(float(score), 4), count=int(count),
+            snippet=snippet, highlights=tuple(snippet_spans), text=display, verbatim=bool(verbatim),
+            in_heading=any(s < head_end for s, _ in spans), also_in=(also_in or {}).get(meta.report, ())))
     return hits
 
 
-def section_displays(home: Home, sids: list[int]) -> dict[int, str]:
-    """Display text of each section: its paragraphs, one a line. One query for all."""
-    parts: dict[int, list[str]] = {}
+def section_displays(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
+    """Display text of each section: its lines (sectiontext: title, heading, paragraphs), one a
+    line. One query for all."""
+    parts: dict[int, list[str]] = {m.sid: [] for m in metas}
     for sid, text in home.con.execute(
             "SELECT sid, text FROM paragraphs WHERE sid IN (SELECT value FROM json_each(?)) ORDER BY sid, n",
-            (json.dumps(sids),)):
-        parts.setdefault(sid, []).append(text)
-    return {sid: "\n".join(p) for sid, p in parts.items()}
+            (json.dumps([m.sid for m in metas]),)):
+        parts[sid].append(text)
+    return {m.sid: "\n".join(sectiontext.lines_of(m.title, m.n, m.heading, parts[m.sid])) for m in metas}
 
 
 def section_norm_texts(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
@@ -341,16 +339,21 @@ def make_snippet(display: str, spans: list[tuple[int, int]], width: int = SNIPPE
 
 
 def highlight_spans(home: Home, report_id: str, section_n: int, query: str) -> list[tuple[int, list[tuple[int, int]]]]:
-    """For `show --highlight`: per paragraph number, the display spans of the query's terms."""
+    """For `show --highlight`: per line of the section, the display spans of the query's terms.
+    Lines are numbered as paragraphs; the heading is 0 and the title (first section only) -1."""
     from archive import normalize
 
-    tree = parse(query)
-    terms = positive_terms(tree)
-    rows = home.con.execute(
+    terms = positive_terms(parse(query))
+    title, heading = home.con.execute(
+        "SELECT r.title, s.heading FROM sections s JOIN reports r USING (rid) WHERE r.id = ? AND s.n = ?",
+        (report_id, section_n)).fetchone()
+    heads = sectiontext.head_lines(title, section_n, heading)
+    lines = [(0 if k == len(heads) - 1 else -1, text) for k, text in enumerate(heads)]
+    lines += home.con.execute(
         "SELECT p.n, p.text FROM paragraphs p JOIN sections s USING (sid) JOIN reports r USING (rid)"
-        " WHERE r.id = ? AND s.n = ? ORDER BY p.n", (report_id, section_n))
+        " WHERE r.id = ? AND s.n = ? ORDER BY p.n", (report_id, section_n)).fetchall()
     out = []
-    for n, text in rows:
+    for n, text in lines:
         norm, offsets = normalize(text)
         spans = match_spans(home, norm, terms, offsets)
         if spans:

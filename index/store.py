@@ -12,7 +12,9 @@ import sqlite3
 from array import array
 from pathlib import Path
 
-FORMAT_VERSION = 1
+# 2: a section's text holds its heading (and the first section the report's title) before its
+# paragraphs; `rebuild` brings a format-1 home up to it.
+FORMAT_VERSION = 2
 
 # Covering indexes: filters, trends and the headings scan read these instead of the tables, whose
 # rows carry blobs (a report's sketch, a section's offset map) — at 13,000 reports a table scan
@@ -117,3 +119,10 @@ class OffsetMap:
 
 def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def duplicate_pairs(con: sqlite3.Connection) -> dict[int, tuple[int, str]]:
+    """report rowid → (its original's rowid, its own id), for each report recorded as a
+    near-duplicate of another report still in the archive."""
+    rows = con.execute("SELECT r.rid, o.rid, r.id FROM reports r JOIN reports o ON o.id = r.duplicate_of")
+    return {rid: (orig, rid_id) for rid, orig, rid_id in rows}

@@ -115,13 +115,18 @@ class Segment:
         last = int(np.searchsorted(self.prefixes, head.ljust(PREFIX, b"\xff"), side="right"))
         return max(0, (first - 1) * SAMPLE), min(n, last * SAMPLE)
 
-    def sections_of(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(section ids, occurrence counts) for byte positions, in section order. Sorted first:
-        the searches then walk the section starts in order (several times faster), and the
-        sections come out in runs."""
+    def sections_of(self, positions: np.ndarray, width: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """(section ids, occurrence counts) for byte positions, in section order. With `width` (a
+        pattern that can overlap itself, `00` in `000`), occurrences are counted as `str.count`
+        counts them: left to right, none overlapping the one before. Sorted first: the searches
+        then walk the section starts in order (several times faster), and the sections come out
+        in runs."""
         if len(positions) == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        idx = np.searchsorted(self.starts, np.sort(positions), side="right") - 1
+        positions = np.sort(positions)
+        if width:
+            positions = _non_overlapping(positions, width)
+        idx = np.searchsorted(self.starts, positions, side="right") - 1
         first = np.flatnonzero(np.concatenate(([True], idx[1:] != idx[:-1])))
         counts = np.diff(np.append(first, len(idx)))
         return self.sids[idx[first]], counts
@@ -180,13 +185,26 @@ class SubstringIndex:
     @property
     def segments(self) -> list[Segment]:
         if self._segments is None:
-            self._segments = [Segment.open(self.root / n) for n in self.names]
+            self._segments = [self._open(n) for n in self.names]
         return self._segments
 
+    def _open(self, name: str) -> Segment:
+        from .errors import HomeError
+
+        try:
+            return Segment.open(self.root / name)
+        except (OSError, ValueError) as e:  # missing or cut files: numpy says ValueError
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            raise HomeError(f"the substring index segment {name} is damaged or missing ({reason})",
+                            "Run `baogao check` to see the damage, then `baogao rebuild` to re-create the indexes "
+                            "from the store.") from None
+
     def find(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
-        """(section ids, occurrences) of the normalized string `needle`, sorted by section id."""
+        """(section ids, occurrences) of the normalized string `needle`, sorted by section id.
+        Occurrences never overlap (as `grep -o` and `str.count` count them)."""
         pattern = needle.encode("utf-8")
-        parts = [seg.sections_of(seg.positions(pattern)) for seg in self.segments]
+        width = len(pattern) if overlaps_itself(pattern) else 0
+        parts = [seg.sections_of(seg.positions(pattern), width) for seg in self.segments]
         parts = [p for p in parts if len(p[0])]
         if not parts:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -196,3 +214,30 @@ class SubstringIndex:
             order = np.argsort(sids, kind="stable")
             sids, counts = sids[order], counts[order]
         return sids, counts
+
+
+def overlaps_itself(pattern: bytes) -> bool:
+    """Whether two occurrences of `pattern` can overlap: a proper prefix is also a suffix (`00`,
+    `哈哈`, `abab`). The prefix function's last value is the longest such border."""
+    border, k = [0] * len(pattern), 0
+    for i in range(1, len(pattern)):
+        while k and pattern[i] != pattern[k]:
+            k = border[k - 1]
+        if pattern[i] == pattern[k]:
+            k += 1
+        border[i] = k
+    return bool(pattern) and border[-1] > 0
+
+
+def _non_overlapping(positions: np.ndarray, width: int) -> np.ndarray:
+    """The sorted positions a left-to-right scan keeps: each at least `width` after the last kept.
+    (A match never crosses a newline, so one never reaches into the next section either.)"""
+    gaps = np.diff(positions)
+    if not len(gaps) or gaps.min() >= width:
+        return positions
+    kept, reach = [], -1
+    for p in positions.tolist():
+        if p >= reach:
+            kept.append(p)
+            reach = p + width
+    return np.array(kept, dtype=positions.dtype)

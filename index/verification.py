@@ -3,7 +3,7 @@
 Candidates come from the substring index: overlapping 8-character windows of the quote's
 punctuation-free runs vote for the sections that hold them, so neither a changed figure nor a changed
 comma hides the passage. Each candidate is aligned character by character (rapidfuzz opcodes) on the
-punctuation-free text of its body paragraphs — a quote may cross a paragraph break — and the
+punctuation-free text of its heading and body paragraphs — a quote may cross a line break — and the
 differences are classified: a figure (a number with its %), wording, or punctuation. Punctuation and
 whitespace never change the verdict; a figure difference is never hidden by a high similarity.
 """
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from archive import normalize
 
+from . import sectiontext
 from .errors import QueryError
 from .home import Home
 
@@ -114,7 +115,8 @@ def _windows(core_runs: list[str]) -> list[str]:
 
 @dataclass
 class _Passage:
-    """One section's body paragraphs, normalized, with maps back to paragraphs and display text."""
+    """One section's quotable lines (head lines, body and note paragraphs), normalized, with maps
+    back to paragraphs and display text."""
 
     norm: str
     where: list[tuple[int, int]]  # per normalized char: (paragraph number, display offset in it)
@@ -184,7 +186,11 @@ def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:
     if row is None:  # replaced since its segment was written
         return None
     n, heading, path, report, title, year = row
-    rows = home.con.execute("SELECT n, text, kind FROM paragraphs WHERE sid = ? ORDER BY n", (sid,)).fetchall()
+    # The head lines are quotable too (a quote may run from a heading into the text under it):
+    # the heading is paragraph 0, the title (first section only) -1 until it is reported as 0.
+    heads = sectiontext.head_lines(title, n, heading)
+    rows = [(k - len(heads) + 1, text, "heading") for k, text in enumerate(heads)]
+    rows += home.con.execute("SELECT n, text, kind FROM paragraphs WHERE sid = ? ORDER BY n", (sid,)).fetchall()
     p = _passage(rows)
     if not p.core:
         return None
@@ -227,7 +233,7 @@ def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:
     source, source_marks = _display(p, start, end, marks)
     substantive = [d for d in diffs if d.kind != "punctuation"]
     return Match(report=report, title=title, year=year, section_id=n, section=heading, path=tuple(json.loads(path)),
-                 paragraph=para_start, paragraph_end=para_end, similarity=round(similarity, 4), source=source,
+                 paragraph=max(0, para_start), paragraph_end=max(0, para_end), similarity=round(similarity, 4), source=source,
                  differences=tuple(diffs), source_spans=tuple(source_marks), exact=not substantive)
 
 

@@ -16,9 +16,9 @@ import os
 import signal
 from dataclasses import dataclass
 
-from archive import ArchiveError, Report, normalize, parse_file
+from archive import ArchiveError, Report, parse_file
 
-from . import duplicates, store
+from . import duplicates, sectiontext, store
 from .segmenter import Segmenter
 
 # The sids of one report are `base + k`; a report may hold this many sections.
@@ -34,31 +34,17 @@ class Prepared:
 
     report: Report
     sids: tuple[int, ...]
-    normalized: tuple[str, ...]  # per section: normalized paragraphs joined by \n
+    normalized: tuple[str, ...]  # per section: its normalized lines (sectiontext) joined by \n
     offsets: tuple[bytes, ...]  # per section: packed normalized→display map
     quoted: tuple[str, ...]
     sketch: bytes = b""  # MinHash sketch of the whole text, for near-duplicate detection
 
 
-def normalize_section(paragraphs) -> tuple[str, list[int]]:
-    """A section's normalized text (paragraphs on their own lines) and its map to the display text
-    (paragraph texts joined by \n)."""
-    parts, offsets, shift = [], [], 0
-    for text in paragraphs:
-        n, o = normalize(text)
-        if parts:
-            offsets.append(shift - 1)  # the \n between paragraphs maps to the display \n
-        parts.append(n)
-        offsets.extend(x + shift for x in o[:-1])
-        shift += len(text) + 1
-    offsets.append(max(shift - 1, 0))
-    return "\n".join(parts), offsets
-
-
 def prepare(report: Report, base_sid: int, quoted) -> Prepared:
     norms, offs = [], []
     for sec in report.sections:
-        text, offsets = normalize_section([p.text for p in sec.paragraphs])
+        text, offsets = sectiontext.normalized(sectiontext.lines_of(report.title, sec.id, sec.heading,
+                                                                    [p.text for p in sec.paragraphs]))
         norms.append(text)
         offs.append(store.pack_offsets(offsets))
     sids = tuple(base_sid + k for k in range(len(report.sections)))

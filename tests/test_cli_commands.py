@@ -35,7 +35,7 @@ def test_search_slogan(run):
     assert doc["hits"] and all(h["report"] == SEED["000"] for h in doc["hits"])
     h = doc["hits"][0]
     assert set(h) == {"report", "title", "region", "year", "section_id", "section", "path", "score", "count",
-                      "snippet", "highlights", "text"}
+                      "snippet", "highlights", "text", "verbatim", "in_heading", "also_in"}
     for s, e in h["highlights"]:
         assert h["snippet"][s:e] == "九解一协调"
     text = run("search", "九解一协调")
@@ -191,7 +191,7 @@ def test_python_m_cli_with_a_fresh_home_uses_the_bundled_seeds(tmp_path):
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
     assert doc["total"] > 0
-    assert "bundled seed" in p.stderr
+    assert "bundled sample pages" in p.stderr and "baogao remove --samples" in p.stderr
 
 
 def test_interactive_mode_query_open_next_quit(run):

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from archive import normalize_text
 from index import QueryError, search
 from tests.conftest import SEED
+from tests.oracle import Oracle
 
 QUERIES = [
     "九解一协调",  # a slogan
@@ -28,16 +29,14 @@ QUERIES = [
 ]
 
 
+_ORACLES = {}
+
+
 def sections_containing(home, needle):
-    """Computed from the archive's own sections, not from the index."""
-    needle = normalize_text(needle)
-    out = set()
-    rows = home.con.execute(
-        "SELECT r.id, s.n, p.text FROM paragraphs p JOIN sections s USING (sid) JOIN reports r USING (rid)")
-    for rid, n, text in rows:
-        if needle in normalize_text(text):
-            out.add((rid, n))
-    return out
+    """Computed by the oracle from the archive's own text (titles, headings, paragraphs), not from the index."""
+    if home.path not in _ORACLES:
+        _ORACLES[home.path] = Oracle(home)
+    return set(_ORACLES[home.path].counts(needle))
 
 
 @pytest.mark.parametrize("q", QUERIES)

@@ -127,11 +127,11 @@ def test_national_counts_and_duplicate_transcriptions(tmp_path):
     assert trend(home, ["新质生产力"]).terms[0].first.year == 2024
 
 
-def test_saved_headings_follow_every_publish(tmp_path):
-    """Each publish saves the headings with the section table, reusing the earlier ones: after
-    adds, a removal and a changed file they equal a full recomputation."""
+def test_every_publish_keeps_trends_equal_to_the_oracle(tmp_path):
+    """After adds, a removal and a changed file (with a new heading), counts and first mentions are
+    the oracle's."""
     from index import remove
-    from index.home import Headings, read_headings
+    from tests.oracle import Oracle
 
     folder = tmp_path / "src"
     shutil.copytree(SEEDS, folder)
@@ -143,15 +143,10 @@ def test_saved_headings_follow_every_publish(tmp_path):
     changed = names[1]
     changed.write_text(changed.read_text(encoding="utf-8").replace("\n", "\n## 新加的标题：一主六双\n", 1), encoding="utf-8")
     ingest(home, [changed])
-
-    def entries(h: Headings):
-        text = h.text
-        return sorted((int(r), int(n), int(s), text[h.starts[i]:h.starts[i + 1] - 1].decode())
-                      for i, (r, n, s) in enumerate(zip(h.rid, h.n, h.sid)))
-
-    saved = home.saved_headings()
-    assert saved is not None
-    assert entries(Headings(saved)) == entries(Headings(read_headings(home.con)))
-    assert any("一主六双" in e[3] for e in entries(Headings(saved)))
+    oracle = Oracle(home)
+    for term in ("新加的标题", "一主六双", "写在前面", "发展"):
+        t = trend(home, [term]).terms[0]
+        assert {b.key: (b.count, b.reports) for b in t.buckets} == oracle.trend(term), term
+        assert (t.first.report, t.first.section_id, t.first.paragraph) == oracle.first(term), term
     assert trend(home, ["新加的标题"]).terms[0].total == 1
     home.close()

@@ -1,0 +1,43 @@
+"""What text a section is: its lines — the report's title (in the first section only, where the
+title is not that section's own heading), the heading, then the paragraphs.
+
+Search, counts, snippets, highlights, verify and trend all read a section through these lines, so a
+heading or a title is text like any other: searchable, countable and quotable (a quote may run from
+a heading into the text under it). Line k is paragraph k - heads + 1; the head lines are paragraph 0.
+"""
+
+from __future__ import annotations
+
+from archive import normalize
+
+
+def head_lines(title: str, n: int, heading: str) -> list[str]:
+    """The lines a section has before its paragraphs."""
+    lines = [title] if n == 1 and title and title != heading else []
+    if heading:
+        lines.append(heading)
+    return lines
+
+
+def lines_of(title: str, n: int, heading: str, paragraphs) -> list[str]:
+    return head_lines(title, n, heading) + list(paragraphs)
+
+
+def paragraph_of(line: int, heads: int) -> int:
+    """The paragraph number of line `line` (0-based) of a section with `heads` head lines."""
+    return max(0, line - heads + 1)
+
+
+def normalized(lines) -> tuple[str, list[int]]:
+    """A section's normalized text (lines on their own lines) and its map to the display text
+    (the lines joined by \\n)."""
+    parts, offsets, shift = [], [], 0
+    for text in lines:
+        n, o = normalize(text)
+        if parts:
+            offsets.append(shift - 1)  # the \n between lines maps to the display \n
+        parts.append(n)
+        offsets.extend(x + shift for x in o[:-1])
+        shift += len(text) + 1
+    offsets.append(max(shift - 1, 0))
+    return "\n".join(parts), offsets

@@ -1,0 +1,221 @@
+"""Differential tests: strings drawn from the archive's own text (paragraphs, headings, titles,
+self-overlapping patterns, one character, figures, quotes across a heading) answered by `search`,
+`trend` and `verify`, compared with the brute-force oracle — on the seeds, and on a few hundred
+reports of ../shared/corpus (marked `corpus`, skipped when it is absent)."""
+
+import random
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive import normalize_text
+from index import Home, ingest, search, trend, verify
+from tests.conftest import CORPUS, needs_corpus
+from tests.oracle import Oracle
+
+_WORDY = re.compile(r"[\w\u3400-\u9fff]")
+def fixed(examples: int):
+    """Fixed examples (the same cases every run, in CI too), no deadline: a case is a real search."""
+    return settings(derandomize=True, deadline=None, max_examples=examples, suppress_health_check=list(HealthCheck))
+
+
+def hits_of(result):
+    return {(h.report, h.section_id): h.count for h in result.hits}
+
+
+def searchable(needle: str) -> bool:
+    return bool(_WORDY.search(needle)) and needle == needle.strip().strip('"')
+
+
+def check_exact(home, oracle, needle, **filters):
+    """search -e, the verbatim part of an unquoted search, and trend, against the oracle."""
+    truth = oracle.counts(needle, **filters)
+    res = search(home, needle, exact=True, limit=None, filters=filters)
+    assert hits_of(res) == truth, needle
+    assert res.occurrences == sum(truth.values()) == sum(h.count for h in res.hits), needle
+    folded = oracle.folded(needle, **filters)
+    for h in res.hits:
+        assert set(h.also_in) == folded.get(h.report, set()), needle
+        for s, e in h.highlights:  # on the characters as printed
+            assert normalize_text(h.snippet[s:e]) == needle, (needle, h.snippet[s:e])
+    if not plain(needle):
+        return check_trend(home, oracle, needle, res.occurrences, **filters)
+    # an unquoted search: the verbatim sections first, exactly, with their counts
+    loose = search(home, needle, limit=None, filters=filters)
+    verbatim = [h for h in loose.hits if h.verbatim]
+    assert loose.hits[:len(verbatim)] == tuple(verbatim)
+    assert hits_of(type(loose)(loose.query, 0, 0, tuple(verbatim))) == truth, needle
+    check_trend(home, oracle, needle, res.occurrences, **filters)
+
+
+def plain(needle: str) -> bool:
+    """A string that is one unquoted term as typed (no query syntax in it)."""
+    return not re.search(r"[\s()（）\"“”「」『』:]", needle) and needle not in ("OR", "AND", "NOT")
+
+
+def check_trend(home, oracle, needle, occurrences, **filters):
+    """trend with the same filters, where trend has them."""
+    if set(filters) <= {"region", "level"}:
+        t = trend(home, [needle], **filters).terms[0]
+        assert t.total == occurrences, needle
+        assert {b.key: (b.count, b.reports) for b in t.buckets} == oracle.trend(needle, **filters), needle
+        first = oracle.first(needle, **filters)
+        got = (t.first.report, t.first.section_id, t.first.paragraph) if t.first else None
+        assert got == first, needle
+
+
+def check_quote(home, oracle, quote):
+    places = oracle.verbatim(quote)
+    assert places, quote
+    v = verify(home, quote)
+    assert v.verdict == "exact", (quote, v)
+    for m in v.matches:
+        assert (m.report, m.section_id, m.paragraph) in places, (quote, m)
+
+
+# -- the seeds -----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seeds(_seeded_home):
+    home = Home(_seeded_home)
+    yield home, Oracle(home)
+    home.close()
+
+
+def lines_of(oracle, kinds):
+    return [line for lines in oracle.sections.values() for line in lines if line.kind in kinds and line.norm]
+
+
+@fixed(150)
+@given(data=st.data())
+def test_substrings_of_paragraphs_headings_and_titles(seeds, data):
+    home, oracle = seeds
+    kinds = data.draw(st.sampled_from([("body", "caption", "byline", "note"), ("heading",), ("title",)]))
+    line = data.draw(st.sampled_from(lines_of(oracle, kinds)))
+    length = data.draw(st.integers(1, min(12, len(line.norm))))
+    start = data.draw(st.integers(0, len(line.norm) - length))
+    needle = line.norm[start:start + length]
+    if searchable(needle):
+        check_exact(home, oracle, needle)
+
+
+@pytest.mark.parametrize("needle", ["00", "000", "0", "一一", "哈哈哈", "鹿", "6%", "6.5%", "98.89亿元", "12.1%"])
+def test_self_overlapping_one_character_and_figures(seeds, needle):
+    check_exact(*seeds, needle)
+
+
+@pytest.mark.parametrize("filters", [{"region": "通化"}, {"level": "city"}, {"year": "2024"}, {"report": "000"},
+                                     {"region": "通化", "year": ">=2024"}])
+def test_filters(seeds, filters):
+    for needle in ("发展", "写在前面", "人参", "0"):
+        check_exact(*seeds, needle, **filters)
+
+
+@fixed(60)
+@given(data=st.data())
+def test_quotes_verbatim_and_across_a_heading(seeds, data):
+    home, oracle = seeds
+    key = data.draw(st.sampled_from(sorted(k for k, lines in oracle.sections.items()
+                                           if any(ln.kind == "body" and len(ln.text) >= 12 for ln in lines))))
+    lines = oracle.sections[key]
+    body = [ln for ln in lines if ln.kind == "body" and len(ln.text) >= 12]
+    if data.draw(st.booleans()) and lines[0].kind in ("heading", "title") and lines[1:] and lines[1].kind == "body":
+        quote = lines[0].text + "\n" + lines[1].text[:data.draw(st.integers(4, 40))]  # heading → body
+    else:
+        line = data.draw(st.sampled_from(body))
+        length = data.draw(st.integers(10, min(60, len(line.text))))
+        start = data.draw(st.integers(0, len(line.text) - length))
+        quote = line.text[start:start + length]
+    if len(re.sub(r"\W", "", quote)) >= 6:
+        check_quote(home, oracle, quote)
+
+
+# -- a corpus sample --------------------------------------------------------------------------------
+def corpus_sample() -> list:
+    """Every national report in its three transcriptions (duplicates to fold), the 2026 provincial
+    reports, Hailar, and 60 city and provincial reports drawn with a fixed seed."""
+    files = sorted((CORPUS / "lawtext-gov").glob("国务院_*.txt")) + sorted((CORPUS / "ropensci-national").glob("*.txt"))
+    files += sorted((CORPUS / "wikisource-national").glob("国务院政府工作报告_*.txt"))
+    files += sorted((CORPUS / "provincial-2026").glob("*.txt")) + sorted((CORPUS / "hailar-district").glob("*.txt"))
+    local = sorted(p for p in (CORPUS / "lawtext-gov").glob("*.txt") if p.name.startswith(("省级_", "地市_", "主要城市_")))
+    return files + random.Random(12).sample(local, 60)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    if not CORPUS.is_dir():
+        pytest.skip(f"no shared corpus at {CORPUS}")
+    home = Home(tmp_path_factory.mktemp("corpus"))
+    result = ingest(home, corpus_sample())
+    assert not result.failed
+    yield home, Oracle(home)
+    home.close()
+
+
+@needs_corpus()
+@pytest.mark.corpus
+def test_corpus_heading_and_title_substrings_find_their_section(corpus):
+    home, oracle = corpus
+    rng = random.Random(3)
+    heads = [ln for lines in oracle.sections.values() for ln in lines if ln.kind in ("heading", "title") and len(ln.norm) >= 4]
+    for line in rng.sample(heads, 150):
+        length = rng.randint(2, min(12, len(line.norm)))
+        start = rng.randint(0, len(line.norm) - length)
+        needle = line.norm[start:start + length]
+        if not searchable(needle):
+            continue
+        res = search(home, needle, exact=True, limit=None, filters={"report": line.report})
+        assert line.section in {h.section_id for h in res.hits if h.report == line.report}, needle
+        assert hits_of(res) == oracle.counts(needle, report=line.report), needle
+
+
+@needs_corpus()
+@pytest.mark.corpus
+def test_corpus_exact_counts_trends_and_duplicates(corpus):
+    home, oracle = corpus
+    rng = random.Random(5)
+    body = [ln for lines in oracle.sections.values() for ln in lines if ln.norm]
+    needles = ["新质生产力", "高质量发展", "改革开放", "人民公社", "00", "一一", "碳", "%", "六稳", "营商环境"]
+    for line in rng.sample(body, 40):
+        length = rng.randint(1, min(10, len(line.norm)))
+        start = rng.randint(0, len(line.norm) - length)
+        needles.append(line.norm[start:start + length])
+    for needle in filter(searchable, needles):
+        check_exact(home, oracle, needle)
+    for filters in ({"level": "national"}, {"region": "浙江"}, {"year": "2024"}):
+        check_exact(home, oracle, "新质生产力", **filters)
+
+
+@needs_corpus()
+@pytest.mark.corpus
+def test_corpus_no_two_transcriptions_in_a_default_search(corpus):
+    home, oracle = corpus
+    for q in ("新质生产力", "高质量发展", '"人民公社"', "以人民为中心"):
+        res = search(home, q, limit=None)
+        reports = {h.report for h in res.hits}
+        assert not {oracle.reports[r].duplicate_of for r in reports} & reports, q
+
+
+@needs_corpus()
+@pytest.mark.corpus
+def test_corpus_new_quality_forces_in_the_2024_national_heading(corpus):
+    home, oracle = corpus
+    res = search(home, "新质生产力", exact=True, limit=None, filters={"report": "国务院_2024"})
+    heads = [h for h in res.hits if h.in_heading]
+    assert heads and "新质生产力" in heads[0].section
+    years = {h.year for h in search(home, "新质生产力", exact=True, limit=None, filters={"level": "national"}).hits}
+    assert 2024 in years
+
+
+@needs_corpus()
+@pytest.mark.corpus
+def test_corpus_quotes_across_a_heading_are_exact(corpus):
+    home, oracle = corpus
+    rng = random.Random(9)
+    starts = [lines for lines in oracle.sections.values()
+              if lines[0].kind == "heading" and len(lines) > 1 and lines[1].kind == "body" and len(lines[1].text) > 20
+              and len(lines[0].norm) >= 4]
+    for lines in rng.sample(starts, 60):
+        quote = lines[0].text + "\n" + re.split(r"(?<=[。；！？])", lines[1].text)[0][:60]
+        check_quote(home, oracle, quote)
