@@ -86,7 +86,39 @@ def render_search(console: Console, result, limit_hint: bool = True) -> None:
         console.print(hit_block(console, i, hit))
 
 
-def _hanging(label: Text | str, body: Text, indent: int = 4) -> Table:
+class Folded:
+    """Text wrapped at any character, by cell width. rich wraps at spaces first, so a snippet that
+    starts with a spaced heading (`筑巢引凤 精细化服务…`) would leave `筑巢引凤` alone on a line;
+    Chinese is read without spaces and may break anywhere."""
+
+    def __init__(self, text: Text):
+        self.text = text
+
+    def __rich_console__(self, console, options):
+        from rich.cells import cell_len
+
+        width = max(1, options.max_width)
+        for line in self.text.split("\n", allow_blank=True):
+            breaks, cells = [], 0
+            for i, ch in enumerate(line.plain):
+                w = cell_len(ch)
+                if cells + w > width:
+                    breaks.append(i)
+                    cells = 0
+                cells += w
+            for part in line.divide(breaks):
+                part.end = "\n"
+                yield part
+
+    def __rich_measure__(self, console, options):
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+
+        widest = max((cell_len(x) for x in self.text.plain.split("\n")), default=0)
+        return Measurement(min(2, widest), widest)
+
+
+def _hanging(label: Text | str, body, indent: int = 4) -> Table:
     """`label` then `body` wrapped under itself (CJK text has no spaces to wrap at)."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, min_width=indent)
@@ -103,7 +135,7 @@ def hit_block(console: Console, i: int, hit) -> Group:
         title.append(f" · {meta}")
     title.append(f"  [{hit.report}]", style="dim")
     path = Text(" › ".join(safe(p) for p in hit.path) + f"  §{hit.section_id}", style="green")
-    snippet = lit(console, hit.snippet, hit.highlights)
+    snippet = Folded(lit(console, hit.snippet, hit.highlights))
     count = Text(f"{hit.count} occurrence{'s' if hit.count != 1 else ''}" + ("" if hit.verbatim else " (by words)")
                  + (" (in heading)" if hit.in_heading else ""), style="dim")
     if hit.also_in:
@@ -192,10 +224,15 @@ def verdict_line(v) -> Text:
     return line
 
 
+def where(paragraph: int) -> str:
+    """¶N, or 标题 for paragraph 0: the heading (or the report's title)."""
+    return f"¶{paragraph}" if paragraph else "标题"
+
+
 def citation(m) -> Text:
     t = Text("《" + safe(m.title) + "》", style="bold cyan")
     t.append(" · " + " › ".join(safe(p) for p in m.path))
-    t.append(f" · ¶{m.paragraph}" + (f"–¶{m.paragraph_end}" if m.paragraph_end != m.paragraph else ""))
+    t.append(f" · {where(m.paragraph)}" + (f"–{where(m.paragraph_end)}" if m.paragraph_end != m.paragraph else ""))
     t.append(f"  [{m.report} §{m.section_id}]", style="dim")
     return t
 
@@ -221,9 +258,9 @@ def render_verdict(console: Console, v, show_all: bool = False) -> None:
     for i, m in enumerate(v.matches if show_all else v.matches[:3]):
         console.print(citation(m))
         if v.verdict == "close":
-            q = Text("  引文  ", style="dim").append_text(lit(console, v.quote, quote_marks(v.quote, m.differences), style="bold red"))
+            q = _hanging(Text("  引文", style="dim"), Folded(lit(console, v.quote, quote_marks(v.quote, m.differences), style="bold red")), 6)
             console.print(q)
-        src = Text("  原文  ", style="dim").append_text(lit(console, m.source, m.source_spans, style="bold green"))
+        src = _hanging(Text("  原文", style="dim"), Folded(lit(console, m.source, m.source_spans, style="bold green")), 6)
         console.print(src)
         if v.verdict == "close":
             console.print(Text(f"  相似度 {m.similarity:.0%}", style="dim"))
@@ -241,11 +278,11 @@ def verdicts_table(rows) -> Table:
         if isinstance(v, tuple):
             t.add_row(Text("✘ 无法核对", style="bold red"), Text(safe(v[0])), Text(safe(v[1]), style="red"))
             continue
-        where = Text("")
+        place = Text("")
         if v.matches:
             m = v.matches[0]
-            where = Text(f"{safe(m.title)} · ¶{m.paragraph} [{m.report} §{m.section_id}]")
-        t.add_row(verdict_line(v), Text(safe(v.quote)), where)
+            place = Text(f"{safe(m.title)} · {where(m.paragraph)} [{m.report} §{m.section_id}]")
+        t.add_row(verdict_line(v), Text(safe(v.quote)), place)
     return t
 
 
@@ -298,9 +335,8 @@ def render_trend(console: Console, t, width: int | None = None) -> None:
             console.print(line, no_wrap=True, overflow="crop")
         if x.first:
             f = x.first
-            where = f"¶{f.paragraph}" if f.paragraph else "标题"
             first = Text("  首次出现: ", style="bold")
-            first.append(f"{f.year or '?'} 《{safe(f.title)}》 · {safe(f.section)} · {where}")
+            first.append(f"{f.year or '?'} 《{safe(f.title)}》 · {safe(f.section)} · {where(f.paragraph)}")
             console.print(first, no_wrap=True, overflow="ellipsis", crop=True, width=width)
             console.print(Text(f"            [{f.report} §{f.section_id}]", style="dim"), no_wrap=True, crop=True)
         console.print()

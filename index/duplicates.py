@@ -74,14 +74,3 @@ class Originals:
                 best = (rid, s)
         return best
 
-
-def fold(matched, pairs: dict[int, tuple[int, str]]) -> dict[int, list[int]]:
-    """Which matched reports fold under another: original rowid → the rowids of its
-    transcriptions that matched too (`pairs` from `store.duplicate_pairs`). A transcription whose
-    original did not match stands on its own."""
-    matched = set(matched)
-    folded: dict[int, list[int]] = {}
-    for rid in sorted(matched):
-        if rid in pairs and pairs[rid][0] in matched:
-            folded.setdefault(pairs[rid][0], []).append(rid)
-    return folded

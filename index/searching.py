@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import duplicates, sectiontext, store
+from . import sectiontext, store
 from .filters import filter_sql
 from .errors import QueryError
 from .home import Home
@@ -194,10 +194,14 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     if extra:
         tree = And((tree, *extra))
     found = _Evaluator(home).eval(tree)
-    table = home.section_table
-    found = found.take(table.live_positions(found.sids) >= 0)  # a replaced section's old copy is masked
-    found, also_in = (found, {}) if with_duplicates else _fold_duplicates(home, found)
-    order = _rank(home, found, sort)
+    pos = home.section_table.live_positions(found.sids)  # each hit's row in the section table
+    live = pos >= 0  # a replaced section's old copy is masked
+    found, pos = found.take(live), pos[live]
+    also_in = {}
+    if not with_duplicates:
+        keep, also_in = _fold_duplicates(home, pos)
+        found, pos = found.take(keep), pos[keep]
+    order = _rank(home, found, pos, sort)
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]
     meta = _meta(home, found.sids[shown].tolist())
@@ -208,30 +212,32 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
                         terms=tuple(t.text for t in terms))
 
 
-def _fold_duplicates(home: Home, found: Matches) -> tuple[Matches, dict[str, tuple[str, ...]]]:
-    """Drop the sections of matching transcriptions whose original matches too; report id of each
-    original → the ids folded under it."""
-    pairs = store.duplicate_pairs(home.con)
-    if not pairs or not len(found):
-        return found, {}
+def _fold_duplicates(home: Home, pos: np.ndarray) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
+    """For hits at section-table rows `pos`: which to keep — not the sections of a matching
+    transcription whose original matches too — and, per original's report id, the ids folded under it."""
     table = home.section_table
-    rids = table.rid[table.live_positions(found.sids)]
-    folded = duplicates.fold(np.unique(rids).tolist(), pairs)
-    if not folded:
-        return found, {}
-    gone = np.array(sorted(r for dups in folded.values() for r in dups), np.int64)
-    ids = dict(home.con.execute(f"SELECT rid, id FROM reports WHERE rid IN ({','.join('?' * len(folded))})", list(folded)))
-    also_in = {ids[orig]: tuple(pairs[d][1] for d in dups) for orig, dups in folded.items()}
-    return found.take(~np.isin(rids, gone)), also_in
+    keep = np.ones(len(pos), bool)
+    if not len(table.dup_rid) or not len(pos):
+        return keep, {}
+    rids = table.rid[pos]
+    dups, origs = table.folded(np.unique(rids))
+    if not len(dups):
+        return keep, {}
+    ids = dict(home.con.execute("SELECT rid, id FROM reports WHERE rid IN (SELECT value FROM json_each(?))",
+                                (json.dumps(dups.tolist() + origs.tolist()),)))
+    also_in: dict[str, tuple[str, ...]] = {}
+    for d, o in zip(dups.tolist(), origs.tolist()):
+        also_in[ids[o]] = also_in.get(ids[o], ()) + (ids[d],)
+    return ~_members(rids, dups), also_in
 
 
-def _rank(home: Home, found: Matches, sort: str):
-    """Indexes into `found`, best first: verbatim before word-only, then score (or year, newest or
-    oldest first, unknown years last), then count, newer year, then report and section order."""
+def _rank(home: Home, found: Matches, pos: np.ndarray, sort: str):
+    """Indexes into `found` (at section-table rows `pos`), best first: verbatim before word-only,
+    then score (or year, newest or oldest first, unknown years last), then count, newer year, then
+    report and section order."""
     if not len(found):
         return np.zeros(0, np.int64)
     table = home.section_table
-    pos = table.live_positions(found.sids)
     year, rid, n = table.year[pos], table.rid[pos], table.n[pos]
     unknown = year == 0
     if sort == "year":

@@ -1,11 +1,12 @@
 """Every live section as sorted numpy columns (sid, year, report rowid, number): liveness, filters
-and ranking for large hit sets without a query per section."""
+and ranking for large hit sets without a query per section. Beside them, the pairs of reports
+recorded as transcriptions of one another (for folding duplicates without a query)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-COLUMNS = ("sid", "year", "rid", "n")
+COLUMNS = ("sid", "year", "rid", "n", "dup_rid", "dup_orig")
 
 
 class SectionTable:
@@ -14,9 +15,11 @@ class SectionTable:
         self.year = columns["year"]  # 0 where the year is unknown
         self.rid = columns["rid"]
         self.n = columns["n"]
+        self.dup_rid = columns["dup_rid"]  # sorted: a report recorded as a transcription …
+        self.dup_orig = columns["dup_orig"]  # … of this one (both in the archive)
 
     def columns(self) -> dict:
-        return {"sid": self.sid, "year": self.year, "rid": self.rid, "n": self.n}
+        return {name: getattr(self, name) for name in COLUMNS}
 
     def live_positions(self, sids: np.ndarray) -> np.ndarray:
         """For each of `sids`, its row in the table, or -1 where it is not live (replaced or removed).
@@ -34,8 +37,29 @@ class SectionTable:
         return self.sid[chosen[self.rid]]
 
 
+    def folded(self, rids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Of the matched reports `rids` (sorted, unique), the transcriptions whose original matched
+        too, and those originals: (transcription rowids, original rowids). A transcription whose
+        original did not match stands on its own."""
+        both = members(self.dup_rid, rids) & members(self.dup_orig, rids)
+        return self.dup_rid[both], self.dup_orig[both]
+
+
+def members(values: np.ndarray, sorted_among: np.ndarray) -> np.ndarray:
+    if not len(sorted_among):
+        return np.zeros(len(values), bool)
+    at = np.minimum(np.searchsorted(sorted_among, values), len(sorted_among) - 1)
+    return sorted_among[at] == values
+
+
 def read(con) -> SectionTable:
+    from . import store
+
     rows = con.execute(
         "SELECT s.sid, COALESCE(r.year, 0), s.rid, s.n FROM sections s JOIN reports r USING (rid) ORDER BY s.sid").fetchall()
     arr = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    return SectionTable({name: arr[:, i].copy() for i, name in enumerate(COLUMNS)})
+    pairs = sorted(store.duplicate_pairs(con))
+    columns = {name: arr[:, i].copy() for i, name in enumerate(COLUMNS[:4])}
+    columns["dup_rid"] = np.array([d for d, _ in pairs], np.int64)
+    columns["dup_orig"] = np.array([o for _, o in pairs], np.int64)
+    return SectionTable(columns)

@@ -121,8 +121,7 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def duplicate_pairs(con: sqlite3.Connection) -> dict[int, tuple[int, str]]:
-    """report rowid → (its original's rowid, its own id), for each report recorded as a
-    near-duplicate of another report still in the archive."""
-    rows = con.execute("SELECT r.rid, o.rid, r.id FROM reports r JOIN reports o ON o.id = r.duplicate_of")
-    return {rid: (orig, rid_id) for rid, orig, rid_id in rows}
+def duplicate_pairs(con: sqlite3.Connection) -> list[tuple[int, int]]:
+    """(report rowid, its original's rowid) for each report recorded as a near-duplicate of another
+    report still in the archive."""
+    return con.execute("SELECT r.rid, o.rid FROM reports r JOIN reports o ON o.id = r.duplicate_of").fetchall()

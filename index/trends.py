@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from archive import normalize_text
 
-from . import duplicates, filters, sectiontext, store
+from . import filters, sectiontext
 from .errors import QueryError
 from .home import Home
+from .sectiontable import members
 
 BY = ("year", "region", "level")
 
@@ -64,7 +65,6 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
     chosen = [("region", region), ("level", level), ("year", None if year_from is None else f">={year_from}"),
               ("year", None if year_to is None else f"<={year_to}")]
     reports = _reports(home, chosen)
-    pairs = {} if with_duplicates else store.duplicate_pairs(home.con)
     wanted = np.fromiter(reports, np.int64, len(reports))
     wanted.sort()
     table = home.section_table
@@ -79,7 +79,7 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
         pos = live[live >= 0]
         sids, counts = sids[live >= 0], counts[live >= 0]
         rids, ns = table.rid[pos], table.n[pos]
-        keep = _members(rids, wanted)
+        keep = members(rids, wanted)
         sids, counts, rids, ns = sids[keep], counts[keep], rids[keep], ns[keep]
         uniq, inverse = np.unique(rids, return_inverse=True)
         totals = np.bincount(inverse, weights=counts).astype(np.int64) if len(rids) else np.zeros(0, np.int64)
@@ -90,8 +90,8 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
         for rid, total, i in zip(uniq.tolist(), totals.tolist(), first[starts].tolist()):
             per_report[rid] = total
             first_sid[rid] = int(sids[i])
-        for dups in duplicates.fold(per_report, pairs).values():  # one report in two transcriptions counts once
-            for rid in dups:
+        if not with_duplicates:  # one report in two transcriptions counts once
+            for rid in table.folded(uniq)[0].tolist():
                 del per_report[rid], first_sid[rid]
         buckets: dict[str, list] = {}
         for rid, count in per_report.items():
@@ -100,8 +100,9 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
             b[1] += 1
         if per:
             sizes: dict[str, int] = {}
+            folded = set() if with_duplicates else set(table.folded(np.array(sorted(reports), np.int64))[0].tolist())
             for rid, info in reports.items():
-                if rid not in pairs or pairs[rid][0] not in reports:
+                if rid not in folded:
                     sizes[_key(info, by)] = sizes.get(_key(info, by), 0) + info["chars"]
         rows = []
         for key in sorted(buckets, key=_sort_key):
@@ -111,15 +112,6 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
         out.append(TermTrend(raw, sum(per_report.values()), len(per_report), _first(home, reports, first_sid, needle),
                              tuple(rows)))
     return Trend(by, tuple(out), per)
-
-
-def _members(values, sorted_among):
-    import numpy as np
-
-    if not len(sorted_among):
-        return np.zeros(len(values), bool)
-    at = np.minimum(np.searchsorted(sorted_among, values), len(sorted_among) - 1)
-    return sorted_among[at] == values
 
 
 def _reports(home: Home, chosen) -> dict[int, dict]:
