@@ -161,11 +161,14 @@ def verify(home: Home, quote: str) -> Verdict:
         if len(sids) <= _COMMON:
             voters.append(sids)
     sids, votes = np.unique(np.concatenate(voters), return_counts=True) if voters else ([], [])
-    if not len(sids):
+    verbatim = _across_lines(home, quote.strip())
+    if not len(sids) and not verbatim:
         return Verdict(quote, "not_found", ())
-    keep = votes >= max(1, votes.max() * 0.3)
-    sids, votes = sids[keep], votes[keep]
-    candidates = sids[np.lexsort((sids, -votes))][:MAX_CANDIDATES].tolist()
+    if len(sids):
+        keep = votes >= max(1, votes.max() * 0.3)
+        sids, votes = sids[keep], votes[keep]
+    voted = sids[np.lexsort((sids, -votes))].tolist() if len(sids) else []
+    candidates = list(dict.fromkeys(verbatim + voted))[:MAX_CANDIDATES]
     matches = [m for m in (_match(home, sid, pieces) for sid in candidates) if m is not None]
     matches.sort(key=lambda m: (-m.similarity, -(m.year or 0), m.report, m.section_id))
     matches = matches[:MAX_MATCHES]
@@ -175,6 +178,36 @@ def verify(home: Home, quote: str) -> Verdict:
     if verdict == "exact":  # the quote stands verbatim: the other exact places, not near misses
         matches = [m for m in matches if m.exact]
     return Verdict(quote, verdict, tuple(matches))
+
+
+MAX_LINE_SPLITS = 4  # gaps tried as line breaks together: at most 2^4 substring searches
+
+
+def _across_lines(home: Home, quote: str) -> list[int]:
+    """The sections holding the quote verbatim across line breaks: a quote copied from a web page
+    runs from a heading into the text under it with a newline or a space between, which
+    normalization drops, while the index keeps each line on its own. Each gap of the quote is tried
+    as a line break (a common heading alone would be too common a window to find the section)."""
+    import re
+
+    parts = re.split(r"\s+", quote)
+    if len(parts) < 2 or _ELISION.search(quote):
+        return []
+    gaps = len(parts) - 1
+    found: list[int] = []
+    for mask in range(1, 2 ** min(gaps, MAX_LINE_SPLITS)):
+        lines, current = [], parts[0]
+        for k, part in enumerate(parts[1:]):
+            if mask >> k & 1:
+                lines.append(current)
+                current = part
+            else:
+                current += " " + part
+        lines.append(current)
+        needle = "\n".join(normalize(line)[0] for line in lines)
+        if "\n\n" not in needle and not needle.startswith("\n") and not needle.endswith("\n"):
+            found += home.substring.find(needle)[0].tolist()
+    return list(dict.fromkeys(found))
 
 
 def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:

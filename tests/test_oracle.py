@@ -219,3 +219,14 @@ def test_corpus_quotes_across_a_heading_are_exact(corpus):
     for lines in rng.sample(starts, 60):
         quote = lines[0].text + "\n" + re.split(r"(?<=[。；！？])", lines[1].text)[0][:60]
         check_quote(home, oracle, quote)
+
+
+@pytest.mark.parametrize("quote", ["写在前面\n实干筑就伟业，奋斗开创未来。", "写在前面 实干筑就伟业，奋斗开创未来。",
+                                   "（一）凝心聚力抓经济稳增长\n坚持稳中求进、以进促稳、先立后破"])
+def test_a_quote_across_a_common_heading_is_found_when_every_window_is_common(seeds, monkeypatch, quote):
+    """Found on the corpus: `三、全面加强政府自身建设⏎坚决对党忠诚。` — the heading stands in thousands of
+    sections, so its windows say nothing, and no window of the short sentence crosses the line."""
+    from index import verification
+
+    monkeypatch.setattr(verification, "_COMMON", 0)
+    check_quote(*seeds, quote)
