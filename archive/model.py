@@ -37,3 +37,6 @@ class Report:
     authors: tuple[str, ...] = ()
     duplicates_dropped: int = 0  # repeated body paragraphs removed while cleaning
     chars: int = field(default=0)
+    urls: tuple[str, ...] = ()  # where the report was published (from a sidecar), first the main one
+    date: str | None = None  # the publication date a sidecar gives, as written
+    source_meta: dict = field(default_factory=dict, compare=False)  # the sidecar's row, as read

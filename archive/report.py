@@ -11,29 +11,55 @@ from .cleaning import clean
 from .model import Report
 from .reading import decode, read_bytes
 from .sections import build_sections
+from .sidecar import KIND_LEVELS, entry_for
 
 
-def parse_text(text: str, *, report_id: str, path: str = "", sha256: str = "") -> Report:
+def parse_text(text: str, *, report_id: str, path: str = "", sha256: str = "", meta: dict | None = None) -> Report:
+    """`meta`: what a sidecar says of the file (sidecar.entry_for); it wins over the file name, which
+    wins over the text."""
+    meta = meta or {}
     cleaned = clean(text)
     blocks = cleaned.blocks
     title, title_block = metadata.title_of(blocks, cleaned.markdown)
     sections = build_sections(blocks, cleaned.markdown, title, title_block)
     named = metadata.from_filename(report_id)
     body = "\n".join(b.text for b in blocks)
+    head = [b.text for b in blocks[:12] if b.kind in ("body", "note")]
     title_area = [title] + [b.text for b in blocks[:6] if b.kind == "body" and len(b.text) <= 40]
-    region = named.get("region") or metadata.region_of(title_area, body)
-    year = named.get("year") or metadata.year_of(body)
-    level = named.get("level") or metadata.level_of_region(region, body)
+    region = meta.get("region") or named.get("region") or metadata.region_of(title_area, body)
+    year = meta.get("year") or named.get("year") or metadata.year_of(meta.get("title") or title, head, body)
+    if metadata.congress_year(meta.get("title") or title) or meta.get("kind") == "cpc_congress_report":
+        region = meta.get("region") or "全国"  # a party congress speaks for the whole country
+    level = _level(meta, region) or named.get("level") or metadata.level_of_region(region, body)
+    urls = tuple(meta.get("urls", ()))
     return Report(
-        id=report_id, title=title, region=region, year=year, level=level, path=path, sha256=sha256,
-        sections=sections, authors=metadata.authors_of(blocks), duplicates_dropped=cleaned.duplicates_dropped,
-        chars=sum(len(p.text) for s in sections for p in s.paragraphs),
+        id=report_id, title=meta.get("title") or title, region=region, year=year, level=level, path=path,
+        sha256=sha256, sections=sections, authors=metadata.authors_of(blocks),
+        duplicates_dropped=cleaned.duplicates_dropped, chars=sum(len(p.text) for s in sections for p in s.paragraphs),
+        urls=urls, date=meta.get("date"), source_meta=meta,
     )
 
 
-def parse_file(path: str | os.PathLike) -> Report:
-    """Read and parse one report file; raises ArchiveError naming the file when it cannot."""
+def _level(meta: dict, region: str) -> str | None:
+    """The level a sidecar gives: its level column, or its kind (a government work report's level is
+    its region's). The four municipalities are provincial-level, whatever a list files them under."""
+    level = meta.get("level")
+    if level:
+        return "provincial" if region in metadata.MUNICIPALITIES and level == "city" else level
+    kind = meta.get("kind")
+    if kind in KIND_LEVELS:
+        return KIND_LEVELS[kind]
+    if kind == "government_work_report" and region:
+        return metadata.level_of_region(region)
+    return None
+
+
+def parse_file(path: str | os.PathLike, meta: dict | None = None) -> Report:
+    """Read and parse one report file, with what the sidecar beside it says (unless `meta` is given);
+    raises ArchiveError naming the file when it cannot."""
     p = Path(path)
     data = read_bytes(p)
     text = decode(data, p)
-    return parse_text(text, report_id=p.stem, path=os.path.abspath(p), sha256=hashlib.sha256(data).hexdigest())
+    if meta is None:
+        meta = entry_for(p)
+    return parse_text(text, report_id=p.stem, path=os.path.abspath(p), sha256=hashlib.sha256(data).hexdigest(), meta=meta)

@@ -140,8 +140,16 @@ def hit_block(console: Console, i: int, hit) -> Group:
                  + (" (in heading)" if hit.in_heading else ""), style="dim")
     if hit.also_in:
         count.append(" · also in " + ", ".join(safe(r) for r in hit.also_in))
-    return Group(_hanging(Text(f"{i:>2}.", style="bold"), title), _hanging("", path), _hanging("", snippet),
-                 _hanging("", count), Text(""))
+    rows = [_hanging(Text(f"{i:>2}.", style="bold"), title), _hanging("", path), _hanging("", snippet),
+            _hanging("", count)]
+    if hit.url:
+        rows.append(_hanging("", url_line(hit.url)))
+    return Group(*rows, Text(""))
+
+
+def url_line(url: str) -> Text:
+    """A source URL, on a line of its own under a citation (never wrapped: a terminal links it whole)."""
+    return Text(safe(url), style="dim underline", no_wrap=True, overflow="ellipsis")
 
 
 def render_show(console: Console, view, highlights: dict | None = None) -> None:
@@ -151,6 +159,8 @@ def render_show(console: Console, view, highlights: dict | None = None) -> None:
     header.append(f"  [{view.report}]", style="dim")
     console.print(header)
     console.print(Text(safe(view.file), style="dim"), soft_wrap=True)  # a path is not wrapped mid-name
+    if view.url:
+        console.print(url_line(view.url), soft_wrap=True)
     base_level = min((s.level for s in view.sections), default=1)
     for sec in view.sections:
         indent = "  " * (sec.level - base_level)
@@ -210,7 +220,8 @@ def verdict_json(v) -> dict:
     return {"quote": v.quote, "verdict": v.verdict, "matches": [
         {"report": m.report, "title": m.title, "section_id": m.section_id, "section": m.section,
          "paragraph": m.paragraph, "paragraph_end": m.paragraph_end, "similarity": m.similarity,
-         "source": m.source, "differences": [to_json(d) for d in m.differences]} for m in v.matches]}
+         "source": m.source, "differences": [to_json(d) for d in m.differences], "url": m.url,
+         "urls": list(m.urls)} for m in v.matches]}
 
 
 def verdict_line(v) -> Text:
@@ -257,6 +268,8 @@ def render_verdict(console: Console, v, show_all: bool = False) -> None:
     console.print(verdict_line(v))
     for i, m in enumerate(v.matches if show_all else v.matches[:3]):
         console.print(citation(m))
+        if m.url:
+            console.print(url_line(m.url), soft_wrap=True)
         if v.verdict == "close":
             q = _hanging(Text("  引文", style="dim"), Folded(lit(console, v.quote, quote_marks(v.quote, m.differences), style="bold red")), 6)
             console.print(q)
@@ -339,4 +352,6 @@ def render_trend(console: Console, t, width: int | None = None) -> None:
             first.append(f"{f.year or '?'} 《{safe(f.title)}》 · {safe(f.section)} · {where(f.paragraph)}")
             console.print(first, no_wrap=True, overflow="ellipsis", crop=True, width=width)
             console.print(Text(f"            [{f.report} §{f.section_id}]", style="dim"), no_wrap=True, crop=True)
+            if f.url:
+                console.print(Text("            ").append_text(url_line(f.url)), soft_wrap=True)
         console.print()

@@ -9,12 +9,18 @@ from .errors import NotFoundError
 from .home import Home
 from .model import ParagraphView, ReportInfo, ReportView, SectionInfo, SectionView
 
-_REPORT_COLUMNS = "r.id, r.title, r.region, r.year, r.level, (SELECT COUNT(*) FROM sections s WHERE s.rid = r.rid), r.chars, r.file, r.duplicate_of"
+_REPORT_COLUMNS = ("r.id, r.title, r.region, r.year, r.level, (SELECT COUNT(*) FROM sections s WHERE s.rid = r.rid),"
+                   " r.chars, r.file, r.duplicate_of, r.url, r.urls, r.date")
+
+
+def _info(row) -> ReportInfo:
+    *head, urls, date = row
+    return ReportInfo(*head, urls=tuple(json.loads(urls)), date=date)
 
 
 def list_reports(home: Home) -> list[ReportInfo]:
     rows = home.con.execute(f"SELECT {_REPORT_COLUMNS} FROM reports r ORDER BY r.id")
-    return [ReportInfo(*row) for row in rows]
+    return [_info(row) for row in rows]
 
 
 def reports_from(home: Home, folder) -> list[str]:
@@ -37,7 +43,7 @@ def resolve_report(home: Home, ref: str) -> ReportInfo:
         args = (arg,) if sql.count("?") == 1 else (arg, arg)
         rows = con.execute(f"SELECT {_REPORT_COLUMNS} FROM reports r WHERE {sql} ORDER BY r.id LIMIT 21", args).fetchall()
         if len(rows) == 1:
-            return ReportInfo(*rows[0])
+            return _info(rows[0])
         if len(rows) > 1:
             names = tuple(f"{r[0]}  {r[1]}" for r in rows[:20])
             raise NotFoundError(f"report '{ref}' is ambiguous: {len(rows) if len(rows) <= 20 else 'more than 20'} reports match",
@@ -93,7 +99,8 @@ def resolve_section(home: Home, report_id: str, ref: str) -> SectionInfo:
 def show(home: Home, report_id: str, section: int | None = None) -> ReportView:
     """A whole report, or one section with its descendants."""
     con = home.con
-    rid, title, file = con.execute("SELECT rid, title, file FROM reports WHERE id = ?", (report_id,)).fetchone()
+    rid, title, file, url, urls = con.execute("SELECT rid, title, file, url, urls FROM reports WHERE id = ?",
+                                              (report_id,)).fetchone()
     rows = con.execute("SELECT sid, n, heading, level, path FROM sections WHERE rid = ? ORDER BY n", (rid,)).fetchall()
     if section is not None:
         start = next(i for i, r in enumerate(rows) if r[1] == section)
@@ -107,4 +114,4 @@ def show(home: Home, report_id: str, section: int | None = None) -> ReportView:
         paras = tuple(ParagraphView(pn, text, kind, line) for pn, text, kind, line in
                       con.execute("SELECT n, text, kind, line FROM paragraphs WHERE sid = ? ORDER BY n", (sid,)))
         views.append(SectionView(n, heading, level, tuple(json.loads(path)), paras))
-    return ReportView(report_id, title, file, tuple(views))
+    return ReportView(report_id, title, file, tuple(views), url, tuple(json.loads(urls)))

@@ -214,7 +214,7 @@ class Home:
                 raise BusyError(f"archive is busy ({holder})") from None
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{what} by pid {os.getpid()}".encode(), 0)
-            store.add_indexes(self.con)
+            store.upgrade(self.con)
             self.reconcile()
             yield
         finally:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from archive import ArchiveError, find_files
+from archive.sidecar import entry_for
 from archive.reading import decode, read_bytes
 
 from . import duplicates, sectiontext, store
@@ -88,7 +89,8 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
             files.extend(find_files(p))
         except ArchiveError as e:
             failed.append({"path": e.path, "error": e.reason})
-    known = {row[0]: (row[1], row[2]) for row in con.execute("SELECT id, file, sha256 FROM reports")}
+    known = {row[0]: (row[1], row[2], row[3]) for row in con.execute("SELECT id, file, sha256, sidecar FROM reports")}
+    sidecars: dict[str, dict] = {}  # path → what its folder's sidecar says of it (an edited row is a change)
     unchanged, todo, moved = [], [], []
     seen_ids: dict[str, str] = {}
     first_time = store.get_meta(con, "dictionary_hash") is None
@@ -108,7 +110,13 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
             continue
         seen_ids[stem] = path
         sha = hashlib.sha256(data).hexdigest()
-        if stem in known and known[stem][1] == sha:
+        try:
+            sidecars[path] = entry_for(f)
+        except ArchiveError as e:  # said once per sidecar; its files go in with what they say themselves
+            if not any(x["path"] == e.path for x in failed):
+                failed.append({"path": e.path, "error": e.reason})
+            sidecars[path] = {}
+        if stem in known and known[stem][1] == sha and known[stem][2] == store.dumps(sidecars[path], sort=True):
             unchanged.append(stem)
             if known[stem][0] != path:
                 moved.append((path, stem))
@@ -134,7 +142,7 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
     replaced = [Path(t).stem for t in todo if Path(t).stem in known] + removed
     old_sids = _sids_of(con, replaced)
     base = int(store.get_meta(con, "next_sid", "1"))
-    jobs = [("file", (path, base + i * SIDS_PER_REPORT)) for i, path in enumerate(todo)]
+    jobs = [("file", (path, base + i * SIDS_PER_REPORT, sidecars[path])) for i, path in enumerate(todo)]
     done: list[tuple[str, str, bytes, int]] = []  # (path, report id, sketch, sections) of each parsed report
     added, updated = [], []
     # ONE transaction publishes the ingest: rows go in as reports arrive (readers, in WAL mode, go on
@@ -257,9 +265,10 @@ def _insert_report(con, p: Prepared) -> None:
     r = p.report
     cur = con.execute(
         "INSERT INTO reports (id, title, region, year, level, file, sha256, chars, authors, duplicates_dropped,"
-        " sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " sketch, url, urls, date, sidecar) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (r.id, r.title, r.region, r.year, r.level, r.path, r.sha256, r.chars, store.dumps(list(r.authors)),
-         r.duplicates_dropped, p.sketch))
+         r.duplicates_dropped, p.sketch, r.urls[0] if r.urls else None, store.dumps(list(r.urls)), r.date,
+         store.dumps(r.source_meta, sort=True)))
     rid = cur.lastrowid
     con.executemany("INSERT INTO sections (sid, rid, n, heading, level, path, offsets, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [(sid, rid, s.id, s.heading, s.level, store.dumps(list(s.path)), off, "")

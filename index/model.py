@@ -16,6 +16,9 @@ class ReportInfo:
     chars: int
     file: str
     duplicate_of: str | None = None
+    url: str | None = None  # where the report was published (a sidecar's), for citations
+    urls: tuple[str, ...] = ()
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class ReportView:
     title: str
     file: str
     sections: tuple[SectionView, ...]
+    url: str | None = None
+    urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ class Hit:
     verbatim: bool = True  # holds the terms as typed (else only their words)
     in_heading: bool = False  # a match stands in the heading (or the title)
     also_in: tuple[str, ...] = ()  # other transcriptions of this report that match too, folded here
+    url: str | None = None
+    urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import sectiontext, store
 from .filters import filter_sql
+from .sectiontable import members
 from .errors import QueryError
 from .home import Home
 from .model import Hit, SearchResult
@@ -97,16 +98,19 @@ class SectionMeta:
     level: str
     segment: str
     offsets: bytes
+    url: str | None
+    urls: tuple[str, ...]
 
 
 def _meta(home: Home, sids) -> dict[int, SectionMeta]:
     if not sids:
         return {}
     rows = home.con.execute(
-        "SELECT s.sid, s.n, s.heading, s.path, r.id, r.title, r.region, r.year, r.level, s.segment, s.offsets"
+        "SELECT s.sid, s.n, s.heading, s.path, r.id, r.title, r.region, r.year, r.level, s.segment, s.offsets, r.url, r.urls"
         " FROM sections s JOIN reports r USING (rid) WHERE s.sid IN (SELECT value FROM json_each(?))",
         (json.dumps([int(s) for s in sids]),))
-    return {row[0]: SectionMeta(row[0], row[1], row[2], tuple(json.loads(row[3])), *row[4:]) for row in rows}
+    return {row[0]: SectionMeta(row[0], row[1], row[2], tuple(json.loads(row[3])), *row[4:12], tuple(json.loads(row[12])))
+            for row in rows}
 
 
 class _Evaluator:
@@ -199,7 +203,7 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     found, pos = found.take(live), pos[live]
     also_in = {}
     if not with_duplicates:
-        keep, also_in = _fold_duplicates(home, pos)
+        keep, also_in = _fold_duplicates(home, pos, found.verbatim)
         found, pos = found.take(keep), pos[keep]
     order = _rank(home, found, pos, sort)
     terms = positive_terms(tree)
@@ -212,23 +216,29 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
                         terms=tuple(t.text for t in terms))
 
 
-def _fold_duplicates(home: Home, pos: np.ndarray) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
+def _fold_duplicates(home: Home, pos: np.ndarray, verbatim: np.ndarray) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
     """For hits at section-table rows `pos`: which to keep — not the sections of a matching
-    transcription whose original matches too — and, per original's report id, the ids folded under it."""
+    transcription whose original matches too, at least as well (a transcription holding the terms
+    verbatim folds only under an original that does) — and, per original's report id, the ids folded
+    under it."""
     table = home.section_table
     keep = np.ones(len(pos), bool)
     if not len(table.dup_rid) or not len(pos):
         return keep, {}
     rids = table.rid[pos]
-    dups, origs = table.folded(np.unique(rids))
+    held = np.unique(rids[verbatim])
+    dups, origs = table.folded(held)  # both hold the terms verbatim
+    wdups, worigs = table.folded(np.unique(rids))
+    by_words = ~members(wdups, held)  # a transcription that holds only the words folds under any match
+    dups, origs = np.concatenate([dups, wdups[by_words]]), np.concatenate([origs, worigs[by_words]])
     if not len(dups):
         return keep, {}
     ids = dict(home.con.execute("SELECT rid, id FROM reports WHERE rid IN (SELECT value FROM json_each(?))",
                                 (json.dumps(dups.tolist() + origs.tolist()),)))
     also_in: dict[str, tuple[str, ...]] = {}
-    for d, o in zip(dups.tolist(), origs.tolist()):
+    for d, o in sorted(zip(dups.tolist(), origs.tolist())):
         also_in[ids[o]] = also_in.get(ids[o], ()) + (ids[d],)
-    return ~_members(rids, dups), also_in
+    return ~np.isin(rids, dups), also_in
 
 
 def _rank(home: Home, found: Matches, pos: np.ndarray, sort: str):
@@ -267,7 +277,8 @@ def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool]], ter
             report=meta.report, title=meta.title, region=meta.region, year=meta.year, section_id=meta.n,
             section=meta.heading, path=meta.path, score=round(float(score), 4), count=int(count),
             snippet=snippet, highlights=tuple(snippet_spans), text=display, verbatim=bool(verbatim),
-            in_heading=any(s < head_end for s, _ in spans), also_in=(also_in or {}).get(meta.report, ())))
+            in_heading=any(s < head_end for s, _ in spans), also_in=(also_in or {}).get(meta.report, ()),
+            url=meta.url, urls=meta.urls))
     return hits
 
 

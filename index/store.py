@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS reports (
     title TEXT NOT NULL, region TEXT NOT NULL, year INTEGER, level TEXT NOT NULL,
     file TEXT NOT NULL, sha256 TEXT NOT NULL, chars INTEGER NOT NULL,
     authors TEXT NOT NULL DEFAULT '[]', duplicates_dropped INTEGER NOT NULL DEFAULT 0,
-    duplicate_of TEXT, sketch BLOB
+    duplicate_of TEXT, sketch BLOB,
+    url TEXT, urls TEXT NOT NULL DEFAULT '[]', date TEXT, sidecar TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS sections (
     sid INTEGER PRIMARY KEY,
@@ -72,8 +73,17 @@ def create(con: sqlite3.Connection) -> None:
         "COMMIT;")
 
 
-def add_indexes(con: sqlite3.Connection) -> None:
-    """Bring a store made by an earlier version up to the current indexes (a writer calls this)."""
+# Columns added since format 1: a writer adds them to an older store (NULL-able or with defaults).
+ADDED_COLUMNS = (("reports", "url", "TEXT"), ("reports", "urls", "TEXT NOT NULL DEFAULT '[]'"),
+                 ("reports", "date", "TEXT"), ("reports", "sidecar", "TEXT NOT NULL DEFAULT '{}'"))
+
+
+def upgrade(con: sqlite3.Connection) -> None:
+    """Bring a store made by an earlier version up to the current columns and indexes (a writer
+    calls this under the lock; on an up-to-date store it changes nothing)."""
+    for table, column, kind in ADDED_COLUMNS:
+        if column not in {row[1] for row in con.execute(f"PRAGMA table_info({table})")}:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
     con.execute("DROP INDEX IF EXISTS sections_rid")  # became sections_by_report
     for name, on in INDEXES:
         con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
@@ -117,8 +127,8 @@ class OffsetMap:
         return self.displays[k] + (i - self.starts[k])
 
 
-def dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def dumps(value, sort: bool = False) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=sort)
 
 
 def duplicate_pairs(con: sqlite3.Connection) -> list[tuple[int, int]]:

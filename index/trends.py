@@ -7,6 +7,7 @@ is counted once (its original), unless `with_duplicates`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from archive import normalize_text
@@ -34,6 +35,8 @@ class FirstMention:
     section_id: int
     section: str
     paragraph: int
+    url: str | None = None
+    urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,9 +119,10 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
 
 def _reports(home: Home, chosen) -> dict[int, dict]:
     clause, args = filters.where(chosen)
-    rows = home.con.execute(f"SELECT r.rid, r.id, r.title, r.region, r.year, r.level, r.chars FROM reports r WHERE {clause}", args)
-    return {rid: {"id": rep, "title": title, "region": reg, "year": year, "level": lev, "chars": chars}
-            for rid, rep, title, reg, year, lev, chars in rows}
+    rows = home.con.execute(
+        f"SELECT r.rid, r.id, r.title, r.region, r.year, r.level, r.chars, r.url, r.urls FROM reports r WHERE {clause}", args)
+    return {rid: {"id": rep, "title": title, "region": reg, "year": year, "level": lev, "chars": chars, "url": url,
+                  "urls": urls} for rid, rep, title, reg, year, lev, chars, url, urls in rows}
 
 
 def _key(info: dict, by: str) -> str:
@@ -143,4 +147,5 @@ def _first(home: Home, reports, first_sid, needle: str) -> FirstMention | None:
     heads = sectiontext.head_lines(info["title"], n, heading)
     lines = heads + paragraphs
     at = next((k for k, line in enumerate(lines) if needle in normalize_text(line)), 0)
-    return FirstMention(info["id"], info["title"], info["year"], n, heading, sectiontext.paragraph_of(at, len(heads)))
+    return FirstMention(info["id"], info["title"], info["year"], n, heading, sectiontext.paragraph_of(at, len(heads)),
+                        info["url"], tuple(json.loads(info["urls"])))

@@ -54,6 +54,8 @@ class Match:
     differences: tuple[Difference, ...]
     source_spans: tuple[tuple[int, int], ...] = ()  # differing characters, offsets into `source`
     exact: bool = False
+    url: str | None = None
+    urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,11 +216,11 @@ def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:
     import json
 
     row = home.con.execute(
-        "SELECT s.n, s.heading, s.path, r.id, r.title, r.year FROM sections s JOIN reports r USING (rid) WHERE s.sid = ?",
-        (sid,)).fetchone()
+        "SELECT s.n, s.heading, s.path, r.id, r.title, r.year, r.url, r.urls FROM sections s JOIN reports r USING (rid)"
+        " WHERE s.sid = ?", (sid,)).fetchone()
     if row is None:  # replaced since its segment was written
         return None
-    n, heading, path, report, title, year = row
+    n, heading, path, report, title, year, url, urls = row
     # The head lines are quotable too (a quote may run from a heading into the text under it):
     # the heading is paragraph 0, the title (first section only) -1 until it is reported as 0.
     heads = sectiontext.head_lines(title, n, heading)
@@ -267,7 +269,8 @@ def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:
     substantive = [d for d in diffs if d.kind != "punctuation"]
     return Match(report=report, title=title, year=year, section_id=n, section=heading, path=tuple(json.loads(path)),
                  paragraph=max(0, para_start), paragraph_end=max(0, para_end), similarity=round(similarity, 4), source=source,
-                 differences=tuple(diffs), source_spans=tuple(source_marks), exact=not substantive)
+                 differences=tuple(diffs), source_spans=tuple(source_marks), exact=not substantive, url=url,
+                 urls=tuple(json.loads(urls)))
 
 
 def _window_size(n: int) -> int:

@@ -76,9 +76,9 @@ def _worker(words, index_dir, jobs, results, quoted_terms) -> None:
                 builder = SegmentBuilder(whoosh_index.open_dir(index_dir))
             kind, payload = job
             if kind == "file":
-                path, base = payload
+                path, base, meta = payload
                 try:
-                    report = parse_file(path)
+                    report = parse_file(path, meta=meta)
                     text = "\n".join(p.text for s in report.sections for p in s.paragraphs)
                     prepared = prepare(report, base, quoted_terms(text))
                 except ArchiveError as e:

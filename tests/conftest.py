@@ -1,4 +1,5 @@
 import os
+import random
 import shutil
 from pathlib import Path
 
@@ -59,3 +60,29 @@ def shared_home(_seeded_home):
 
 def needs_corpus():
     return pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no shared corpus at {CORPUS}")
+
+
+def corpus_sample() -> list[Path]:
+    """Every national report in its three transcriptions (duplicates to fold), the wikisource party
+    congress reports and NPC resolutions, the 2025 and 2026 provincial reports, Hailar, and 60 city and
+    provincial reports drawn with a fixed seed — each beside its folder's MANIFEST.tsv."""
+    files = sorted((CORPUS / "lawtext-gov").glob("国务院_*.txt")) + sorted((CORPUS / "ropensci-national").glob("*.txt"))
+    files += sorted((CORPUS / "wikisource-national").glob("*.txt"))
+    files += sorted((CORPUS / "provincial-2026").glob("*.txt")) + sorted((CORPUS / "provincial-2025").glob("*.txt"))
+    files += sorted((CORPUS / "hailar-district").glob("*.txt"))
+    local = sorted(p for p in (CORPUS / "lawtext-gov").glob("*.txt") if p.name.startswith(("省级_", "地市_", "主要城市_")))
+    return files + random.Random(12).sample(local, 60)
+
+
+@pytest.fixture(scope="session")
+def corpus_home(tmp_path_factory):
+    """A home of `corpus_sample()` (about 400 reports), ingested once per session."""
+    from index import Home, ingest
+
+    if not CORPUS.is_dir():
+        pytest.skip(f"no shared corpus at {CORPUS}")
+    home = Home(tmp_path_factory.mktemp("corpus"))
+    result = ingest(home, corpus_sample())
+    assert not result.failed, result.failed
+    yield home
+    home.close()

@@ -35,7 +35,7 @@ def test_search_slogan(run):
     assert doc["hits"] and all(h["report"] == SEED["000"] for h in doc["hits"])
     h = doc["hits"][0]
     assert set(h) == {"report", "title", "region", "year", "section_id", "section", "path", "score", "count",
-                      "snippet", "highlights", "text", "verbatim", "in_heading", "also_in"}
+                      "snippet", "highlights", "text", "verbatim", "in_heading", "also_in", "url", "urls"}
     for s, e in h["highlights"]:
         assert h["snippet"][s:e] == "九解一协调"
     text = run("search", "九解一协调")

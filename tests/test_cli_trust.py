@@ -181,7 +181,7 @@ def transcribed(tmp_path):
     shutil.copytree(SEEDS, folder)
     text = (SEEDS / f"{SEED['000']}.txt").read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if "稳中有进" not in ln]
-    lines.append("转载说明：本文转自吉林日报。")
+    lines += ["转载说明：本文转自吉林日报。", "我们推动发展高质量。"]
     (folder / "桦甸_转载.txt").write_text("\n".join(lines).replace("桦甸市", "桦甸市 "), encoding="utf-8")
     home = str(tmp_path / "home")
     runner = CliRunner()
@@ -220,6 +220,10 @@ def test_a_duplicate_is_kept_where_its_original_does_not_match(transcribed):
     assert {h["report"] for h in doc["hits"]} == {"桦甸_转载"} and doc["hits"][0]["also_in"] == []
     trend = json.loads(transcribed("trend", "九解一协调", "--json").stdout)
     assert trend["terms"][0]["total"] == sum(transcribed.oracle.counts("九解一协调").values())
+    # verbatim in the transcription, only the words (发展, 高质量) in the original: not folded
+    doc = json.loads(transcribed("search", "发展高质量", "--all", "--json").stdout)
+    verbatim = {(h["report"], h["section_id"]): h["count"] for h in doc["hits"] if h["verbatim"]}
+    assert verbatim == transcribed.oracle.counts("发展高质量") != {}
 
 
 # 9. A damaged index says so, in JSON too, and points to check/rebuild.

@@ -132,25 +132,9 @@ def test_quotes_verbatim_and_across_a_heading(seeds, data):
 
 
 # -- a corpus sample --------------------------------------------------------------------------------
-def corpus_sample() -> list:
-    """Every national report in its three transcriptions (duplicates to fold), the 2026 provincial
-    reports, Hailar, and 60 city and provincial reports drawn with a fixed seed."""
-    files = sorted((CORPUS / "lawtext-gov").glob("国务院_*.txt")) + sorted((CORPUS / "ropensci-national").glob("*.txt"))
-    files += sorted((CORPUS / "wikisource-national").glob("国务院政府工作报告_*.txt"))
-    files += sorted((CORPUS / "provincial-2026").glob("*.txt")) + sorted((CORPUS / "hailar-district").glob("*.txt"))
-    local = sorted(p for p in (CORPUS / "lawtext-gov").glob("*.txt") if p.name.startswith(("省级_", "地市_", "主要城市_")))
-    return files + random.Random(12).sample(local, 60)
-
-
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    if not CORPUS.is_dir():
-        pytest.skip(f"no shared corpus at {CORPUS}")
-    home = Home(tmp_path_factory.mktemp("corpus"))
-    result = ingest(home, corpus_sample())
-    assert not result.failed
-    yield home, Oracle(home)
-    home.close()
+def corpus(corpus_home):
+    return corpus_home, Oracle(corpus_home)
 
 
 @needs_corpus()
