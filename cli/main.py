@@ -78,7 +78,7 @@ class App:
                                "pages; `baogao ingest PATH` adds your reports, `baogao remove --samples` drops these.", soft_wrap=True)
                 from index import ingest
 
-                ingest(home, [seeds])
+                ingest(home, [seeds], wait=True)  # a second first command waits for the first
             self._home = home
         return self._home
 
@@ -226,7 +226,7 @@ def sections(app: App, report, as_json):
     if as_json:
         emit_json(render.to_json(secs))
     else:
-        app.console.print(f"{r.title}  [{r.id}]")
+        app.console.print(f"{render.safe(r.title)}  [{render.safe(r.id)}]")
         app.console.print(render.sections_table(secs))
 
 
@@ -313,34 +313,38 @@ def search(app: App, query, limit, show_all, sort, exact, report, region, year, 
 @cli.command(context_settings=CONTEXT)
 @click.argument("report", required=False)
 @click.option("--samples", is_flag=True, help="Remove the bundled sample pages a first read added.")
+@click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")
 @json_option
 @click.pass_obj
 @handle_errors
-def remove(app: App, report, samples, as_json):
+def remove(app: App, report, samples, wait, as_json):
     """Remove REPORT from the archive (or, with --samples, the bundled sample pages)."""
     from index import remove as run_remove
     from index import reports_from, resolve_report
+    from . import render
 
     if bool(report) == samples:
         raise click.UsageError("name one REPORT to remove, or pass --samples (not both)")
     home = app.home(reading=False)
     ids = reports_from(home, seeds_folder()) if samples else [resolve_report(home, report).id]
-    removed = run_remove(home, ids) if ids else []
+    removed = run_remove(home, ids, wait=wait) if ids else []
     if as_json:
         emit_json({"removed": removed})
     else:
-        app.console.print(f"removed {', '.join(removed)}" if removed else "removed nothing (no sample pages are in the archive)")
+        app.console.print(f"removed {', '.join(map(render.safe, removed))}" if removed
+                          else "removed nothing (no sample pages are in the archive)")
 
 
 @cli.command(context_settings=CONTEXT)
+@click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")
 @json_option
 @click.pass_obj
 @handle_errors
-def rebuild(app: App, as_json):
+def rebuild(app: App, wait, as_json):
     """Re-create both indexes from the store (the source files are not needed)."""
     from index import rebuild as run_rebuild
 
-    result = run_rebuild(app.home(reading=False))
+    result = run_rebuild(app.home(reading=False), wait=wait)
     if as_json:
         emit_json(result)
     else:
@@ -348,14 +352,15 @@ def rebuild(app: App, as_json):
 
 
 @cli.command(context_settings=CONTEXT)
+@click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")
 @json_option
 @click.pass_obj
 @handle_errors
-def compact(app: App, as_json):
+def compact(app: App, wait, as_json):
     """Merge the substring-index segments and take up new dictionary words."""
     from index import compact as run_compact
 
-    before, after = run_compact(app.home(reading=False))
+    before, after = run_compact(app.home(reading=False), wait=wait)
     if as_json:
         emit_json({"segments_before": before, "segments_after": after})
     else:
@@ -379,7 +384,7 @@ def check(app: App, as_json):
         app.console.print(f"{verdict}: {result.reports} reports, {result.sections} sections")
         for p in result.problems:
             app.console.print(f"  ✘ {p}")
-    sys.exit(0 if result.ok else 1)
+    sys.exit(0 if result.ok else 3)  # a damaged archive
 
 
 @cli.command(context_settings=CONTEXT)
@@ -435,7 +440,7 @@ def verify(app: App, quote, show_all, as_json):
 @click.option("--from", "year_from", type=int, metavar="YEAR", help="From this year on.")
 @click.option("--to", "year_to", type=int, metavar="YEAR", help="Up to this year.")
 @click.option("--per", type=click.IntRange(min=1), metavar="N", help="Occurrences per N characters of report text.")
-@click.option("--file", "terms_file", type=click.File(encoding="utf-8"), help="Read one term a line (batch).")
+@click.option("--file", "terms_file", type=click.File("rb"), help="Read one term a line (UTF-8; batch).")
 @click.option("--with-duplicates", is_flag=True, help="Count near-duplicate reports too.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print a terms × buckets CSV matrix.")
 @json_option
@@ -449,7 +454,11 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
 
     words = list(terms)
     if terms_file:
-        words += [ln.strip() for ln in terms_file if ln.strip() and not ln.startswith("#")]
+        try:
+            lines = terms_file.read(1 << 20).decode("utf-8-sig").splitlines()
+        except UnicodeDecodeError:
+            raise click.BadParameter(f"{terms_file.name} is not UTF-8 text (one term a line)", param_hint="--file") from None
+        words += [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
     if not words:
         raise click.UsageError("give one or more TERMs, or --file with one term a line")
     result = run_trend(app.home(), words, by=by, region=region, level=level, year_from=year_from,

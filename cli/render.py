@@ -17,6 +17,8 @@ _CONTROL = {c: 0x2400 + c for c in range(0x20) if c not in (0x0A,)}
 _CONTROL[0x09] = 0x20
 _CONTROL[0x7F] = 0x2421
 _CONTROL.update({c: 0xFFFD for c in range(0x80, 0xA0)})
+# Bidirectional overrides and isolates would reorder what follows them on the line (U+202E).
+_CONTROL.update({c: 0xFFFD for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 
 
 class PipeConsole(Console):
@@ -133,7 +135,7 @@ def hit_block(console: Console, i: int, hit) -> Group:
     meta = " · ".join(str(x) for x in (hit.region, hit.year) if x)
     if meta:
         title.append(f" · {meta}")
-    title.append(f"  [{hit.report}]", style="dim")
+    title.append(f"  [{safe(hit.report)}]", style="dim")
     path = Text(" › ".join(safe(p) for p in hit.path) + f"  §{hit.section_id}", style="green")
     snippet = Folded(lit(console, hit.snippet, hit.highlights))
     count = Text(f"{hit.count} occurrence{'s' if hit.count != 1 else ''}" + ("" if hit.verbatim else " (by words)")
@@ -156,7 +158,7 @@ def render_show(console: Console, view, highlights: dict | None = None) -> None:
     highlights = highlights or {}
     # The title's marks are those of the first section's title line (-1), the heading's its line 0.
     header = lit(console, view.title, highlights.get((1, -1), []), base="bold")
-    header.append(f"  [{view.report}]", style="dim")
+    header.append(f"  [{safe(view.report)}]", style="dim")
     console.print(header)
     console.print(Text(safe(view.file), style="dim"), soft_wrap=True)  # a path is not wrapped mid-name
     if view.url:
@@ -186,8 +188,8 @@ def reports_table(reports) -> Table:
         t.add_column(col, justify="right" if col in ("year", "sections", "chars") else "left",
                      overflow="fold" if col == "title" else "ellipsis", no_wrap=col != "title")
     for r in reports:
-        title = safe(r.title) + (f" (duplicate of {r.duplicate_of})" if r.duplicate_of else "")
-        t.add_row(r.id, Text(title), Text(safe(r.region)), str(r.year or ""), r.level, str(r.sections), f"{r.chars:,}")
+        title = safe(r.title) + (f" (duplicate of {safe(r.duplicate_of)})" if r.duplicate_of else "")
+        t.add_row(Text(safe(r.id)), Text(title), Text(safe(r.region)), str(r.year or ""), r.level, str(r.sections), f"{r.chars:,}")
     return t
 
 
@@ -244,7 +246,7 @@ def citation(m) -> Text:
     t = Text("《" + safe(m.title) + "》", style="bold cyan")
     t.append(" · " + " › ".join(safe(p) for p in m.path))
     t.append(f" · {where(m.paragraph)}" + (f"–{where(m.paragraph_end)}" if m.paragraph_end != m.paragraph else ""))
-    t.append(f"  [{m.report} §{m.section_id}]", style="dim")
+    t.append(f"  [{safe(m.report)} §{m.section_id}]", style="dim")
     return t
 
 
@@ -294,7 +296,7 @@ def verdicts_table(rows) -> Table:
         place = Text("")
         if v.matches:
             m = v.matches[0]
-            place = Text(f"{safe(m.title)} · {where(m.paragraph)} [{m.report} §{m.section_id}]")
+            place = Text(f"{safe(m.title)} · {where(m.paragraph)} [{safe(m.report)} §{m.section_id}]")
         t.add_row(verdict_line(v), Text(safe(v.quote)), place)
     return t
 
@@ -351,7 +353,7 @@ def render_trend(console: Console, t, width: int | None = None) -> None:
             first = Text("  首次出现: ", style="bold")
             first.append(f"{f.year or '?'} 《{safe(f.title)}》 · {safe(f.section)} · {where(f.paragraph)}")
             console.print(first, no_wrap=True, overflow="ellipsis", crop=True, width=width)
-            console.print(Text(f"            [{f.report} §{f.section_id}]", style="dim"), no_wrap=True, crop=True)
+            console.print(Text(f"            [{safe(f.report)} §{f.section_id}]", style="dim"), no_wrap=True, crop=True)
             if f.url:
                 console.print(Text("            ").append_text(url_line(f.url)), soft_wrap=True)
         console.print()

@@ -31,4 +31,4 @@ class HomeError(SearchError):
 
 
 class BusyError(HomeError):
-    hint = "Wait for it to finish, or pass --wait."
+    hint = "Another baogao is writing to this archive: run this again when it is done (writers take --wait)."

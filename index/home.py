@@ -68,12 +68,12 @@ class Home:
                 self._create()
             try:
                 con = store.connect(self.store_path)
-                version = store.get_meta(con, "format")
+                if store.get_meta(con, "format") is None:
+                    raise HomeError(f"{self.store_path} is not a baogao store", "Pass --home a baogao home.")
+                version = store.get_int(con, "format", 0)
             except sqlite3.DatabaseError as e:
                 raise HomeError(f"the store {self.store_path} is damaged ({e})",
                                 "Move the home aside and ingest the reports again.") from None
-            if version is None:
-                raise HomeError(f"{self.store_path} is not a baogao store", "Pass --home a baogao home.")
             if int(version) > store.FORMAT_VERSION:
                 raise HomeError(
                     f"the home {self.path} was made by a newer baogao (format {version}; this one reads {store.FORMAT_VERSION})",
@@ -206,20 +206,23 @@ class Home:
         lock when its process dies, so a stale LOCK file of a killed ingest is simply taken over."""
         self.con  # create the home if needed
         fd = os.open(self.path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
+        held = False
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:
-                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another baogao"
                 raise BusyError(f"archive is busy ({holder})") from None
+            held = True
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{what} by pid {os.getpid()}".encode(), 0)
             store.upgrade(self.con)
             self.reconcile()
             yield
         finally:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
+            if held:  # a refused writer leaves the holder's name in place
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)
             os.close(fd)  # releases the flock
 
     # -- reconciliation ----------------------------------------------------------------------
@@ -239,7 +242,7 @@ class Home:
                     repaired.append(f"discarded unpublished segment {entry.name}")
         from . import wordindex
 
-        stored_gen = int(self.meta("whoosh_generation", "-1"))
+        stored_gen = store.get_int(self.con, "whoosh_generation", -1)
         if wordindex.generation(self.words_path) != stored_gen:
             from .ingestion import reindex_words
 

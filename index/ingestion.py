@@ -85,10 +85,12 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
     failed: list[dict] = []
     files: list[Path] = []
     for p in paths:
+        unreadable: list[ArchiveError] = []
         try:
-            files.extend(find_files(p))
+            files.extend(find_files(p, unreadable))
         except ArchiveError as e:
             failed.append({"path": e.path, "error": e.reason})
+        failed.extend({"path": e.path, "error": e.reason} for e in unreadable)
     known = {row[0]: (row[1], row[2], row[3]) for row in con.execute("SELECT id, file, sha256, sidecar FROM reports")}
     sidecars: dict[str, dict] = {}  # path → what its folder's sidecar says of it (an edited row is a change)
     unchanged, todo, moved = [], [], []
@@ -141,7 +143,7 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
         on_total(len(todo))
     replaced = [Path(t).stem for t in todo if Path(t).stem in known] + removed
     old_sids = _sids_of(con, replaced)
-    base = int(store.get_meta(con, "next_sid", "1"))
+    base = store.get_int(con, "next_sid", 1)
     jobs = [("file", (path, base + i * SIDS_PER_REPORT, sidecars[path])) for i, path in enumerate(todo)]
     done: list[tuple[str, str, bytes, int]] = []  # (path, report id, sketch, sections) of each parsed report
     added, updated = [], []
@@ -452,7 +454,7 @@ def check(home: Home) -> CheckResult:
         problems.append(f"{len(missing)} sections are missing from the word index — run `baogao rebuild`")
     if orphans := keys - sids:
         problems.append(f"{len(orphans)} word-index entries have no section in the store — run `baogao rebuild`")
-    gen = int(home.meta("whoosh_generation", "-1"))
+    gen = store.get_int(home.con, "whoosh_generation", -1)
     if sids and wordindex.generation(home.words_path) != gen:
         problems.append("the word index is not the generation the store published — run `baogao rebuild`")
     listed = dict(con.execute("SELECT sid, segment FROM sections"))
@@ -462,7 +464,12 @@ def check(home: Home) -> CheckResult:
         if not folder.exists():
             problems.append(f"segment {name} is listed but missing — run `baogao rebuild`")
             continue
-        for s in Segment.open(folder).sids.tolist():
+        try:
+            segment = Segment.open(folder)
+        except (OSError, ValueError) as e:
+            problems.append(f"segment {name} is damaged ({e}) — run `baogao rebuild`")
+            continue
+        for s in segment.sids.tolist():
             if s in listed:
                 holders.setdefault(s, []).append(name)
     not_indexed = [s for s in listed if s not in holders]

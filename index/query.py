@@ -13,6 +13,7 @@ from .errors import QueryError
 
 FIELDS = ("region", "year", "report", "heading", "level")
 MAX_QUERY_CHARS = 2000
+MAX_DEPTH = 50  # nested parentheses (and NOTs): deeper is no query a person writes, and would overflow the parser
 _OPEN_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 _WORDY = re.compile(r"[\w\u3400-\u9fff]")
 
@@ -133,10 +134,25 @@ def parse(raw: str, exact: bool = False):
                              "Write A OR B.")
         return parts[0] if len(parts) == 1 else And(tuple(parts))
 
+    depth = 0
+
     def parse_unary():
-        nonlocal pos
+        nonlocal pos, depth
         kind, text = tokens[pos]
         pos += 1
+        if kind in ("NOT", "("):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise QueryError(f"the query nests more than {MAX_DEPTH} parentheses or NOTs deep",
+                                 "Write it flatter: A OR B OR C needs no parentheses.")
+            try:
+                return _unary(kind, text)
+            finally:
+                depth -= 1
+        return _unary(kind, text)
+
+    def _unary(kind, text):
+        nonlocal pos
         if kind == "NOT":
             if peek() in (None, ")", "OR", "AND"):
                 raise QueryError("NOT needs a term after it", "Write A NOT B, or NOT B.")

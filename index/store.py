@@ -94,6 +94,20 @@ def get_meta(con: sqlite3.Connection, key: str, default: str | None = None) -> s
     return row[0] if row else default
 
 
+def get_int(con: sqlite3.Connection, key: str, default: int) -> int:
+    """An integer the meta table holds; junk there is a damaged store, said so, not a traceback."""
+    from .errors import HomeError
+
+    value = get_meta(con, key)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise HomeError(f"the store's meta table holds junk for {key} ({value[:20]!r})",
+                        "Run `baogao check`; `baogao rebuild` repairs what the store can still tell.") from None
+
+
 def set_meta(con: sqlite3.Connection, key: str, value) -> None:
     con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, str(value)))

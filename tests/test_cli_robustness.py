@@ -175,6 +175,45 @@ def test_bad_files_get_one_line_each_and_the_rest_is_ingested(tmp_path):
     assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout and "␛[2J" in shown.stdout
 
 
+def _deep_file(folder: Path) -> str:
+    """A report below a path longer than PATH_MAX (made a level at a time, relative to a descriptor)."""
+    fd = os.open(folder, os.O_RDONLY)
+    for _ in range(24):
+        os.mkdir("d" * 200, dir_fd=fd)
+        deeper = os.open("d" * 200, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = deeper
+    f = os.open("deep.txt", os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd)
+    os.write(f, "深处的报告\n\n正文。\n".encode())
+    os.close(f)
+    os.close(fd)
+    return "d" * 200
+
+
+def test_inputs_that_are_not_report_files_get_one_line_each(tmp_path):
+    """A FIFO named like a report, a link to /dev/zero, a path past PATH_MAX, a Big5 file: no hang,
+    bounded memory, one line each, and the rest of the batch goes in."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    deep = _deep_file(folder)
+    traditional = "政府工作報告\n\n各位代表：\n\n過去一年，我們堅持穩中求進工作總基調，經濟社會發展取得新成就，人民生活水平不斷提高。\n"
+    (folder / "big5.txt").write_bytes(traditional.encode("cp950"))
+    (folder / "good.txt").write_text("好报告\n\n正文里有“一主六双”。\n", encoding="utf-8")
+    r = baogao(tmp_path / "home", "ingest", str(folder), "--json", timeout=60)
+    doc = json.loads(r.stdout)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert sorted(doc["added"]) == ["big5", "good"]
+    errors = {Path(f["path"]).name: f["error"] for f in doc["failed"]}
+    assert "pipe (FIFO)" in errors["pipe.txt"] and "device" in errors["zero.txt"]
+    assert any(name.startswith(deep[:50]) or "deep" in name or "d" * 50 in name for name in errors), errors
+    assert any("too long" in e for e in errors.values()), errors
+    assert len(doc["failed"]) == 3
+    shown = json.loads(baogao(tmp_path / "home", "show", "big5", "--json").stdout)
+    assert shown["title"] == "政府工作報告" and "穩中求進" in shown["sections"][0]["paragraphs"][-1]["text"]
+
+
 def test_file_vanishing_between_listing_and_reading(tmp_path, monkeypatch):
     from archive import reading
     from index import Home, ingest
@@ -184,7 +223,7 @@ def test_file_vanishing_between_listing_and_reading(tmp_path, monkeypatch):
     (folder / "stays.txt").write_text("留下\n\n正文。\n", encoding="utf-8")
     ghost = folder / "ghost.txt"
     real = reading.find_files
-    monkeypatch.setattr(sys.modules["index.ingestion"], "find_files", lambda p: real(p) + [ghost])
+    monkeypatch.setattr(sys.modules["index.ingestion"], "find_files", lambda p, *more: real(p, *more) + [ghost])
     result = ingest(Home(tmp_path / "home"), [folder])
     assert "stays" in result.added
     assert [f["error"] for f in result.failed if f["path"].endswith("ghost.txt")] == [
@@ -231,3 +270,78 @@ def test_home_that_is_a_file_and_home_from_a_newer_version(tmp_path):
     con.close()
     r = baogao(home, "search", "人参")
     assert r.returncode == 3 and "newer baogao" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("args,text", [
+    (["search", "(" * 330 + "人参" + ")" * 330], "nests more than"),
+    (["search", "NOT " * 60 + "人参"], "nests more than"),
+    (["search", "人参", "year:99999999999999999999"], "not a year"),
+    (["search", "人参", "--year", ">=99999999999999999999"], "not a year"),
+    (["trend", "人参", "--from", "99999999999999999999"], "not a year"),
+    (["trend", "--file", "/bin/ls"], "not UTF-8"),
+])
+def test_more_bad_input_one_line_exit_2(tmp_path, args, text):
+    home = tmp_path / "home"
+    baogao(home, "list")
+    r = baogao(home, *args)
+    assert r.returncode == 2 and text in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert len([ln for ln in r.stderr.splitlines() if ln.startswith("baogao:") or ln.startswith("Error")]) == 1
+
+
+def test_damage_is_one_line_check_says_so_and_rebuild_repairs(tmp_path):
+    home = tmp_path / "home"
+    baogao(home, "list")
+    import sqlite3
+
+    seg = next((home / "segments").iterdir())
+    sa = seg / "sa.npy"
+    os.truncate(sa, sa.stat().st_size // 2)
+    r = baogao(home, "search", "-e", "人参")
+    assert r.returncode == 3 and "damaged" in r.stderr and "Traceback" not in r.stderr
+    r = baogao(home, "check", "--json")
+    doc = json.loads(r.stdout)
+    assert r.returncode == 3 and not doc["ok"] and any(seg.name in p and "damaged" in p for p in doc["problems"])
+    con = sqlite3.connect(home / "store.sqlite")
+    con.execute("UPDATE meta SET value = 'junk' WHERE key = 'whoosh_generation'")
+    con.commit()
+    con.close()
+    r = baogao(home, "ingest", str(SEEDS))
+    assert r.returncode == 3 and "junk" in r.stderr and "Traceback" not in r.stderr
+    con = sqlite3.connect(home / "store.sqlite")
+    con.execute("UPDATE meta SET value = '-1' WHERE key = 'whoosh_generation'")
+    con.commit()
+    con.close()
+    assert baogao(home, "rebuild").returncode == 0
+    assert baogao(home, "check").returncode == 0
+    assert baogao(home, "search", "-e", "人参").returncode == 0
+
+
+def test_a_refused_writer_leaves_the_holders_name(tmp_path):
+    home = tmp_path / "home"
+    baogao(home, "list")
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; sys.path.insert(0, sys.argv[1]); from index import Home\n"
+        "with Home(sys.argv[2]).lock(what='ingest'):\n    print('held', flush=True); time.sleep(30)"),
+        str(ROOT), str(home)], stdout=subprocess.PIPE, text=True, env=ENV)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        for _ in range(2):
+            r = baogao(home, "remove", "000")
+            assert r.returncode == 3 and f"ingest by pid {holder.pid}" in r.stderr, r.stderr
+            assert "--wait" in r.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_report_ids_never_reach_the_terminal_raw(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("esc\x1b[31mred.txt", "rtl\u202eevil.txt"):
+        (folder / name).write_text("标题\n\n正文里有“一主六双”。\n", encoding="utf-8")
+    home = tmp_path / "home"
+    assert baogao(home, "ingest", str(folder)).returncode == 0
+    for args in (["list"], ["search", "一主六双"], ["show", "esc"], ["show", "rtl"], ["sections", "esc"],
+                 ["verify", "正文里有“一主六双”。"], ["trend", "一主六双"]):
+        out = baogao(home, *args).stdout
+        assert "\x1b" not in out and "\u202e" not in out, (args, out)
