@@ -90,7 +90,7 @@ def handle_errors(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         from archive import ArchiveError
-        from index import HomeError, NotFoundError, QueryError, SearchError
+        from index import HomeError, SearchError
 
         as_json = kwargs.get("as_json", False)
         app: App = click.get_current_context().obj
@@ -102,29 +102,64 @@ def handle_errors(fn):
         except BrokenPipeError:
             _quiet_stdout()
             sys.exit(app.earned)
-        except (SearchError, ArchiveError) as e:
-            code = 2 if isinstance(e, (QueryError, NotFoundError)) else 3 if isinstance(e, HomeError) else 1
-            hint = getattr(e, "hint", "") or ""
-            candidates = getattr(e, "candidates", ())
-            if as_json:
-                doc = {"error": str(e), "hint": hint}
-                if candidates:
-                    doc["candidates"] = list(candidates)
-                click.echo(json.dumps(doc, ensure_ascii=False))
-            else:
-                from . import render
+        except Exception as e:
+            import sqlite3
 
-                app.err.print(f"baogao: {render.safe(str(e))}", style="red", soft_wrap=True)
-                for c in candidates:
-                    app.err.print(f"  {render.safe(c)}", soft_wrap=True)
-                if hint:
-                    app.err.print(f"hint: {hint}", style="dim", soft_wrap=True)
-            sys.exit(code)
+            if isinstance(e, sqlite3.DatabaseError):
+                e = store_error(app, e)
+            if not isinstance(e, (SearchError, ArchiveError)):
+                raise
+            report_error(app, e, as_json)
         except KeyboardInterrupt:
             click.echo("baogao: interrupted; nothing was half-written (the archive is as it was or complete).", err=True)
             sys.exit(130)
 
     return wrapper
+
+
+def store_error(app: "App", e: Exception):
+    """An error SQLite raised, as what it means for the user: a damaged store (with what is at
+    stake), a read-only one, a full disk — never "damaged" for a store that is only unwritable."""
+    import sqlite3
+
+    from index import HomeError
+
+    text = str(e)
+    if isinstance(e, sqlite3.OperationalError):
+        if "readonly" in text or "read-only" in text:
+            return HomeError(f"the archive {app.home_path} is read-only ({text})",
+                             "Read commands work on it; to change it, use a copy you can write to.")
+        if "full" in text:
+            return HomeError(f"the disk is full ({text}); nothing was half-written", "Free some space and run it again.")
+        if "locked" in text or "busy" in text:
+            return HomeError(f"the archive is busy ({text})", "Run this again when the other baogao is done.")
+        return HomeError(f"the store of {app.home_path} cannot be used ({text})", "Run `baogao check`.")
+    return HomeError(f"the store of {app.home_path} is damaged ({text})",
+                     "Reports in its damaged pages may be lost: copy the home aside, then ingest the reports "
+                     "again (`baogao check` says what it can still read).")
+
+
+def report_error(app: "App", e: Exception, as_json: bool) -> None:
+    """A typed error as one line (and its hint) on stderr, or {"error", "hint"} on stdout; then exit."""
+    from index import HomeError, NotFoundError, QueryError
+
+    code = 2 if isinstance(e, (QueryError, NotFoundError)) else 3 if isinstance(e, HomeError) else 1
+    hint = getattr(e, "hint", "") or ""
+    candidates = getattr(e, "candidates", ())
+    if as_json:
+        doc = {"error": str(e), "hint": hint}
+        if candidates:
+            doc["candidates"] = list(candidates)
+        click.echo(json.dumps(doc, ensure_ascii=False))
+    else:
+        from . import render
+
+        app.err.print(f"baogao: {render.safe(str(e))}", style="red", soft_wrap=True)
+        for c in candidates:
+            app.err.print(f"  {render.safe(c)}", soft_wrap=True)
+        if hint:
+            app.err.print(f"hint: {hint}", style="dim", soft_wrap=True)
+    sys.exit(code)
 
 
 def _quiet_stdout() -> None:

@@ -13,6 +13,7 @@ import fcntl
 import os
 import shutil
 import sqlite3
+import zipfile
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -164,8 +165,11 @@ class Home:
         path = self.path / f"sections-{name}.npz" if name else None
         if path is None or not path.exists():
             return None
-        with np.load(path) as z:
-            return {k: z[k] for k in keys} if all(k in z.files for k in keys) else None
+        try:
+            with np.load(path) as z:
+                return {k: z[k] for k in keys} if all(k in z.files for k in keys) else None
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile):  # damaged: the store still knows (check says so)
+            return None
 
     @property
     def substring(self):

@@ -19,7 +19,7 @@ from archive import ArchiveError, find_files
 from archive.sidecar import entry_for
 from archive.reading import decode, read_bytes
 
-from . import duplicates, sectiontext, store
+from . import duplicates, integrity, sectiontext, store
 from .segmenter import dictionary_hash, shipped_words
 from .errors import HomeError
 from .home import Home, transaction, write_section_table
@@ -252,6 +252,7 @@ def _publish_state(home: Home, con, generation: int) -> None:
     store.set_meta(con, "whoosh_generation", generation)
     _drop_empty_segments(con)
     write_section_table(home, con)
+    integrity.record(home, con)
     _crash_point("publish")
 
 
@@ -357,6 +358,7 @@ def reindex_words(home: Home, words: tuple[str, ...] | None = None) -> int:
     generation = wordindex.commit_segments(ix, [], segs, expected_count=len(texts))
     with transaction(con):
         store.set_meta(con, "whoosh_generation", generation)
+        integrity.record(home, con, rewritten="words/")
     home.refresh()
     return len(texts)
 
@@ -378,6 +380,7 @@ def _merge_segments(home: Home, small_only: bool = False) -> tuple[int, int]:
         for name, count, nbytes in builder.segments:
             con.execute("INSERT INTO segments VALUES (?, ?, ?)", (name, count, nbytes))
         con.executemany("UPDATE sections SET segment = ? WHERE sid = ?", list((n, sid) for sid, n in builder.segment_of.items()))
+        integrity.record(home, con)
     home.refresh()
     home.reconcile()  # deletes the merged segments' folders
     return len(listed), len(listed) - len(merging) + len(builder.segments)
@@ -429,6 +432,7 @@ def rebuild(home: Home, wait: bool = False) -> dict:
         reindex_words(home, words)
         with transaction(con):
             write_section_table(home, con)
+            integrity.record(home, con)
             store.set_meta(con, "format", store.FORMAT_VERSION)  # last: a crash before leaves it to rebuild again
         home.refresh()
     reports = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
@@ -469,6 +473,7 @@ def check(home: Home) -> CheckResult:
         except (OSError, ValueError) as e:
             problems.append(f"segment {name} is damaged ({e}) — run `baogao rebuild`")
             continue
+        problems += [f"segment {name}: {p} — run `baogao rebuild`" for p in integrity.segment_problems(segment)]
         for s in segment.sids.tolist():
             if s in listed:
                 holders.setdefault(s, []).append(name)
@@ -484,4 +489,5 @@ def check(home: Home) -> CheckResult:
     words = tuple(r[0] for r in con.execute("SELECT word FROM dictionary"))
     if sids and dictionary_hash(words) != home.meta("dictionary_hash"):
         problems.append("the dictionary does not match its hash — run `baogao rebuild`")
+    problems += integrity.problems(home)
     return CheckResult(ok=not problems, reports=reports, sections=len(sids), problems=tuple(problems))

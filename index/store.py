@@ -24,6 +24,9 @@ INDEXES = (
     ("reports_filters", "reports(level, year, region, id, title, chars, duplicate_of)"),
 )
 
+FILES_TABLE = ("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, bytes INTEGER NOT NULL, digest TEXT NOT NULL)"
+               " WITHOUT ROWID;")  # the published index files' checksums (integrity.py)
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports (
@@ -52,6 +55,7 @@ CREATE TABLE IF NOT EXISTS dictionary (word TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quoted (word TEXT NOT NULL, rid INTEGER NOT NULL REFERENCES reports(rid) ON DELETE CASCADE,
     PRIMARY KEY (word, rid)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, sections INTEGER NOT NULL, bytes INTEGER NOT NULL);
+""" + FILES_TABLE + """
 """ + "".join(f"CREATE INDEX IF NOT EXISTS {name} ON {on};\n" for name, on in INDEXES)
 
 
@@ -81,6 +85,7 @@ ADDED_COLUMNS = (("reports", "url", "TEXT"), ("reports", "urls", "TEXT NOT NULL 
 def upgrade(con: sqlite3.Connection) -> None:
     """Bring a store made by an earlier version up to the current columns and indexes (a writer
     calls this under the lock; on an up-to-date store it changes nothing)."""
+    con.execute(FILES_TABLE)
     for table, column, kind in ADDED_COLUMNS:
         if column not in {row[1] for row in con.execute(f"PRAGMA table_info({table})")}:
             con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
@@ -149,3 +154,22 @@ def duplicate_pairs(con: sqlite3.Connection) -> list[tuple[int, int]]:
     """(report rowid, its original's rowid) for each report recorded as a near-duplicate of another
     report still in the archive."""
     return con.execute("SELECT r.rid, o.rid FROM reports r JOIN reports o ON o.id = r.duplicate_of").fetchall()
+
+
+def segment_names(con: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in con.execute("SELECT name FROM segments ORDER BY name")]
+
+
+def recorded_files(con: sqlite3.Connection) -> dict[str, tuple[int, str]]:
+    """path → (bytes, digest) of each published index file (none in a store older than the table)."""
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'files'").fetchone():
+        return {}
+    return {path: (size, digest) for path, size, digest in con.execute("SELECT path, bytes, digest FROM files")}
+
+
+def record_files(con: sqlite3.Connection, rows: list[tuple[str, int, str]]) -> None:
+    con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", rows)
+
+
+def forget_files(con: sqlite3.Connection, paths: list[str]) -> None:
+    con.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in paths])

@@ -185,6 +185,22 @@ def generation(folder: Path) -> int:
     return TOC._latest_generation(FileStorage(str(folder)), _DEF_INDEX_NAME)
 
 
+def committed_files(folder: Path) -> list[str]:
+    """The names of the files that make up the newest committed generation: its table of contents
+    and its segments' files (what a checksum must cover; Whoosh leaves older files until clean-up)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC, _DEF_INDEX_NAME
+
+    gen = generation(folder)
+    if gen < 0:
+        return []
+    toc = TOC.read(FileStorage(str(folder)), _DEF_INDEX_NAME, gen)
+    prefixes = tuple(f"{seg.segment_id()}." for seg in toc.segments)
+    names = [f"_{_DEF_INDEX_NAME}_{gen}.toc"]
+    names += [p.name for p in folder.iterdir() if p.name.startswith(prefixes)]
+    return sorted(names)
+
+
 class WordScorer:
     """BM25 (Whoosh's BM25F formula and statistics) for sections holding every word of a query,
     computed with numpy from the raw postings. Whoosh's matchers score one posting at a time in

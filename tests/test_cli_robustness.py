@@ -345,3 +345,62 @@ def test_report_ids_never_reach_the_terminal_raw(tmp_path):
                  ["verify", "正文里有“一主六双”。"], ["trend", "一主六双"]):
         out = baogao(home, *args).stdout
         assert "\x1b" not in out and "\u202e" not in out, (args, out)
+
+
+def _cut(path: Path) -> None:
+    os.truncate(path, path.stat().st_size // 2)
+
+
+def _flip_sign_bit(path: Path) -> None:
+    """The last suffix-array entry made negative: a binary search would read outside the text."""
+    with open(path, "r+b") as f:
+        f.seek(-1, os.SEEK_END)
+        last = f.read(1)[0]
+        f.seek(-1, os.SEEK_END)
+        f.write(bytes([last | 0x80]))
+
+
+def _garble(path: Path) -> None:
+    with open(path, "r+b") as f:
+        f.seek(path.stat().st_size // 2 // 4096 * 4096)
+        f.write(b"\xa5" * 8192)
+
+
+DAMAGE = [
+    ("text.u8 cut in half", lambda h: next((h / "segments").iterdir()) / "text.u8", _cut),
+    ("a sign bit flipped in sa.npy", lambda h: next((h / "segments").iterdir()) / "sa.npy", _flip_sign_bit),
+    ("the section table cut", lambda h: next(h.glob("sections-*.npz")), _cut),
+    ("a Whoosh postings file cut", lambda h: next((h / "words").glob("*.pst")), _cut),
+    ("a Whoosh terms file garbled", lambda h: next((h / "words").glob("*.trm")), _garble),
+]
+
+
+@pytest.mark.parametrize("what,target,damage", DAMAGE, ids=[d[0] for d in DAMAGE])
+def test_check_sees_each_damage_and_rebuild_repairs_it(tmp_path, what, target, damage):
+    from tests.oracle import Oracle
+
+    home = tmp_path / "home"
+    baogao(home, "list")
+    damage(target(home))
+    r = baogao(home, "check", "--json")
+    doc = json.loads(r.stdout)
+    assert r.returncode == 3 and not doc["ok"] and doc["problems"], (what, doc)
+    assert all("rebuild" in p for p in doc["problems"]), doc["problems"]
+    r = baogao(home, "rebuild")
+    assert r.returncode == 0, r.stderr
+    r = baogao(home, "check", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["ok"], r.stdout
+    h = Home(home)
+    oracle = Oracle(h)
+    for term in ("人参", "写在前面", "九解一协调"):
+        assert {(x.report, x.section_id): x.count for x in search(h, term, exact=True, limit=None).hits} == oracle.counts(term)
+    h.close()
+
+
+def test_a_damaged_store_is_named_with_what_is_lost(tmp_path):
+    home = tmp_path / "home"
+    baogao(home, "list")
+    _garble(home / "store.sqlite")
+    r = baogao(home, "check")
+    assert r.returncode == 3 and "Traceback" not in r.stderr + r.stdout
+    assert "damaged" in r.stdout + r.stderr and ("lost" in r.stdout + r.stderr or "ingest the reports again" in r.stdout + r.stderr)
