@@ -206,28 +206,31 @@ class Home:
     # -- the writer's lock -------------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self, wait: bool = False, what: str = "ingest"):
-        """One writer at a time: fcntl lock on LOCK, holding the writer's pid. The kernel drops the
-        lock when its process dies, so a stale LOCK file of a killed ingest is simply taken over."""
+        """One writer at a time: an flock on the home folder itself (a lock on a file could be
+        bypassed by deleting the file), with the writer's name and pid in LOCK for the busy message.
+        The kernel drops the lock when its process dies, so a killed writer's lock is simply taken over."""
         self.con  # create the home if needed
-        fd = os.open(self.path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
+        folder = os.open(self.path, os.O_RDONLY)
+        note = os.open(self.path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
         held = False
         try:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+                fcntl.flock(folder, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:
-                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another baogao"
+                holder = os.pread(note, 64, 0).decode(errors="replace").strip() or "another baogao"
                 raise BusyError(f"archive is busy ({holder})") from None
             held = True
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{what} by pid {os.getpid()}".encode(), 0)
+            os.ftruncate(note, 0)
+            os.pwrite(note, f"{what} by pid {os.getpid()}".encode(), 0)
             store.upgrade(self.con)
             self.reconcile()
             yield
         finally:
             if held:  # a refused writer leaves the holder's name in place
                 with contextlib.suppress(OSError):
-                    os.ftruncate(fd, 0)
-            os.close(fd)  # releases the flock
+                    os.ftruncate(note, 0)
+            os.close(note)
+            os.close(folder)  # releases the flock
 
     # -- reconciliation ----------------------------------------------------------------------
     def reconcile(self) -> list[str]:

@@ -146,13 +146,21 @@ def write_sid_files(ix) -> None:
 
     folder = Path(ix.storage.folder)
     with ix.reader() as reader:
-        for leaf, _ in reader.leaf_readers():
+        for leaf, _ in _leaves(reader):
             path = folder / sid_file_name(leaf)
             if not path.exists():
                 tmp = folder / f".{path.name}.tmp"  # a dot file: Whoosh's clean-up leaves it alone
                 with open(tmp, "wb") as f:
                     np.save(f, _decode_sid_column(leaf, leaf.doc_count_all()))
                 os.replace(tmp, path)
+
+
+def _leaves(reader):
+    """The segment readers of a reader. An index with no segment left (every report removed) reads
+    through an EmptyReader, which has none — not one that fails on every question."""
+    from whoosh.reading import EmptyReader
+
+    return [(leaf, base) for leaf, base in reader.leaf_readers() if not isinstance(leaf, EmptyReader)]
 
 
 def sid_file_name(leaf) -> str:
@@ -217,7 +225,7 @@ class WordScorer:
         self.avgfl = searcher.avg_field_length("words") or 1
         lengths_of = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
         self.leaves = []  # (segment reader, section id per docnum, field length per docnum, live mask)
-        for reader, _base in searcher.reader().leaf_readers():
+        for reader, _base in _leaves(searcher.reader()):
             n = reader.doc_count_all()
             live = np.ones(n, dtype=bool)
             if reader.has_deletions():

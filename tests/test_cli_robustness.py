@@ -404,3 +404,37 @@ def test_a_damaged_store_is_named_with_what_is_lost(tmp_path):
     r = baogao(home, "check")
     assert r.returncode == 3 and "Traceback" not in r.stderr + r.stdout
     assert "damaged" in r.stdout + r.stderr and ("lost" in r.stdout + r.stderr or "ingest the reports again" in r.stdout + r.stderr)
+
+
+def test_no_home_state_the_next_command_cannot_use(tmp_path):
+    """Every report removed, then rebuild, search, ingest; the store deleted under a built index."""
+    home = tmp_path / "home"
+    baogao(home, "list")
+    assert baogao(home, "remove", "--samples").returncode == 0
+    for args, code in ((["rebuild"], 0), (["search", "人参"], 1), (["check"], 0), (["ingest", str(SEEDS)], 0),
+                       (["search", "人参"], 0), (["check"], 0)):
+        r = baogao(home, *args)
+        assert r.returncode == code and "Traceback" not in r.stderr, (args, r.stderr)
+    for f in home.glob("store.sqlite*"):
+        f.unlink()
+    for args in (["search", "人参"], ["check"], ["ingest", str(SEEDS)], ["search", "人参"]):
+        r = baogao(home, *args)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, (args, r.stderr)
+
+
+def test_deleting_lock_lets_no_second_writer_in(tmp_path):
+    home = tmp_path / "home"
+    baogao(home, "list")
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; sys.path.insert(0, sys.argv[1]); from index import Home\n"
+        "with Home(sys.argv[2]).lock(what='ingest'):\n    print('held', flush=True); time.sleep(30)"),
+        str(ROOT), str(home)], stdout=subprocess.PIPE, text=True, env=ENV)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        (home / "LOCK").unlink()
+        r = baogao(home, "remove", "000")
+        assert r.returncode == 3 and "busy" in r.stderr, r.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    assert baogao(home, "remove", "000").returncode == 0
