@@ -134,7 +134,7 @@ class Home:
         from . import wordindex
 
         if self._searcher is None:
-            self._searcher = wordindex.open_searcher(self.words)
+            self._searcher = wordindex.open_searcher(self.words, store.get_int(self.con, "whoosh_generation", -1))
         return self._searcher
 
     @property
@@ -250,6 +250,7 @@ class Home:
         from . import wordindex
 
         stored_gen = store.get_int(self.con, "whoosh_generation", -1)
+        wordindex.clean(self.words_path, stored_gen)  # what a crash left unpublished, or a publish left behind
         if wordindex.generation(self.words_path) != stored_gen:
             from .ingestion import reindex_words
 

@@ -188,6 +188,8 @@ def _ingest_locked(home: Home, paths: list[Path], sync: bool, progress, on_total
                 _freeze_dictionary(con, words)
             store.set_meta(con, "next_sid", base + max(len(todo), 1) * SIDS_PER_REPORT)
             _publish_state(home, con, generation)
+    if done or removed or moved or first_time:
+        wordindex.clean(home.words_path, generation)
     home.refresh()
     if len(home.substring.names) > MAX_SEGMENTS:
         _merge_segments(home, small_only=True)
@@ -287,7 +289,7 @@ def _drop_empty_segments(con) -> None:
     con.execute("DELETE FROM segments WHERE name NOT IN (SELECT DISTINCT segment FROM sections)")
 
 
-# Tests inject crashes here: BAOGAO_CRASH_AT=segments|whoosh|publish kills the process at that step.
+# Tests inject crashes here: BAOGAO_CRASH_AT=segments|whoosh|publish|reindex kills the process at that step.
 def _crash_point(step: str) -> None:
     if os.environ.get("BAOGAO_CRASH_AT") == step:
         if step == "publish":
@@ -311,6 +313,7 @@ def remove(home: Home, report_ids: list[str], wait: bool = False) -> list[str]:
             con.execute("DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(report_ids)),))
             generation = wordindex.commit_segments(ix, old, [], ix.doc_count() - len(old))
             _publish_state(home, con, generation)
+        wordindex.clean(home.words_path, generation)
         home.refresh()
     return list(report_ids)
 
@@ -340,7 +343,9 @@ def _all_sids(con) -> list[int]:
 
 
 def reindex_words(home: Home, words: tuple[str, ...] | None = None) -> int:
-    """Re-create the Whoosh index from the store (with `words` as the new dictionary, if given)."""
+    """Re-create the word index from the store, with `words` as the new dictionary if given, as a
+    new generation beside the published one: readers go on searching the old one until ONE store
+    transaction publishes the new generation together with its dictionary."""
     from . import wordindex
 
     import shutil
@@ -349,16 +354,24 @@ def reindex_words(home: Home, words: tuple[str, ...] | None = None) -> int:
     if words is None:
         words = tuple(r[0] for r in con.execute("SELECT word FROM dictionary"))
     home.refresh()
-    shutil.rmtree(home.words_path, ignore_errors=True)
-    ix = wordindex.open_or_create(home.words_path)
+    try:
+        ix = wordindex.open_or_create(home.words_path)
+        ix.latest_generation()
+    except Exception:  # damaged past opening: there is nothing a reader could use anyway
+        shutil.rmtree(home.words_path, ignore_errors=True)
+        ix = wordindex.open_or_create(home.words_path)
     texts = list(_section_texts(home))
     step = 500
     jobs = [("texts", texts[i:i + step]) for i in range(0, len(texts), step)]
     segs = _index_words(home, words, jobs, lambda kind, payload: None, procs=1 if len(texts) < 2000 else 2)
-    generation = wordindex.commit_segments(ix, [], segs, expected_count=len(texts))
+    generation = wordindex.commit_segments(ix, [], segs, expected_count=len(texts), replace=True)
+    _crash_point("reindex")
     with transaction(con):
+        if dictionary_hash(words) != store.get_meta(con, "dictionary_hash"):
+            _freeze_dictionary(con, words)
         store.set_meta(con, "whoosh_generation", generation)
-        integrity.record(home, con, rewritten="words/")
+        integrity.record(home, con)
+    wordindex.clean(home.words_path, generation)
     home.refresh()
     return len(texts)
 
@@ -397,11 +410,10 @@ def compact(home: Home, locked: bool = False, wait: bool = False) -> tuple[int, 
 
 
 def _refreeze_dictionary(home: Home) -> None:
-    """Take up the terms quoted in 2+ reports since the last freeze (the word index follows)."""
+    """Take up the terms quoted in 2+ reports since the last freeze (the word index follows, and
+    both are published together)."""
     words = _dictionary(home.con, {})
     if dictionary_hash(words) != store.get_meta(home.con, "dictionary_hash"):
-        with transaction(home.con):
-            _freeze_dictionary(home.con, words)
         reindex_words(home, words)
     home.refresh()
 
@@ -426,10 +438,7 @@ def rebuild(home: Home, wait: bool = False) -> dict:
                 con.executemany("UPDATE sections SET offsets = ? WHERE sid = ?",
                                 ((store.pack_offsets(off), sid) for sid, _, off in _section_texts(home, with_offsets=True)))
         _merge_segments(home)
-        words = _dictionary(con, {})
-        with transaction(con):
-            _freeze_dictionary(con, words)
-        reindex_words(home, words)
+        reindex_words(home, _dictionary(con, {}))
         with transaction(con):
             write_section_table(home, con)
             integrity.record(home, con)
@@ -449,18 +458,21 @@ def check(home: Home) -> CheckResult:
     problems: list[str] = []
     reports = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
     sids = set(_all_sids(con))
-    try:
-        keys = wordindex.all_keys(home.words) if home.words_path.exists() else set()
+    gen = store.get_int(home.con, "whoosh_generation", -1)
+    try:  # the generation the store published: what readers search
+        keys = wordindex.all_keys(home.searcher) if home.words_path.exists() else set()
     except HomeError as e:
         problems.append(str(e))
+        keys = sids
+    except Exception as e:  # Whoosh's own errors on damaged files
+        problems.append(f"the word index cannot be read ({type(e).__name__}: {e}) — run `baogao rebuild`")
         keys = sids
     if missing := sids - keys:
         problems.append(f"{len(missing)} sections are missing from the word index — run `baogao rebuild`")
     if orphans := keys - sids:
         problems.append(f"{len(orphans)} word-index entries have no section in the store — run `baogao rebuild`")
-    gen = store.get_int(home.con, "whoosh_generation", -1)
-    if sids and wordindex.generation(home.words_path) != gen:
-        problems.append("the word index is not the generation the store published — run `baogao rebuild`")
+    if sids and not wordindex.committed_files(home.words_path, gen):
+        problems.append("the word index lacks the generation the store published — run `baogao rebuild`")
     listed = dict(con.execute("SELECT sid, segment FROM sections"))
     holders: dict[int, list[str]] = {}
     for name in home.substring.names:

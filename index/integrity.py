@@ -35,23 +35,22 @@ def published_files(home, con: sqlite3.Connection) -> list[str]:
         folder = home.segments_path / name
         if folder.is_dir():
             paths += [f"segments/{name}/{p.name}" for p in sorted(folder.iterdir())]
-    paths += [f"words/{name}" for name in wordindex.committed_files(home.words_path)]
+    paths += [f"words/{name}" for name in wordindex.committed_files(home.words_path, store.get_int(con, "whoosh_generation", -1))]
     table = store.get_meta(con, "section_table")
     if table and (home.path / f"sections-{table}.npz").exists():
         paths.append(f"sections-{table}.npz")
     return paths
 
 
-def record(home, con: sqlite3.Connection, rewritten: str | None = None) -> None:
-    """Inside a publishing transaction: checksums of the new files, none of the files gone.
-    `rewritten`: a folder written anew (the word index re-created from generation 1): its names
-    may be reused, so its files are hashed again."""
+def record(home, con: sqlite3.Connection) -> None:
+    """Inside a publishing transaction: checksums of the new files, none of the files gone. Names
+    are never reused, except a Whoosh table of contents (`_MAIN_<generation>.toc` starts again at 1
+    when a damaged word index is re-created): those small files are hashed every time."""
     paths = published_files(home, con)
-    if rewritten:
-        store.forget_files(con, [p for p in store.recorded_files(con) if p.startswith(rewritten)])
     known = store.recorded_files(con)
     store.forget_files(con, [p for p in known if p not in set(paths)])
-    store.record_files(con, [(p, (home.path / p).stat().st_size, digest(home.path / p)) for p in paths if p not in known])
+    store.record_files(con, [(p, (home.path / p).stat().st_size, digest(home.path / p))
+                             for p in paths if p not in known or p.endswith(".toc")])
 
 
 def problems(home) -> list[str]:

@@ -113,22 +113,30 @@ class SegmentBuilder:
         self.writer.cancel()
 
 
-def commit_segments(ix, delete_keys, segments, expected_count: int) -> int:
+def commit_segments(ix, delete_keys, segments, expected_count: int, replace: bool = False) -> int:
     """Publish segments written by worker processes, with `delete_keys` deleted, as one Whoosh
-    commit (small old segments merged); returns the new generation after checking the count."""
+    commit (small old segments merged) — or, with `replace`, as a generation of these segments
+    alone; returns the new generation after checking the count. The files of the generation before
+    are left in place: readers go on using the generation the store published until the store
+    publishes this one, and `clean` removes them after (Whoosh would delete them at once)."""
+    from whoosh.index import TOC
     from whoosh.writing import SegmentWriter
 
     writer = SegmentWriter(ix, limitmb=128, compound=False)
     try:
-        for key in delete_keys:
-            writer.delete_by_term("key", str(key))
-        final = writer._merge_segments(None, False, True)
-        if writer._added:
-            final.append(writer._finalize_segment())
-        else:
+        if replace:
             writer._close_segment()
+            final = []
+        else:
+            for key in delete_keys:
+                writer.delete_by_term("key", str(key))
+            final = writer._merge_segments(None, False, True)
+            if writer._added:
+                final.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
         final += [s for s in segments if s is not None]
-        writer._commit_toc(final)
+        TOC(writer.schema, final, writer.generation).write(writer.storage, writer.indexname)
         writer._finish()
     except BaseException:
         writer.cancel()
@@ -136,6 +144,20 @@ def commit_segments(ix, delete_keys, segments, expected_count: int) -> int:
     generation = _checked(ix, expected_count)
     write_sid_files(ix)
     return generation
+
+
+def clean(folder: Path, generation: int) -> None:
+    """Delete every file that is not of `generation` (the one the store published): older
+    generations once a newer one is published, a newer one a crash left unpublished."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC, _DEF_INDEX_NAME, clean_files
+
+    storage = FileStorage(str(folder))
+    try:
+        toc = TOC.read(storage, _DEF_INDEX_NAME, generation)
+    except Exception:  # that generation is not there (or not readable): nothing is safe to delete
+        return
+    clean_files(storage, _DEF_INDEX_NAME, generation, toc.segments)
 
 
 def write_sid_files(ix) -> None:
@@ -193,16 +215,18 @@ def generation(folder: Path) -> int:
     return TOC._latest_generation(FileStorage(str(folder)), _DEF_INDEX_NAME)
 
 
-def committed_files(folder: Path) -> list[str]:
-    """The names of the files that make up the newest committed generation: its table of contents
-    and its segments' files (what a checksum must cover; Whoosh leaves older files until clean-up)."""
+def committed_files(folder: Path, gen: int) -> list[str]:
+    """The names of the files that make up generation `gen`: its table of contents and its
+    segments' files (what a checksum must cover); none if it is not there."""
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC, _DEF_INDEX_NAME
 
-    gen = generation(folder)
-    if gen < 0:
+    if gen < 0 or not folder.is_dir():
         return []
-    toc = TOC.read(FileStorage(str(folder)), _DEF_INDEX_NAME, gen)
+    try:
+        toc = TOC.read(FileStorage(str(folder)), _DEF_INDEX_NAME, gen)
+    except Exception:  # missing or unreadable: check says so
+        return []
     prefixes = tuple(f"{seg.segment_id()}." for seg in toc.segments)
     names = [f"_{_DEF_INDEX_NAME}_{gen}.toc"]
     names += [p.name for p in folder.iterdir() if p.name.startswith(prefixes)]
@@ -352,10 +376,20 @@ def _decode_sid_column(reader, n: int):
     return sids
 
 
-def open_searcher(ix):
+def open_searcher(ix, generation: int | None = None):
+    """A searcher on `generation` (the store's), or the newest where that one is gone."""
+    from whoosh.index import TOC
+    from whoosh.searching import Searcher
+
+    if generation is not None and generation >= 0:
+        try:
+            toc = TOC.read(ix.storage, ix.indexname, generation, schema=ix._schema)
+            reader = ix._reader(ix.storage, toc.schema, toc.segments, toc.generation)
+            return Searcher(reader, weighting=BM25F(), fromindex=ix)
+        except Exception:  # not there any more: the newest (search masks sections the store does not hold)
+            pass
     return ix.searcher(weighting=BM25F())
 
 
-def all_keys(ix) -> set[int]:
-    with ix.searcher() as s:
-        return {int(fields["key"]) for fields in s.all_stored_fields()}
+def all_keys(searcher) -> set[int]:
+    return {int(fields["key"]) for fields in searcher.all_stored_fields()}

@@ -438,3 +438,104 @@ def test_deleting_lock_lets_no_second_writer_in(tmp_path):
         holder.kill()
         holder.wait()
     assert baogao(home, "remove", "000").returncode == 0
+
+
+def _answers(home_path, queries):
+    h = Home(home_path)
+    out = {q: [(x.report, x.section_id, x.count, x.verbatim) for x in search(h, q, limit=None).hits] for q in queries}
+    h.close()
+    return out
+
+
+WORD_QUERIES = ["工业经济", "人参产业", "发展高质量", "民生实事", "九解一协调", "稳中求进"]
+
+
+def test_killed_between_the_word_index_and_the_store_readers_keep_the_published_answers(tmp_path):
+    """An ingest killed after Whoosh's commit, before the store's: readers search the generation the
+    store published (the new one's deletions would drop a replaced report's words)."""
+    folder = tmp_path / "src"
+    import shutil
+
+    shutil.copytree(SEEDS, folder)
+    home = tmp_path / "home"
+    assert baogao(home, "ingest", str(folder)).returncode == 0
+    before = _answers(home, WORD_QUERIES)
+    for f in sorted(folder.glob("*.txt"))[:3]:
+        f.write_text(f.read_text(encoding="utf-8") + "\n\n新增一段。\n", encoding="utf-8")
+    env = dict(ENV, BAOGAO_CRASH_AT="whoosh")
+    r = subprocess.run([sys.executable, "-m", "cli", "--home", str(home), "ingest", str(folder)], env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == -signal.SIGKILL
+    assert _answers(home, WORD_QUERIES) == before
+    assert baogao(home, "ingest", str(folder)).returncode == 0  # the next writer publishes it
+    assert baogao(home, "check").returncode == 0
+
+
+def test_compact_killed_before_it_publishes_the_dictionary_changes_nothing(tmp_path):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    home = tmp_path / "home"
+    (folder / "a.txt").write_text("甲\n\n推进“强链延链”工作。\n", encoding="utf-8")
+    assert baogao(home, "ingest", str(folder)).returncode == 0
+    for name in ("b", "c"):  # the term now stands quoted in three reports: compact takes it up
+        (folder / f"{name}.txt").write_text(f"{name}\n\n各地推进“强链延链”，强链延链见效。\n", encoding="utf-8")
+    assert baogao(home, "ingest", str(folder)).returncode == 0
+    before = _answers(home, ["强链延链", "强链", "延链"])
+    env = dict(ENV, BAOGAO_CRASH_AT="reindex")
+    r = subprocess.run([sys.executable, "-m", "cli", "--home", str(home), "compact"], env=env, capture_output=True, text=True)
+    assert r.returncode == -signal.SIGKILL
+    assert _answers(home, ["强链延链", "强链", "延链"]) == before
+    assert baogao(home, "check").returncode == 0
+    assert baogao(home, "compact").returncode == 0
+    h = Home(home)
+    assert h.con.execute("SELECT 1 FROM dictionary WHERE word = '强链延链'").fetchone()
+    h.close()
+    assert baogao(home, "check").returncode == 0
+
+
+READER = """
+import json, sys, time, traceback
+sys.path.insert(0, sys.argv[1])
+from index import Home, search
+answers, failures = 0, []
+deadline = time.time() + 120
+while time.time() < deadline:
+    try:
+        h = Home(sys.argv[2])
+        total = search(h, "人参 OR 九解一协调 OR 高质量发展", limit=3).total
+        h.close()
+        answers += 1
+        if total != int(sys.argv[3]):
+            failures.append(f"total {total}")
+    except Exception:
+        failures.append(traceback.format_exc(limit=2))
+    if open(sys.argv[4]).read() == "done":
+        break
+print(json.dumps({"answers": answers, "failures": failures[:3], "failed": len(failures)}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("writer", [["rebuild"], ["compact"]])
+def test_searches_answer_while_the_word_index_is_rebuilt(tmp_path, big_folder, writer):
+    """A reader searching in a loop while rebuild (or compact, which re-indexes the words when the
+    dictionary changes) runs: every search answers, and answers the same."""
+    home = tmp_path / "home"
+    assert baogao(home, "ingest", str(big_folder)).returncode == 0
+    h = Home(home)
+    expected = search(h, "人参 OR 九解一协调 OR 高质量发展", limit=3).total
+    h.close()
+    if writer == ["compact"]:  # a term quoted in 2+ reports since the freeze: compact re-indexes
+        (big_folder.parent / "extra").mkdir(exist_ok=True)
+        for i in range(3):
+            (big_folder.parent / "extra" / f"x{i}.txt").write_text(f"x{i}\n\n推进“链长制度化”。\n", encoding="utf-8")
+        assert baogao(home, "ingest", str(big_folder.parent / "extra")).returncode == 0
+    flag = tmp_path / "flag"
+    flag.write_text("")
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(ROOT), str(home), str(expected), str(flag)],
+                              stdout=subprocess.PIPE, text=True, env=ENV)
+    time.sleep(1.0)
+    assert baogao(home, *writer).returncode == 0
+    flag.write_text("done")
+    doc = json.loads(reader.communicate(timeout=150)[0])
+    assert doc["answers"] > 5 and doc["failed"] == 0, doc
