@@ -61,6 +61,11 @@ class Home:
     def initialized(self) -> bool:
         return self.store_path.exists()
 
+    @property
+    def read_only(self) -> bool:
+        """A home that cannot be written (a read-only mount, a shared folder): readers still read it."""
+        return self.path.is_dir() and not os.access(self.path, os.W_OK)
+
     # -- opening -----------------------------------------------------------------------------
     @property
     def con(self) -> sqlite3.Connection:
@@ -68,7 +73,7 @@ class Home:
             if not self.initialized:
                 self._create()
             try:
-                con = store.connect(self.store_path)
+                con = store.connect(self.store_path, read_only=self.read_only)
                 if store.get_meta(con, "format") is None:
                     raise HomeError(f"{self.store_path} is not a baogao store", "Pass --home a baogao home.")
                 version = store.get_int(con, "format", 0)
@@ -210,6 +215,9 @@ class Home:
         bypassed by deleting the file), with the writer's name and pid in LOCK for the busy message.
         The kernel drops the lock when its process dies, so a killed writer's lock is simply taken over."""
         self.con  # create the home if needed
+        if self.read_only:
+            raise HomeError(f"the archive {self.path} is read-only",
+                            "Read commands work on it; to change it, use a copy you can write to.")
         folder = os.open(self.path, os.O_RDONLY)
         note = os.open(self.path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
         held = False

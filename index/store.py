@@ -59,7 +59,12 @@ CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, sections INTEGER NOT
 """ + "".join(f"CREATE INDEX IF NOT EXISTS {name} ON {on};\n" for name, on in INDEXES)
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    """A connection to the store. `read_only` (a home on a read-only mount, a shared folder): no
+    write-ahead log can be made there, so the store is opened as immutable — no writer can change it."""
+    if read_only:
+        uri = f"file:{path}?mode=ro&immutable=1"
+        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     con = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")

@@ -539,3 +539,35 @@ def test_searches_answer_while_the_word_index_is_rebuilt(tmp_path, big_folder, w
     flag.write_text("done")
     doc = json.loads(reader.communicate(timeout=150)[0])
     assert doc["answers"] > 5 and doc["failed"] == 0, doc
+
+
+@pytest.fixture()
+def read_only_home(tmp_path):
+    """A home on a read-only bind mount (skipped where this process may not mount)."""
+    src, mnt = tmp_path / "src", tmp_path / "ro"
+    baogao(src, "list")
+    import sqlite3
+
+    con = sqlite3.connect(src / "store.sqlite")
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    for f in src.glob("store.sqlite-*"):
+        f.unlink()
+    mnt.mkdir()
+    ok = subprocess.run(["mount", "--bind", str(src), str(mnt)], capture_output=True).returncode == 0 and \
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(mnt)], capture_output=True).returncode == 0
+    if not ok:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+        pytest.skip("cannot make a read-only bind mount here")
+    yield mnt
+    subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_a_read_only_home_answers_every_read_command(read_only_home):
+    for args in (["list"], ["search", "九解一协调"], ["search", "-e", "人参"], ["show", "000", "1", "--no-pager"],
+                 ["sections", "000"], ["verify", "实干筑就伟业，奋斗开创未来。"], ["trend", "人参"]):
+        r = baogao(read_only_home, *args)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, (args, r.stderr)
+    for args in (["ingest", str(SEEDS)], ["remove", "000"], ["rebuild"], ["compact"]):
+        r = baogao(read_only_home, *args)
+        assert r.returncode == 3 and "read-only" in r.stderr and "damaged" not in r.stderr, (args, r.stderr)
