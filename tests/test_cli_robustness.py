@@ -1,5 +1,6 @@
 """Never lose the archive: kills mid-ingest, Ctrl-C, concurrent commands, bad input."""
 
+import contextlib
 import json
 import os
 import random
@@ -316,22 +317,29 @@ def test_damage_is_one_line_check_says_so_and_rebuild_repairs(tmp_path):
     assert baogao(home, "search", "-e", "人参").returncode == 0
 
 
-def test_a_refused_writer_leaves_the_holders_name(tmp_path):
-    home = tmp_path / "home"
-    baogao(home, "list")
+@contextlib.contextmanager
+def lock_held(home):
+    """Another process holding the writers' lock of `home` (as an ingest would) while the block runs."""
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time; sys.path.insert(0, sys.argv[1]); from index import Home\n"
         "with Home(sys.argv[2]).lock(what='ingest'):\n    print('held', flush=True); time.sleep(30)"),
         str(ROOT), str(home)], stdout=subprocess.PIPE, text=True, env=ENV)
     try:
         assert holder.stdout.readline().strip() == "held"
-        for _ in range(2):
-            r = baogao(home, "remove", "000")
-            assert r.returncode == 3 and f"ingest by pid {holder.pid}" in r.stderr, r.stderr
-            assert "--wait" in r.stderr
+        yield holder.pid
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_refused_writer_leaves_the_holders_name(tmp_path):
+    home = tmp_path / "home"
+    baogao(home, "list")
+    with lock_held(home) as pid:
+        for _ in range(2):
+            r = baogao(home, "remove", "000")
+            assert r.returncode == 3 and f"ingest by pid {pid}" in r.stderr, r.stderr
+            assert "--wait" in r.stderr
 
 
 def test_report_ids_never_reach_the_terminal_raw(tmp_path):
@@ -425,18 +433,10 @@ def test_no_home_state_the_next_command_cannot_use(tmp_path):
 def test_deleting_lock_lets_no_second_writer_in(tmp_path):
     home = tmp_path / "home"
     baogao(home, "list")
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; sys.path.insert(0, sys.argv[1]); from index import Home\n"
-        "with Home(sys.argv[2]).lock(what='ingest'):\n    print('held', flush=True); time.sleep(30)"),
-        str(ROOT), str(home)], stdout=subprocess.PIPE, text=True, env=ENV)
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with lock_held(home):
         (home / "LOCK").unlink()
         r = baogao(home, "remove", "000")
         assert r.returncode == 3 and "busy" in r.stderr, r.stderr
-    finally:
-        holder.kill()
-        holder.wait()
     assert baogao(home, "remove", "000").returncode == 0
 
 
