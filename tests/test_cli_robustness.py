@@ -571,3 +571,37 @@ def test_a_read_only_home_answers_every_read_command(read_only_home):
     for args in (["ingest", str(SEEDS)], ["remove", "000"], ["rebuild"], ["compact"]):
         r = baogao(read_only_home, *args)
         assert r.returncode == 3 and "read-only" in r.stderr and "damaged" not in r.stderr, (args, r.stderr)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("writer", [["rebuild"], ["compact"], ["remove", "copy_007"], ["list"]],
+                         ids=["rebuild", "compact", "remove", "first-command"])
+def test_every_writer_killed_at_random_leaves_an_archive_equal_to_its_store(tmp_path, big_folder, writer):
+    """Killed at random moments: after each kill, readers answer, every exact search equals the oracle
+    of what the store holds, `check` tells the truth (ok), and the writer then completes."""
+    from tests.oracle import Oracle
+
+    home = tmp_path / "home"
+    if writer != ["list"]:
+        assert baogao(home, "ingest", str(big_folder)).returncode == 0
+    rng = random.Random(len(writer[0]))
+    for delay in [rng.uniform(0.05, 2.5) for _ in range(3)]:
+        proc = start(home, *writer)
+        time.sleep(delay)
+        proc.kill()
+        proc.wait()
+        r = baogao(home, "search", "-e", "一主六双", "--json")
+        assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stderr
+        h = Home(home)
+        oracle = Oracle(h)
+        for term in ("一主六双", "本篇标记码", "发展"):
+            assert {(x.report, x.section_id): x.count for x in search(h, term, exact=True, limit=None).hits} == \
+                oracle.counts(term), (writer, delay, term)
+        result = check(h)
+        assert result.ok, (writer, delay, result.problems)
+        h.close()
+    r = baogao(home, *writer)
+    assert r.returncode == 0 or (writer[0] == "remove" and "no report matches" in r.stderr), r.stderr  # done before
+    if writer[0] == "remove":
+        assert "copy_007" not in {x["id"] for x in json.loads(baogao(home, "list", "--json").stdout)}
+    assert baogao(home, "check").returncode == 0
