@@ -525,7 +525,11 @@ def main(argv=None) -> None:
             e.show()
         sys.exit(e.exit_code)
     except OSError as e:  # the machine's fault (disk, permissions), not the user's: one line, exit 3
+        import errno
+
         hint = "Check the disk and the permissions of the home, then `baogao check`."
+        if e.errno == errno.ENOSPC or "requested and" in str(e):  # numpy says a short write so
+            e, hint = OSError(f"the disk is full ({e}); nothing was half-written"), "Free some space and run it again."
         if "--json" in args:
             click.echo(json.dumps({"error": str(e), "hint": hint}, ensure_ascii=False))
         else:

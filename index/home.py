@@ -288,6 +288,7 @@ def transaction(con: sqlite3.Connection):
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        if con.in_transaction:  # SQLite rolls back by itself on some errors (a full disk)
+            con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")

@@ -605,3 +605,31 @@ def test_every_writer_killed_at_random_leaves_an_archive_equal_to_its_store(tmp_
     if writer[0] == "remove":
         assert "copy_007" not in {x["id"] for x in json.loads(baogao(home, "list", "--json").stdout)}
     assert baogao(home, "check").returncode == 0
+
+
+@pytest.fixture()
+def tiny_disk(tmp_path):
+    """A 3 MB file system (skipped where this process may not mount one)."""
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small file system here")
+    yield mnt
+    subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_a_full_disk_is_one_line_and_loses_nothing(tiny_disk, tmp_path):
+    home = tiny_disk / "home"
+    assert baogao(home, "list").returncode == 0
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for f in sorted((SEEDS).glob("*.txt")):
+        for i in range(40):
+            (folder / f"{f.stem}_{i}.txt").write_text(f.read_text(encoding="utf-8") + f"\n\n第{i}份。\n", encoding="utf-8")
+    r = baogao(home, "ingest", str(folder))
+    assert r.returncode == 3 and "Traceback" not in r.stderr, r.stderr
+    assert "full" in r.stderr and "rollback" not in r.stderr, r.stderr
+    listed = json.loads(baogao(home, "list", "--json").stdout)
+    assert len(listed) == 5  # what was there is there, nothing half-added
+    assert baogao(home, "search", "-e", "九解一协调").returncode == 0
+    assert baogao(home, "check").returncode == 0
