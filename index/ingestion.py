@@ -233,6 +233,8 @@ def _index_words(home: Home, words, jobs, handle, procs: int) -> list:
         try:
             results = pool.run(jobs, handle)
         except RuntimeError as e:
+            if "No space left" in str(e):  # a worker could not write its segment
+                raise HomeError(f"the disk is full ({e}); nothing was published", "Free some space and run it again.") from None
             raise HomeError(str(e), "Run the ingest again; nothing was published.") from None
     return [seg for seg, _count in results]
 
