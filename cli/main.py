@@ -90,7 +90,7 @@ def handle_errors(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         from archive import ArchiveError
-        from index import HomeError, SearchError
+        from index import SearchError
 
         as_json = kwargs.get("as_json", False)
         app: App = click.get_current_context().obj

@@ -37,10 +37,6 @@ def _lookup(sids: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return among[at] == sids, at
 
 
-def _members(sids: np.ndarray, among: np.ndarray) -> np.ndarray:
-    return _lookup(sids, among)[0]
-
-
 class Matches:
     """The sections a (sub)query matches, as parallel numpy arrays sorted by section id: per
     section its score, its occurrences and whether it holds the terms verbatim. Whole hit sets
@@ -62,10 +58,10 @@ class Matches:
         return Matches(self.sids[keep], self.score[keep], self.count[keep], self.verbatim[keep])
 
     def without(self, sids) -> "Matches":
-        return self.take(~_members(self.sids, sids))
+        return self.take(~members(self.sids, sids))
 
     def within(self, sids) -> "Matches":
-        return self.take(_members(self.sids, sids))
+        return self.take(members(self.sids, sids))
 
     def both(self, other: "Matches") -> "Matches":
         """Sections in both: scores and counts add; verbatim only if verbatim in both."""
@@ -166,7 +162,7 @@ class _Evaluator:
         scored, bm25 = scorer.score(words)
         held, at = _lookup(sids, scored)
         verbatim.score[held] += bm25[at[held]]
-        only = ~_members(scored, sids)
+        only = ~members(scored, sids)
         words_only = Matches(scored[only], bm25[only])
         if len(words_only):  # their count is the occurrences of the words (as highlighted)
             for w in set(words):

@@ -46,6 +46,8 @@ class SectionTable:
 
 
 def members(values: np.ndarray, sorted_among: np.ndarray) -> np.ndarray:
+    """For each of `values`, whether it is in `sorted_among`: a binary search each, so a handful of
+    values costs nothing however large the array (np.isin sorts both)."""
     if not len(sorted_among):
         return np.zeros(len(values), bool)
     at = np.minimum(np.searchsorted(sorted_among, values), len(sorted_among) - 1)

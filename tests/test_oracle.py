@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive import normalize_text
-from index import Home, ingest, search, trend, verify
-from tests.conftest import CORPUS, needs_corpus
+from index import Home, search, trend, verify
+from tests.conftest import needs_corpus
 from tests.oracle import Oracle
 
 _WORDY = re.compile(r"[\w\u3400-\u9fff]")
