@@ -1,0 +1,88 @@
+"""The golden `--json` outputs of a fixed set of commands on the seeds (issue 15: a refactor changes
+no successful output). `python tests/golden/record.py` rewrites `seeds.json`; the test compares.
+
+Volatile fields are normalized: absolute paths become `<seeds>`/`<home>`, seconds become 0."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+GOLDEN = Path(__file__).with_name("seeds.json")
+
+COMMANDS: list[list[str]] = [
+    ["ingest", "<seeds>", "--json"],
+    ["list", "--json"],
+    ["search", "人参", "--json", "--limit", "2"],
+    ["sections", "000", "--json"],
+    ["sections", "通化", "--json"],
+    ["show", "000", "1", "--json"],
+    ["show", "桦甸", "写在前面", "--json"],
+    ["show", "002", "--json"],
+    ["search", "九解一协调", "--json"],
+    ["search", "人参 产业", "--json"],
+    ["search", "人参 OR 高质量发展", "--json", "--limit", "50"],
+    ["search", "人参 NOT 通化", "--json"],
+    ["search", "-e", "一主六双", "--json"],
+    ["search", "-e", "六双", "--json"],
+    ["search", '"精细化服务"', "--json"],
+    ["search", "发展 year:2023", "--json", "--sort", "year"],
+    ["search", "发展", "--region", "桦甸", "--json", "--with-duplicates"],
+    ["search", "不存在的词语组合", "--json"],
+    ["verify", "实干筑就伟业，奋斗开创未来。", "--json"],
+    ["verify", "桦甸市地区生产总值增长百分之六", "--json"],
+    ["verify", "这是一句报告里没有的话而且很长很长", "--json"],
+    ["verify", "全年网络零售额完成72.28亿元", "--json"],
+    ["verify", "全年网络零售额完成27.28亿元", "--json"],
+    ["trend", "人参", "--json"],
+    ["trend", "人参", "高质量发展", "--by", "region", "--json"],
+    ["trend", "发展", "--by", "level", "--json"],
+    ["check", "--json"],
+    ["remove", "004", "--json"],
+    ["list", "--json"],
+    ["rebuild", "--json"],
+    ["compact", "--json"],
+    ["search", "人参", "--json"],
+]
+
+
+def normalize(text: str, home: Path) -> object:
+    text = text.replace(str(SEEDS), "<seeds>").replace(str(home), "<home>")
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return text
+
+    def walk(x):
+        if isinstance(x, dict):
+            return {k: (0 if k in ("seconds", "elapsed", "ms") else walk(v)) for k, v in x.items()}
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        return x
+    return walk(doc)
+
+
+def run_all() -> list[dict]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", COLUMNS="100")
+    env.pop("BAOGAO_HOME", None)
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        for args in COMMANDS:
+            argv = [str(SEEDS) if a == "<seeds>" else a for a in args]
+            r = subprocess.run([sys.executable, "-m", "cli", "--home", str(home), *argv],
+                               capture_output=True, text=True, env=env, timeout=120)
+            out.append({"args": args, "exit": r.returncode, "stdout": normalize(r.stdout, home)})
+    return out
+
+
+if __name__ == "__main__":
+    GOLDEN.write_text(json.dumps(run_all(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {GOLDEN}")
