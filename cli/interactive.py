@@ -10,10 +10,10 @@ HELP = "type a query · a number opens that hit · n/p next/previous hit · q qu
 
 
 def run(app, read=input) -> None:
-    from index import QueryError, search, show
+    from index import QueryError
 
     console = app.console
-    home = app.home()
+    backend = app.backend()
     console.print(f"baogao · {HELP}", style="dim")
     query, hits, current = None, [], -1
 
@@ -21,11 +21,9 @@ def run(app, read=input) -> None:
         nonlocal current
         hit = hits[i]
         current = i
-        view = show(home, hit.report, hit.section_id)
-        from .main import highlights_for
-
+        view = backend.show(hit.report, hit.section_id)
         console.print(f"[{i + 1}/{len(hits)}]", style="dim")
-        render.render_show(console, view, highlights_for(home, view, query))
+        render.render_show(console, view, backend.highlights(view, query))
 
     while True:
         try:
@@ -57,7 +55,7 @@ def run(app, read=input) -> None:
                     console.print("no more hits" if line == "n" else "this is the first hit", style="dim")
             else:
                 try:
-                    result = search(home, line, limit=20)
+                    result = backend.search(line, limit=20)
                 except QueryError as e:
                     console.print(f"{e}", style="red")
                     continue

@@ -1,13 +1,16 @@
-"""The `baogao` commands. Each one checks its input, calls one archive/index function, renders."""
+"""The `baogao` commands. Each one checks its input, asks the backend (or a writer), renders —
+JSON through `jsonout`, errors through `errors`."""
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
 from pathlib import Path
 
 import click
+
+from . import jsonout
+from .app import App, seeds_folder
+from .errors import handle_errors, machine_error, usage_error
 
 # One table of settings: name, default, help. Environment variables only through click's envvar=.
 SETTINGS = {
@@ -17,167 +20,12 @@ SETTINGS = {
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
-def default_home() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("baogao", appauthor=False))
-
-
-def seeds_folder() -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "seeds", here.parent / "seeds"):
-        if candidate.is_dir():
-            return candidate
-    return here / "seeds"
-
-
-class App:
-    """What every command shares: the console, the stderr console, the home (opened on demand), and
-    the exit code the command's results have earned so far (kept if stdout is closed under it)."""
-
-    def __init__(self, home: str | None):
-        self.home_path = Path(home) if home else default_home()
-        self._console = self._err = None
-        self._home = None
-        self.earned = 0
-
-    # rich is imported when something is printed: a search's first moments (segment_ahead) need only click.
-    @property
-    def console(self):
-        if self._console is None:
-            from .render import PipeConsole
-
-            self._console = PipeConsole(markup=False, highlight=False, emoji=False)
-        return self._console
-
-    @console.setter
-    def console(self, console) -> None:
-        self._console = console
-
-    @property
-    def err(self):
-        if self._err is None:
-            from rich.console import Console
-
-            self._err = Console(stderr=True, markup=False, highlight=False, emoji=False)
-        return self._err
-
-    def home(self, reading: bool = True):
-        """The home. A read command on a home that does not exist yet fills it with the bundled sample
-        pages (and says how to drop them); a writer never adds them."""
-        from index import Home
-
-        if self._home is None:
-            if self.home_path.exists() and not self.home_path.is_dir():
-                raise click.BadParameter(f"{self.home_path} is a file, not a folder (it is created if missing)",
-                                         param_hint="--home")
-            home = Home(self.home_path)
-            if reading and not home.initialized:
-                seeds = seeds_folder()
-                self.err.print(f"baogao: new archive at {home.path} with the {len(list(seeds.glob('*.txt')))} bundled sample "
-                               "pages; `baogao ingest PATH` adds your reports, `baogao remove --samples` drops these.", soft_wrap=True)
-                from index import ingest
-
-                ingest(home, [seeds], wait=True)  # a second first command waits for the first
-            self._home = home
-        return self._home
-
-
-def handle_errors(fn):
-    """Typed errors → one line (stderr) or {"error", "hint"} (stdout, with --json), and the exit code.
-    A closed stdout (`| head`) ends quietly with the exit code the results earned."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        from archive import ArchiveError
-        from index import SearchError
-
-        as_json = kwargs.get("as_json", False)
-        app: App = click.get_current_context().obj
-        try:
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                sys.stdout.flush()  # here, not at exit, so that a closed pipe is seen below
-        except BrokenPipeError:
-            _quiet_stdout()
-            sys.exit(app.earned)
-        except Exception as e:
-            import sqlite3
-
-            if isinstance(e, sqlite3.DatabaseError):
-                e = store_error(app, e)
-            if not isinstance(e, (SearchError, ArchiveError)):
-                raise
-            report_error(app, e, as_json)
-        except KeyboardInterrupt:
-            click.echo("baogao: interrupted; nothing was half-written (the archive is as it was or complete).", err=True)
-            sys.exit(130)
-
-    return wrapper
-
-
-def store_error(app: "App", e: Exception):
-    """An error SQLite raised, as what it means for the user: a damaged store (with what is at
-    stake), a read-only one, a full disk — never "damaged" for a store that is only unwritable."""
-    import sqlite3
-
-    from index import HomeError
-
-    text = str(e)
-    if isinstance(e, sqlite3.OperationalError):
-        if "readonly" in text or "read-only" in text:
-            return HomeError(f"the archive {app.home_path} is read-only ({text})",
-                             "Read commands work on it; to change it, use a copy you can write to.")
-        if "full" in text:
-            return HomeError(f"the disk is full ({text}); nothing was half-written", "Free some space and run it again.")
-        if "locked" in text or "busy" in text:
-            return HomeError(f"the archive is busy ({text})", "Run this again when the other baogao is done.")
-        return HomeError(f"the store of {app.home_path} cannot be used ({text})", "Run `baogao check`.")
-    return HomeError(f"the store of {app.home_path} is damaged ({text})",
-                     "Reports in its damaged pages may be lost: copy the home aside, then ingest the reports "
-                     "again (`baogao check` says what it can still read).")
-
-
-def report_error(app: "App", e: Exception, as_json: bool) -> None:
-    """A typed error as one line (and its hint) on stderr, or {"error", "hint"} on stdout; then exit."""
-    from index import HomeError, NotFoundError, QueryError
-
-    code = 2 if isinstance(e, (QueryError, NotFoundError)) else 3 if isinstance(e, HomeError) else 1
-    hint = getattr(e, "hint", "") or ""
-    candidates = getattr(e, "candidates", ())
-    if as_json:
-        doc = {"error": str(e), "hint": hint}
-        if candidates:
-            doc["candidates"] = list(candidates)
-        click.echo(json.dumps(doc, ensure_ascii=False))
-    else:
-        from . import render
-
-        app.err.print(f"baogao: {render.safe(str(e))}", style="red", soft_wrap=True)
-        for c in candidates:
-            app.err.print(f"  {render.safe(c)}", soft_wrap=True)
-        if hint:
-            app.err.print(f"hint: {hint}", style="dim", soft_wrap=True)
-    sys.exit(code)
-
-
-def _quiet_stdout() -> None:
-    """The reader of stdout is gone: send what is still buffered nowhere, so that neither this
-    process nor the interpreter's exit says anything about it."""
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-
-
 def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(fn)
 
 
 def emit_json(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    click.echo(jsonout.dumps(obj))
 
 
 @click.group(invoke_without_command=True, context_settings=CONTEXT)
@@ -222,7 +70,7 @@ def ingest(app: App, paths, sync, wait, as_json):
                             on_total=lambda n: bar.update(task, total=n),
                             progress=lambda k: bar.advance(task, k))
     if as_json:
-        emit_json(render.to_json(result))
+        emit_json(jsonout.to_json(result))
     else:
         render.ingest_summary(app.console, result)
     sys.exit(1 if result.failed else 0)
@@ -234,12 +82,11 @@ def ingest(app: App, paths, sync, wait, as_json):
 @handle_errors
 def list_(app: App, as_json):
     """List the reports in the archive."""
-    from index import list_reports
     from . import render
 
-    reports = list_reports(app.home())
+    reports = app.backend().reports()
     if as_json:
-        emit_json([{k: v for k, v in render.to_json(r).items() if k != "duplicate_of" or v} for r in reports])
+        emit_json(jsonout.reports(reports))
     else:
         app.console.print(render.reports_table(reports))
 
@@ -251,15 +98,13 @@ def list_(app: App, as_json):
 @handle_errors
 def sections(app: App, report, as_json):
     """List the sections of REPORT (id, id prefix, or part of its title or region)."""
-    from index import resolve_report
-    from index import sections as list_sections
     from . import render
 
-    home = app.home()
-    r = resolve_report(home, report)
-    secs = list_sections(home, r.id)
+    backend = app.backend()
+    r = backend.resolve_report(report)
+    secs = backend.sections(r.id)
     if as_json:
-        emit_json(render.to_json(secs))
+        emit_json(jsonout.to_json(secs))
     else:
         app.console.print(f"{render.safe(r.title)}  [{render.safe(r.id)}]")
         app.console.print(render.sections_table(secs))
@@ -275,34 +120,22 @@ def sections(app: App, report, as_json):
 @handle_errors
 def show(app: App, report, section, highlight, pager, as_json):
     """Show REPORT, or one SECTION of it (a number or part of a heading) with its subsections."""
-    from index import resolve_report, resolve_section
-    from index import show as show_report
     from . import render
 
-    home = app.home()
-    r = resolve_report(home, report)
-    sec = resolve_section(home, r.id, section) if section else None
-    view = show_report(home, r.id, sec.id if sec else None)
+    backend = app.backend()
+    r = backend.resolve_report(report)
+    sec = backend.resolve_section(r.id, section) if section else None
+    view = backend.show(r.id, sec.id if sec else None)
     if as_json:
-        emit_json(render.to_json(view))
+        emit_json(jsonout.to_json(view))
         return
-    marks = highlights_for(home, view, highlight) if highlight else {}
+    marks = backend.highlights(view, highlight) if highlight else {}
     page = pager and app.console.is_terminal and sum(len(s.paragraphs) for s in view.sections) > 20
     if page:
         with app.console.pager(styles=True):
             render.render_show(app.console, view, marks)
     else:
         render.render_show(app.console, view, marks)
-
-
-def highlights_for(home, view, query: str) -> dict:
-    from index import highlight_spans
-
-    marks = {}
-    for sec in view.sections:
-        for n, spans in highlight_spans(home, view.report, sec.id, query):
-            marks[(sec.id, n)] = spans
-    return marks
 
 
 @cli.command(context_settings=CONTEXT)
@@ -323,23 +156,20 @@ def highlights_for(home, view, query: str) -> dict:
 def search(app: App, query, limit, show_all, sort, exact, report, region, year, level, with_duplicates, as_json):
     """Search the archive. QUERY is the rest of the line: 九解一协调, "一主六双", A OR B, NOT A,
     (…), region: year: report: heading: level: filters."""
-    from index import segment_ahead
-
     if limit < 1 and not show_all:
         raise click.BadParameter(f"--limit must be at least 1 (got {limit}); use --all for every hit", param_hint="--limit")
     text = " ".join(query)
     # Cut the query's words on the other core first: the imports below (numpy, Whoosh, rich) overlap it.
-    segment_ahead(app.home(), text, exact)
-    from index import search as run_search
-
+    backend = app.backend()
+    backend.segment_ahead(text, exact)
     from . import render
 
-    result = run_search(app.home(), text, limit=None if show_all else limit, exact=exact, sort=sort,
+    result = backend.search(text, limit=None if show_all else limit, exact=exact, sort=sort,
                         filters={"report": report, "region": region, "year": year, "level": level},
                         with_duplicates=with_duplicates)
     app.earned = 0 if result.total else 1
     if as_json:
-        emit_json(render.search_json(result))
+        emit_json(jsonout.search(result))
     else:
         render.render_search(app.console, result)
     sys.exit(app.earned)
@@ -409,11 +239,10 @@ def compact(app: App, wait, as_json):
 def check(app: App, as_json):
     """Check the store against both indexes and say what to do."""
     from index import check as run_check
-    from . import render
 
     result = run_check(app.home(reading=False))
     if as_json:
-        emit_json(render.to_json(result))
+        emit_json(jsonout.to_json(result))
     else:
         verdict = "ok" if result.ok else "problems found"
         app.console.print(f"{verdict}: {result.reports} reports, {result.sections} sections")
@@ -432,10 +261,9 @@ def verify(app: App, quote, show_all, as_json):
     """Check whether QUOTE stands in a report verbatim, where, and what differs.
     `baogao verify -` reads one quote a line from stdin (JSON Lines with --json)."""
     from index import HomeError
-    from index import verify as run_verify
     from . import render
 
-    home = app.home()
+    backend = app.backend()
     text = " ".join(quote)
     if text.strip() == "-":
         from index import SearchError
@@ -445,23 +273,23 @@ def verify(app: App, quote, show_all, as_json):
             if not line.strip():
                 continue
             try:
-                row = run_verify(home, line.strip())
+                row = backend.verify(line.strip())
             except SearchError as e:  # one bad line must not stop a batch, nor go unmentioned
                 if isinstance(e, HomeError):
                     raise
                 row, unusable = (line.strip(), str(e)), unusable + 1
             rows.append(row)
             if as_json:
-                emit_json(render.verdict_json(row) if not isinstance(row, tuple) else {"quote": row[0], "error": row[1]})
+                emit_json(jsonout.verdict(row) if not isinstance(row, tuple) else jsonout.unusable_quote(*row))
         verdicts = [r for r in rows if not isinstance(r, tuple)]
         app.earned = 2 if unusable else 0 if verdicts and all(v.verdict == "exact" for v in verdicts) else 1
         if not as_json:
             app.console.print(render.verdicts_table(rows))
         sys.exit(app.earned)
-    v = run_verify(home, text)
+    v = backend.verify(text)
     app.earned = 0 if v.verdict == "exact" else 1
     if as_json:
-        emit_json(render.verdict_json(v))
+        emit_json(jsonout.verdict(v))
     else:
         render.render_verdict(app.console, v, show_all)
     sys.exit(app.earned)
@@ -484,7 +312,6 @@ def verify(app: App, quote, show_all, as_json):
 def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_file, with_duplicates, as_csv, as_json):
     """How often TERMs stand in the archive by year (or region, level), and where each was first
     written. Counts are exact strings; a report in two transcriptions counts once."""
-    from index import trend as run_trend
     from . import render
 
     words = list(terms)
@@ -496,11 +323,11 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
         words += [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
     if not words:
         raise click.UsageError("give one or more TERMs, or --file with one term a line")
-    result = run_trend(app.home(), words, by=by, region=region, level=level, year_from=year_from,
+    result = app.backend().trend(words, by=by, region=region, level=level, year_from=year_from,
                        year_to=year_to, per=per, with_duplicates=with_duplicates)
     app.earned = 0 if any(t.total for t in result.terms) else 1
     if as_json:
-        emit_json(render.trend_json(result))
+        emit_json(jsonout.trend(result))
     elif as_csv:
         click.echo(render.trend_csv(result), nl=False)
     else:
@@ -509,7 +336,7 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
 
 
 def main(argv=None) -> None:
-    """Entry point: click usage errors also honour --json ({"error", "hint"} on stdout, exit 2)."""
+    """Entry point: click's usage errors and the machine's faults also become one line (or JSON)."""
     args = sys.argv[1:] if argv is None else argv
     try:
         cli.main(args=args, prog_name="baogao", standalone_mode=False)
@@ -519,20 +346,7 @@ def main(argv=None) -> None:
         click.echo("baogao: interrupted.", err=True)
         sys.exit(130)
     except click.ClickException as e:
-        if "--json" in args:
-            click.echo(json.dumps({"error": e.format_message(), "hint": "See baogao --help."}, ensure_ascii=False))
-        else:
-            e.show()
-        sys.exit(e.exit_code)
-    except OSError as e:  # the machine's fault (disk, permissions), not the user's: one line, exit 3
-        import errno
-
-        hint = "Check the disk and the permissions of the home, then `baogao check`."
-        if e.errno == errno.ENOSPC or "requested and" in str(e):  # numpy says a short write so
-            e, hint = OSError(f"the disk is full ({e}); nothing was half-written"), "Free some space and run it again."
-        if "--json" in args:
-            click.echo(json.dumps({"error": str(e), "hint": hint}, ensure_ascii=False))
-        else:
-            click.echo(f"baogao: {e}\nhint: {hint}", err=True)
-        sys.exit(3)
+        sys.exit(usage_error(e, args))
+    except OSError as e:  # the machine's fault (disk, permissions), not the user's
+        sys.exit(machine_error(e, args))
     sys.exit(0)

@@ -3,7 +3,6 @@ characters made visible first, highlights applied as styles from the index's spa
 
 from __future__ import annotations
 
-import dataclasses
 
 from rich.console import Console, Group
 from rich.table import Table
@@ -56,27 +55,7 @@ def lit(console: Console, text: str, spans, style: str = HIGHLIGHT, base: str = 
     return t
 
 
-def to_json(obj):
-    """Dataclasses → JSON-ready dicts (tuples become lists)."""
-    if dataclasses.is_dataclass(obj):
-        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, (list, tuple)):
-        return [to_json(x) for x in obj]
-    if isinstance(obj, dict):
-        return {k: to_json(v) for k, v in obj.items()}
-    return obj
-
-
-def hit_json(hit) -> dict:
-    return to_json(hit)
-
-
-def search_json(result) -> dict:
-    return {"query": result.query, "total": result.total, "occurrences": result.occurrences,
-            "hits": [hit_json(h) for h in result.hits]}
-
-
-def render_search(console: Console, result, limit_hint: bool = True) -> None:
+def render_search(console: Console, result) -> None:
     shown = len(result.hits)
     head = Text()
     head.append(safe(result.query), style="bold")
@@ -218,14 +197,6 @@ VERDICT_WORDS = {"exact": ("✔ 原文一致", "bold green"), "close": ("≈ 有
 DIFF_WORDS = {"figure": "数字", "wording": "文字", "punctuation": "标点"}
 
 
-def verdict_json(v) -> dict:
-    return {"quote": v.quote, "verdict": v.verdict, "matches": [
-        {"report": m.report, "title": m.title, "section_id": m.section_id, "section": m.section,
-         "paragraph": m.paragraph, "paragraph_end": m.paragraph_end, "similarity": m.similarity,
-         "source": m.source, "differences": [to_json(d) for d in m.differences], "url": m.url,
-         "urls": list(m.urls)} for m in v.matches]}
-
-
 def verdict_line(v) -> Text:
     words, style = VERDICT_WORDS[v.verdict]
     line = Text(words, style=style)
@@ -299,13 +270,6 @@ def verdicts_table(rows) -> Table:
             place = Text(f"{safe(m.title)} · {where(m.paragraph)} [{safe(m.report)} §{m.section_id}]")
         t.add_row(verdict_line(v), Text(safe(v.quote)), place)
     return t
-
-
-def trend_json(t) -> dict:
-    return {"by": t.by, "terms": [
-        {"term": x.term, "total": x.total, "reports": x.reports,
-         "first": to_json(x.first) if x.first else None,
-         "buckets": [to_json(b) for b in x.buckets]} for x in t.terms]}
 
 
 def trend_csv(t) -> str:

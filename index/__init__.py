@@ -2,7 +2,7 @@
 snippets, verify and trends. Never imports click or rich; no Whoosh object leaves this package.
 
 Names are imported on first use (PEP 562), so a quoted search loads neither Whoosh, the segmenter
-nor the ingest machinery. (No module is named like a function it exports: `ingestion.ingest`,
+nor the ingest machinery. (No module is named like a function it exports: `writing.ingesting.ingest`,
 `searching.search` — a submodule import would otherwise shadow the function.)"""
 
 import importlib
@@ -12,14 +12,14 @@ _EXPORTS = {
     "sections": "catalog", "show": "catalog",
     "BusyError": "errors", "HomeError": "errors", "NotFoundError": "errors", "QueryError": "errors",
     "SearchError": "errors",
-    "Home": "home",
-    "check": "ingestion", "compact": "ingestion", "ingest": "ingestion", "rebuild": "ingestion",
-    "remove": "ingestion",
+    "Home": "home", "Backend": "backend", "LocalBackend": "backend",
+    "check": "checking", "compact": "writing.maintenance", "ingest": "writing.ingesting",
+    "rebuild": "writing.maintenance", "remove": "writing.maintenance",
     "CheckResult": "model", "Hit": "model", "IngestResult": "model", "ReportInfo": "model",
     "SearchResult": "model", "SectionInfo": "model", "Snippet": "model",
-    "highlight_spans": "searching", "search": "searching", "segment_ahead": "query",
-    "Trend": "trends", "trend": "trends",
-    "Difference": "verification", "Match": "verification", "Verdict": "verification", "verify": "verification",
+    "highlight_spans": "snippets", "search": "searching", "segment_ahead": "query",
+    "Trend": "model", "trend": "trends",
+    "Difference": "model", "Match": "model", "Verdict": "model", "verify": "verification",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -1,9 +1,11 @@
-"""Errors raised by the index; `cli` turns each into one line with a hint."""
+"""Errors raised by the index. Each carries its exit code (DESIGN: 2 a bad query or reference,
+3 an archive that cannot be used) and a hint; `cli.errors` turns each into one line."""
 
 
 class SearchError(Exception):
     """Base class. `hint` says what the user can do about it."""
 
+    exit_code = 1
     hint = ""
 
     def __init__(self, message: str, hint: str = ""):
@@ -15,11 +17,15 @@ class SearchError(Exception):
 class QueryError(SearchError):
     """A malformed query (exit 2)."""
 
+    exit_code = 2
+
     hint = 'Quote a phrase with "…", combine terms with OR / NOT and parentheses.'
 
 
 class NotFoundError(SearchError):
     """An unknown or ambiguous report or section reference (exit 2); `candidates` lists the choices."""
+
+    exit_code = 2
 
     def __init__(self, message: str, hint: str = "", candidates: tuple[str, ...] = ()):
         super().__init__(message, hint)
@@ -27,8 +33,10 @@ class NotFoundError(SearchError):
 
 
 class HomeError(SearchError):
-    """The home cannot be used: busy, damaged, or of another format version (exit 3)."""
+    """The home cannot be used: busy, damaged, read-only for a writer, or of another format version (exit 3)."""
+
+    exit_code = 3
 
 
 class BusyError(HomeError):
-    hint = "Another baogao is writing to this archive: run this again when it is done (writers take --wait)."
+    hint = "Another baogao is writing to this archive: run this again when it is done, or pass --wait."

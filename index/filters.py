@@ -1,7 +1,10 @@
-"""Field filters — region:, year:, level:, report:, heading: — as SQL over the store, one meaning
-for search, trend and list. A value is text, never a pattern: LIKE's wildcards are escaped."""
+"""Field filters — region:, year:, level:, report:, heading: — with one meaning for search, trend
+and list: a `Condition` each, checked here (a bad value is a QueryError naming it) and turned into
+SQL by the store (`store.where`). A value is text, never a pattern."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from .errors import QueryError
 
@@ -9,14 +12,18 @@ LEVEL_NAMES = {"national": "national", "国家": "national", "国务院": "natio
                "省级": "provincial", "省": "provincial", "city": "city", "市": "city", "地市": "city",
                "county": "county", "县": "county", "other": "other"}
 YEAR_RANGE = (1, 9999)  # beyond these a year is a typo (and would overflow SQLite's integers)
+FIELDS = ("year", "level", "region", "report", "heading")
 
 
-def _contains(value: str) -> str:
-    return "%" + _escape(value) + "%"
+@dataclass(frozen=True)
+class Condition:
+    """One filter: `year` between `low` and `high` (either open), `level` equal to `text`, or
+    `region`/`report`/`heading` containing `text` (a report also by id prefix)."""
 
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    field: str
+    text: str = ""
+    low: int | None = None
+    high: int | None = None
 
 
 def level_of(value: str) -> str:
@@ -36,36 +43,25 @@ def _year(text: str, whole: str) -> int:
     return year
 
 
-def filter_sql(field: str, value: str) -> tuple[str, tuple]:
-    """A WHERE clause over `reports r` (and, for heading:, `sections s`) and its arguments."""
+def condition(field: str, value: str) -> Condition:
     v = value.strip()
     if field == "year":
         if v.startswith(">="):
-            return "r.year >= ?", (_year(v[2:], v),)
+            return Condition("year", low=_year(v[2:], v))
         if v.startswith("<="):
-            return "r.year <= ?", (_year(v[2:], v),)
+            return Condition("year", high=_year(v[2:], v))
         if "-" in v[1:]:
             lo, _, hi = v.partition("-") if not v.startswith("-") else ("", "", "")
-            return "r.year BETWEEN ? AND ?", (_year(lo, v), _year(hi, v))
-        return "r.year = ?", (_year(v, v),)
+            return Condition("year", low=_year(lo, v), high=_year(hi, v))
+        year = _year(v, v)
+        return Condition("year", low=year, high=year)
     if field == "level":
-        return "r.level = ?", (level_of(v),)
-    if field == "region":
-        return "r.region LIKE ? ESCAPE '\\'", (_contains(v),)
-    if field == "report":
-        return "(r.id LIKE ? ESCAPE '\\' OR r.title LIKE ? ESCAPE '\\')", (_escape(v) + "%", _contains(v))
-    if field == "heading":
-        return "s.heading LIKE ? ESCAPE '\\'", (_contains(v),)
+        return Condition("level", level_of(v))
+    if field in FIELDS:
+        return Condition(field, v)
     raise QueryError(f"unknown field {field}:")
 
 
-def where(filters) -> tuple[str, list]:
-    """One WHERE clause over `reports r` for every (field, value) pair; empty values are no filter."""
-    clauses, args = ["1=1"], []
-    for field, value in filters:
-        if value is None or str(value).strip() == "":
-            continue
-        clause, a = filter_sql(field, str(value))
-        clauses.append(clause)
-        args.extend(a)
-    return " AND ".join(clauses), args
+def conditions(pairs) -> list[Condition]:
+    """A Condition for every (field, value) pair; empty values are no filter."""
+    return [condition(field, str(value)) for field, value in pairs if value is not None and str(value).strip() != ""]

@@ -1,17 +1,15 @@
 """The home: the folder that holds one archive — `store.sqlite`, `words/` (Whoosh), `segments/`
-(substring index) and `LOCK`. Opening, locking, and reconciling the indexes with the store.
+(substring index), the section table and `LOCK`. Its paths, opening it (format version, read-only),
+and the index handles a reader uses, opened on demand and kept while the store's published state
+stays the same (`follow`).
 
-The store is the single commit point. An ingest writes segment files and commits Whoosh first, then
-publishes both in one sqlite transaction; anything on disk newer than what the store published is
-discarded (segments) or re-indexed from the store (Whoosh) the next time a writer opens the home.
+Writing lives in `writing/`: the store is the single commit point, and anything on disk newer than
+what the store published is discarded or re-indexed by the next writer (`writing.maintenance`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
-import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -19,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import store
-from .errors import BusyError, HomeError
+from .errors import HomeError
 
 if TYPE_CHECKING:  # imported lazily at run time: a quoted search never loads the segmenter
     from .segmenter import Segmenter
@@ -42,6 +40,7 @@ class Home:
         self._searcher = None
         self._word_scorer = None
         self._sections = None
+        self._published = None  # the store's published state the handles above were opened on
         self.migrating = False  # rebuild opens an older format to bring it up to this one
 
     # -- paths -------------------------------------------------------------------------------
@@ -106,6 +105,18 @@ class Home:
             self._con.close()
             self._con = None
 
+    def follow(self) -> None:
+        """Before a read: if a writer has published since the handles were opened, drop them, so a
+        long-lived reader answers from the current state (and never from files a writer has since
+        cleaned away). One small query; the section table's name changes at every publish."""
+        published = (self.meta("section_table"), self.meta("whoosh_generation"))
+        if published == self._published:
+            return
+        opened = (self._words, self._substring, self._segmenter, self._searcher, self._word_scorer, self._sections)
+        if self._published is not None or any(h is not None for h in opened):
+            self.refresh()  # (a first read keeps a segment_ahead child's words: nothing was opened yet)
+        self._published = published
+
     def refresh(self) -> None:
         """Forget cached index handles (after a write)."""
         if self._segmenting is not None:
@@ -119,6 +130,7 @@ class Home:
         self._searcher = None
         self._word_scorer = None
         self._sections = None
+        self._published = None
 
     # -- the parts ---------------------------------------------------------------------------
     @property
@@ -181,18 +193,17 @@ class Home:
         from .substring import SubstringIndex
 
         if self._substring is None:
-            names = [r[0] for r in self.con.execute("SELECT name FROM segments ORDER BY name")]
-            self._substring = SubstringIndex(self.segments_path, names)
+            self._substring = SubstringIndex(self.segments_path, store.segment_names(self.con))
         return self._substring
 
     @property
     def segmenter(self):
-        from .segmenter import Segmenter, read_dictionary
+        from .segmenter import Segmenter
 
         if self._segmenter is None:
             known = self._segmenting() if self._segmenting is not None else None
             self._segmenting = None
-            self._segmenter = Segmenter(lambda: read_dictionary(self.con), known)
+            self._segmenter = Segmenter(lambda: store.dictionary(self.con), known)
         return self._segmenter
 
     def segment_ahead(self, texts: list[str]) -> None:
@@ -207,88 +218,3 @@ class Home:
 
     def meta(self, key: str, default=None):
         return store.get_meta(self.con, key, default)
-
-    # -- the writer's lock -------------------------------------------------------------------
-    @contextlib.contextmanager
-    def lock(self, wait: bool = False, what: str = "ingest"):
-        """One writer at a time: an flock on the home folder itself (a lock on a file could be
-        bypassed by deleting the file), with the writer's name and pid in LOCK for the busy message.
-        The kernel drops the lock when its process dies, so a killed writer's lock is simply taken over."""
-        self.con  # create the home if needed
-        if self.read_only:
-            raise HomeError(f"the archive {self.path} is read-only",
-                            "Read commands work on it; to change it, use a copy you can write to.")
-        folder = os.open(self.path, os.O_RDONLY)
-        note = os.open(self.path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
-        held = False
-        try:
-            try:
-                fcntl.flock(folder, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except BlockingIOError:
-                holder = os.pread(note, 64, 0).decode(errors="replace").strip() or "another baogao"
-                raise BusyError(f"archive is busy ({holder})") from None
-            held = True
-            os.ftruncate(note, 0)
-            os.pwrite(note, f"{what} by pid {os.getpid()}".encode(), 0)
-            store.upgrade(self.con)
-            self.reconcile()
-            yield
-        finally:
-            if held:  # a refused writer leaves the holder's name in place
-                with contextlib.suppress(OSError):
-                    os.ftruncate(note, 0)
-            os.close(note)
-            os.close(folder)  # releases the flock
-
-    # -- reconciliation ----------------------------------------------------------------------
-    def reconcile(self) -> list[str]:
-        """Bring the indexes back to what the store published (a writer calls this under the lock).
-        Returns what it repaired."""
-        repaired: list[str] = []
-        table = self.meta("section_table")
-        for f in self.path.glob("sections-*.npz"):
-            if f.name != f"sections-{table}.npz":
-                f.unlink(missing_ok=True)
-        published = {r[0] for r in self.con.execute("SELECT name FROM segments")}
-        if self.segments_path.exists():
-            for entry in self.segments_path.iterdir():
-                if entry.name not in published:
-                    shutil.rmtree(entry, ignore_errors=True)
-                    repaired.append(f"discarded unpublished segment {entry.name}")
-        from . import wordindex
-
-        stored_gen = store.get_int(self.con, "whoosh_generation", -1)
-        wordindex.clean(self.words_path, stored_gen)  # what a crash left unpublished, or a publish left behind
-        if wordindex.generation(self.words_path) != stored_gen:
-            from .ingestion import reindex_words
-
-            fixed = reindex_words(self)
-            repaired.append(f"re-indexed the word index from the store ({fixed})")
-        self.refresh()
-        return repaired
-
-
-def write_section_table(home: "Home", con: sqlite3.Connection) -> None:
-    """Inside the publishing transaction: save the section table the transaction is about to make
-    current, under a new name the same transaction records (a crash leaves only an unlisted file)."""
-    import time
-
-    import numpy as np
-
-    from . import sectiontable
-
-    name = f"{time.time_ns()}"
-    np.savez(home.path / f"sections-{name}.npz", **sectiontable.read(con).columns())
-    store.set_meta(con, "section_table", name)
-
-
-@contextlib.contextmanager
-def transaction(con: sqlite3.Connection):
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        yield con
-    except BaseException:
-        if con.in_transaction:  # SQLite rolls back by itself on some errors (a full disk)
-            con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")

@@ -57,7 +57,7 @@ def problems(home) -> list[str]:
     """What is wrong with the files and the store, one line each, with what repairs it."""
     out = []
     con = home.con
-    bad = [row[0] for row in con.execute("PRAGMA quick_check(20)")]
+    bad = store.quick_check(con)
     if bad != ["ok"]:
         out.append(f"the store is damaged ({'; '.join(bad[:3])}) — reports in damaged pages may be lost; "
                    "copy the home aside, then ingest the reports again")

@@ -93,6 +93,25 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class SectionMeta:
+    """What a hit, a citation or a snippet needs of one section and its report (inside `index`)."""
+
+    sid: int
+    n: int
+    heading: str
+    path: tuple[str, ...]
+    report: str
+    title: str
+    region: str
+    year: int | None
+    level: str
+    segment: str
+    offsets: bytes
+    url: str | None
+    urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class IngestResult:
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
@@ -107,3 +126,71 @@ class CheckResult:
     reports: int
     sections: int
     problems: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Difference:
+    quote: str
+    source: str
+    kind: str  # figure | wording | punctuation
+
+
+@dataclass(frozen=True)
+class Match:
+    report: str
+    title: str
+    year: int | None
+    section_id: int
+    section: str
+    path: tuple[str, ...]
+    paragraph: int
+    paragraph_end: int
+    similarity: float
+    source: str
+    differences: tuple[Difference, ...]
+    source_spans: tuple[tuple[int, int], ...] = ()  # differing characters, offsets into `source`
+    exact: bool = False
+    url: str | None = None
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    quote: str
+    verdict: str  # exact | close | not_found
+    matches: tuple[Match, ...]
+
+
+@dataclass(frozen=True)
+class Bucket:
+    key: str
+    count: float  # occurrences (per `per` characters when asked)
+    reports: int
+
+
+@dataclass(frozen=True)
+class FirstMention:
+    report: str
+    title: str
+    year: int | None
+    section_id: int
+    section: str
+    paragraph: int
+    url: str | None = None
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TermTrend:
+    term: str
+    total: int
+    reports: int
+    first: FirstMention | None
+    buckets: tuple[Bucket, ...]
+
+
+@dataclass(frozen=True)
+class Trend:
+    by: str
+    terms: tuple[TermTrend, ...]
+    per: int | None = None

@@ -8,22 +8,17 @@ the store. Highlights are found in the normalized text and mapped back to displa
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-
 import numpy as np
 
-from . import sectiontext, store
-from .filters import filter_sql
-from .sectiontable import members
+from . import filters, sectiontext, store
 from .errors import QueryError
 from .home import Home
-from .model import Hit, SearchResult
+from .model import Hit, SearchResult, SectionMeta
 from .query import And, Filter, Not, Or, Term, parse, positive_terms
+from .sectiontable import members
+from .snippets import make_snippet, match_spans, section_displays, section_norm_texts
 
 VERBATIM_BOOST = 100.0
-SNIPPET_CHARS = 100
-PARAGRAPH_MARK = "↵"  # a snippet that crosses paragraphs shows where (one character: offsets hold)
 SORTS = ("score", "year", "oldest")
 
 
@@ -79,34 +74,6 @@ class Matches:
             out.count[at] += part.count
             out.verbatim[at] |= part.verbatim
         return out
-
-
-@dataclass(frozen=True)
-class SectionMeta:
-    sid: int
-    n: int
-    heading: str
-    path: tuple[str, ...]
-    report: str
-    title: str
-    region: str
-    year: int | None
-    level: str
-    segment: str
-    offsets: bytes
-    url: str | None
-    urls: tuple[str, ...]
-
-
-def _meta(home: Home, sids) -> dict[int, SectionMeta]:
-    if not sids:
-        return {}
-    rows = home.con.execute(
-        "SELECT s.sid, s.n, s.heading, s.path, r.id, r.title, r.region, r.year, r.level, s.segment, s.offsets, r.url, r.urls"
-        " FROM sections s JOIN reports r USING (rid) WHERE s.sid IN (SELECT value FROM json_each(?))",
-        (json.dumps([int(s) for s in sids]),))
-    return {row[0]: SectionMeta(row[0], row[1], row[2], tuple(json.loads(row[3])), *row[4:12], tuple(json.loads(row[12])))
-            for row in rows}
 
 
 class _Evaluator:
@@ -174,12 +141,12 @@ class _Evaluator:
     def filter_sids(self, f: Filter):
         """The live sections a field filter keeps. Report fields select reports (few rows), whose
         sections come from the section table; a heading filter selects sections."""
-        clause, args = filter_sql(f.field, f.value)
+        cond = [filters.condition(f.field, f.value)]
         con, table = self.home.con, self.home.section_table
         if f.field == "heading":
-            sids = np.sort(np.array([r[0] for r in con.execute(f"SELECT s.sid FROM sections s WHERE {clause}", args)], np.int64))
+            sids = np.sort(np.array(store.heading_sids(con, cond), np.int64))
             return sids[table.live_positions(sids) >= 0]
-        return table.of_reports([r[0] for r in con.execute(f"SELECT r.rid FROM reports r WHERE {clause}", args)])
+        return table.of_reports(store.report_rowids(con, cond))
 
 
 def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = False, sort: str = "score",
@@ -204,7 +171,7 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     order = _rank(home, found, pos, sort)
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]
-    meta = _meta(home, found.sids[shown].tolist())
+    meta = store.section_heads(home.con, found.sids[shown].tolist())
     rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i])
             for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
     hits = build_hits(home, rows, terms, also_in)
@@ -229,8 +196,7 @@ def _fold_duplicates(home: Home, pos: np.ndarray, verbatim: np.ndarray) -> tuple
     dups, origs = np.concatenate([dups, wdups[by_words]]), np.concatenate([origs, worigs[by_words]])
     if not len(dups):
         return keep, {}
-    ids = dict(home.con.execute("SELECT rid, id FROM reports WHERE rid IN (SELECT value FROM json_each(?))",
-                                (json.dumps(dups.tolist() + origs.tolist()),)))
+    ids = store.report_ids(home.con, dups.tolist() + origs.tolist())
     also_in: dict[str, tuple[str, ...]] = {}
     for d, o in sorted(zip(dups.tolist(), origs.tolist())):
         also_in[ids[o]] = also_in.get(ids[o], ()) + (ids[d],)
@@ -276,99 +242,3 @@ def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool]], ter
             in_heading=any(s < head_end for s, _ in spans), also_in=(also_in or {}).get(meta.report, ()),
             url=meta.url, urls=meta.urls))
     return hits
-
-
-def section_displays(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
-    """Display text of each section: its lines (sectiontext: title, heading, paragraphs), one a
-    line. One query for all."""
-    parts: dict[int, list[str]] = {m.sid: [] for m in metas}
-    for sid, text in home.con.execute(
-            "SELECT sid, text FROM paragraphs WHERE sid IN (SELECT value FROM json_each(?)) ORDER BY sid, n",
-            (json.dumps([m.sid for m in metas]),)):
-        parts[sid].append(text)
-    return {m.sid: "\n".join(sectiontext.lines_of(m.title, m.n, m.heading, parts[m.sid])) for m in metas}
-
-
-def section_norm_texts(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
-    by_segment: dict[str, list[int]] = {}
-    for m in metas:
-        by_segment.setdefault(m.segment, []).append(m.sid)
-    out: dict[int, str] = {}
-    segs = {s.name: s for s in home.substring.segments}
-    for name, sids in by_segment.items():
-        seg = segs.get(name)
-        if seg is None:
-            continue
-        for sid in sids:
-            i = int(np.searchsorted(seg.sids, sid))
-            if i < len(seg.sids) and seg.sids[i] == sid:
-                out[sid] = seg.section_text(i)
-    return out
-
-
-def match_spans(home: Home, norm: str, terms: list[Term], offsets) -> list[tuple[int, int]]:
-    """Display spans of every match of the terms in one section: the term itself where it stands
-    verbatim, else each of its words. One span per match, never merged; a span inside an earlier,
-    longer one is dropped (it is the same characters)."""
-    found: list[tuple[int, int]] = []
-    for t in terms:
-        needles = [t.text] if (t.exact or t.text in norm) else home.segmenter.words_of(t.text)
-        for needle in needles:
-            start = norm.find(needle)
-            while start >= 0 and needle:
-                found.append((start, start + len(needle)))
-                start = norm.find(needle, start + len(needle))
-    found.sort(key=lambda s: (s[0], -s[1]))
-    spans: list[tuple[int, int]] = []
-    reach = -1
-    for s, e in found:
-        if e <= reach:
-            continue
-        reach = max(reach, e)
-        ds, de = offsets[s], offsets[e - 1] + 1
-        spans.append((ds, de))
-    return spans
-
-
-def make_snippet(display: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
-    """About `width` characters around the densest cluster of matches; spans re-based to it."""
-    if not spans:
-        text = display[:width]
-        return text.replace("\n", PARAGRAPH_MARK), []
-    # Spans are sorted: slide a window's end along them to find the start with the most matches.
-    best, best_n, j = spans[0][0], 0, 0
-    for i, (s, _) in enumerate(spans):
-        j = max(j, i)
-        while j < len(spans) and spans[j][1] <= s + width * 0.7:
-            j += 1
-        if j - i > best_n:
-            best, best_n = s, j - i
-    start = max(0, best - width // 4)
-    end = min(len(display), start + width)
-    start = max(0, min(start, end - width))
-    text = display[start:end].replace("\n", PARAGRAPH_MARK)
-    inside = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
-    return text, inside
-
-
-def highlight_spans(home: Home, report_id: str, section_n: int, query: str) -> list[tuple[int, list[tuple[int, int]]]]:
-    """For `show --highlight`: per line of the section, the display spans of the query's terms.
-    Lines are numbered as paragraphs; the heading is 0 and the title (first section only) -1."""
-    from archive import normalize
-
-    terms = positive_terms(parse(query))
-    title, heading = home.con.execute(
-        "SELECT r.title, s.heading FROM sections s JOIN reports r USING (rid) WHERE r.id = ? AND s.n = ?",
-        (report_id, section_n)).fetchone()
-    heads = sectiontext.head_lines(title, section_n, heading)
-    lines = [(0 if k == len(heads) - 1 else -1, text) for k, text in enumerate(heads)]
-    lines += home.con.execute(
-        "SELECT p.n, p.text FROM paragraphs p JOIN sections s USING (sid) JOIN reports r USING (rid)"
-        " WHERE r.id = ? AND s.n = ? ORDER BY p.n", (report_id, section_n)).fetchall()
-    out = []
-    for n, text in lines:
-        norm, offsets = normalize(text)
-        spans = match_spans(home, norm, terms, offsets)
-        if spans:
-            out.append((n, spans))
-    return out

@@ -57,8 +57,7 @@ def members(values: np.ndarray, sorted_among: np.ndarray) -> np.ndarray:
 def read(con) -> SectionTable:
     from . import store
 
-    rows = con.execute(
-        "SELECT s.sid, COALESCE(r.year, 0), s.rid, s.n FROM sections s JOIN reports r USING (rid) ORDER BY s.sid").fetchall()
+    rows = store.section_rows(con)
     arr = np.array(rows, dtype=np.int64).reshape(-1, 4)
     pairs = sorted(store.duplicate_pairs(con))
     columns = {name: arr[:, i].copy() for i, name in enumerate(COLUMNS[:4])}

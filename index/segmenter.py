@@ -8,6 +8,8 @@ import hashlib
 import re
 from importlib.resources import files
 
+from . import store
+
 
 # A token is a word when it has a letter, digit or ideograph; punctuation is not indexed.
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
@@ -96,10 +98,6 @@ class Segmenter:
         return [w for w, _, _ in self.tokens(text, mode)]
 
 
-def read_dictionary(con) -> list[str]:
-    return [r[0] for r in con.execute("SELECT word FROM dictionary")]
-
-
 def segment_in_child(store_path, texts: list[str]):
     """Cut `texts` into words (query mode) in a forked child, with the store's frozen dictionary,
     while this process goes on. Loading the dictionary takes 0.15–0.25 s and holds the GIL (no
@@ -118,7 +116,7 @@ def segment_in_child(store_path, texts: list[str]):
             import sqlite3
 
             con = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
-            segmenter = Segmenter(read_dictionary(con))
+            segmenter = Segmenter(store.dictionary(con))
             answer = json.dumps({t: segmenter.words_of(t) for t in texts}).encode()
             with os.fdopen(write, "wb") as out:
                 out.write(answer)

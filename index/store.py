@@ -7,10 +7,15 @@ that matches them. Everything an index holds can be rebuilt from here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from array import array
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from .model import ReportInfo, SectionMeta
 
 # 2: a section's text holds its heading (and the first section the report's title) before its
 # paragraphs; `rebuild` brings a format-1 home up to it.
@@ -57,6 +62,19 @@ CREATE TABLE IF NOT EXISTS quoted (word TEXT NOT NULL, rid INTEGER NOT NULL REFE
 CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, sections INTEGER NOT NULL, bytes INTEGER NOT NULL);
 """ + FILES_TABLE + """
 """ + "".join(f"CREATE INDEX IF NOT EXISTS {name} ON {on};\n" for name, on in INDEXES)
+
+
+@contextlib.contextmanager
+def transaction(con: sqlite3.Connection):
+    """A write transaction that takes the write lock at once (BEGIN IMMEDIATE)."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        if con.in_transaction:  # SQLite rolls back by itself on some errors (a full disk)
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
@@ -178,3 +196,288 @@ def record_files(con: sqlite3.Connection, rows: list[tuple[str, int, str]]) -> N
 
 def forget_files(con: sqlite3.Connection, paths: list[str]) -> None:
     con.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in paths])
+
+
+def _ids(values) -> str:
+    """A list for `IN (SELECT value FROM json_each(?))`: one parameter however many values."""
+    return json.dumps([v if isinstance(v, str) else int(v) for v in values])
+
+
+def _list(text: str | None) -> tuple:
+    return tuple(json.loads(text)) if text else ()
+
+
+# -- reports -----------------------------------------------------------------------------------------
+class KnownReport(NamedTuple):
+    """What an ingest compares a file with: its path, content hash and sidecar row as stored."""
+    file: str
+    sha256: str
+    sidecar: str
+
+
+def known_reports(con) -> dict[str, KnownReport]:
+    return {rid: KnownReport(f, sha, side) for rid, f, sha, side in con.execute("SELECT id, file, sha256, sidecar FROM reports")}
+
+
+_REPORT_COLUMNS = ("r.id, r.title, r.region, r.year, r.level, (SELECT COUNT(*) FROM sections s WHERE s.rid = r.rid),"
+                   " r.chars, r.file, r.duplicate_of, r.url, r.urls, r.date")
+
+
+def _report_info(row) -> "ReportInfo":
+    from .model import ReportInfo
+
+    *head, urls, date = row
+    return ReportInfo(*head, urls=_list(urls), date=date)
+
+
+def report_infos(con) -> list["ReportInfo"]:
+    return [_report_info(row) for row in con.execute(f"SELECT {_REPORT_COLUMNS} FROM reports r ORDER BY r.id")]
+
+
+def reports_named(con, ref: str, how: str, limit: int) -> list["ReportInfo"]:
+    """Reports whose id is `ref` (how="id"), starts with it ("prefix"), or whose title or region
+    contains it ("text"); at most `limit`, by id."""
+    sql = {"id": "r.id = ?", "prefix": "r.id LIKE ? ESCAPE '\\'",
+           "text": "(r.title LIKE ? ESCAPE '\\' OR r.region LIKE ? ESCAPE '\\')"}[how]
+    arg = ref if how == "id" else like_escape(ref) + "%" if how == "prefix" else "%" + like_escape(ref) + "%"
+    rows = con.execute(f"SELECT {_REPORT_COLUMNS} FROM reports r WHERE {sql} ORDER BY r.id LIMIT ?",
+                       (*((arg,) * sql.count("?")), limit))
+    return [_report_info(row) for row in rows]
+
+
+def like_escape(value: str) -> str:
+    """`value` as LIKE text (with ESCAPE '\\'): its wildcards are characters."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def report_files(con) -> list[tuple[str, str]]:
+    return con.execute("SELECT id, file FROM reports ORDER BY id").fetchall()
+
+
+def report_head(con, report_id: str):
+    """(rowid, title, file, url, urls) of one report, or None."""
+    row = con.execute("SELECT rid, title, file, url, urls FROM reports WHERE id = ?", (report_id,)).fetchone()
+    return None if row is None else (row[0], row[1], row[2], row[3], _list(row[4]))
+
+
+def report_ids(con, rowids) -> dict[int, str]:
+    return dict(con.execute("SELECT rid, id FROM reports WHERE rid IN (SELECT value FROM json_each(?))", (_ids(rowids),)))
+
+
+def count_reports(con) -> int:
+    return con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+
+
+def insert_report(con, r, sids, offsets, quoted, sketch: bytes) -> None:
+    """A parsed report's rows (`r` an archive.Report); its sections are filed under their segment
+    when the segment is written (`file_sections`)."""
+    cur = con.execute(
+        "INSERT INTO reports (id, title, region, year, level, file, sha256, chars, authors, duplicates_dropped,"
+        " sketch, url, urls, date, sidecar) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (r.id, r.title, r.region, r.year, r.level, r.path, r.sha256, r.chars, dumps(list(r.authors)),
+         r.duplicates_dropped, sketch, r.urls[0] if r.urls else None, dumps(list(r.urls)), r.date,
+         dumps(r.source_meta, sort=True)))
+    rid = cur.lastrowid
+    con.executemany("INSERT INTO sections (sid, rid, n, heading, level, path, offsets, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(sid, rid, s.id, s.heading, s.level, dumps(list(s.path)), off, "")
+                     for sid, s, off in zip(sids, r.sections, offsets)])
+    con.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?)",
+                    [(sid, n, para.text, para.kind, para.line)
+                     for sid, s in zip(sids, r.sections) for n, para in enumerate(s.paragraphs, start=1)])
+    con.executemany("INSERT OR IGNORE INTO quoted VALUES (?, ?)", [(w, rid) for w in quoted])
+
+
+def delete_reports(con, report_ids: list[str]) -> None:
+    """Their sections, paragraphs and quoted terms go with them (ON DELETE CASCADE)."""
+    if report_ids:
+        con.execute("DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))", (_ids(report_ids),))
+
+
+def mark_duplicate(con, report_id: str, original: str) -> None:
+    con.execute("UPDATE reports SET duplicate_of = ? WHERE id = ?", (original, report_id))
+
+
+def move_file(con, report_id: str, path: str) -> None:
+    con.execute("UPDATE reports SET file = ? WHERE id = ?", (path, report_id))
+
+
+def original_sketches(con) -> list[tuple[str, bytes]]:
+    """(id, MinHash sketch) of every report not itself recorded as a duplicate."""
+    return con.execute("SELECT id, sketch FROM reports WHERE duplicate_of IS NULL AND sketch IS NOT NULL").fetchall()
+
+
+def where(conditions) -> tuple[str, list]:
+    """One WHERE clause over `reports r` (and, for heading:, `sections s`) for filters.Condition
+    values, and its arguments. LIKE's wildcards in a value are escaped: a value is text."""
+    clauses, args = ["1=1"], []
+    for c in conditions:
+        if c.field == "year":
+            if c.low is not None:
+                clauses.append("r.year >= ?")
+                args.append(c.low)
+            if c.high is not None:
+                clauses.append("r.year <= ?")
+                args.append(c.high)
+        elif c.field == "level":
+            clauses.append("r.level = ?")
+            args.append(c.text)
+        elif c.field == "region":
+            clauses.append("r.region LIKE ? ESCAPE '\\'")
+            args.append("%" + like_escape(c.text) + "%")
+        elif c.field == "report":
+            clauses.append("(r.id LIKE ? ESCAPE '\\' OR r.title LIKE ? ESCAPE '\\')")
+            args += [like_escape(c.text) + "%", "%" + like_escape(c.text) + "%"]
+        elif c.field == "heading":
+            clauses.append("s.heading LIKE ? ESCAPE '\\'")
+            args.append("%" + like_escape(c.text) + "%")
+    return " AND ".join(clauses), args
+
+
+def reports_for_counting(con, conditions) -> list[tuple]:
+    """(rowid, id, title, region, year, level, chars, url, urls) of the reports the conditions keep."""
+    clause, args = where(conditions)
+    return [(*row[:8], _list(row[8])) for row in con.execute(
+        f"SELECT r.rid, r.id, r.title, r.region, r.year, r.level, r.chars, r.url, r.urls FROM reports r WHERE {clause}", args)]
+
+
+def report_rowids(con, conditions) -> list[int]:
+    """Rowids of the reports the (report-field) conditions keep."""
+    clause, args = where(conditions)
+    return [r[0] for r in con.execute(f"SELECT r.rid FROM reports r WHERE {clause}", args)]
+
+
+def heading_sids(con, conditions) -> list[int]:
+    """Sids of the sections whose heading the (heading:) conditions keep."""
+    clause, args = where(conditions)
+    return [r[0] for r in con.execute(f"SELECT s.sid FROM sections s WHERE {clause}", args)]
+
+
+# -- sections and paragraphs -----------------------------------------------------------------------------
+def sections_of(con, report_id: str) -> list[tuple[int, int, str, int, tuple[str, ...]]]:
+    """(sid, n, heading, level, path) of a report's sections, in order."""
+    return [(sid, n, h, lv, _list(p)) for sid, n, h, lv, p in con.execute(
+        "SELECT sid, n, heading, level, path FROM sections WHERE rid = (SELECT rid FROM reports WHERE id = ?) ORDER BY n",
+        (report_id,))]
+
+
+def paragraphs_of(con, sid: int) -> list[tuple[int, str, str, int]]:
+    """(n, text, kind, line) of a section's paragraphs, in order."""
+    return con.execute("SELECT n, text, kind, line FROM paragraphs WHERE sid = ? ORDER BY n", (sid,)).fetchall()
+
+
+def paragraph_texts(con, sids) -> dict[int, list[str]]:
+    """sid → its paragraphs' texts in order, for many sections in one query."""
+    out: dict[int, list[str]] = {int(s): [] for s in sids}
+    for sid, text in con.execute("SELECT sid, text FROM paragraphs WHERE sid IN (SELECT value FROM json_each(?))"
+                                 " ORDER BY sid, n", (_ids(sids),)):
+        out[sid].append(text)
+    return out
+
+
+def section_heads(con, sids) -> dict[int, "SectionMeta"]:
+    """sid → what a hit, a citation or a snippet needs of its section and report."""
+    from .model import SectionMeta
+
+    rows = con.execute(
+        "SELECT s.sid, s.n, s.heading, s.path, r.id, r.title, r.region, r.year, r.level, s.segment, s.offsets, r.url, r.urls"
+        " FROM sections s JOIN reports r USING (rid) WHERE s.sid IN (SELECT value FROM json_each(?))", (_ids(sids),))
+    return {row[0]: SectionMeta(row[0], row[1], row[2], _list(row[3]), *row[4:12], _list(row[12])) for row in rows}
+
+
+def section_sid(con, report_id: str, n: int) -> int | None:
+    row = con.execute("SELECT s.sid FROM sections s JOIN reports r USING (rid) WHERE r.id = ? AND s.n = ?",
+                      (report_id, n)).fetchone()
+    return row[0] if row else None
+
+
+def all_sids(con) -> list[int]:
+    return [r[0] for r in con.execute("SELECT sid FROM sections ORDER BY sid")]
+
+
+def count_sections(con) -> int:
+    return con.execute("SELECT COUNT(*) FROM sections").fetchone()[0]
+
+
+def sids_of(con, report_ids: list[str]) -> list[int]:
+    if not report_ids:
+        return []
+    return [r[0] for r in con.execute(
+        "SELECT sid FROM sections JOIN reports USING (rid) WHERE reports.id IN (SELECT value FROM json_each(?))",
+        (_ids(report_ids),))]
+
+
+def section_rows(con) -> list[tuple[int, int, int, int]]:
+    """(sid, year or 0, report rowid, n) of every section, by sid: the section table's columns."""
+    return con.execute(
+        "SELECT s.sid, COALESCE(r.year, 0), s.rid, s.n FROM sections s JOIN reports r USING (rid) ORDER BY s.sid").fetchall()
+
+
+def section_lines(con, segments: list[str] | None = None):
+    """(sid, report title, n, heading, [paragraph texts]) of each section (of those filed in
+    `segments`, if given), by sid, streamed."""
+    from itertools import groupby
+
+    where = "WHERE s.segment IN (SELECT value FROM json_each(?))" if segments is not None else ""
+    args = (_ids(segments),) if segments is not None else ()
+    rows = con.execute(
+        "SELECT s.sid, r.title, s.n, s.heading, p.text FROM sections s JOIN reports r USING (rid)"
+        f" LEFT JOIN paragraphs p ON p.sid = s.sid {where} ORDER BY s.sid, p.n", args)
+    for sid, group in groupby(rows, key=lambda row: row[0]):
+        group = list(group)
+        _, title, n, heading, _ = group[0]
+        yield sid, title, n, heading, [row[4] for row in group if row[4] is not None]
+
+
+def set_offsets(con, rows) -> None:
+    """(packed offset map, sid) pairs."""
+    con.executemany("UPDATE sections SET offsets = ? WHERE sid = ?", rows)
+
+
+# -- segments ------------------------------------------------------------------------------------------
+def segment_sizes(con) -> list[tuple[str, int]]:
+    return con.execute("SELECT name, bytes FROM segments ORDER BY name").fetchall()
+
+
+def add_segments(con, rows: list[tuple[str, int, int]]) -> None:
+    """(name, sections, bytes) of newly written segments."""
+    con.executemany("INSERT INTO segments VALUES (?, ?, ?)", rows)
+
+
+def drop_segments(con, names: list[str]) -> None:
+    con.execute("DELETE FROM segments WHERE name IN (SELECT value FROM json_each(?))", (_ids(names),))
+
+
+def drop_empty_segments(con) -> None:
+    """A segment none of whose sections is live any more is unlisted (its files go at next open)."""
+    con.execute("DELETE FROM segments WHERE name NOT IN (SELECT DISTINCT segment FROM sections)")
+
+
+def file_sections(con, rows: list[tuple[str, int]]) -> None:
+    """(segment name, sid): the segment each section's text is in."""
+    con.executemany("UPDATE sections SET segment = ? WHERE sid = ?", rows)
+
+
+def segment_of_sections(con) -> dict[int, str]:
+    return dict(con.execute("SELECT sid, segment FROM sections"))
+
+
+# -- dictionary ---------------------------------------------------------------------------------------
+def dictionary(con) -> tuple[str, ...]:
+    """The frozen dictionary the word index was built with."""
+    return tuple(r[0] for r in con.execute("SELECT word FROM dictionary"))
+
+
+def replace_dictionary(con, words) -> None:
+    con.execute("DELETE FROM dictionary")
+    con.executemany("INSERT INTO dictionary VALUES (?)", [(w,) for w in words])
+
+
+def quoted_counts(con) -> list[tuple[str, int]]:
+    """(term, how many reports put it in quotes)."""
+    return con.execute("SELECT word, COUNT(*) FROM quoted GROUP BY word").fetchall()
+
+
+# -- the store itself ------------------------------------------------------------------------------------
+def quick_check(con, limit: int = 20) -> list[str]:
+    """SQLite's page-level check: ["ok"] or the first problems."""
+    return [row[0] for row in con.execute(f"PRAGMA quick_check({int(limit)})")]

@@ -7,52 +7,15 @@ is counted once (its original), unless `with_duplicates`.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-
 from archive import normalize_text
 
-from . import filters, sectiontext
+from . import filters, sectiontext, store
 from .errors import QueryError
 from .home import Home
+from .model import Bucket, FirstMention, TermTrend, Trend
 from .sectiontable import members
 
 BY = ("year", "region", "level")
-
-
-@dataclass(frozen=True)
-class Bucket:
-    key: str
-    count: float  # occurrences (per `per` characters when asked)
-    reports: int
-
-
-@dataclass(frozen=True)
-class FirstMention:
-    report: str
-    title: str
-    year: int | None
-    section_id: int
-    section: str
-    paragraph: int
-    url: str | None = None
-    urls: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class TermTrend:
-    term: str
-    total: int
-    reports: int
-    first: FirstMention | None
-    buckets: tuple[Bucket, ...]
-
-
-@dataclass(frozen=True)
-class Trend:
-    by: str
-    terms: tuple[TermTrend, ...]
-    per: int | None = None
 
 
 def trend(home: Home, terms, by: str = "year", *, region: str | None = None, level: str | None = None,
@@ -118,9 +81,7 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
 
 
 def _reports(home: Home, chosen) -> dict[int, dict]:
-    clause, args = filters.where(chosen)
-    rows = home.con.execute(
-        f"SELECT r.rid, r.id, r.title, r.region, r.year, r.level, r.chars, r.url, r.urls FROM reports r WHERE {clause}", args)
+    rows = store.reports_for_counting(home.con, filters.conditions(chosen))
     return {rid: {"id": rep, "title": title, "region": reg, "year": year, "level": lev, "chars": chars, "url": url,
                   "urls": urls} for rid, rep, title, reg, year, lev, chars, url, urls in rows}
 
@@ -141,11 +102,12 @@ def _first(home: Home, reports, first_sid, needle: str) -> FirstMention | None:
         return None
     rid = min(first_sid, key=lambda r: (reports[r]["year"] if reports[r]["year"] is not None else 10**6, reports[r]["id"]))
     sid = first_sid[rid]
-    n, heading = home.con.execute("SELECT n, heading FROM sections WHERE sid = ?", (sid,)).fetchone()
+    meta = store.section_heads(home.con, [sid])[sid]
+    n, heading = meta.n, meta.heading
     info = reports[rid]
-    paragraphs = [text for (text,) in home.con.execute("SELECT text FROM paragraphs WHERE sid = ? ORDER BY n", (sid,))]
+    paragraphs = store.paragraph_texts(home.con, [sid])[sid]
     heads = sectiontext.head_lines(info["title"], n, heading)
     lines = heads + paragraphs
     at = next((k for k, line in enumerate(lines) if needle in normalize_text(line)), 0)
     return FirstMention(info["id"], info["title"], info["year"], n, heading, sectiontext.paragraph_of(at, len(heads)),
-                        info["url"], tuple(json.loads(info["urls"])))
+                        info["url"], info["urls"])

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from archive import normalize
 
-from . import sectiontext
+from . import sectiontext, store
 from .errors import QueryError
 from .home import Home
+from .model import Difference, Match, Verdict
 
 WINDOW = 8
 CLOSE_AT = 0.7  # below this similarity a passage is not the quoted one
@@ -30,39 +31,6 @@ _PUNCT_CHARS = "\"',.;:!?()[]<>《》【】—-·、"
 _ELISION = re.compile(r"\.{3,}|…+")
 # Punctuation-free runs of the quote; a decimal point inside a number does not break a run.
 _RUN_BREAK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[^\w%.\u3400-\u9fff])+")
-
-
-@dataclass(frozen=True)
-class Difference:
-    quote: str
-    source: str
-    kind: str  # figure | wording | punctuation
-
-
-@dataclass(frozen=True)
-class Match:
-    report: str
-    title: str
-    year: int | None
-    section_id: int
-    section: str
-    path: tuple[str, ...]
-    paragraph: int
-    paragraph_end: int
-    similarity: float
-    source: str
-    differences: tuple[Difference, ...]
-    source_spans: tuple[tuple[int, int], ...] = ()  # differing characters, offsets into `source`
-    exact: bool = False
-    url: str | None = None
-    urls: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Verdict:
-    quote: str
-    verdict: str  # exact | close | not_found
-    matches: tuple[Match, ...]
 
 
 def _is_core(ch: str) -> bool:
@@ -213,19 +181,16 @@ def _across_lines(home: Home, quote: str) -> list[int]:
 
 
 def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:
-    import json
-
-    row = home.con.execute(
-        "SELECT s.n, s.heading, s.path, r.id, r.title, r.year, r.url, r.urls FROM sections s JOIN reports r USING (rid)"
-        " WHERE s.sid = ?", (sid,)).fetchone()
-    if row is None:  # replaced since its segment was written
+    meta = store.section_heads(home.con, [sid]).get(sid)
+    if meta is None:  # replaced since its segment was written
         return None
-    n, heading, path, report, title, year, url, urls = row
+    n, heading, path, report, title, year, url, urls = (meta.n, meta.heading, meta.path, meta.report, meta.title,
+                                                        meta.year, meta.url, meta.urls)
     # The head lines are quotable too (a quote may run from a heading into the text under it):
     # the heading is paragraph 0, the title (first section only) -1 until it is reported as 0.
     heads = sectiontext.head_lines(title, n, heading)
     rows = [(k - len(heads) + 1, text, "heading") for k, text in enumerate(heads)]
-    rows += home.con.execute("SELECT n, text, kind FROM paragraphs WHERE sid = ? ORDER BY n", (sid,)).fetchall()
+    rows += [(pn, text, kind) for pn, text, kind, _ in store.paragraphs_of(home.con, sid)]
     p = _passage(rows)
     if not p.core:
         return None
@@ -267,10 +232,10 @@ def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:
     para_start, para_end = p.where[start][0], p.where[end - 1][0]
     source, source_marks = _display(p, start, end, marks)
     substantive = [d for d in diffs if d.kind != "punctuation"]
-    return Match(report=report, title=title, year=year, section_id=n, section=heading, path=tuple(json.loads(path)),
+    return Match(report=report, title=title, year=year, section_id=n, section=heading, path=path,
                  paragraph=max(0, para_start), paragraph_end=max(0, para_end), similarity=round(similarity, 4), source=source,
                  differences=tuple(diffs), source_spans=tuple(source_marks), exact=not substantive, url=url,
-                 urls=tuple(json.loads(urls)))
+                 urls=urls)
 
 
 def _window_size(n: int) -> int:

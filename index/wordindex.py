@@ -36,7 +36,7 @@ def schema() -> Schema:
     return Schema(key=ID(stored=True, unique=True, sortable=True), words=CountedWords(scorable=True, lowercase=False))
 
 
-class SegmentBuilder:
+class WordSegmentWriter:
     """Writes one Whoosh segment from pre-counted words, keeping the word postings in compact
     arrays and handing them to Whoosh's codec in term order at the end. Whoosh's own writer pools
     every posting as a Python tuple, estimates its size, spills sorted runs through pickle and

@@ -196,7 +196,7 @@ def test_python_m_cli_with_a_fresh_home_uses_the_bundled_seeds(tmp_path):
 
 def test_interactive_mode_query_open_next_quit(run):
     from cli.interactive import run as repl
-    from cli.main import App
+    from cli.app import App
 
     app = App(run.home)
     app.console = Console(file=io.StringIO(), width=100, markup=False, color_system=None)
@@ -210,7 +210,7 @@ def test_interactive_mode_query_open_next_quit(run):
 
 def test_interactive_ctrl_d_quits_and_ctrl_c_returns(run):
     from cli.interactive import run as repl
-    from cli.main import App
+    from cli.app import App
 
     app = App(run.home)
     app.console = Console(file=io.StringIO(), width=100, markup=False, color_system=None)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from index import Home, check, search
+from index import Home, check, search, store
+from tests import faults
 from tests.conftest import ROOT, SEEDS
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
@@ -224,7 +225,7 @@ def test_file_vanishing_between_listing_and_reading(tmp_path, monkeypatch):
     (folder / "stays.txt").write_text("留下\n\n正文。\n", encoding="utf-8")
     ghost = folder / "ghost.txt"
     real = reading.find_files
-    monkeypatch.setattr(sys.modules["index.ingestion"], "find_files", lambda p, *more: real(p, *more) + [ghost])
+    monkeypatch.setattr(sys.modules["index.writing.plan"], "find_files", lambda p, *more: real(p, *more) + [ghost])
     result = ingest(Home(tmp_path / "home"), [folder])
     assert "stays" in result.added
     assert [f["error"] for f in result.failed if f["path"].endswith("ghost.txt")] == [
@@ -322,7 +323,8 @@ def lock_held(home):
     """Another process holding the writers' lock of `home` (as an ingest would) while the block runs."""
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time; sys.path.insert(0, sys.argv[1]); from index import Home\n"
-        "with Home(sys.argv[2]).lock(what='ingest'):\n    print('held', flush=True); time.sleep(30)"),
+        "from index.writing.maintenance import writer\n"
+        "with writer(Home(sys.argv[2]), what='ingest'):\n    print('held', flush=True); time.sleep(30)"),
         str(ROOT), str(home)], stdout=subprocess.PIPE, text=True, env=ENV)
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -462,9 +464,8 @@ def test_killed_between_the_word_index_and_the_store_readers_keep_the_published_
     before = _answers(home, WORD_QUERIES)
     for f in sorted(folder.glob("*.txt"))[:3]:
         f.write_text(f.read_text(encoding="utf-8") + "\n\n新增一段。\n", encoding="utf-8")
-    env = dict(ENV, BAOGAO_CRASH_AT="whoosh")
-    r = subprocess.run([sys.executable, "-m", "cli", "--home", str(home), "ingest", str(folder)], env=env,
-                       capture_output=True, text=True)
+    r = subprocess.run(faults.command("whoosh", "--home", str(home), "ingest", str(folder)), env=ENV,
+                       capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == -signal.SIGKILL
     assert _answers(home, WORD_QUERIES) == before
     assert baogao(home, "ingest", str(folder)).returncode == 0  # the next writer publishes it
@@ -481,14 +482,14 @@ def test_compact_killed_before_it_publishes_the_dictionary_changes_nothing(tmp_p
         (folder / f"{name}.txt").write_text(f"{name}\n\n各地推进“强链延链”，强链延链见效。\n", encoding="utf-8")
     assert baogao(home, "ingest", str(folder)).returncode == 0
     before = _answers(home, ["强链延链", "强链", "延链"])
-    env = dict(ENV, BAOGAO_CRASH_AT="reindex")
-    r = subprocess.run([sys.executable, "-m", "cli", "--home", str(home), "compact"], env=env, capture_output=True, text=True)
+    r = subprocess.run(faults.command("reindex", "--home", str(home), "compact"), env=ENV, capture_output=True, text=True,
+                       cwd=ROOT)
     assert r.returncode == -signal.SIGKILL
     assert _answers(home, ["强链延链", "强链", "延链"]) == before
     assert baogao(home, "check").returncode == 0
     assert baogao(home, "compact").returncode == 0
     h = Home(home)
-    assert h.con.execute("SELECT 1 FROM dictionary WHERE word = '强链延链'").fetchone()
+    assert "强链延链" in store.dictionary(h.con)
     h.close()
     assert baogao(home, "check").returncode == 0
 

@@ -109,10 +109,11 @@ def test_crash_at_each_step_leaves_the_previous_state(seeded_home, tmp_path, ste
     before = counts(seeded_home)
     hits = keys(search(seeded_home, "九解一协调", limit=None))
     seeded_home.close()
-    env = dict(os.environ, BAOGAO_CRASH_AT=step, PYTHONPATH=str(ROOT))
-    code = "import sys; from index import Home, ingest; ingest(Home(sys.argv[1]), [sys.argv[2]])"
-    proc = subprocess.run([sys.executable, "-c", code, str(seeded_home.path), str(folder)], env=env,
-                          capture_output=True, text=True)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import sys; from tests import faults; faults.install(sys.argv[1]); from index import Home, ingest;"
+            " ingest(Home(sys.argv[2]), [sys.argv[3]])")
+    proc = subprocess.run([sys.executable, "-c", code, step, str(seeded_home.path), str(folder)], env=env,
+                          capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode != 0
     home = Home(seeded_home.path)
     assert counts(home) == before  # the store never published the half-done ingest
@@ -183,7 +184,7 @@ def test_segment_builder_writes_what_whooshs_own_writer_writes(seed_reports, tmp
 
     from index import wordindex
     from index.segmenter import Segmenter
-    from index.workers import prepare
+    from index.writing.workers import prepare
 
     seg = Segmenter(["九解一协调"])
     docs = []
@@ -191,7 +192,7 @@ def test_segment_builder_writes_what_whooshs_own_writer_writes(seed_reports, tmp
         p = prepare(r, 1000 * i, set())
         docs += [(str(sid), Counter(seg.words_of(t, "index"))) for sid, t in zip(p.sids, p.normalized)]
     ours = wordindex.open_or_create(tmp_path / "ours")
-    b = wordindex.SegmentBuilder(ours)
+    b = wordindex.WordSegmentWriter(ours)
     for key, counts in docs:
         b.add(key, counts)
     wordindex.commit_segments(ours, [], [b.finish()], len(docs))
@@ -273,7 +274,7 @@ def test_numpy_bm25_on_postings_of_many_blocks(tmp_path):
 
 
 def test_small_segments_merge_in_tiers_when_they_pile_up(tmp_path):
-    from index.ingestion import MAX_SEGMENTS
+    from index.writing.ingesting import MAX_SEGMENTS
 
     home = Home(tmp_path / "home")
     ingest(home, [SEEDS])
@@ -290,9 +291,9 @@ def test_small_segments_merge_in_tiers_when_they_pile_up(tmp_path):
 
 
 def test_workers_roll_their_whoosh_segments_to_bound_memory(tmp_path, monkeypatch):
-    import index.workers
+    import index.writing.workers
 
-    monkeypatch.setattr(index.workers, "POSTINGS_PER_SEGMENT", 300)  # forked workers see it
+    monkeypatch.setattr(index.writing.workers, "POSTINGS_PER_SEGMENT", 300)  # forked workers see it
     home = Home(tmp_path / "home")
     ingest(home, [SEEDS])
     assert len(home.words._segments()) >= 3  # five seeds, 300 postings a segment

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 from archive import ArchiveError, Report, parse_file
 
-from . import duplicates, sectiontext, store
-from .segmenter import Segmenter
+from .. import duplicates, sectiontext, store
+from ..errors import HomeError
+from ..segmenter import Segmenter
+from .dictionary import quoted_terms
 
 # The sids of one report are `base + k`; a report may hold this many sections.
 SIDS_PER_REPORT = 1 << 20
@@ -59,11 +61,11 @@ def _die_with_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _worker(words, index_dir, jobs, results, quoted_terms) -> None:
+def _worker(words, index_dir, jobs, results) -> None:
     _die_with_parent()
     from whoosh import index as whoosh_index
 
-    from .wordindex import SegmentBuilder
+    from ..wordindex import WordSegmentWriter
 
     segmenter = Segmenter(words)
     builder = None
@@ -73,7 +75,7 @@ def _worker(words, index_dir, jobs, results, quoted_terms) -> None:
             if job is None:
                 break
             if builder is None:
-                builder = SegmentBuilder(whoosh_index.open_dir(index_dir))
+                builder = WordSegmentWriter(whoosh_index.open_dir(index_dir))
             kind, payload = job
             if kind == "file":
                 path, base, meta = payload
@@ -107,12 +109,12 @@ def _worker(words, index_dir, jobs, results, quoted_terms) -> None:
 class WordWriters:
     """Two (or as many as cores) worker processes writing Whoosh segments in parallel."""
 
-    def __init__(self, words, index_dir, quoted_terms, procs: int | None = None):
+    def __init__(self, words, index_dir, procs: int | None = None):
         ctx = multiprocessing.get_context("fork")
         self.procs = max(1, min(procs or os.cpu_count() or 1, 2))
         self.jobs = ctx.Queue(self.procs * 8)
         self.results = ctx.Queue()
-        self.workers = [ctx.Process(target=_worker, args=(tuple(words), str(index_dir), self.jobs, self.results, quoted_terms),
+        self.workers = [ctx.Process(target=_worker, args=(tuple(words), str(index_dir), self.jobs, self.results),
                                     daemon=True) for _ in range(self.procs)]
         for w in self.workers:
             w.start()
@@ -167,3 +169,21 @@ class WordWriters:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def run_word_writers(home, words, jobs, handle, procs: int) -> list:
+    """Run `jobs` in worker processes, passing each result to `handle`; each worker writes Whoosh
+    segments, unpublished until a commit names them. Returns those segments."""
+    from .. import wordindex
+
+    if not jobs:
+        return []
+    wordindex.open_or_create(home.words_path)
+    with WordWriters(words, home.words_path, procs=procs) as pool:
+        try:
+            results = pool.run(jobs, handle)
+        except RuntimeError as e:
+            if "No space left" in str(e):  # a worker could not write its segment
+                raise HomeError(f"the disk is full ({e}); nothing was published", "Free some space and run it again.") from None
+            raise HomeError(str(e), "Run the ingest again; nothing was published.") from None
+    return [seg for seg, _count in results]

@@ -1,0 +1,84 @@
+"""What every command shares: the consoles, the home (opened on demand) and its backend, and the
+exit code the command's results have earned so far."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def default_home() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("baogao", appauthor=False))
+
+
+def seeds_folder() -> Path:
+    """The bundled sample pages (inside the installed package, or beside it in a checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "seeds", here.parent / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    return here / "seeds"
+
+
+class App:
+    """The console, the stderr console, the home (opened on demand), and the exit code the
+    command's results have earned so far (kept if stdout is closed under it)."""
+
+    def __init__(self, home: str | None):
+        self.home_path = Path(home) if home else default_home()
+        self._console = self._err = None
+        self._home = None
+        self._backend = None
+        self.earned = 0
+
+    # rich is imported when something is printed: a search's first moments (segment_ahead) need only click.
+    @property
+    def console(self):
+        if self._console is None:
+            from .render import PipeConsole
+
+            self._console = PipeConsole(markup=False, highlight=False, emoji=False)
+        return self._console
+
+    @console.setter
+    def console(self, console) -> None:
+        self._console = console
+
+    @property
+    def err(self):
+        if self._err is None:
+            from rich.console import Console
+
+            self._err = Console(stderr=True, markup=False, highlight=False, emoji=False)
+        return self._err
+
+    def home(self, reading: bool = True):
+        """The home. A read command on a home that does not exist yet fills it with the bundled sample
+        pages (and says how to drop them); a writer never adds them."""
+        from index import Home
+
+        if self._home is None:
+            if self.home_path.exists() and not self.home_path.is_dir():
+                raise click.BadParameter(f"{self.home_path} is a file, not a folder (it is created if missing)",
+                                         param_hint="--home")
+            home = Home(self.home_path)
+            if reading and not home.initialized:
+                seeds = seeds_folder()
+                self.err.print(f"baogao: new archive at {home.path} with the {len(list(seeds.glob('*.txt')))} bundled sample "
+                               "pages; `baogao ingest PATH` adds your reports, `baogao remove --samples` drops these.", soft_wrap=True)
+                from index import ingest
+
+                ingest(home, [seeds], wait=True)  # a second first command waits for the first
+            self._home = home
+        return self._home
+
+    def backend(self):
+        """What the read commands ask (index.backend): the local home."""
+        from index import LocalBackend
+
+        if self._backend is None:
+            self._backend = LocalBackend(self.home())
+        return self._backend

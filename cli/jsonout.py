@@ -1,0 +1,59 @@
+"""Records (index.model) → the JSON documents of DESIGN's contract, in one place. Each command's
+`--json` prints one of these; field names and order are the contract (tests/golden pins them)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+
+def dumps(doc) -> str:
+    return json.dumps(doc, ensure_ascii=False)
+
+
+def to_json(obj):
+    """Dataclasses → JSON-ready dicts (tuples become lists)."""
+    if dataclasses.is_dataclass(obj):
+        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [to_json(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: to_json(v) for k, v in obj.items()}
+    return obj
+
+
+def reports(infos) -> list[dict]:
+    """`list`: every field, `duplicate_of` only where the report is one."""
+    return [{k: v for k, v in to_json(r).items() if k != "duplicate_of" or v} for r in infos]
+
+
+def search(result) -> dict:
+    return {"query": result.query, "total": result.total, "occurrences": result.occurrences,
+            "hits": [to_json(h) for h in result.hits]}
+
+
+def verdict(v) -> dict:
+    return {"quote": v.quote, "verdict": v.verdict, "matches": [
+        {"report": m.report, "title": m.title, "section_id": m.section_id, "section": m.section,
+         "paragraph": m.paragraph, "paragraph_end": m.paragraph_end, "similarity": m.similarity,
+         "source": m.source, "differences": [to_json(d) for d in m.differences], "url": m.url,
+         "urls": list(m.urls)} for m in v.matches]}
+
+
+def unusable_quote(line: str, why: str) -> dict:
+    """`verify -`: a line that could not be checked."""
+    return {"quote": line, "error": why}
+
+
+def trend(t) -> dict:
+    return {"by": t.by, "terms": [
+        {"term": x.term, "total": x.total, "reports": x.reports,
+         "first": to_json(x.first) if x.first else None,
+         "buckets": [to_json(b) for b in x.buckets]} for x in t.terms]}
+
+
+def error(message: str, hint: str, candidates=()) -> dict:
+    doc = {"error": message, "hint": hint}
+    if candidates:
+        doc["candidates"] = list(candidates)
+    return doc

@@ -1,0 +1,102 @@
+"""The backend boundary: every read the commands and the terminal UI make of an archive.
+
+`Backend` is the interface; `LocalBackend` answers from a home on this machine (the store, the
+substring and word indexes). Another backend (a SolrCloud collection) implements the same methods
+and returns the same records (index.model), so what the CLI shows does not depend on where the
+archive lives."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .home import Home
+    from .model import ReportInfo, ReportView, SearchResult, SectionInfo, Trend, Verdict
+
+
+class Backend(Protocol):
+    def reports(self) -> list[ReportInfo]: ...
+
+    def resolve_report(self, ref: str) -> ReportInfo: ...
+
+    def sections(self, report_id: str) -> list[SectionInfo]: ...
+
+    def resolve_section(self, report_id: str, ref: str) -> SectionInfo: ...
+
+    def show(self, report_id: str, section: int | None = None) -> ReportView: ...
+
+    def highlights(self, view: ReportView, query: str) -> dict[tuple[int, int], list[tuple[int, int]]]: ...
+
+    def search(self, query: str, *, limit: int | None = 10, exact: bool = False, sort: str = "score",
+               filters: dict | None = None, with_duplicates: bool = False) -> SearchResult: ...
+
+    def verify(self, quote: str) -> Verdict: ...
+
+    def trend(self, terms, by: str = "year", **options) -> Trend: ...
+
+
+class LocalBackend:
+    """A home on this machine. Each read first follows the home's published state, so a long-lived
+    reader (the terminal UI) answers from what the last writer published."""
+
+    def __init__(self, home: Home):
+        self.home = home
+
+    def _current(self) -> Home:
+        self.home.follow()
+        return self.home
+
+    def reports(self):
+        from .catalog import list_reports
+
+        return list_reports(self._current())
+
+    def resolve_report(self, ref):
+        from .catalog import resolve_report
+
+        return resolve_report(self._current(), ref)
+
+    def sections(self, report_id):
+        from .catalog import sections
+
+        return sections(self._current(), report_id)
+
+    def resolve_section(self, report_id, ref):
+        from .catalog import resolve_section
+
+        return resolve_section(self._current(), report_id, ref)
+
+    def show(self, report_id, section=None):
+        from .catalog import show
+
+        return show(self._current(), report_id, section)
+
+    def highlights(self, view, query):
+        """(section id, line) → display spans of the query's terms, for every section of `view`."""
+        from .snippets import highlight_spans
+
+        home = self._current()
+        return {(sec.id, n): spans for sec in view.sections
+                for n, spans in highlight_spans(home, view.report, sec.id, query)}
+
+    def search(self, query, **options):
+        from .searching import search
+
+        return search(self._current(), query, **options)
+
+    def segment_ahead(self, query: str, exact: bool = False) -> None:
+        """Start cutting the query's words in a child process (a one-query process overlaps it with
+        opening the indexes)."""
+        from .query import segment_ahead
+
+        segment_ahead(self.home, query, exact)
+
+    def verify(self, quote):
+        from .verification import verify
+
+        return verify(self._current(), quote)
+
+    def trend(self, terms, by="year", **options):
+        from .trends import trend
+
+        return trend(self._current(), terms, by, **options)

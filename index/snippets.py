@@ -1,0 +1,107 @@
+"""Where the terms stand in a section, and what a hit shows of it: display and normalized texts,
+match spans mapped from normalized to display offsets, the snippet around the densest matches,
+and `show --highlight`'s spans per line."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import sectiontext, store
+from .home import Home
+from .model import SectionMeta
+from .query import Term, parse, positive_terms
+
+# A snippet shows about this many characters around the densest cluster of matches …
+SNIPPET_CHARS = 100
+# … choosing its start by the matches that end within this share of its width.
+SNIPPET_CLUSTER_SHARE = 0.7
+PARAGRAPH_MARK = "↵"  # a snippet that crosses paragraphs shows where (one character: offsets hold)
+
+
+def section_displays(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
+    """Display text of each section: its lines (sectiontext: title, heading, paragraphs), one a
+    line. One query for all."""
+    parts = store.paragraph_texts(home.con, [m.sid for m in metas])
+    return {m.sid: "\n".join(sectiontext.lines_of(m.title, m.n, m.heading, parts[m.sid])) for m in metas}
+
+
+def section_norm_texts(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
+    by_segment: dict[str, list[int]] = {}
+    for m in metas:
+        by_segment.setdefault(m.segment, []).append(m.sid)
+    out: dict[int, str] = {}
+    segs = {s.name: s for s in home.substring.segments}
+    for name, sids in by_segment.items():
+        seg = segs.get(name)
+        if seg is None:
+            continue
+        for sid in sids:
+            i = int(np.searchsorted(seg.sids, sid))
+            if i < len(seg.sids) and seg.sids[i] == sid:
+                out[sid] = seg.section_text(i)
+    return out
+
+
+def match_spans(home: Home, norm: str, terms: list[Term], offsets) -> list[tuple[int, int]]:
+    """Display spans of every match of the terms in one section: the term itself where it stands
+    verbatim, else each of its words. One span per match, never merged; a span inside an earlier,
+    longer one is dropped (it is the same characters)."""
+    found: list[tuple[int, int]] = []
+    for t in terms:
+        needles = [t.text] if (t.exact or t.text in norm) else home.segmenter.words_of(t.text)
+        for needle in needles:
+            start = norm.find(needle)
+            while start >= 0 and needle:
+                found.append((start, start + len(needle)))
+                start = norm.find(needle, start + len(needle))
+    found.sort(key=lambda s: (s[0], -s[1]))
+    spans: list[tuple[int, int]] = []
+    reach = -1
+    for s, e in found:
+        if e <= reach:
+            continue
+        reach = max(reach, e)
+        ds, de = offsets[s], offsets[e - 1] + 1
+        spans.append((ds, de))
+    return spans
+
+
+def make_snippet(display: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+    """About `width` characters around the densest cluster of matches; spans re-based to it."""
+    if not spans:
+        text = display[:width]
+        return text.replace("\n", PARAGRAPH_MARK), []
+    # Spans are sorted: slide a window's end along them to find the start with the most matches.
+    best, best_n, j = spans[0][0], 0, 0
+    for i, (s, _) in enumerate(spans):
+        j = max(j, i)
+        while j < len(spans) and spans[j][1] <= s + width * SNIPPET_CLUSTER_SHARE:
+            j += 1
+        if j - i > best_n:
+            best, best_n = s, j - i
+    start = max(0, best - width // 4)
+    end = min(len(display), start + width)
+    start = max(0, min(start, end - width))
+    text = display[start:end].replace("\n", PARAGRAPH_MARK)
+    inside = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
+    return text, inside
+
+
+def highlight_spans(home: Home, report_id: str, section_n: int, query: str) -> list[tuple[int, list[tuple[int, int]]]]:
+    """For `show --highlight`: per line of the section, the display spans of the query's terms.
+    Lines are numbered as paragraphs; the heading is 0 and the title (first section only) -1."""
+    from archive import normalize
+
+    terms = positive_terms(parse(query))
+    sid = store.section_sid(home.con, report_id, section_n)
+    meta = store.section_heads(home.con, [sid])[sid]
+    heads = sectiontext.head_lines(meta.title, section_n, meta.heading)
+    lines = [(0 if k == len(heads) - 1 else -1, text) for k, text in enumerate(heads)]
+    lines += [(n, text) for n, text, _, _ in store.paragraphs_of(home.con, sid)]
+    out = []
+    for n, text in lines:
+        norm, offsets = normalize(text)
+        spans = match_spans(home, norm, terms, offsets)
+        if spans:
+            out.append((n, spans))
+    return out

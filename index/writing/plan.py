@@ -1,0 +1,82 @@
+"""What an ingest will do, decided before anything is written: which files are new or changed,
+which are unchanged (or only moved), which reports a `--sync` removes, and which inputs fail (one
+line each). Reads the input files, never the store: the store's side comes in as `known`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive import ArchiveError, find_files
+from archive.reading import decode, read_bytes
+from archive.sidecar import entry_for
+
+from .. import store
+from .dictionary import quoted_terms
+
+
+@dataclass
+class IngestPlan:
+    todo: list[str] = field(default_factory=list)  # absolute paths to parse, in batch order
+    unchanged: list[str] = field(default_factory=list)  # report ids
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (new path, report id): unchanged, elsewhere
+    removed: list[str] = field(default_factory=list)  # report ids whose files are gone (--sync)
+    failed: list[dict] = field(default_factory=list)  # {"path", "error"}
+    sidecars: dict[str, dict] = field(default_factory=dict)  # path → what its folder's sidecar says of it
+    quoted: dict[str, set[str]] = field(default_factory=dict)  # report id → quoted terms (first ingest only)
+
+    def replaced(self, known: dict[str, store.KnownReport]) -> list[str]:
+        """Report ids whose rows this ingest deletes: changed files and removed ones."""
+        return [Path(t).stem for t in self.todo if Path(t).stem in known] + self.removed
+
+
+def plan(paths: list[Path], known: dict[str, store.KnownReport], sync: bool, first_time: bool) -> IngestPlan:
+    out = IngestPlan()
+    files: list[Path] = []
+    for p in paths:
+        unreadable: list[ArchiveError] = []
+        try:
+            files.extend(find_files(p, unreadable))
+        except ArchiveError as e:
+            out.failed.append({"path": e.path, "error": e.reason})
+        out.failed.extend({"path": e.path, "error": e.reason} for e in unreadable)
+    seen: dict[str, str] = {}  # report id → path, in this batch
+    for f in files:
+        stem, path = f.stem, os.path.abspath(f)  # not resolve(): a symlink's own name is the report id
+        if stem in seen:
+            out.failed.append({"path": str(f), "error": f"report id {stem} is already taken by {seen[stem]} in this batch"})
+            continue
+        old = known.get(stem)
+        if old and old.file != path and Path(old.file).exists():
+            out.failed.append({"path": str(f), "error": f"report id {stem} belongs to {old.file}"})
+            continue
+        try:
+            data = read_bytes(f)
+        except ArchiveError as e:
+            out.failed.append({"path": e.path, "error": e.reason})
+            continue
+        seen[stem] = path
+        try:
+            out.sidecars[path] = entry_for(f)
+        except ArchiveError as e:  # said once per sidecar; its files go in with what they say themselves
+            if not any(x["path"] == e.path for x in out.failed):
+                out.failed.append({"path": e.path, "error": e.reason})
+            out.sidecars[path] = {}
+        if old and old.sha256 == hashlib.sha256(data).hexdigest() and old.sidecar == store.dumps(out.sidecars[path], sort=True):
+            out.unchanged.append(stem)
+            if old.file != path:
+                out.moved.append((path, stem))
+            continue
+        if first_time:
+            try:
+                out.quoted[stem] = quoted_terms(decode(data, f))
+            except ArchiveError:
+                pass  # the worker reports it
+        out.todo.append(path)
+    if sync:
+        folders = [os.path.abspath(p).rstrip("/") + "/" for p in paths if p.is_dir()]
+        out.removed = [rid for rid, old in known.items()
+                       if rid not in seen and any(old.file.startswith(d) for d in folders) and not Path(old.file).exists()]
+    return out
