@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .charclasses import CJK_TEXT
+
 # Ideographs, CJK punctuation and full-width forms: the characters between which a space is OCR noise.
-_CJK = r"\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u201c\u201d\u2018\u2019\u2014\u2026"
+_CJK = CJK_TEXT
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t\u3000\u00a0]+(?=[{_CJK}])")
 _LETTER_SPACED = re.compile(rf"^[{_CJK}](?:[ \u3000]+[{_CJK}]){{2,}}$")
 CLOSING = set("。！？；：…”』」）)】〕.!?;:|》")

@@ -15,6 +15,7 @@ from functools import cache
 from importlib.resources import files
 
 from .cleaning import BYLINE_ROLES, Block
+from .charclasses import is_ideograph
 
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 _PREFIX_LEVEL = {
@@ -185,8 +186,7 @@ def _counties_in(text: str) -> Counter:
     return counts
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+_is_cjk = is_ideograph
 
 
 def year_of(title: str, head: list[str], text: str) -> int | None:

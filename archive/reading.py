@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 from .errors import ArchiveError
+from .charclasses import is_ideograph
 
 SUFFIXES = (".txt", ".md")
 # Beyond this a "report" is not a report but a dump; refuse it rather than exhaust memory.
@@ -140,7 +141,7 @@ _FREQUENT = frozenset(
 
 
 def _frequent_share(text: str) -> float:
-    cjk = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff"]
+    cjk = [c for c in text[:20000] if is_ideograph(c)]
     return sum(c in _FREQUENT for c in cjk) / len(cjk) if cjk else 0.0
 
 
@@ -164,10 +165,3 @@ def _strict(data: bytes, encoding: str, path) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as e:
         raise ArchiveError(path, f"invalid {encoding} at byte {e.start}") from None
-
-
-def read_text(path: str | os.PathLike) -> tuple[str, bytes]:
-    """(decoded text, raw bytes) of one report file."""
-    p = Path(path)
-    data = read_bytes(p)
-    return decode(data, p), data

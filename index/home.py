@@ -212,8 +212,13 @@ class Home:
         import os
 
         if texts and self._segmenter is None and self._segmenting is None and hasattr(os, "fork") and self.initialized:
-            from .segmenter import segment_in_child
+            from .segmenter import is_loaded, segment_in_child
 
+            try:
+                if is_loaded(self.meta("dictionary_hash")):  # this process has it already: no child needed
+                    return
+            except (HomeError, sqlite3.DatabaseError):
+                pass  # the search itself says what is wrong with the store
             self._segmenting = segment_in_child(self.store_path, texts)
 
     def meta(self, key: str, default=None):

@@ -89,7 +89,6 @@ class SearchResult:
     total: int
     occurrences: int
     hits: tuple[Hit, ...]
-    terms: tuple[str, ...] = ()  # the normalized positive terms, for highlighting elsewhere
 
 
 @dataclass(frozen=True)

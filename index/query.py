@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from archive import normalize_text
+from archive.charclasses import WORDLIKE
 
 from .errors import QueryError
 
@@ -15,7 +16,7 @@ FIELDS = ("region", "year", "report", "heading", "level")
 MAX_QUERY_CHARS = 2000
 MAX_DEPTH = 50  # nested parentheses (and NOTs): deeper is no query a person writes, and would overflow the parser
 _OPEN_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
-_WORDY = re.compile(r"[\w\u3400-\u9fff]")
+_WORDY = WORDLIKE
 
 
 @dataclass(frozen=True)

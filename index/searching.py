@@ -175,8 +175,7 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i])
             for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
     hits = build_hits(home, rows, terms, also_in)
-    return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
-                        terms=tuple(t.text for t in terms))
+    return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits))
 
 
 def _fold_duplicates(home: Home, pos: np.ndarray, verbatim: np.ndarray) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:

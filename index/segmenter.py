@@ -8,11 +8,13 @@ import hashlib
 import re
 from importlib.resources import files
 
+from archive.charclasses import WORDLIKE
+
 from . import store
 
 
 # A token is a word when it has a letter, digit or ideograph; punctuation is not indexed.
-_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
+_WORDLIKE = WORDLIKE
 # jieba cuts 5.2% into 5.2 and %; 98.89亿元 into 98.89 and 亿元: keep a figure and its % together.
 _FIGURE = re.compile(r"\d+(?:\.\d+)?%")
 
@@ -50,6 +52,15 @@ def _jieba_class():
     return module.Jieba
 
 
+# dictionary hash → its loaded rjieba instance: a process that searches again (the terminal UI, a
+# test run) loads each dictionary once, not once per query (0.16 s each).
+_LOADED: dict[str, object] = {}
+
+
+def is_loaded(words_hash: str | None) -> bool:
+    return words_hash in _LOADED
+
+
 class Segmenter:
     """One rjieba instance of our own with the archive's frozen dictionary; built on first use, so
     a query that needs no words never loads it. `words` may be a function that reads them then.
@@ -70,10 +81,14 @@ class Segmenter:
     @property
     def jieba(self):
         if self._jieba is None:
-            j = _jieba_class()()
-            for w in self.words:
-                j.add_word(w, None, None)
-            self._jieba = j
+            words = self.words
+            key = dictionary_hash(words)
+            if key not in _LOADED:
+                j = _jieba_class()()
+                for w in words:
+                    j.add_word(w, None, None)
+                _LOADED[key] = j
+            self._jieba = _LOADED[key]
         return self._jieba
 
     def tokens(self, text: str, mode: str = "query") -> list[tuple[str, int, int]]:

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from archive import normalize
+from archive.charclasses import WORDLIKE_IDEOGRAPHS
 
 from . import sectiontext, store
 from .errors import QueryError
@@ -26,11 +27,13 @@ WINDOW = 8
 CLOSE_AT = 0.7  # below this similarity a passage is not the quoted one
 MAX_CANDIDATES = 40
 MAX_MATCHES = 10
+MAX_QUOTE_CHARS = 5000  # longer than any paragraph a journalist quotes; a window search each 8 characters
+CANDIDATE_VOTE_SHARE = 0.3  # a candidate needs this share of the best candidate's window votes
 _COMMON = 2000  # a window in more sections than this says nothing about where the quote is from
 _PUNCT_CHARS = "\"',.;:!?()[]<>《》【】—-·、"
 _ELISION = re.compile(r"\.{3,}|…+")
 # Punctuation-free runs of the quote; a decimal point inside a number does not break a run.
-_RUN_BREAK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[^\w%.\u3400-\u9fff])+")
+_RUN_BREAK = re.compile(rf"(?:(?<!\d)\.|\.(?!\d)|[^\w%.{WORDLIKE_IDEOGRAPHS}])+")
 
 
 def _is_core(ch: str) -> bool:
@@ -118,8 +121,9 @@ def verify(home: Home, quote: str) -> Verdict:
 
     if not quote.strip():
         raise QueryError("the quote is empty", "Give the sentence to check, in quotes.")
-    if len(quote) > 5000:
-        raise QueryError(f"the quote is too long ({len(quote)} characters; at most 5000)", "Check it a paragraph at a time.")
+    if len(quote) > MAX_QUOTE_CHARS:
+        raise QueryError(f"the quote is too long ({len(quote)} characters; at most {MAX_QUOTE_CHARS})",
+                         "Check it a paragraph at a time.")
     qnorm = normalize(quote.strip())[0]
     pieces = [p for p in (x.strip("\n ") for x in _ELISION.split(qnorm)) if _core(p)[0]]
     if not pieces:
@@ -135,7 +139,7 @@ def verify(home: Home, quote: str) -> Verdict:
     if not len(sids) and not verbatim:
         return Verdict(quote, "not_found", ())
     if len(sids):
-        keep = votes >= max(1, votes.max() * 0.3)
+        keep = votes >= max(1, votes.max() * CANDIDATE_VOTE_SHARE)
         sids, votes = sids[keep], votes[keep]
     voted = sids[np.lexsort((sids, -votes))].tolist() if len(sids) else []
     candidates = list(dict.fromkeys(verbatim + voted))[:MAX_CANDIDATES]

@@ -1,6 +1,7 @@
 import os
 import random
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,10 @@ def shared_home(_seeded_home):
 
 
 def needs_corpus():
-    return pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no shared corpus at {CORPUS}")
+    """Marks a test `corpus` (out of the inner loop) and skips it where the shared corpus is absent."""
+    def mark(fn):
+        return pytest.mark.corpus(pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no shared corpus at {CORPUS}")(fn))
+    return mark
 
 
 def corpus_sample() -> list[Path]:
@@ -86,3 +90,22 @@ def corpus_home(tmp_path_factory):
     assert not result.failed, result.failed
     yield home
     home.close()
+
+
+def run_cli(home, *args, input: str | None = None) -> subprocess.CompletedProcess:
+    """`baogao --home HOME ARGS…` in this process (the real entry point, `cli.main.main`, with its
+    error translation; stdout and stderr captured): what a subprocess would print, in milliseconds.
+    For what needs a real process — kills, pipes, terminals, concurrency — start one."""
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    argv = ["--home", str(home), *map(str, args)]
+    with CliRunner().isolation(input=input, env={"NO_COLOR": "1", "BAOGAO_HOME": None}) as (out, err, _):
+        try:
+            main(argv)
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        stdout, stderr = out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace")
+    return subprocess.CompletedProcess(["baogao", *argv], code, stdout, stderr)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
+from archive.charclasses import IDEOGRAPHS
+
 from .. import store
 from ..segmenter import dictionary_hash, shipped_words
 
 # Quoted terms that become dictionary words: 2–12 ideographs, letters or digits between quotes.
-_QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9]{2,12})[”\"」』]")
+_QUOTED = re.compile(rf"[“\"「『]([{IDEOGRAPHS}A-Za-z0-9]{{2,12}})[”\"」』]")
 # A quoted term joins the dictionary once this many reports quote it.
 MIN_QUOTED_REPORTS = 2
 

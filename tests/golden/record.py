@@ -6,9 +6,6 @@ Volatile fields are normalized: absolute paths become `<seeds>`/`<home>`, second
 from __future__ import annotations
 
 import json
-import os
-import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -70,19 +67,19 @@ def normalize(text: str, home: Path) -> object:
 
 
 def run_all() -> list[dict]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", COLUMNS="100")
-    env.pop("BAOGAO_HOME", None)
+    """Every command in order on one new home, through the real entry point (in this process)."""
+    from tests.conftest import run_cli
+
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         for args in COMMANDS:
-            argv = [str(SEEDS) if a == "<seeds>" else a for a in args]
-            r = subprocess.run([sys.executable, "-m", "cli", "--home", str(home), *argv],
-                               capture_output=True, text=True, env=env, timeout=120)
+            r = run_cli(home, *[str(SEEDS) if a == "<seeds>" else a for a in args])
             out.append({"args": args, "exit": r.returncode, "stdout": normalize(r.stdout, home)})
     return out
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
     GOLDEN.write_text(json.dumps(run_all(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {GOLDEN}")

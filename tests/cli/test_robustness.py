@@ -14,7 +14,7 @@ import pytest
 
 from index import Home, check, search, store
 from tests import faults
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, run_cli
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
 
@@ -64,6 +64,7 @@ def consistent(home_path):
     return ids, found
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_never_breaks_the_archive(tmp_path, big_folder):
     home = tmp_path / "home"
     assert baogao(home, "list").returncode == 0  # seeds in
@@ -87,6 +88,7 @@ def test_sigkill_at_random_moments_never_breaks_the_archive(tmp_path, big_folder
     assert check(h).ok, check(h).problems
 
 
+@pytest.mark.slow
 def test_ctrl_c_leaves_a_clean_message_and_nothing_half_written(tmp_path, big_folder):
     home = tmp_path / "home"
     baogao(home, "list")
@@ -106,6 +108,7 @@ def test_ctrl_c_leaves_a_clean_message_and_nothing_half_written(tmp_path, big_fo
     assert check(Home(home)).ok
 
 
+@pytest.mark.slow
 def test_searches_answer_during_an_ingest_and_a_second_writer_is_refused(tmp_path, big_folder):
     home = tmp_path / "home"
     baogao(home, "list")
@@ -133,6 +136,7 @@ def test_searches_answer_during_an_ingest_and_a_second_writer_is_refused(tmp_pat
     assert waited.returncode == 0
 
 
+@pytest.mark.slow
 def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
     home = tmp_path / "home"
     baogao(home, "list")
@@ -162,7 +166,7 @@ def test_bad_files_get_one_line_each_and_the_rest_is_ingested(tmp_path):
     (folder / "good.txt").write_text("好报告\n\n正文里有“一主六双”。\n", encoding="utf-8")
     (folder / "loop").symlink_to(folder)
     home = tmp_path / "home"
-    r = baogao(home, "ingest", str(folder), "--json")
+    r = run_cli(home, "ingest", str(folder), "--json")
     assert r.returncode == 1
     doc = json.loads(r.stdout)
     assert sorted(doc["added"]) == ["controls", "good", "unclosed"]
@@ -170,10 +174,10 @@ def test_bad_files_get_one_line_each_and_the_rest_is_ingested(tmp_path):
     for name, _, reason in BAD:
         assert reason in errors[name], (name, errors)
     assert "line" in errors["long.txt"]
-    text = baogao(home, "ingest", str(folder))
+    text = run_cli(home, "ingest", str(folder))
     lines = [ln for ln in text.stdout.splitlines() if ln.strip().startswith("✘")]
     assert len(lines) == len(BAD) + 1 and all(str(folder) in ln for ln in lines)
-    shown = baogao(home, "show", "controls", "--no-pager")
+    shown = run_cli(home, "show", "controls", "--no-pager")
     assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout and "␛[2J" in shown.stdout
 
 
@@ -203,7 +207,7 @@ def test_inputs_that_are_not_report_files_get_one_line_each(tmp_path):
     traditional = "政府工作報告\n\n各位代表：\n\n過去一年，我們堅持穩中求進工作總基調，經濟社會發展取得新成就，人民生活水平不斷提高。\n"
     (folder / "big5.txt").write_bytes(traditional.encode("cp950"))
     (folder / "good.txt").write_text("好报告\n\n正文里有“一主六双”。\n", encoding="utf-8")
-    r = baogao(tmp_path / "home", "ingest", str(folder), "--json", timeout=60)
+    r = run_cli(tmp_path / "home", "ingest", str(folder), "--json")
     doc = json.loads(r.stdout)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert sorted(doc["added"]) == ["big5", "good"]
@@ -212,7 +216,7 @@ def test_inputs_that_are_not_report_files_get_one_line_each(tmp_path):
     assert any(name.startswith(deep[:50]) or "deep" in name or "d" * 50 in name for name in errors), errors
     assert any("too long" in e for e in errors.values()), errors
     assert len(doc["failed"]) == 3
-    shown = json.loads(baogao(tmp_path / "home", "show", "big5", "--json").stdout)
+    shown = json.loads(run_cli(tmp_path / "home", "show", "big5", "--json").stdout)
     assert shown["title"] == "政府工作報告" and "穩中求進" in shown["sections"][0]["paragraphs"][-1]["text"]
 
 
@@ -232,7 +236,17 @@ def test_file_vanishing_between_listing_and_reading(tmp_path, monkeypatch):
         "the file disappeared before it could be read"]
 
 
-@pytest.mark.parametrize("args,code,text", [
+@pytest.fixture(scope="module")
+def sample_home(tmp_path_factory):
+    """A home a first read filled with the sample pages (for tests that only read it)."""
+    home = tmp_path_factory.mktemp("samples") / "home"
+    assert run_cli(home, "list").returncode == 0
+    return home
+
+
+# The bad-input table (issue 14): every case is one line naming the query, file or option, and its
+# exit code (DESIGN: 2 a bad query or option), with --json an {"error", "hint"} document.
+BAD_INPUT = [
     (["search", ""], 2, "empty"),
     (["search", "，。！？"], 2, "only punctuation"),
     (["search", '"没有闭合'], 2, "unbalanced"),
@@ -244,52 +258,53 @@ def test_file_vanishing_between_listing_and_reading(tmp_path, monkeypatch):
     (["show", "no-such-report"], 2, "no report"),
     (["sections", "zzz"], 2, "no report"),
     (["search", "人参", "--sort", "random"], 2, "random"),
-])
-def test_bad_queries_and_options_one_line_right_code(tmp_path, args, code, text):
-    home = tmp_path / "home"
-    baogao(home, "list")
-    r = baogao(home, *args)
+    (["search", "(" * 330 + "人参" + ")" * 330], 2, "nests more than"),
+    (["search", "NOT " * 60 + "人参"], 2, "nests more than"),
+    (["search", "人参", "year:99999999999999999999"], 2, "not a year"),
+    (["search", "人参", "--year", ">=99999999999999999999"], 2, "not a year"),
+    (["search", "人参", "level:planet"], 2, "not a level"),
+    (["trend", "人参", "--from", "99999999999999999999"], 2, "not a year"),
+    (["trend", "--file", "/bin/ls"], 2, "not UTF-8"),
+    (["trend"], 2, "give one or more TERMs"),
+    (["show", "000", "99"], 2, "has no section 99"),
+    (["verify", "，，，"], 2, "nothing to check"),
+    (["verify", "长" * 5001], 2, "too long"),
+    (["remove"], 2, "name one REPORT"),
+    (["search", "人参", "--no-such-option"], 2, "no-such-option"),
+]
+
+
+@pytest.mark.parametrize("args,code,text", BAD_INPUT, ids=[t for _, _, t in BAD_INPUT])
+def test_bad_input_is_one_line_with_its_exit_code(sample_home, args, code, text):
+    r = run_cli(sample_home, *args)
     assert r.returncode == code, (r.stdout, r.stderr)
-    assert text in r.stderr
-    assert "Traceback" not in r.stderr
-    j = baogao(home, *args, "--json")
+    assert text in r.stderr and "Traceback" not in r.stderr, r.stderr
+    said = [ln for ln in r.stderr.splitlines() if ln.startswith(("baogao:", "Error"))]
+    assert len(said) == 1, r.stderr
+    j = run_cli(sample_home, *args, "--json")
     assert j.returncode == code
-    assert set(json.loads(j.stdout)) >= {"error", "hint"}
+    doc = json.loads(j.stdout)
+    assert set(doc) >= {"error", "hint"} and doc["error"], doc
 
 
 def test_home_that_is_a_file_and_home_from_a_newer_version(tmp_path):
     f = tmp_path / "afile"
     f.write_text("x")
-    r = baogao(f, "list")
+    r = run_cli(f, "list")
     assert r.returncode == 2 and "is a file" in r.stderr and "Traceback" not in r.stderr
     home = tmp_path / "home"
-    baogao(home, "list")
+    run_cli(home, "list")
     import sqlite3
 
     con = sqlite3.connect(home / "store.sqlite")
     con.execute("UPDATE meta SET value = '99' WHERE key = 'format'")
     con.commit()
     con.close()
-    r = baogao(home, "search", "人参")
+    r = run_cli(home, "search", "人参")
     assert r.returncode == 3 and "newer baogao" in r.stderr and "Traceback" not in r.stderr
 
 
-@pytest.mark.parametrize("args,text", [
-    (["search", "(" * 330 + "人参" + ")" * 330], "nests more than"),
-    (["search", "NOT " * 60 + "人参"], "nests more than"),
-    (["search", "人参", "year:99999999999999999999"], "not a year"),
-    (["search", "人参", "--year", ">=99999999999999999999"], "not a year"),
-    (["trend", "人参", "--from", "99999999999999999999"], "not a year"),
-    (["trend", "--file", "/bin/ls"], "not UTF-8"),
-])
-def test_more_bad_input_one_line_exit_2(tmp_path, args, text):
-    home = tmp_path / "home"
-    baogao(home, "list")
-    r = baogao(home, *args)
-    assert r.returncode == 2 and text in r.stderr and "Traceback" not in r.stderr, r.stderr
-    assert len([ln for ln in r.stderr.splitlines() if ln.startswith("baogao:") or ln.startswith("Error")]) == 1
-
-
+@pytest.mark.slow
 def test_damage_is_one_line_check_says_so_and_rebuild_repairs(tmp_path):
     home = tmp_path / "home"
     baogao(home, "list")
@@ -334,6 +349,7 @@ def lock_held(home):
         holder.wait()
 
 
+@pytest.mark.slow
 def test_a_refused_writer_leaves_the_holders_name(tmp_path):
     home = tmp_path / "home"
     baogao(home, "list")
@@ -350,10 +366,10 @@ def test_report_ids_never_reach_the_terminal_raw(tmp_path):
     for name in ("esc\x1b[31mred.txt", "rtl\u202eevil.txt"):
         (folder / name).write_text("标题\n\n正文里有“一主六双”。\n", encoding="utf-8")
     home = tmp_path / "home"
-    assert baogao(home, "ingest", str(folder)).returncode == 0
+    assert run_cli(home, "ingest", str(folder)).returncode == 0
     for args in (["list"], ["search", "一主六双"], ["show", "esc"], ["show", "rtl"], ["sections", "esc"],
                  ["verify", "正文里有“一主六双”。"], ["trend", "一主六双"]):
-        out = baogao(home, *args).stdout
+        out = run_cli(home, *args).stdout
         assert "\x1b" not in out and "\u202e" not in out, (args, out)
 
 
@@ -385,6 +401,7 @@ DAMAGE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("what,target,damage", DAMAGE, ids=[d[0] for d in DAMAGE])
 def test_check_sees_each_damage_and_rebuild_repairs_it(tmp_path, what, target, damage):
     from tests.oracle import Oracle
@@ -407,6 +424,7 @@ def test_check_sees_each_damage_and_rebuild_repairs_it(tmp_path, what, target, d
     h.close()
 
 
+@pytest.mark.slow
 def test_a_damaged_store_is_named_with_what_is_lost(tmp_path):
     home = tmp_path / "home"
     baogao(home, "list")
@@ -416,6 +434,7 @@ def test_a_damaged_store_is_named_with_what_is_lost(tmp_path):
     assert "damaged" in r.stdout + r.stderr and ("lost" in r.stdout + r.stderr or "ingest the reports again" in r.stdout + r.stderr)
 
 
+@pytest.mark.slow
 def test_no_home_state_the_next_command_cannot_use(tmp_path):
     """Every report removed, then rebuild, search, ingest; the store deleted under a built index."""
     home = tmp_path / "home"
@@ -432,6 +451,7 @@ def test_no_home_state_the_next_command_cannot_use(tmp_path):
         assert r.returncode == 0 and "Traceback" not in r.stderr, (args, r.stderr)
 
 
+@pytest.mark.slow
 def test_deleting_lock_lets_no_second_writer_in(tmp_path):
     home = tmp_path / "home"
     baogao(home, "list")
@@ -452,6 +472,7 @@ def _answers(home_path, queries):
 WORD_QUERIES = ["工业经济", "人参产业", "发展高质量", "民生实事", "九解一协调", "稳中求进"]
 
 
+@pytest.mark.slow
 def test_killed_between_the_word_index_and_the_store_readers_keep_the_published_answers(tmp_path):
     """An ingest killed after Whoosh's commit, before the store's: readers search the generation the
     store published (the new one's deletions would drop a replaced report's words)."""
@@ -472,6 +493,7 @@ def test_killed_between_the_word_index_and_the_store_readers_keep_the_published_
     assert baogao(home, "check").returncode == 0
 
 
+@pytest.mark.slow
 def test_compact_killed_before_it_publishes_the_dictionary_changes_nothing(tmp_path):
     folder = tmp_path / "src"
     folder.mkdir()
@@ -564,6 +586,7 @@ def read_only_home(tmp_path):
     subprocess.run(["umount", str(mnt)], capture_output=True)
 
 
+@pytest.mark.slow
 def test_a_read_only_home_answers_every_read_command(read_only_home):
     for args in (["list"], ["search", "九解一协调"], ["search", "-e", "人参"], ["show", "000", "1", "--no-pager"],
                  ["sections", "000"], ["verify", "实干筑就伟业，奋斗开创未来。"], ["trend", "人参"]):
@@ -619,6 +642,7 @@ def tiny_disk(tmp_path):
     subprocess.run(["umount", str(mnt)], capture_output=True)
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_one_line_and_loses_nothing(tiny_disk, tmp_path):
     home = tiny_disk / "home"
     assert baogao(home, "list").returncode == 0

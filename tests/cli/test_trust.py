@@ -254,6 +254,7 @@ def test_verify_batch_reports_unusable_lines(run):
 
 
 # 11. A closed pipe ends quietly with the exit code the results earned.
+@pytest.mark.slow
 @pytest.mark.parametrize("args,code", [(["search", "人参"], 0), (["search", "人参", "--json"], 0),
                                        (["list"], 0), (["search", "量子引力弦论"], 1)])
 def test_a_closed_pipe_is_quiet(run, args, code):

@@ -100,6 +100,7 @@ def test_compact_and_rebuild_keep_every_answer(copied):
     assert check(home).ok
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", ["segments", "whoosh", "publish"])
 def test_crash_at_each_step_leaves_the_previous_state(seeded_home, tmp_path, step):
     folder = tmp_path / "src"
@@ -273,6 +274,7 @@ def test_numpy_bm25_on_postings_of_many_blocks(tmp_path):
     home.close()
 
 
+@pytest.mark.slow
 def test_small_segments_merge_in_tiers_when_they_pile_up(tmp_path):
     from index.writing.ingesting import MAX_SEGMENTS
 
@@ -290,6 +292,7 @@ def test_small_segments_merge_in_tiers_when_they_pile_up(tmp_path):
     home.close()
 
 
+@pytest.mark.slow
 def test_workers_roll_their_whoosh_segments_to_bound_memory(tmp_path, monkeypatch):
     import index.writing.workers
 

@@ -184,8 +184,10 @@ def test_a_page_is_the_head_of_the_full_ranking(shared_home, q):
     assert (page.total, page.occurrences) == (full.total, full.occurrences)
 
 
-def test_segment_ahead_cuts_the_query_in_a_child_exactly_as_in_process(_seeded_home):
-    from index import Home, segment_ahead
+def test_segment_ahead_cuts_the_query_in_a_child_exactly_as_in_process(_seeded_home, monkeypatch):
+    from index import Home, segment_ahead, segmenter
+
+    monkeypatch.setattr(segmenter, "_LOADED", {})  # as in a new process
 
     query = '营商环境 OR (九解一协调 NOT 生态文明建设) "人参"'
     ahead = Home(_seeded_home)
@@ -202,6 +204,10 @@ def test_segment_ahead_cuts_the_query_in_a_child_exactly_as_in_process(_seeded_h
     assert ahead.segmenter._jieba is None
     ahead.close()
     plain.close()
+    again = Home(_seeded_home)  # this process has the dictionary now: no child is started
+    segment_ahead(again, query)
+    assert again._segmenting is None and again.segmenter.words_of("营商环境") == known["营商环境"]
+    again.close()
 
 
 def test_segment_ahead_falls_back_when_the_child_cannot_answer(tmp_path):

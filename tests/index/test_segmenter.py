@@ -1,10 +1,11 @@
-"""The segmenter: rjieba cuts as jieba 0.42.1 does (but for numeric ranges); the tokenizer behaves."""
+"""The segmenter: rjieba cuts as jieba 0.42.1 does (but for numeric ranges); figures, digits, sub-words,
+dictionary words."""
 
 import re
 
 import pytest
 
-from index.analysis import JiebaTokenizer, Segmenter
+from index.segmenter import Segmenter
 
 
 def test_rjieba_agrees_with_jieba_on_the_seeds_except_numeric_ranges(seed_reports, tmp_path):
@@ -48,14 +49,6 @@ def test_subwords_only_in_index_mode():
     seg = Segmenter()
     assert seg.words_of("中华人民共和国", "query") == ["中华人民共和国"]
     assert {"中华", "人民", "共和国"} <= set(seg.words_of("中华人民共和国", "index"))
-
-
-def test_tokenizer_positions_count_tokens_and_chars_are_offsets():
-    tok = JiebaTokenizer(Segmenter())
-    tokens = [(t.text, t.pos, t.startchar, t.endchar) for t in tok("推动高质量发展", positions=True, chars=True)]
-    assert [t[1] for t in tokens] == list(range(len(tokens)))
-    for text, _, s, e in tokens:
-        assert "推动高质量发展"[s:e] == text
 
 
 def test_dictionary_words_are_kept_whole():
