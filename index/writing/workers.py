@@ -63,9 +63,9 @@ def _die_with_parent() -> None:
 
 def _worker(words, index_dir, jobs, results) -> None:
     _die_with_parent()
-    from whoosh import index as whoosh_index
+    from pathlib import Path
 
-    from ..wordindex import WordSegmentWriter
+    from ..wordindex import WordSegmentWriter, open_or_create
 
     segmenter = Segmenter(words)
     builder = None
@@ -75,7 +75,7 @@ def _worker(words, index_dir, jobs, results) -> None:
             if job is None:
                 break
             if builder is None:
-                builder = WordSegmentWriter(whoosh_index.open_dir(index_dir))
+                builder = WordSegmentWriter(open_or_create(Path(index_dir)))
             kind, payload = job
             if kind == "file":
                 path, base, meta = payload

@@ -184,6 +184,7 @@ def test_render_measures_cjk_in_cells():
         assert cell_len(line) <= 40
 
 
+@pytest.mark.slow
 def test_python_m_cli_with_a_fresh_home_uses_the_bundled_seeds(tmp_path):
     env = dict(os.environ, BAOGAO_HOME=str(tmp_path / "fresh"), PYTHONPATH=str(ROOT))
     p = subprocess.run([sys.executable, "-m", "cli", "search", "一主六双", "--json"], capture_output=True,

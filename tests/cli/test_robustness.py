@@ -123,11 +123,10 @@ def test_searches_answer_during_an_ingest_and_a_second_writer_is_refused(tmp_pat
         answered += 1
         if busy is None:
             busy = baogao(home, "ingest", str(SEEDS))
+            overlapped = proc.poll() is None  # the ingest ran all the while the second writer tried
     proc.wait()
-    assert answered >= 1
-    if busy is not None and busy.returncode != 0:
-        assert busy.returncode == 3
-        assert "archive is busy (ingest by pid" in busy.stderr
+    assert answered >= 1 and busy is not None and overlapped, "the ingest ended before a second writer could try"
+    assert busy.returncode == 3 and "archive is busy (ingest by pid" in busy.stderr, (busy.returncode, busy.stderr)
     # --wait queues behind the running writer instead
     proc = start(home, "ingest", str(big_folder))
     time.sleep(0.5)

@@ -115,6 +115,7 @@ def test_ingest_into_a_new_home_holds_exactly_the_folder(tmp_path):
     assert sorted(row["id"] for row in listed) == ["我的_000", "我的_004"]
 
 
+@pytest.mark.slow
 def test_samples_come_with_a_first_read_and_go_with_remove_samples(tmp_path):
     env = dict(os.environ, BAOGAO_HOME=str(tmp_path / "fresh"), PYTHONPATH=str(ROOT))
     p = subprocess.run([sys.executable, "-m", "cli", "list", "--json"], capture_output=True, text=True, env=env)

@@ -161,13 +161,6 @@ def test_quoted_terms_in_two_reports_join_the_dictionary(tmp_path):
     home.close()
 
 
-def test_index_package_does_not_import_click_or_rich():
-    code = ("import sys; import archive, index; from index import Home;"
-            "print(sorted(m for m in ('click', 'rich') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert out.stdout.strip() == "[]"
-
-
 def test_archive_package_imports_no_whoosh_click_or_rich():
     code = ("import sys; import archive; archive.parse_file(sys.argv[1]);"
             "print(sorted(m for m in ('whoosh', 'click', 'rich', 'rjieba') if m in sys.modules))")
