@@ -21,7 +21,7 @@ def reports_from(home: Home, folder) -> list[str]:
     import os
 
     roots = {os.path.abspath(folder), os.path.realpath(folder)}
-    return [rid for rid, file in store.report_files(home.con)
+    return [report_id for report_id, file in store.report_files(home.con)
             if os.path.dirname(file) in roots or os.path.dirname(os.path.realpath(file)) in roots]
 
 

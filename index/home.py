@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from . import store
 from .errors import HomeError
 
 if TYPE_CHECKING:  # imported lazily at run time: a quoted search never loads the segmenter
+    from .sectiontable import SectionTable
     from .segmenter import Segmenter
     from .substring import SubstringIndex
 
@@ -33,14 +35,8 @@ class Home:
             raise HomeError(f"the home {self.path} is a file, not a folder",
                             "Pass --home a folder (it is created if missing).")
         self._con: sqlite3.Connection | None = None
-        self._words = None
-        self._substring: SubstringIndex | None = None
-        self._segmenter: Segmenter | None = None
+        self._opened = _Opened()
         self._segmenting = None  # a child process cutting a query's terms (segment_ahead)
-        self._searcher = None
-        self._word_scorer = None
-        self._sections = None
-        self._published = None  # the store's published state the handles above were opened on
         self.migrating = False  # rebuild opens an older format to bring it up to this one
 
     # -- paths -------------------------------------------------------------------------------
@@ -68,6 +64,11 @@ class Home:
     # -- opening -----------------------------------------------------------------------------
     @property
     def con(self) -> sqlite3.Connection:
+        """The store's connection (`open` makes it)."""
+        return self._con if self._con is not None else self.open()
+
+    def open(self) -> sqlite3.Connection:
+        """Open the store, creating a new home first if there is none; check its format version."""
         if self._con is None:
             if not self.initialized:
                 self._create()
@@ -110,39 +111,32 @@ class Home:
         long-lived reader answers from the current state (and never from files a writer has since
         cleaned away). One small query; the section table's name changes at every publish."""
         published = (self.meta("section_table"), self.meta("whoosh_generation"))
-        if published == self._published:
+        if published == self._opened.published:
             return
-        opened = (self._words, self._substring, self._segmenter, self._searcher, self._word_scorer, self._sections)
-        if self._published is not None or any(h is not None for h in opened):
+        if self._opened.published is not None or self._opened.any():
             self.refresh()  # (a first read keeps a segment_ahead child's words: nothing was opened yet)
-        self._published = published
+        self._opened.published = published
 
     def refresh(self) -> None:
         """Forget cached index handles (after a write)."""
         if self._segmenting is not None:
             self._segmenting()  # reap the child
             self._segmenting = None
-        if self._searcher is not None:
-            self._searcher.close()
-        self._words = None
-        self._substring = None
-        self._segmenter = None
-        self._searcher = None
-        self._word_scorer = None
-        self._sections = None
-        self._published = None
+        if self._opened.searcher is not None:
+            self._opened.searcher.close()
+        self._opened = _Opened()
 
     # -- the parts ---------------------------------------------------------------------------
     @property
     def words(self):
         from . import wordindex
 
-        if self._words is None:
+        if self._opened.words is None:
             try:
-                self._words = wordindex.open_or_create(self.words_path)
+                self._opened.words = wordindex.open_or_create(self.words_path)
             except Exception as e:  # Whoosh raises many kinds on a damaged folder
                 raise HomeError(f"the word index in {self.words_path} cannot be opened ({e})", REBUILD_HINT) from None
-        return self._words
+        return self._opened.words
 
     @property
     def searcher(self):
@@ -150,18 +144,18 @@ class Home:
         opened; `refresh` drops it after a write)."""
         from . import wordindex
 
-        if self._searcher is None:
-            self._searcher = wordindex.open_searcher(self.words, store.get_int(self.con, "whoosh_generation", -1))
-        return self._searcher
+        if self._opened.searcher is None:
+            self._opened.searcher = wordindex.open_searcher(self.words, store.get_int(self.con, "whoosh_generation", -1))
+        return self._opened.searcher
 
     @property
     def word_scorer(self):
         """BM25 over the open searcher's segments (their section ids and field lengths read once)."""
         from . import wordindex
 
-        if self._word_scorer is None:
-            self._word_scorer = wordindex.WordScorer(self.searcher, self.words_path)
-        return self._word_scorer
+        if self._opened.word_scorer is None:
+            self._opened.word_scorer = wordindex.WordScorer(self.searcher, self.words_path)
+        return self._opened.word_scorer
 
     @property
     def section_table(self):
@@ -169,10 +163,10 @@ class Home:
         (`write_section_table`), so a cold process loads it instead of querying."""
         from . import sectiontable
 
-        if self._sections is None:
+        if self._opened.sections is None:
             saved = self._saved_columns(sectiontable.COLUMNS)
-            self._sections = sectiontable.SectionTable(saved) if saved else sectiontable.read(self.con)
-        return self._sections
+            self._opened.sections = sectiontable.SectionTable(saved) if saved else sectiontable.read(self.con)
+        return self._opened.sections
 
     def _saved_columns(self, keys) -> dict | None:
         """`keys` from the section table file the store names, if it holds them all."""
@@ -192,26 +186,26 @@ class Home:
     def substring(self):
         from .substring import SubstringIndex
 
-        if self._substring is None:
-            self._substring = SubstringIndex(self.segments_path, store.segment_names(self.con))
-        return self._substring
+        if self._opened.substring is None:
+            self._opened.substring = SubstringIndex(self.segments_path, store.segment_names(self.con))
+        return self._opened.substring
 
     @property
     def segmenter(self):
         from .segmenter import Segmenter
 
-        if self._segmenter is None:
+        if self._opened.segmenter is None:
             known = self._segmenting() if self._segmenting is not None else None
             self._segmenting = None
-            self._segmenter = Segmenter(lambda: store.dictionary(self.con), known)
-        return self._segmenter
+            self._opened.segmenter = Segmenter(lambda: store.dictionary(self.con), known)
+        return self._opened.segmenter
 
     def segment_ahead(self, texts: list[str]) -> None:
         """Start cutting `texts` into words in a child process (see `segmenter.segment_in_child`):
         for a one-query process, so loading the dictionary overlaps opening the indexes."""
         import os
 
-        if texts and self._segmenter is None and self._segmenting is None and hasattr(os, "fork") and self.initialized:
+        if texts and self._opened.segmenter is None and self._segmenting is None and hasattr(os, "fork") and self.initialized:
             from .segmenter import is_loaded, segment_in_child
 
             try:
@@ -223,3 +217,20 @@ class Home:
 
     def meta(self, key: str, default=None):
         return store.get_meta(self.con, key, default)
+
+
+@dataclass
+class _Opened:
+    """The index handles opened on one published state of the store; `refresh` drops them together."""
+
+    words: object = None  # the Whoosh index
+    searcher: object = None
+    word_scorer: object = None
+    substring: SubstringIndex | None = None
+    segmenter: Segmenter | None = None
+    sections: SectionTable | None = None
+    published: tuple | None = None  # (section table name, Whoosh generation) they were opened on
+
+    def any(self) -> bool:
+        return any(h is not None for h in (self.words, self.searcher, self.word_scorer, self.substring,
+                                           self.segmenter, self.sections))

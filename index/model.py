@@ -11,7 +11,7 @@ class ReportInfo:
     title: str
     region: str
     year: int | None
-    level: str
+    level: str  # administrative level: national, provincial, city, county, other
     sections: int
     chars: int
     file: str
@@ -25,7 +25,7 @@ class ReportInfo:
 class SectionInfo:
     id: int
     heading: str
-    level: int
+    level: int  # heading depth: 1 a top-level section (the JSON contract's name)
     path: tuple[str, ...]
 
 

@@ -207,6 +207,9 @@ def _list(text: str | None) -> tuple:
     return tuple(json.loads(text)) if text else ()
 
 
+# Names: `rid` is always a report's rowid (the integer key sections point at), `report_id` or `id`
+# its id (the file stem users type); `sid` a section's rowid.
+
 # -- reports -----------------------------------------------------------------------------------------
 class KnownReport(NamedTuple):
     """What an ingest compares a file with: its path, content hash and sidecar row as stored."""
@@ -216,7 +219,7 @@ class KnownReport(NamedTuple):
 
 
 def known_reports(con) -> dict[str, KnownReport]:
-    return {rid: KnownReport(f, sha, side) for rid, f, sha, side in con.execute("SELECT id, file, sha256, sidecar FROM reports")}
+    return {report_id: KnownReport(f, sha, side) for report_id, f, sha, side in con.execute("SELECT id, file, sha256, sidecar FROM reports")}
 
 
 _REPORT_COLUMNS = ("r.id, r.title, r.region, r.year, r.level, (SELECT COUNT(*) FROM sections s WHERE s.rid = r.rid),"

@@ -78,10 +78,10 @@ def _publish(home: Home, todo: IngestPlan, known, words, first_time: bool, progr
             step_done("whoosh")
             order = {path: i for i, path in enumerate(todo.todo)}
             done.sort(key=lambda d: order.get(d[0], 0))  # "the later one" = later in the batch
-            for rid, original in _find_duplicates(con, [(d[1], d[2]) for d in done], replaced + [d[1] for d in done]).items():
-                store.mark_duplicate(con, rid, original)
-            for path, rid in todo.moved:
-                store.move_file(con, rid, path)
+            for report_id, original in _find_duplicates(con, [(d[1], d[2]) for d in done], replaced + [d[1] for d in done]).items():
+                store.mark_duplicate(con, report_id, original)
+            for path, report_id in todo.moved:
+                store.move_file(con, report_id, path)
             store.add_segments(con, segments.segments)
             if first_time:
                 dictionary.freeze(con, words)
@@ -98,14 +98,14 @@ def _find_duplicates(con, reports: list[tuple[str, bytes]], exclude: list[str]) 
     `reports` are (id, sketch) in batch order; `exclude` are ids not to compare with (replaced)."""
     originals = duplicates.Originals()
     gone = set(exclude)
-    for rid, sk in store.original_sketches(con):
-        if rid not in gone:
-            originals.add(rid, sk)
+    for report_id, sk in store.original_sketches(con):
+        if report_id not in gone:
+            originals.add(report_id, sk)
     found: dict[str, str] = {}
-    for rid, sk in reports:
+    for report_id, sk in reports:
         match = originals.original_of(sk) if sk else None
         if match:
-            found[rid] = match[0]
+            found[report_id] = match[0]
         elif sk:
-            originals.add(rid, sk)
+            originals.add(report_id, sk)
     return found

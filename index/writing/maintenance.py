@@ -23,7 +23,7 @@ REINDEX_TWO_WORKERS_FROM = 2000
 @contextlib.contextmanager
 def writer(home: Home, wait: bool = False, what: str = "ingest"):
     """The block runs as the home's one writer, on indexes that hold exactly what the store published."""
-    home.con  # noqa: B018 — opening the store creates a new home
+    home.open()  # a new home is created here
     if home.read_only:
         raise HomeError(f"the archive {home.path} is read-only",
                         "Read commands work on it; to change it, use a copy you can write to.")
