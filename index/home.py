@@ -145,7 +145,7 @@ class Home:
         from . import wordindex
 
         if self._opened.searcher is None:
-            self._opened.searcher = wordindex.open_searcher(self.words, store.get_int(self.con, "whoosh_generation", -1))
+            self._opened.searcher = wordindex.open_searcher(self.words, store.get_int(self.con, "whoosh_generation", None))
         return self._opened.searcher
 
     @property

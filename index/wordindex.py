@@ -377,10 +377,15 @@ def _decode_sid_column(reader, n: int):
 
 
 def open_searcher(ix, generation: int | None = None):
-    """A searcher on `generation` (the store's), or the newest where that one is gone."""
+    """A searcher on `generation` (the store's): none published (-1) reads as empty; one gone (a
+    damaged index, which check reports) or unrecorded (None: a home older than the record) the newest."""
     from whoosh.index import TOC
     from whoosh.searching import Searcher
 
+    if generation == -1:  # the store has published no word index yet (a first ingest died before its commit)
+        from whoosh.reading import EmptyReader
+
+        return Searcher(EmptyReader(ix.schema), weighting=BM25F(), fromindex=ix)
     if generation is not None and generation >= 0:
         try:
             toc = TOC.read(ix.storage, ix.indexname, generation, schema=ix._schema)

@@ -518,23 +518,95 @@ def test_compact_killed_before_it_publishes_the_dictionary_changes_nothing(tmp_p
 READER = """
 import json, sys, time, traceback
 sys.path.insert(0, sys.argv[1])
-from index import Home, search
+from index import Home, LocalBackend, search
 answers, failures = 0, []
 deadline = time.time() + 120
+kept = LocalBackend(Home(sys.argv[2]))  # a long-lived reader (the terminal UI): it follows each publish
 while time.time() < deadline:
-    try:
-        h = Home(sys.argv[2])
-        total = search(h, "人参 OR 九解一协调 OR 高质量发展", limit=3).total
-        h.close()
-        answers += 1
-        if total != int(sys.argv[3]):
-            failures.append(f"total {total}")
-    except Exception:
-        failures.append(traceback.format_exc(limit=2))
+    for fresh in (True, False):
+        try:
+            if fresh:
+                h = Home(sys.argv[2])
+                total = search(h, QUERY, limit=3).total
+                h.close()
+            else:
+                total = kept.search(QUERY, limit=3).total
+            answers += 1
+            if total != int(sys.argv[3]):
+                failures.append(f"total {total} ({'fresh' if fresh else 'long-lived'})")
+        except Exception:
+            failures.append(traceback.format_exc(limit=2))
     if open(sys.argv[4]).read() == "done":
         break
 print(json.dumps({"answers": answers, "failures": failures[:3], "failed": len(failures)}))
-"""
+""".replace("QUERY", repr("人参 OR 九解一协调 OR 高质量发展"))
+
+
+def reading(home, expected: int, flag: Path) -> subprocess.Popen:
+    """A reader searching in a loop (a fresh process state and a long-lived one, in turn) until
+    `flag` says done; it prints how many answers and failures it had."""
+    flag.write_text("")
+    return subprocess.Popen([sys.executable, "-c", READER, str(ROOT), str(home), str(expected), str(flag)],
+                            stdout=subprocess.PIPE, text=True, env=ENV)
+
+
+def reader_report(reader: subprocess.Popen, flag: Path) -> dict:
+    flag.write_text("done")
+    return json.loads(reader.communicate(timeout=150)[0])
+
+
+def expected_total(home) -> int:
+    h = Home(home)
+    try:
+        return search(h, "人参 OR 九解一协调 OR 高质量发展", limit=3).total
+    finally:
+        h.close()
+
+
+# Every writer, killed at each of its commit steps (tests/faults.py) while a reader searches: the
+# reader never fails and always sees the last published state; after the kill the archive equals the
+# oracle of its store, `check` is ok, and the writer, run again, completes.
+STEPS = [(["ingest", "<extra>"], "segments"), (["ingest", "<extra>"], "whoosh"), (["ingest", "<extra>"], "publish"),
+         (["remove", "copy_007"], "publish"), (["compact"], "reindex"), (["rebuild"], "reindex"),
+         (["list"], "whoosh")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("writer,step", STEPS, ids=[f"{w[0]}-{s}" for w, s in STEPS])
+def test_every_writer_killed_at_each_commit_step_with_a_reader_running(tmp_path, big_folder, writer, step):
+    from tests.oracle import Oracle
+
+    home = tmp_path / "home"
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    for i in range(3):  # new reports, and a term quoted in three: compact re-indexes the words
+        (extra / f"x{i}.txt").write_text(f"x{i}\n\n推进“链长制度化”，九解一协调。\n", encoding="utf-8")
+    if writer == ["list"]:  # the first command on a new home: killed while it adds the samples
+        home.mkdir()
+    else:
+        assert baogao(home, "ingest", str(big_folder)).returncode == 0
+        if writer[0] in ("compact", "rebuild"):
+            assert baogao(home, "ingest", str(extra)).returncode == 0
+    argv = [str(extra) if a == "<extra>" else a for a in writer]
+    flag = tmp_path / "flag"
+    reader = reading(home, expected_total(home) if writer != ["list"] else 0, flag) if writer != ["list"] else None
+    time.sleep(0.5)
+    r = subprocess.run(faults.command(step, "--home", str(home), *argv), env=ENV, capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode != 0, (writer, step, r.stdout, r.stderr)  # it did reach the step
+    if reader is not None:
+        doc = reader_report(reader, flag)
+        assert doc["answers"] > 2 and doc["failed"] == 0, doc
+    h = Home(home)
+    oracle = Oracle(h)
+    for term in ("一主六双", "本篇标记码", "九解一协调", "链长制度化"):
+        assert {(x.report, x.section_id): x.count for x in search(h, term, exact=True, limit=None).hits} == \
+            oracle.counts(term), (writer, step, term)
+    result = check(h)
+    assert result.ok, (writer, step, result.problems)
+    h.close()
+    again = baogao(home, *argv)
+    assert again.returncode == 0, again.stderr
+    assert baogao(home, "check").returncode == 0
 
 
 @pytest.mark.slow
@@ -553,13 +625,10 @@ def test_searches_answer_while_the_word_index_is_rebuilt(tmp_path, big_folder, w
             (big_folder.parent / "extra" / f"x{i}.txt").write_text(f"x{i}\n\n推进“链长制度化”。\n", encoding="utf-8")
         assert baogao(home, "ingest", str(big_folder.parent / "extra")).returncode == 0
     flag = tmp_path / "flag"
-    flag.write_text("")
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(ROOT), str(home), str(expected), str(flag)],
-                              stdout=subprocess.PIPE, text=True, env=ENV)
+    reader = reading(home, expected, flag)
     time.sleep(1.0)
     assert baogao(home, *writer).returncode == 0
-    flag.write_text("done")
-    doc = json.loads(reader.communicate(timeout=150)[0])
+    doc = reader_report(reader, flag)
     assert doc["answers"] > 5 and doc["failed"] == 0, doc
 
 
