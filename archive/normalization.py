@@ -1,7 +1,8 @@
 """The one text normalization, used at ingest and at query time (DESIGN.md, "Text normalization").
 
-NFKC, lower case, punctuation variants folded to one form each, whitespace dropped except between two
-Latin letters or digits. `normalize` also returns, for every normalized character, the offset of the
+NFKC, lower case, traditional characters folded to simplified (OpenCC t2s, one code point at a
+time), punctuation variants folded to one form each, whitespace dropped except between two Latin
+letters or digits. `normalize` also returns, for every normalized character, the offset of the
 display character it came from, so highlights found in normalized text land on displayed characters.
 """
 
@@ -23,6 +24,28 @@ def _is_space(ch: str) -> bool:
     return ch.isspace() or ch in "\u200b\u200c\u200d\ufeff"
 
 
+_T2S = None
+
+
+def _simplified(ch: str) -> str:
+    """`ch` in simplified script, if OpenCC's t2s maps the character alone to one character.
+
+    One code point at a time, never in context: OpenCC's phrases (乾隆 stays, 乾 alone → 干) would
+    fold a substring differently from the text around it, and a substring must be found wherever it
+    stands. The price is a rare mis-fold of a character that is also simplified in its own right (乾
+    of 乾隆 → 干), the same in text and query. Traditional → simplified only: the reverse is one to
+    many (发 → 發/髮). Loaded on first use (20 ms); each character is converted once (the table caches)."""
+    global _T2S
+    if not ("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"):
+        return ch
+    if _T2S is None:
+        import opencc
+
+        _T2S = opencc.OpenCC("t2s")
+    out = _T2S.convert(ch)
+    return out if len(out) == 1 else ch
+
+
 class _FoldTable(dict):
     """char → folded string; computed once per distinct character (str.translate calls __missing__)."""
 
@@ -31,7 +54,7 @@ class _FoldTable(dict):
         if _is_space(ch):
             folded = " "
         else:
-            folded = "".join(_PUNCT.get(c, c) for c in unicodedata.normalize("NFKC", ch).lower())
+            folded = "".join(_PUNCT.get(c, _simplified(c)) for c in unicodedata.normalize("NFKC", ch).lower())
             folded = "".join(" " if _is_space(c) else c for c in folded)
         self[code] = folded
         return folded

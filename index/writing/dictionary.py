@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from archive import normalize_text
 from archive.charclasses import IDEOGRAPHS
 
 from .. import store
@@ -17,7 +18,8 @@ MIN_QUOTED_REPORTS = 2
 
 
 def quoted_terms(text: str) -> set[str]:
-    return {m.group(1).lower() for m in _QUOTED.finditer(text)}
+    """Terms the text puts in quotes, normalized as the text they segment is (folded to simplified)."""
+    return {normalize_text(m.group(1)) for m in _QUOTED.finditer(text)}
 
 
 def wanted(con, quoted_batch: dict[str, set[str]]) -> tuple[str, ...]:

@@ -296,3 +296,20 @@ def test_rebuild_brings_a_format_1_home_up_to_date(run, oracle):
         for h in doc["hits"]:
             assert [h["snippet"][s:e] for s, e in h["highlights"]] == [term] * len(h["highlights"])
     assert json.loads(run("check", "--json").stdout)["ok"] is True
+
+
+def test_a_format_2_home_is_refused_with_the_fix_and_rebuild_folds_it(run, oracle):
+    """Format 3 folds traditional characters in the indexes: a format-2 home is refused by readers
+    with the fix, and rebuild brings it up to date from its store."""
+    import sqlite3
+
+    con = sqlite3.connect(f"{run.home}/store.sqlite")
+    with con:
+        con.execute("UPDATE meta SET value = '2' WHERE key = 'format'")
+    con.close()
+    r = run("search", "-e", "人参")
+    assert r.exit_code == 3 and "older format" in r.output and "baogao rebuild" in r.output
+    assert run("rebuild").exit_code == 0
+    doc = json.loads(run("search", "-e", "人參", "--all", "--json").stdout)  # traditional query, simplified text
+    assert hits_of(doc) == oracle.counts("人参") != {}
+    assert json.loads(run("check", "--json").stdout)["ok"] is True
