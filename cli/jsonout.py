@@ -28,8 +28,12 @@ def reports(infos) -> list[dict]:
 
 
 def search(result) -> dict:
-    return {"query": result.query, "total": result.total, "occurrences": result.occurrences,
-            "hits": [to_json(h) for h in result.hits]}
+    """With no hits, also `suggestions`: [{"text", "count"}] (did you mean)."""
+    doc = {"query": result.query, "total": result.total, "occurrences": result.occurrences,
+           "hits": [to_json(h) for h in result.hits]}
+    if not result.total:
+        doc["suggestions"] = [to_json(s) for s in result.suggestions]
+    return doc
 
 
 def verdict(v) -> dict:

@@ -63,6 +63,12 @@ def render_search(console: Console, result) -> None:
     if shown < result.total:
         head.append(f" (showing {shown}; --limit N or --all for more)", style="dim")
     console.print(head)
+    if result.suggestions:
+        line = Text("did you mean: ", style="dim")
+        for k, sug in enumerate(result.suggestions):
+            line.append(("  " if k else "") + safe(sug.text), style="bold")
+            line.append(f" ({sug.count:,})", style="dim")
+        console.print(line)
     for i, hit in enumerate(result.hits, start=1):
         console.print(hit_block(console, i, hit))
 

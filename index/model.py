@@ -84,11 +84,20 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A string one character away from a term that found nothing, and how often it stands."""
+
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
 class SearchResult:
     query: str
     total: int
     occurrences: int
     hits: tuple[Hit, ...]
+    suggestions: tuple[Suggestion, ...] = ()  # when nothing is found: did you mean
 
 
 @dataclass(frozen=True)

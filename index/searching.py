@@ -175,7 +175,31 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i])
             for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
     hits = build_hits(home, rows, terms, also_in)
-    return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits))
+    suggestions = () if len(found) else _did_you_mean(home, terms)
+    return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
+                        suggestions=suggestions)
+
+
+def _did_you_mean(home: Home, terms: list[Term]):
+    """Proposals for the first term that stands nowhere verbatim (suggestions.py)."""
+    from .suggestions import suggest
+
+    for t in terms:
+        if not exact_occurrences(home, t.text):
+            found = suggest(home, t.text, lambda text: exact_occurrences(home, text))
+            if found:
+                return found
+    return ()
+
+
+def exact_occurrences(home: Home, text: str) -> int:
+    """Occurrences of the normalized `text` as `search -e` counts them: live sections, duplicate
+    transcriptions folded under their original."""
+    sids, counts = home.substring.find(text)
+    pos = home.section_table.live_positions(sids)
+    live = pos >= 0
+    keep, _ = _fold_duplicates(home, pos[live], np.ones(int(live.sum()), bool))
+    return int(counts[live][keep].sum())
 
 
 def _fold_duplicates(home: Home, pos: np.ndarray, verbatim: np.ndarray) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:

@@ -131,6 +131,34 @@ class Segment:
         counts = np.diff(np.append(first, len(idx)))
         return self.sids[idx[first]], counts
 
+    def fillers(self, left: bytes, right: bytes, limit: int = 2_000_000) -> set[str]:
+        """The characters X such that left + X + right stands in the text (X one character of
+        1–3 UTF-8 bytes; one of `left`, `right` may be empty). Found from the positions of the
+        longer side, at most `limit` of them (a one-character anchor in a huge archive)."""
+        anchor_left = len(left) >= len(right)
+        pos = self.positions(left if anchor_left else right)
+        if not len(pos) or len(pos) > limit:
+            return set()
+        pos = pos.astype(np.int64)
+        text, n, found = self.text, len(self.text), set()
+        for width in (3, 1, 2):  # an ideograph, an ASCII letter or digit, a 2-byte letter
+            start = pos + len(left) if anchor_left else pos - width  # where X starts
+            other = right if anchor_left else left
+            other_at = start + width if anchor_left else start - len(other)
+            ok = (start >= 0) & (other_at >= 0) & (other_at + len(other) <= n) & (start + width <= n)
+            s_ok, o_ok = start[ok], other_at[ok]
+            if not len(s_ok):
+                continue
+            lead = text[s_ok]
+            ok2 = (lead >= 0xE0) & (lead < 0xF0) if width == 3 else (lead < 0x80) if width == 1 else (lead >= 0xC0) & (lead < 0xE0)
+            for k, b in enumerate(other):
+                ok2 &= text[o_ok + k] == b
+            for at in np.unique(s_ok[ok2]).tolist()[:10_000]:
+                ch = bytes(text[at:at + width]).decode("utf-8", "replace")
+                if ch.isprintable() and ch != "\n" and "\ufffd" not in ch:
+                    found.add(ch)
+        return found
+
     def section_text(self, i: int) -> str:
         return bytes(self.text[self.starts[i]:self.starts[i + 1] - 1]).decode("utf-8")
 
@@ -214,6 +242,14 @@ class SubstringIndex:
             order = np.argsort(sids, kind="stable")
             sids, counts = sids[order], counts[order]
         return sids, counts
+
+
+    def fillers(self, left: str, right: str) -> set[str]:
+        """The characters X such that left + X + right stands in the archive (see Segment.fillers)."""
+        out: set[str] = set()
+        for seg in self.segments:
+            out |= seg.fillers(left.encode("utf-8"), right.encode("utf-8"))
+        return out
 
 
 def overlaps_itself(pattern: bytes) -> bool:
