@@ -1,13 +1,16 @@
 """The one text normalization, used at ingest and at query time (DESIGN.md, "Text normalization").
 
 NFKC, lower case, traditional characters folded to simplified (OpenCC t2s, one code point at a
-time), punctuation variants folded to one form each, whitespace dropped except between two Latin
-letters or digits. `normalize` also returns, for every normalized character, the offset of the
+time); punctuation dropped unless it stands between two digits or two Latin letters (`6.5%`, `1-10`,
+`3.14`, `R&D` keep theirs; `%` and symbols such as `+` are not punctuation); whitespace dropped
+except between two Latin letters or digits. So `稳中求进，以进促稳`, `稳中求进；以进促稳` and
+`稳中求进以进促稳` are one text. `normalize` also returns, for every normalized character, the offset of the
 display character it came from, so highlights found in normalized text land on displayed characters.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # After NFKC the full-width forms are already ASCII; these fold the variants NFKC keeps apart.
@@ -67,55 +70,83 @@ def _alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+# Kept although Unicode calls them punctuation: a figure's unit.
+_NOT_PUNCTUATION = "%‰‱"
+_GAP: re.Pattern | None = None
+_SPACES = re.compile(" +")
+
+
+def _gap(keep_punctuation: bool = False) -> re.Pattern:
+    """A run of spaces and punctuation (in folded text). Built on first use from Unicode's
+    categories (P*), over the Basic Multilingual Plane: 10 ms once per process. With
+    `keep_punctuation`, a run of spaces only."""
+    global _GAP
+    if keep_punctuation:
+        return _SPACES
+    if _GAP is None:
+        chars = [chr(c) for c in range(0x10000) if unicodedata.category(chr(c)).startswith("P")
+                 and chr(c) not in _NOT_PUNCTUATION]
+        _GAP = re.compile("[ " + "".join(re.escape(c) for c in chars) + "]+")
+    return _GAP
+
+
+def _kept(folded: str, start: int, end: int) -> tuple[str, int]:
+    """What a gap folded[start:end] leaves, and where it stands in `folded`: one punctuation mark
+    alone between two digits or two Latin letters stays; a gap with a space between two Latin letters
+    or digits becomes one space; anything else goes."""
+    before = folded[start - 1] if start else ""
+    after = folded[end] if end < len(folded) else ""
+    gap = folded[start:end]
+    if end - start == 1 and gap != " " and before.isascii() and after.isascii() and (
+            (before.isdigit() and after.isdigit()) or (before.isalpha() and after.isalpha())):
+        return gap, start
+    if " " in gap and _alnum(before) and _alnum(after):
+        return " ", start + gap.index(" ")
+    return "", start
+
+
 def normalize_text(text: str) -> str:
     """The normalized form of `text` (what is indexed and what queries are compared with)."""
     folded = text.translate(_TABLE)
-    if " " not in folded:
+    gap = _gap()
+    if not gap.search(folded):
         return folded
-    return _drop_spaces(folded)
+    return gap.sub(lambda m: _kept(folded, m.start(), m.end())[0], folded)
 
 
-def _drop_spaces(folded: str) -> str:
-    out = []
-    parts = folded.split(" ")
-    for part in parts:
-        if not part:
-            continue
-        if out and _alnum(out[-1][-1]) and _alnum(part[0]):
-            out.append(" ")
-        out.append(part)
-    return "".join(out)
-
-
-def normalize(text: str) -> tuple[str, list[int]]:
+def normalize(text: str, keep_punctuation: bool = False) -> tuple[str, list[int]]:
     """(normalized text, offsets): offsets[i] is the display offset of normalized char i; one extra
-    entry at the end holds len(text), so a half-open span [s, e) maps to [offsets[s], offsets[e-1]+1)."""
+    entry at the end holds len(text), so a half-open span [s, e) maps to [offsets[s], offsets[e-1]+1).
+    `keep_punctuation` keeps every (folded) punctuation mark: verify aligns a quote with its source
+    by it, to list punctuation differences (which never decide its verdict)."""
     folded = text.translate(_TABLE)
-    if len(folded) == len(text) and " " not in folded:
-        return folded, list(range(len(text) + 1))
+    n = len(text)
+    source = range(n) if len(folded) == n else _sources(text)  # folded char → display char
+    gap = _gap(keep_punctuation)
     out: list[str] = []
     offsets: list[int] = []
-    pending_space = -1  # display offset of a whitespace run not yet emitted
-    for i, ch in enumerate(text):
-        f = _TABLE[ord(ch)]
-        if f == " ":
-            if pending_space < 0:
-                pending_space = i
-            continue
-        for c in f:
-            if c == " ":
-                if pending_space < 0:
-                    pending_space = i
-                continue
-            if pending_space >= 0:
-                if out and _alnum(out[-1]) and _alnum(c):
-                    out.append(" ")
-                    offsets.append(pending_space)
-                pending_space = -1
-            out.append(c)
-            offsets.append(i)
-    offsets.append(len(text))
+    pos = 0
+    for m in gap.finditer(folded):
+        start, end = m.span()
+        out.append(folded[pos:start])
+        offsets.extend(source[pos:start])
+        kept, at = _kept(folded, start, end)
+        if kept:
+            out.append(kept)
+            offsets.append(source[at])
+        pos = end
+    out.append(folded[pos:])
+    offsets.extend(source[pos:])
+    offsets.append(n)
     return "".join(out), offsets
+
+
+def _sources(text: str) -> list[int]:
+    """For each folded character, the display character it came from (NFKC may expand one: ㈠ → (一))."""
+    out: list[int] = []
+    for i, ch in enumerate(text):
+        out.extend([i] * len(_TABLE[ord(ch)]))
+    return out
 
 
 def display_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:

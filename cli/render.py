@@ -231,7 +231,7 @@ def quote_marks(quote: str, differences) -> list[tuple[int, int]]:
     """Where the substantive differences stand in the quote as typed."""
     from archive import normalize
 
-    norm, offsets = normalize(quote)
+    norm, offsets = normalize(quote, keep_punctuation=True)
     spans, pos = [], 0
     for d in differences:
         if d.kind == "punctuation" or not d.quote:

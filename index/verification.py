@@ -104,7 +104,7 @@ def _passage(rows) -> _Passage:
     for n, text, kind in rows:
         if kind in ("caption", "byline"):
             continue  # not quoted text
-        norm, offsets = normalize(text)
+        norm, offsets = normalize(text, keep_punctuation=True)
         if parts:
             parts.append("\n")
             where.append((n, 0))
@@ -124,7 +124,7 @@ def verify(home: Home, quote: str) -> Verdict:
     if len(quote) > MAX_QUOTE_CHARS:
         raise QueryError(f"the quote is too long ({len(quote)} characters; at most {MAX_QUOTE_CHARS})",
                          "Check it a paragraph at a time.")
-    qnorm = normalize(quote.strip())[0]
+    qnorm = normalize(quote.strip(), keep_punctuation=True)[0]
     pieces = [p for p in (x.strip("\n ") for x in _ELISION.split(qnorm)) if _core(p)[0]]
     if not pieces:
         raise QueryError("the quote has nothing to check (only punctuation)", "Give the words of the quote.")
