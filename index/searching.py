@@ -121,7 +121,7 @@ class _Evaluator:
             return Matches(sids, counts, counts, np.ones(len(sids), bool))
         verbatim = Matches(sids, np.full(len(sids), VERBATIM_BOOST), counts, np.ones(len(sids), bool))
         scorer = self.home.word_scorer  # opened first: a segment_ahead child may still be cutting the words
-        words = self.home.segmenter.words_of(t.text)
+        words = self.home.segmenter.query_words(t.text)
         if not words:
             return verbatim
         # Verbatim sections add their BM25 (a verbatim match holds the words, unless jieba cut

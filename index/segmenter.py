@@ -71,6 +71,7 @@ class Segmenter:
         self._words = words
         self._jieba = None
         self.known = known or {}
+        self._vocab: frozenset[str] | None = None
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -106,6 +107,37 @@ class Segmenter:
             if _WORDLIKE.search(word):
                 out.append((word, start, end))
         return out
+
+    def query_words(self, text: str) -> list[str]:
+        """The words a query term matches by: its words — or, when the term is one dictionary word
+        that other dictionary words tile (六稳六保 = 六稳 + 六保), those parts, so a report that
+        writes “六稳”“六保” apart matches too."""
+        words = self.words_of(text)
+        if words == [text]:
+            parts = self.tiling(text)
+            if parts:
+                return parts
+        return words
+
+    def tiling(self, text: str) -> list[str] | None:
+        """The fewest dictionary words (2+ characters, other than `text`) that spell `text` end to
+        end, or None. Reads the dictionary, never loads jieba."""
+        vocab = self._vocabulary()
+        if text not in vocab:
+            return None
+        best: list[list[str] | None] = [[]] + [None] * len(text)  # best[i]: a tiling of text[:i]
+        for i in range(1, len(text) + 1):
+            for j in range(max(0, i - 12), i - 1):
+                piece = text[j:i]
+                if best[j] is not None and piece in vocab and piece != text and \
+                        (best[i] is None or len(best[j]) + 1 < len(best[i])):
+                    best[i] = best[j] + [piece]
+        return best[-1] if best[-1] and len(best[-1]) > 1 else None
+
+    def _vocabulary(self) -> frozenset[str]:
+        if self._vocab is None:
+            self._vocab = frozenset(w for w in self.words if len(w) >= 2)
+        return self._vocab
 
     def words_of(self, text: str, mode: str = "query") -> list[str]:
         if mode == "query" and text in self.known:

@@ -48,7 +48,7 @@ def match_spans(home: Home, norm: str, terms: list[Term], offsets) -> list[tuple
     longer one is dropped (it is the same characters)."""
     found: list[tuple[int, int]] = []
     for t in terms:
-        needles = [t.text] if (t.exact or t.text in norm) else home.segmenter.words_of(t.text)
+        needles = [t.text] if (t.exact or t.text in norm) else home.segmenter.query_words(t.text)
         for needle in needles:
             start = norm.find(needle)
             while start >= 0 and needle:

@@ -175,9 +175,10 @@ def test_occurrences_equal_the_sum_of_hits_and_the_trend(run, oracle, term):
 
 
 # 7. The same report twice is one hit, naming the other transcription.
-@pytest.fixture()
-def transcribed(tmp_path):
-    """The seeds plus a second transcription of 000 (one paragraph lost, spaces differ)."""
+@pytest.fixture(scope="module")
+def transcribed(tmp_path_factory):
+    """The seeds plus a second transcription of 000 (one paragraph lost, spaces differ); read only."""
+    tmp_path = tmp_path_factory.mktemp("transcribed")
     folder = tmp_path / "reports"
     shutil.copytree(SEEDS, folder)
     text = (SEEDS / f"{SEED['000']}.txt").read_text(encoding="utf-8")

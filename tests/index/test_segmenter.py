@@ -8,6 +8,7 @@ import pytest
 from index.segmenter import Segmenter
 
 
+@pytest.mark.slow  # loads jieba's own dictionary (a second): the reference, run in CI
 def test_rjieba_agrees_with_jieba_on_the_seeds_except_numeric_ranges(seed_reports, tmp_path):
     jieba = pytest.importorskip("jieba")
     import rjieba
