@@ -200,14 +200,14 @@ def ingest_summary(console: Console, result) -> None:
 
 VERDICT_WORDS = {"exact": ("✔ 原文一致", "bold green"), "close": ("≈ 有出入", "bold yellow"),
                  "not_found": ("✘ 未找到", "bold red")}
-DIFF_WORDS = {"figure": "数字", "wording": "文字", "punctuation": "标点"}
+DIFF_WORDS = {"figure": "数字", "wording": "文字", "punctuation": "标点", "figure_form": "数字写法"}
 
 
 def verdict_line(v) -> Text:
     words, style = VERDICT_WORDS[v.verdict]
     line = Text(words, style=style)
     if v.verdict == "close" and v.matches:
-        subst = [d for d in v.matches[0].differences if d.kind != "punctuation"]
+        subst = [d for d in v.matches[0].differences if d.kind not in ("punctuation", "figure_form")]
         if subst:
             line.append("：" + "；".join(f"{DIFF_WORDS[d.kind]} {safe(d.quote) or '∅'} → {safe(d.source) or '∅'}"
                                          for d in subst[:4]), style="yellow")

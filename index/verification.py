@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from archive import normalize
+from archive.numerals import as_digits
 from archive.charclasses import WORDLIKE_IDEOGRAPHS
 
 from . import sectiontext, store
@@ -27,6 +28,8 @@ WINDOW = 8
 CLOSE_AT = 0.7  # below this similarity a passage is not the quoted one
 MAX_CANDIDATES = 40
 MAX_MATCHES = 10
+# Differences of form only: listed, never deciding the verdict.
+FORM_KINDS = ("punctuation", "figure_form")
 MAX_QUOTE_CHARS = 5000  # longer than any paragraph a journalist quotes; a window search each 8 characters
 CANDIDATE_VOTE_SHARE = 0.3  # a candidate needs this share of the best candidate's window votes
 _COMMON = 2000  # a window in more sections than this says nothing about where the quote is from
@@ -96,27 +99,54 @@ class _Passage:
     core: str
     core_idx: list[int]
     paragraphs: dict[int, str]
+    worded: dict[int, str]  # start in norm of a figure printed in numerals → as printed (normalized)
 
 
-def _passage(rows) -> _Passage:
+def _figures_read(norm: str, read: bool):
+    """archive.numerals.as_digits, or the text as it is."""
+    return as_digits(norm) if read else (norm, list(range(len(norm))), [])
+
+
+def _passage(rows, read_figures: bool = True) -> _Passage:
+    """Figures printed in numerals are compared in digits (百分之五点二 as 5.2%: archive.numerals)."""
     parts, where = [], []
-    paragraphs = {}
+    paragraphs, worded = {}, {}
     for n, text, kind in rows:
         if kind in ("caption", "byline"):
             continue  # not quoted text
         norm, offsets = normalize(text, keep_punctuation=True)
+        norm, back, figures = _figures_read(norm, read_figures)
+        offsets = [offsets[i] for i in back]
         if parts:
             parts.append("\n")
             where.append((n, 0))
+        at = sum(len(x) for x in parts)
+        worded.update((at + cs, _normalized_original(text, offsets, cs, ce, figures)) for cs, ce, _, _ in figures)
         parts.append(norm)
         where.extend(zip(itertools.repeat(n), offsets[:len(norm)]))
         paragraphs[n] = text
     norm = "".join(parts)
     core, idx = _core(norm)
-    return _Passage(norm, where, core, idx, paragraphs)
+    return _Passage(norm, where, core, idx, paragraphs, worded)
+
+
+def _normalized_original(text: str, offsets: list[int], cs: int, ce: int, figures) -> str:
+    """The numerals a figure at [cs, ce) of the digit form was printed as."""
+    return normalize(text[offsets[cs]:offsets[ce - 1] + 1], keep_punctuation=True)[0]
 
 
 def verify(home: Home, quote: str) -> Verdict:
+    """Figures are read in digits on both sides (百分之五点二 as 5.2%); a quote that is exact only as
+    printed (one that starts inside a number written in words) is exact too."""
+    verdict = _verify(home, quote, read_figures=True)
+    if verdict.verdict != "exact":
+        as_printed = _verify(home, quote, read_figures=False)
+        if as_printed.verdict == "exact":
+            return as_printed
+    return verdict
+
+
+def _verify(home: Home, quote: str, read_figures: bool) -> Verdict:
     import numpy as np
 
     if not quote.strip():
@@ -124,7 +154,11 @@ def verify(home: Home, quote: str) -> Verdict:
     if len(quote) > MAX_QUOTE_CHARS:
         raise QueryError(f"the quote is too long ({len(quote)} characters; at most {MAX_QUOTE_CHARS})",
                          "Check it a paragraph at a time.")
-    qnorm = normalize(quote.strip(), keep_punctuation=True)[0]
+    qnorm, _, qfigures = _figures_read(normalize(quote.strip(), keep_punctuation=True)[0], read_figures)
+    quote_words = {}  # a figure the quote writes in numerals: its digits → as written
+    worded_quote = normalize(quote.strip(), keep_punctuation=True)[0]
+    for cs, ce, os_, oe in qfigures:
+        quote_words[qnorm[cs:ce]] = worded_quote[os_:oe]
     pieces = [p for p in (x.strip("\n ") for x in _ELISION.split(qnorm)) if _core(p)[0]]
     if not pieces:
         raise QueryError("the quote has nothing to check (only punctuation)", "Give the words of the quote.")
@@ -143,7 +177,7 @@ def verify(home: Home, quote: str) -> Verdict:
         sids, votes = sids[keep], votes[keep]
     voted = sids[np.lexsort((sids, -votes))].tolist() if len(sids) else []
     candidates = list(dict.fromkeys(verbatim + voted))[:MAX_CANDIDATES]
-    matches = [m for m in (_match(home, sid, pieces) for sid in candidates) if m is not None]
+    matches = [m for m in (_match(home, sid, pieces, quote_words, read_figures) for sid in candidates) if m is not None]
     matches.sort(key=lambda m: (-m.similarity, -(m.year or 0), m.report, m.section_id))
     matches = matches[:MAX_MATCHES]
     if not matches:
@@ -184,7 +218,8 @@ def _across_lines(home: Home, quote: str) -> list[int]:
     return list(dict.fromkeys(found))
 
 
-def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:
+def _match(home: Home, sid: int, pieces: list[str], quote_words: dict[str, str] | None = None,
+           read_figures: bool = True) -> Match | None:
     meta = store.section_heads(home.con, [sid]).get(sid)
     if meta is None:  # replaced since its segment was written
         return None
@@ -195,7 +230,7 @@ def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:
     heads = sectiontext.head_lines(title, n, heading)
     rows = [(k - len(heads) + 1, text, "heading") for k, text in enumerate(heads)]
     rows += [(pn, text, kind) for pn, text, kind, _ in store.paragraphs_of(home.con, sid)]
-    p = _passage(rows)
+    p = _passage(rows, read_figures)
     if not p.core:
         return None
     pos = 0
@@ -233,13 +268,43 @@ def _match(home: Home, sid: int, pieces: list[str]) -> Match | None:
     similarity = max(0.0, 1 - edits / max(qlen, src_len, 1))
     if similarity < CLOSE_AT:
         return None
+    diffs = _in_words(diffs, quote_words or {}) + _figure_forms(p, start, end, quote_words or {}, "".join(pieces))
     para_start, para_end = p.where[start][0], p.where[end - 1][0]
     source, source_marks = _display(p, start, end, marks)
-    substantive = [d for d in diffs if d.kind != "punctuation"]
+    substantive = [d for d in diffs if d.kind not in FORM_KINDS]
     return Match(report=report, title=title, year=year, section_id=n, section=heading, path=path,
                  paragraph=max(0, para_start), paragraph_end=max(0, para_end), similarity=round(similarity, 4), source=source,
                  differences=tuple(diffs), source_spans=tuple(source_marks), exact=not substantive, url=url,
                  urls=urls)
+
+
+def _in_words(diffs: list[Difference], quote_words: dict[str, str]) -> list[Difference]:
+    """A figure difference names the quote's figure as the quote writes it (百分之五点三 → 5.2%)."""
+    def written(figure: str) -> str:
+        for digits, words in quote_words.items():
+            if figure == digits:
+                return words
+            if digits[-1] in "万亿" and figure == digits[:-1] and words.endswith(digits[-1]):
+                return words[:-1]  # 27.38 of 27.38亿, written 二十七点三八亿
+        return figure
+
+    return [Difference(written(d.quote), d.source, d.kind) if d.kind == "figure" else d for d in diffs]
+
+
+def _figure_forms(p: _Passage, start: int, end: int, quote_words: dict[str, str], quote: str) -> list[Difference]:
+    """The figures that agree but are written differently (百分之五点二 in the quote, 5.2% in the
+    source, or the reverse): listed as `figure_form`, never deciding the verdict."""
+    out = []
+    region = p.norm[start:end]
+    for digits, words in quote_words.items():
+        if digits in region and not any(w == words for at, w in p.worded.items() if start <= at < end):
+            out.append(Difference(words, digits, "figure_form"))
+    for at, words in p.worded.items():
+        if start <= at < end:
+            digits = as_digits(words)[0]
+            if digits in quote and digits not in quote_words:
+                out.append(Difference(digits, words, "figure_form"))
+    return out
 
 
 def _window_size(n: int) -> int:
@@ -303,7 +368,7 @@ def _kind(q: str, s: str) -> str:
     qc, sc = _core(q)[0], _core(s)[0]
     if not qc and not sc:
         return "punctuation"
-    if any(c.isdigit() for c in qc + sc) and all(c.isdigit() or c in ".%" for c in qc + sc):
+    if any(c.isdigit() for c in qc + sc) and all(c.isdigit() or c in ".%/" for c in qc + sc):
         return "figure"
     return "wording"
 

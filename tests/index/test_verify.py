@@ -125,7 +125,8 @@ def test_random_corpus_sentences_verbatim_and_with_a_changed_digit(national_home
     exact_ok = close_ok = tried = 0
     for rid, sent in sample:
         v = verify(national_home, sent)
-        exact_ok += v.verdict == "exact" and v.matches[0].report == rid
+        # (a sentence another year repeats, but for its punctuation, is exact there too)
+        exact_ok += v.verdict == "exact" and rid in {m.report for m in v.matches if m.exact}
         digits = [i for i, c in enumerate(sent) if c.isdigit()]
         i = rng.choice(digits)
         altered = sent[:i] + str((int(sent[i]) + rng.randint(1, 8)) % 10) + sent[i + 1:]
