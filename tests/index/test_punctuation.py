@@ -9,6 +9,7 @@ import pytest
 
 from archive import normalize_text
 from index import search, trend
+from tests.conftest import needs_corpus
 from tests.oracle import Oracle
 
 MARKS = "，、；：。！？“”《》…"
@@ -54,3 +55,13 @@ def test_marks_elsewhere_go(shared_home):
     assert normalize_text("“九解一协调”工作，走深走实。") == "九解一协调工作走深走实"
     assert normalize_text("（一）坚持稳中求进；以进促稳") == "一坚持稳中求进以进促稳"
     assert normalize_text(MARKS) == ""
+
+
+@needs_corpus()
+def test_the_slogan_of_the_issue_is_found_however_punctuated(corpus_home):
+    oracle = Oracle(corpus_home)
+    truth = oracle.counts("稳中求进，以进促稳")
+    assert len(truth) > 10
+    for form in ('"稳中求进以进促稳"', '"稳中求进，以进促稳"', '"稳中求进；以进促稳"'):
+        got = search(corpus_home, form, limit=None)
+        assert {(h.report, h.section_id): h.count for h in got.hits} == truth, form
