@@ -254,6 +254,10 @@ def render_verdict(console: Console, v, show_all: bool = False) -> None:
             console.print(q)
         src = _hanging(Text("  原文", style="dim"), Folded(lit(console, m.source, m.source_spans, style="bold green")), 6)
         console.print(src)
+        forms = [d for d in m.differences if d.kind == "figure_form"]
+        if forms:  # the same figure, written another way: said, never a difference of substance
+            console.print(Text("  写法 " + "；".join(f"{safe(d.quote)} = {safe(d.source)}" for d in forms), style="dim"),
+                          soft_wrap=True)
         if v.verdict == "close":
             console.print(Text(f"  相似度 {m.similarity:.0%}", style="dim"))
     if len(v.matches) > 3 and not show_all:

@@ -124,3 +124,10 @@ def test_seed_sentences_with_figures_in_words(shared_home):
 def test_corpus_sentences_with_figures_in_words(corpus_home):
     oracle = Oracle(corpus_home)
     _check(corpus_home, _sentences(oracle, random.Random(16), 10))
+
+
+def test_the_terminal_says_the_figure_was_written_another_way(tmp_path):
+    from tests.conftest import run_cli
+
+    r = run_cli(tmp_path / "home", "verify", "全年网络零售额完成二十七点二八亿元")
+    assert r.returncode == 0 and "原文一致" in r.stdout and "写法 二十七点二八亿 = 27.28亿" in r.stdout
