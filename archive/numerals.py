@@ -26,7 +26,7 @@ _FIGURE = re.compile(
     rf"|(?P<int>{_NUM})点(?P<dec>{_DIG}+)(?P<decbig>[万亿]?)"
     rf"|(?P<year>{_DIG}{{4}})(?=年)"
     rf"|(?<=第)(?P<ordinal>{_NUM})"
-    rf"|(?P<plain>{_NUM})(?P<measure>[{MEASURES}]?)")
+    rf"|(?<![0-9])(?<![0-9]\.)(?P<plain>{_NUM})(?P<measure>[{MEASURES}]?)")
 
 
 def parse_int(text: str) -> int | None:

@@ -99,7 +99,7 @@ class _Passage:
     core: str
     core_idx: list[int]
     paragraphs: dict[int, str]
-    worded: dict[int, str]  # start in norm of a figure printed in numerals → as printed (normalized)
+    worded: dict[int, tuple[str, str]]  # start in norm of a figure printed in numerals → (as printed, digits)
 
 
 def _figures_read(norm: str, read: bool):
@@ -121,7 +121,7 @@ def _passage(rows, read_figures: bool = True) -> _Passage:
             parts.append("\n")
             where.append((n, 0))
         at = sum(len(x) for x in parts)
-        worded.update((at + cs, _normalized_original(text, offsets, cs, ce, figures)) for cs, ce, _, _ in figures)
+        worded.update((at + cs, (_normalized_original(text, offsets, cs, ce, figures), norm[cs:ce])) for cs, ce, _, _ in figures)
         parts.append(norm)
         where.extend(zip(itertools.repeat(n), offsets[:len(norm)]))
         paragraphs[n] = text
@@ -163,6 +163,8 @@ def _verify(home: Home, quote: str, read_figures: bool) -> Verdict:
     if not pieces:
         raise QueryError("the quote has nothing to check (only punctuation)", "Give the words of the quote.")
     runs = [r for p in pieces for r in _RUN_BREAK.split(p) if r]
+    if quote_words:  # windows of the figures as the quote writes them too: a source may print them so
+        runs += [r for r in _RUN_BREAK.split(worded_quote) if r and r not in runs]
     voters = []  # per window, the sections holding it
     for w in _windows(runs):
         sids, _ = home.substring.find(w)
@@ -297,13 +299,12 @@ def _figure_forms(p: _Passage, start: int, end: int, quote_words: dict[str, str]
     out = []
     region = p.norm[start:end]
     for digits, words in quote_words.items():
-        if digits in region and not any(w == words for at, w in p.worded.items() if start <= at < end):
+        if digits in region and not any(w == words for at, (w, _) in p.worded.items() if start <= at < end):
             out.append(Difference(words, digits, "figure_form"))
-    for at, words in p.worded.items():
-        if start <= at < end:
-            digits = as_digits(words)[0]
-            if digits in quote and digits not in quote_words:
-                out.append(Difference(digits, words, "figure_form"))
+    for at, (words, digits) in p.worded.items():
+        if start <= at < end and digits not in quote_words and words not in quote and \
+                re.search(rf"(?<![\d.]){re.escape(digits)}(?![\d.])", quote):
+            out.append(Difference(digits, words, "figure_form"))
     return out
 
 
@@ -339,8 +340,10 @@ def _align(q: str, src: str, lo: int) -> tuple[int, int] | None:
         guess = max(votes, key=lambda x: sum(v for k, v in votes.items() if abs(k - x) <= slack))
         # A quote may drop or add a clause: anchors up to a quote's length away still belong to it.
         near = [(off, at) for off, at in anchors if abs(at - off - guess) <= max(slack, len(q))]
-        first = min(near)
-        last = max(near)
+        # The first and last anchors of the quote, each where it stands nearest the guess (a phrase
+        # the quote opens with may stand a sentence earlier too: 1955年国家决算…, twice in a row).
+        first = min(near, key=lambda a: (a[0], abs(a[1] - a[0] - guess)))
+        last = max(near, key=lambda a: (a[0], -abs(a[1] - a[0] - guess)))
         start = first[1] - first[0]
         end = last[1] + w + (len(q) - last[0] - w)
     else:
