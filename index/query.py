@@ -4,7 +4,6 @@ and filters for the known fields only. The raw query is parsed first; each term 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from archive import normalize_text
