@@ -70,23 +70,20 @@ def _alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-# Kept although Unicode calls them punctuation: a figure's unit.
-_NOT_PUNCTUATION = "%‰‱"
 _GAP: re.Pattern | None = None
 _SPACES = re.compile(" +")
 
 
 def _gap(keep_punctuation: bool = False) -> re.Pattern:
-    """A run of spaces and punctuation (in folded text). Built on first use from Unicode's
-    categories (P*), over the Basic Multilingual Plane: 10 ms once per process. With
-    `keep_punctuation`, a run of spaces only."""
+    """A run of spaces and punctuation (in folded text; punctuation.py lists Unicode's P* marks).
+    With `keep_punctuation`, a run of spaces only."""
     global _GAP
     if keep_punctuation:
         return _SPACES
     if _GAP is None:
-        chars = [chr(c) for c in range(0x10000) if unicodedata.category(chr(c)).startswith("P")
-                 and chr(c) not in _NOT_PUNCTUATION]
-        _GAP = re.compile("[ " + "".join(re.escape(c) for c in chars) + "]+")
+        from .punctuation import RANGES
+
+        _GAP = re.compile("[ " + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in RANGES) + "]+")
     return _GAP
 
 

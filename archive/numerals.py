@@ -16,6 +16,7 @@ DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, 
 UNITS = {"十": 10, "百": 100, "千": 1000}
 BIG = {"万": 10_000, "亿": 100_000_000}
 _NUM = "[零〇一二两三四五六七八九十百千万亿]+"
+NUMERALS = re.compile(_NUM)  # does a text hold numerals at all
 _DIG = "[零〇一二三四五六七八九]"
 # A lone numeral before one of these counts something: a figure (四户, 三个); elsewhere it is part
 # of a slogan (一主六双, 九解一协调, 两新一重).

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from archive import normalize
-from archive.numerals import as_digits
+from archive.numerals import NUMERALS, as_digits
 from archive.charclasses import WORDLIKE_IDEOGRAPHS
 
 from . import sectiontext, store
@@ -104,7 +104,7 @@ class _Passage:
 
 def _figures_read(norm: str, read: bool):
     """archive.numerals.as_digits, or the text as it is."""
-    return as_digits(norm) if read else (norm, list(range(len(norm))), [])
+    return as_digits(norm) if read and NUMERALS.search(norm) else (norm, list(range(len(norm))), [])
 
 
 def _passage(rows, read_figures: bool = True) -> _Passage:
@@ -139,7 +139,7 @@ def verify(home: Home, quote: str) -> Verdict:
     """Figures are read in digits on both sides (百分之五点二 as 5.2%); a quote that is exact only as
     printed (one that starts inside a number written in words) is exact too."""
     verdict = _verify(home, quote, read_figures=True)
-    if verdict.verdict != "exact":
+    if verdict.verdict != "exact" and NUMERALS.search(quote):  # (a quote without numerals reads the same)
         as_printed = _verify(home, quote, read_figures=False)
         if as_printed.verdict == "exact":
             return as_printed

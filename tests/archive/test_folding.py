@@ -49,3 +49,10 @@ def test_offsets_point_at_the_printed_characters():
     norm, offsets = normalize(text)
     at = norm.index("新质生产力")
     assert text[offsets[at]:offsets[at + 4] + 1] == "新質生產力"
+
+
+def test_the_punctuation_table_is_unicodes():
+    """archive/punctuation.py is generated from unicodedata: regenerate it when Unicode changes."""
+    from archive.punctuation import RANGES, generated
+
+    assert RANGES == generated()
