@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from archive import normalize
-from archive.numerals import NUMERALS, as_digits
+from archive.numerals import NUMERALS, as_digits, figures
 from archive.charclasses import WORDLIKE_IDEOGRAPHS
 
 from . import sectiontext, store
@@ -104,25 +104,29 @@ class _Passage:
 
 def _figures_read(norm: str, read: bool):
     """archive.numerals.as_digits, or the text as it is."""
-    return as_digits(norm) if read and NUMERALS.search(norm) else (norm, list(range(len(norm))), [])
+    return as_digits(norm) if read and NUMERALS.search(norm) else (norm, range(len(norm)), [])
 
 
 def _passage(rows, read_figures: bool = True) -> _Passage:
     """Figures printed in numerals are compared in digits (百分之五点二 as 5.2%: archive.numerals)."""
     parts, where = [], []
     paragraphs, worded = {}, {}
+    at = 0  # where the paragraph starts in the passage's text
     for n, text, kind in rows:
         if kind in ("caption", "byline"):
             continue  # not quoted text
         norm, offsets = normalize(text, keep_punctuation=True)
-        norm, back, figures = _figures_read(norm, read_figures)
-        offsets = [offsets[i] for i in back]
+        if read_figures and NUMERALS.search(norm):
+            digits, back, figures = as_digits(norm)
+            if figures:  # each figure: where it stands → (as printed, normalized; its digits)
+                worded.update((at + int(bool(parts)) + cs, (norm[os_:oe], digits[cs:ce])) for cs, ce, os_, oe in figures)
+                norm, offsets = digits, [offsets[i] for i in back]
         if parts:
             parts.append("\n")
             where.append((n, 0))
-        at = sum(len(x) for x in parts)
-        worded.update((at + cs, (_normalized_original(text, offsets, cs, ce, figures), norm[cs:ce])) for cs, ce, _, _ in figures)
+            at += 1
         parts.append(norm)
+        at += len(norm)
         where.extend(zip(itertools.repeat(n), offsets[:len(norm)]))
         paragraphs[n] = text
     norm = "".join(parts)
@@ -130,23 +134,30 @@ def _passage(rows, read_figures: bool = True) -> _Passage:
     return _Passage(norm, where, core, idx, paragraphs, worded)
 
 
-def _normalized_original(text: str, offsets: list[int], cs: int, ce: int, figures) -> str:
-    """The numerals a figure at [cs, ce) of the digit form was printed as."""
-    return normalize(text[offsets[cs]:offsets[ce - 1] + 1], keep_punctuation=True)[0]
-
-
 def verify(home: Home, quote: str) -> Verdict:
-    """Figures are read in digits on both sides (百分之五点二 as 5.2%); a quote that is exact only as
-    printed (one that starts inside a number written in words) is exact too."""
-    verdict = _verify(home, quote, read_figures=True)
-    if verdict.verdict != "exact" and NUMERALS.search(quote):  # (a quote without numerals reads the same)
-        as_printed = _verify(home, quote, read_figures=False)
-        if as_printed.verdict == "exact":
-            return as_printed
-    return verdict
+    """The quote as printed first; where that is not exact and figures written in numerals are at
+    stake (in the quote, or in the passage it found), again with figures read as digits on both
+    sides (百分之五点二 as 5.2%), and the better verdict wins. So a verbatim quote costs one pass."""
+    printed, places = _verify(home, quote, read_figures=False)
+    if printed.verdict == "exact":
+        return printed
+    in_words = bool(figures(quote)) or any(NUMERALS.search(d.quote + d.source) for m in printed.matches[:1]
+                                            for d in m.differences if d.kind not in FORM_KINDS)
+    if not in_words:
+        return printed
+    read, _ = _verify(home, quote, read_figures=True, only=None if printed.verdict == "not_found" or figures(quote) else places)
+    if _rank(read) > _rank(printed):
+        return read
+    return printed
 
 
-def _verify(home: Home, quote: str, read_figures: bool) -> Verdict:
+def _rank(v: Verdict) -> tuple:
+    best = v.matches[0].similarity if v.matches else 0.0
+    return ({"not_found": 0, "close": 1, "exact": 2}[v.verdict], best)
+
+
+def _verify(home: Home, quote: str, read_figures: bool, only: list[int] | None = None) -> tuple[Verdict, list[int]]:
+    """The verdict, and the sections of its matches. `only`: match these sections, no search."""
     import numpy as np
 
     if not quote.strip():
@@ -162,6 +173,8 @@ def _verify(home: Home, quote: str, read_figures: bool) -> Verdict:
     pieces = [p for p in (x.strip("\n ") for x in _ELISION.split(qnorm)) if _core(p)[0]]
     if not pieces:
         raise QueryError("the quote has nothing to check (only punctuation)", "Give the words of the quote.")
+    if only is not None:
+        return _verdict(home, quote, only, pieces, quote_words, read_figures)
     runs = [r for p in pieces for r in _RUN_BREAK.split(p) if r]
     if quote_words:  # windows of the figures as the quote writes them too: a source may print them so
         runs += [r for r in _RUN_BREAK.split(worded_quote) if r and r not in runs]
@@ -173,21 +186,26 @@ def _verify(home: Home, quote: str, read_figures: bool) -> Verdict:
     sids, votes = np.unique(np.concatenate(voters), return_counts=True) if voters else ([], [])
     verbatim = _across_lines(home, quote.strip())
     if not len(sids) and not verbatim:
-        return Verdict(quote, "not_found", ())
+        return Verdict(quote, "not_found", ()), []
     if len(sids):
         keep = votes >= max(1, votes.max() * CANDIDATE_VOTE_SHARE)
         sids, votes = sids[keep], votes[keep]
     voted = sids[np.lexsort((sids, -votes))].tolist() if len(sids) else []
     candidates = list(dict.fromkeys(verbatim + voted))[:MAX_CANDIDATES]
-    matches = [m for m in (_match(home, sid, pieces, quote_words, read_figures) for sid in candidates) if m is not None]
-    matches.sort(key=lambda m: (-m.similarity, -(m.year or 0), m.report, m.section_id))
-    matches = matches[:MAX_MATCHES]
-    if not matches:
-        return Verdict(quote, "not_found", ())
-    verdict = "exact" if matches[0].exact else "close"
+    return _verdict(home, quote, candidates, pieces, quote_words, read_figures)
+
+
+def _verdict(home: Home, quote: str, candidates: list[int], pieces, quote_words, read_figures: bool):
+    found = [(m, sid) for m, sid in ((_match(home, sid, pieces, quote_words, read_figures), sid) for sid in candidates)
+             if m is not None]
+    found.sort(key=lambda f: (-f[0].similarity, -(f[0].year or 0), f[0].report, f[0].section_id))
+    found = found[:MAX_MATCHES]
+    if not found:
+        return Verdict(quote, "not_found", ()), []
+    verdict = "exact" if found[0][0].exact else "close"
     if verdict == "exact":  # the quote stands verbatim: the other exact places, not near misses
-        matches = [m for m in matches if m.exact]
-    return Verdict(quote, verdict, tuple(matches))
+        found = [f for f in found if f[0].exact]
+    return Verdict(quote, verdict, tuple(m for m, _ in found)), [sid for _, sid in found]
 
 
 MAX_LINE_SPLITS = 4  # gaps tried as line breaks together: at most 2^4 substring searches
