@@ -306,7 +306,7 @@ def render_trend(console: Console, t, width: int | None = None) -> None:
     unit = f" per {t.per:,} characters" if t.per else ""
     for x in t.terms:
         head = Text(safe(x.term), style="bold")
-        head.append(f" — {x.total} occurrences in {x.reports} reports{unit}, by {t.by}")
+        head.append(f" — {plural(x.total, 'occurrence')} in {plural(x.reports, 'report')}{unit}, by {t.by}")
         console.print(head)
         if not x.buckets:
             console.print(Text("  (not found)", style="dim"))
