@@ -165,9 +165,9 @@ def _verify(home: Home, quote: str, read_figures: bool, only: list[int] | None =
     if len(quote) > MAX_QUOTE_CHARS:
         raise QueryError(f"the quote is too long ({len(quote)} characters; at most {MAX_QUOTE_CHARS})",
                          "Check it a paragraph at a time.")
-    qnorm, _, qfigures = _figures_read(normalize(quote.strip(), keep_punctuation=True)[0], read_figures)
-    quote_words = {}  # a figure the quote writes in numerals: its digits → as written
     worded_quote = normalize(quote.strip(), keep_punctuation=True)[0]
+    qnorm, _, qfigures = _figures_read(worded_quote, read_figures)
+    quote_words = {}  # a figure the quote writes in numerals: its digits → as written
     for cs, ce, os_, oe in qfigures:
         quote_words[qnorm[cs:ce]] = worded_quote[os_:oe]
     pieces = [p for p in (x.strip("\n ") for x in _ELISION.split(qnorm)) if _core(p)[0]]

@@ -38,8 +38,7 @@ def modules() -> dict[str, ast.Module]:
 def imports_of(name: str, tree: ast.Module, known: set[str]) -> set[str]:
     """The modules of ours that `name` imports anywhere in its body (functions and TYPE_CHECKING
     blocks included): `from . import x` names the submodule x when there is one."""
-    is_package = any(k.startswith(name + ".") for k in known) and name in PACKAGES or \
-        (ROOT / name.replace(".", "/") / "__init__.py").exists()
+    is_package = (ROOT / name.replace(".", "/") / "__init__.py").exists()
     here = name.split(".") if is_package else name.split(".")[:-1]
     found = set()
     for node in ast.walk(tree):

@@ -143,3 +143,25 @@ def test_random_corpus_sentences_verbatim_and_with_a_changed_digit(national_home
                      and figs[0].quote in normalize_text(altered) and figs[0].source in normalize_text(sent))
     assert exact_ok == 200
     assert close_ok == tried
+
+
+def test_a_quote_whose_opening_also_starts_the_sentence_before(tmp_path):
+    """Two sentences in a row open alike (1955年国家决算…): the quote of the second is found there,
+    exact where the oracle says it stands verbatim, close with the changed figure otherwise."""
+    from tests.oracle import Oracle
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "r.txt").write_text(
+        "决算报告\n\n1955年国家决算用于经济建设方面的支出，共占本年支出的46.89%。1955年国家决算在工业建设方面"
+        "支出5，960，281，000元，占预算数的93.30%。工业基本建设限额以上的建设单位共有485个。\n", encoding="utf-8")
+    home = Home(tmp_path / "home")
+    ingest(home, [folder])
+    quote = "1955年国家决算在工业建设方面支出5，960，281，000元，占预算数的93.30%。"
+    v = verify(home, quote)
+    assert v.verdict == "exact"
+    assert {(m.report, m.section_id, m.paragraph) for m in v.matches} == Oracle(home).verbatim(quote)
+    v = verify(home, quote.replace("281", "287"))
+    assert v.verdict == "close"
+    assert [(d.quote, d.source) for d in v.matches[0].differences if d.kind == "figure"] == [("287", "281")]
+    home.close()
