@@ -9,6 +9,7 @@ _EXPORTS = {
     "ArchiveError": "errors",
     "Paragraph": "model", "Report": "model", "Section": "model",
     "display_span": "normalization", "normalize": "normalization", "normalize_text": "normalization",
+    "simplified": "normalization",
     "find_files": "reading",
     "parse_file": "report", "parse_text": "report",
 }

@@ -49,6 +49,12 @@ def _simplified(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
+def simplified(text: str) -> str:
+    """`text` with each traditional character folded to simplified, as `normalize` folds it, and
+    nothing else changed."""
+    return "".join(_simplified(c) for c in text)
+
+
 class _FoldTable(dict):
     """char → folded string; computed once per distinct character (str.translate calls __missing__)."""
 

@@ -1,9 +1,9 @@
 """Figures written in Chinese numerals, as the digits a report would print: 百分之五点二 → 5.2%,
-一千二百万 → 1200万, 三分之一 → 1/3, 一点二亿 → 1.2亿, 二〇二四年 → 2024年.
+一千二百万 → 1200万, 三分之一 → 1/3, 一点二亿 → 1.2亿, 二〇二四年 → 2024年, 两成 → 20%.
 
 Only what reads as a figure is read: a run of numerals with a digit and a unit (十 百 千 万 亿), a
-lone numeral before a measure word (四户, 三个) or after 第, a decimal (点), a percentage (百分之), a fraction
-(分之), or a year. Slogans stay as they are (九解一协调, 一主六双, 两新一重, 十四五, 千方百计); so does
+lone numeral before a measure word (四户, 三个) or after 第, a decimal (点), a percentage (百分之; tenths: 两成),
+a fraction (分之), or a year. Slogans stay as they are (九解一协调, 一主六双, 两新一重, 十四五, 千方百计); so does
 anything that does not parse as one number. Used by verify on quote and source alike (never by the
 index: a slogan must be found as printed)."""
 
@@ -27,6 +27,7 @@ _FIGURE = re.compile(
     rf"|(?P<int>{_NUM})点(?P<dec>{_DIG}+)(?P<decbig>[万亿]?)"
     rf"|(?P<year>{_DIG}{{4}})(?=年)"
     rf"|(?<=第)(?P<ordinal>{_NUM})"
+    rf"|(?<![零〇一二两三四五六七八九十百千万亿])(?P<tenths>[一二两三四五六七八九])成(?!不变)"
     rf"|(?<![0-9])(?<![0-9]\.)(?P<plain>[零〇一二两三四五六七八九]*[十百千万亿]{_NUM[:-1]}*)(?P<measure>[{MEASURES}]?)"
     rf"|(?<![0-9])(?<![0-9]\.)(?<![零〇一二两三四五六七八九十百千万亿])(?P<lone>[零〇一二两三四五六七八九])(?P<lonemeasure>[{MEASURES}])")
 
@@ -108,6 +109,8 @@ def _digits(m: re.Match) -> str | None:
     if g["ordinal"] is not None:  # 第二 → 第2
         value = parse_int(g["ordinal"])
         return None if value is None else str(value)
+    if g["tenths"] is not None:  # 两成 → 20% (not 一成不变, not 三五成群)
+        return f"{DIGITS[g['tenths']] * 10}%"
     if g["lone"] is not None:  # 四户
         return f"{DIGITS[g['lone']]}{g['lonemeasure']}"
     run, measure = g["plain"], g["measure"]

@@ -200,14 +200,14 @@ def ingest_summary(console: Console, result) -> None:
 
 VERDICT_WORDS = {"exact": ("✔ 原文一致", "bold green"), "close": ("≈ 有出入", "bold yellow"),
                  "not_found": ("✘ 未找到", "bold red")}
-DIFF_WORDS = {"figure": "数字", "wording": "文字", "punctuation": "标点", "figure_form": "数字写法"}
+DIFF_WORDS = {"figure": "数字", "wording": "文字", "punctuation": "标点", "figure_form": "数字写法", "script": "繁简"}
 
 
 def verdict_line(v) -> Text:
     words, style = VERDICT_WORDS[v.verdict]
     line = Text(words, style=style)
     if v.verdict == "close" and v.matches:
-        subst = [d for d in v.matches[0].differences if d.kind not in ("punctuation", "figure_form")]
+        subst = [d for d in v.matches[0].differences if not d.of_form]
         if subst:
             line.append("：" + "；".join(f"{DIFF_WORDS[d.kind]} {safe(d.quote) or '∅'} → {safe(d.source) or '∅'}"
                                          for d in subst[:4]), style="yellow")
@@ -234,7 +234,7 @@ def quote_marks(quote: str, differences) -> list[tuple[int, int]]:
     norm, offsets = normalize(quote, keep_punctuation=True)
     spans, pos = [], 0
     for d in differences:
-        if d.kind == "punctuation" or not d.quote:
+        if d.of_form or not d.quote:
             continue
         at = norm.find(d.quote, pos)
         if at >= 0:
@@ -254,8 +254,8 @@ def render_verdict(console: Console, v, show_all: bool = False) -> None:
             console.print(q)
         src = _hanging(Text("  原文", style="dim"), Folded(lit(console, m.source, m.source_spans, style="bold green")), 6)
         console.print(src)
-        forms = [d for d in m.differences if d.kind == "figure_form"]
-        if forms:  # the same figure, written another way: said, never a difference of substance
+        forms = [d for d in m.differences if d.kind in ("figure_form", "script")]
+        if forms:  # the same figure or word, written another way: said, never a difference of substance
             console.print(Text("  写法 " + "；".join(f"{safe(d.quote)} = {safe(d.source)}" for d in forms), style="dim"),
                           soft_wrap=True)
         if v.verdict == "close":

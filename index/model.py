@@ -140,7 +140,16 @@ class CheckResult:
 class Difference:
     quote: str
     source: str
-    kind: str  # figure | wording | punctuation
+    kind: str  # figure | wording | punctuation | figure_form | script
+
+    @property
+    def of_form(self) -> bool:
+        """Listed, never deciding a verdict: punctuation, a figure written another way (百分之五点二 /
+        5.2%), a character in the other script (經濟 / 经济)."""
+        return self.kind in FORM_KINDS
+
+
+FORM_KINDS = ("punctuation", "figure_form", "script")
 
 
 @dataclass(frozen=True)

@@ -15,21 +15,19 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from archive import normalize
+from archive import normalize, simplified
 from archive.numerals import NUMERALS, as_digits, figures
 from archive.charclasses import WORDLIKE_IDEOGRAPHS
 
 from . import sectiontext, store
 from .errors import QueryError
 from .home import Home
-from .model import Difference, Match, Verdict
+from .model import FORM_KINDS, Difference, Match, Verdict
 
 WINDOW = 8
 CLOSE_AT = 0.7  # below this similarity a passage is not the quoted one
 MAX_CANDIDATES = 40
 MAX_MATCHES = 10
-# Differences of form only: listed, never deciding the verdict.
-FORM_KINDS = ("punctuation", "figure_form")
 MAX_QUOTE_CHARS = 5000  # longer than any paragraph a journalist quotes; a window search each 8 characters
 CANDIDATE_VOTE_SHARE = 0.3  # a candidate needs this share of the best candidate's window votes
 _COMMON = 2000  # a window in more sections than this says nothing about where the quote is from
@@ -40,16 +38,13 @@ _RUN_BREAK = re.compile(rf"(?:(?<!\d)\.|\.(?!\d)|[^\w%.{WORDLIKE_IDEOGRAPHS}])+"
 
 
 def _is_core(ch: str) -> bool:
-    """Characters that count for the verdict: not punctuation, not whitespace."""
-    if ch.isspace():
-        return False
-    cat = unicodedata.category(ch)
-    return not cat.startswith("P") or ch == "%"
+    """Characters that count for the verdict: not punctuation, not whitespace (`%` counts)."""
+    return not ch.isspace() and (not unicodedata.category(ch).startswith("P") or ch == "%")
 
 
 class _CoreTable(dict):
     """code → itself where the character counts (`_is_core`), else NUL; filled per distinct
-    character (str.translate calls __missing__), so a passage is masked in C."""
+    character (str.translate calls __missing__), so a short text is masked in C."""
 
     def __missing__(self, code: int) -> int:
         self[code] = code if _is_core(chr(code)) else 0
@@ -76,6 +71,43 @@ def _core(text: str) -> tuple[str, list[int]]:
     return masked.replace("\0", ""), idx
 
 
+_BMP_COUNTS = None  # numpy bool per BMP code point: `_is_core`, from archive.punctuation's table
+
+
+def _bmp_counts():
+    global _BMP_COUNTS
+    if _BMP_COUNTS is None:
+        import numpy as np
+
+        from archive.punctuation import EXCEPT, RANGES
+
+        counts = np.ones(0x10000, dtype=bool)
+        for lo, hi in RANGES:
+            counts[lo:hi + 1] = False
+        counts[[ord(c) for c in EXCEPT if c != "%"]] = False
+        counts[[c for c in range(0x3001) if chr(c).isspace()]] = False
+        _BMP_COUNTS = counts
+    return _BMP_COUNTS
+
+
+def _core_of_passage(text: str):
+    """`_core` for a whole section, in numpy: the same mask, without a Python step per character;
+    the indexes as an array."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    bmp = codes < 0x10000
+    keep = _bmp_counts()[np.where(bmp, codes, 0)]
+    if not bmp.all():
+        for i in np.flatnonzero(~bmp).tolist():
+            keep[i] = _CORE_TABLE[int(codes[i])] != 0
+    if "." in text:
+        for m in _DECIMAL_POINT.finditer(text):
+            keep[m.start()] = True
+    idx = np.flatnonzero(keep)
+    return codes[idx].tobytes().decode("utf-32-le"), idx
+
+
 def _windows(core_runs: list[str]) -> list[str]:
     out: list[str] = []
     for run in core_runs:
@@ -95,9 +127,10 @@ class _Passage:
     back to paragraphs and display text."""
 
     norm: str
-    where: list[tuple[int, int]]  # per normalized char: (paragraph number, display offset in it)
+    para_of: list[int]  # per normalized char: its paragraph number
+    offset_of: list[int]  # per normalized char: its display offset in that paragraph
     core: str
-    core_idx: list[int]
+    core_idx: "numpy.ndarray"  # per core char: its index in norm
     paragraphs: dict[int, str]
     worded: dict[int, tuple[str, str]]  # start in norm of a figure printed in numerals → (as printed, digits)
 
@@ -109,7 +142,7 @@ def _figures_read(norm: str, read: bool):
 
 def _passage(rows, read_figures: bool = True) -> _Passage:
     """Figures printed in numerals are compared in digits (百分之五点二 as 5.2%: archive.numerals)."""
-    parts, where = [], []
+    parts, para_of, offset_of = [], [], []
     paragraphs, worded = {}, {}
     at = 0  # where the paragraph starts in the passage's text
     for n, text, kind in rows:
@@ -123,15 +156,17 @@ def _passage(rows, read_figures: bool = True) -> _Passage:
                 norm, offsets = digits, [offsets[i] for i in back]
         if parts:
             parts.append("\n")
-            where.append((n, 0))
+            para_of.append(n)
+            offset_of.append(0)
             at += 1
         parts.append(norm)
         at += len(norm)
-        where.extend(zip(itertools.repeat(n), offsets[:len(norm)]))
+        para_of.extend(itertools.repeat(n, len(norm)))
+        offset_of.extend(offsets[:len(norm)])
         paragraphs[n] = text
     norm = "".join(parts)
-    core, idx = _core(norm)
-    return _Passage(norm, where, core, idx, paragraphs, worded)
+    core, idx = _core_of_passage(norm)
+    return _Passage(norm, para_of, offset_of, core, idx, paragraphs, worded)
 
 
 def verify(home: Home, quote: str) -> Verdict:
@@ -196,7 +231,8 @@ def _verify(home: Home, quote: str, read_figures: bool, only: list[int] | None =
 
 
 def _verdict(home: Home, quote: str, candidates: list[int], pieces, quote_words, read_figures: bool):
-    found = [(m, sid) for m, sid in ((_match(home, sid, pieces, quote_words, read_figures), sid) for sid in candidates)
+    found = [(m, sid) for m, sid in ((_match(home, sid, pieces, quote_words, read_figures, quote), sid)
+                                     for sid in candidates)
              if m is not None]
     found.sort(key=lambda f: (-f[0].similarity, -(f[0].year or 0), f[0].report, f[0].section_id))
     found = found[:MAX_MATCHES]
@@ -239,7 +275,7 @@ def _across_lines(home: Home, quote: str) -> list[int]:
 
 
 def _match(home: Home, sid: int, pieces: list[str], quote_words: dict[str, str] | None = None,
-           read_figures: bool = True) -> Match | None:
+           read_figures: bool = True, quote: str = "") -> Match | None:
     meta = store.section_heads(home.con, [sid]).get(sid)
     if meta is None:  # replaced since its segment was written
         return None
@@ -262,7 +298,7 @@ def _match(home: Home, sid: int, pieces: list[str], quote_words: dict[str, str] 
             return None
         spans.append(found)
         pos = found[1]
-    ranges = [[p.core_idx[cs], p.core_idx[ce - 1] + 1] for cs, ce in spans]
+    ranges = [[int(p.core_idx[cs]), int(p.core_idx[ce - 1]) + 1] for cs, ce in spans]
     # Punctuation the quote opens or closes with belongs to the passage when the source has it too.
     head = pieces[0][:len(pieces[0]) - len(pieces[0].lstrip(_PUNCT_CHARS))]
     for c in reversed(head):
@@ -289,9 +325,10 @@ def _match(home: Home, sid: int, pieces: list[str], quote_words: dict[str, str] 
     if similarity < CLOSE_AT:
         return None
     diffs = _in_words(diffs, quote_words or {}) + _figure_forms(p, start, end, quote_words or {}, "".join(pieces))
-    para_start, para_end = p.where[start][0], p.where[end - 1][0]
+    para_start, para_end = p.para_of[start], p.para_of[end - 1]
     source, source_marks = _display(p, start, end, marks)
-    substantive = [d for d in diffs if d.kind not in FORM_KINDS]
+    diffs += _script_differences(quote, source)
+    substantive = [d for d in diffs if not d.of_form]
     return Match(report=report, title=title, year=year, section_id=n, section=heading, path=path,
                  paragraph=max(0, para_start), paragraph_end=max(0, para_end), similarity=round(similarity, 4), source=source,
                  differences=tuple(diffs), source_spans=tuple(source_marks), exact=not substantive, url=url,
@@ -309,6 +346,20 @@ def _in_words(diffs: list[Difference], quote_words: dict[str, str]) -> list[Diff
         return figure
 
     return [Difference(written(d.quote), d.source, d.kind) if d.kind == "figure" else d for d in diffs]
+
+
+def _script_differences(quote: str, source: str) -> list[Difference]:
+    """The characters the quote and its source write in different scripts (經濟 / 经济): found by
+    aligning the two unfolded (the verdict compares them folded, where they are one text); only
+    when a character of either folds at all."""
+    from rapidfuzz.distance import Levenshtein
+
+    if simplified(quote) == quote and simplified(source) == source:
+        return []
+    q, s = (_core(unicodedata.normalize("NFKC", t).lower())[0] for t in (quote, source))
+    return [Difference(q[o.src_start:o.src_end], s[o.dest_start:o.dest_end], "script")
+            for o in Levenshtein.opcodes(q, s)
+            if o.tag == "replace" and simplified(q[o.src_start:o.src_end]) == simplified(s[o.dest_start:o.dest_end])]
 
 
 def _figure_forms(p: _Passage, start: int, end: int, quote_words: dict[str, str], quote: str) -> list[Difference]:
@@ -440,13 +491,13 @@ def _widen(text: str, s: int, e: int) -> tuple[int, int]:
 def _display(p: _Passage, start: int, end: int, marks) -> tuple[str, list[tuple[int, int]]]:
     """The displayed source text for normalized [start, end), and the marks mapped onto it."""
     base = {}
-    first_para = p.where[start][0]
-    paras = sorted({p.where[i][0] for i in range(start, end)})
+    first_para = p.para_of[start]
+    paras = sorted(set(p.para_of[start:end]))
     out = ""
     for k, para in enumerate(paras):
         text = p.paragraphs[para]
-        lo = p.where[start][1] if para == first_para else 0
-        idxs = [p.where[i][1] for i in range(start, end) if p.where[i][0] == para and p.norm[i] != "\n"]
+        lo = p.offset_of[start] if para == first_para else 0
+        idxs = [p.offset_of[i] for i in range(start, end) if p.para_of[i] == para and p.norm[i] != "\n"]
         hi = (max(idxs) + 1) if idxs else lo
         if k:
             out += "\n"
@@ -455,9 +506,9 @@ def _display(p: _Passage, start: int, end: int, marks) -> tuple[str, list[tuple[
     mapped = []
     for ms, me in marks:
         i, j = start + ms, start + me - 1
-        if i >= len(p.where) or j >= len(p.where):
+        if i >= len(p.para_of) or j >= len(p.para_of):
             continue
-        (pa, da), (pb, db) = p.where[i], p.where[j]
+        pa, da, pb, db = p.para_of[i], p.offset_of[i], p.para_of[j], p.offset_of[j]
         if pa in base and pb in base:
             mapped.append((base[pa] + da, base[pb] + db + 1))
     return out, mapped

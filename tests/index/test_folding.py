@@ -45,6 +45,19 @@ def test_unquoted_words_trend_and_verify_fold_too(mixed_home):
     assert check(mixed_home).ok
 
 
+def test_script_is_listed_as_a_difference_of_form_never_of_wording(mixed_home):
+    v = verify(mixed_home, "今年要发展新质生产力，推进社會主義现代化建设。")  # partly traditional
+    kinds = {(d.quote, d.source, d.kind) for d in v.matches[0].differences}
+    assert v.verdict == "exact" and v.matches[0].report == "trad"
+    # each run of characters written in the other script, as typed and as printed
+    assert {(q, s) for q, s, k in kinds if k == "script"} == {("发", "發"), ("质", "質"), ("产", "產"), ("进", "進"),
+                                                              ("现", "現"), ("设", "設")}
+    assert all(d.of_form for d in v.matches[0].differences)
+    changed = verify(mixed_home, "经济增长稳中求进。")  # a word changed beside the script
+    assert changed.verdict == "close"
+    assert [d.kind for d in changed.matches[0].differences if not d.of_form] == ["wording"]
+
+
 @needs_corpus()
 def test_the_1954_traditional_transcription_is_found_and_folded_as_a_duplicate(corpus_home):
     from index.catalog import list_reports

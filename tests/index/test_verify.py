@@ -165,3 +165,19 @@ def test_a_quote_whose_opening_also_starts_the_sentence_before(tmp_path):
     assert v.verdict == "close"
     assert [(d.quote, d.source) for d in v.matches[0].differences if d.kind == "figure"] == [("287", "281")]
     home.close()
+
+
+def test_the_passage_mask_in_numpy_equals_the_per_character_mask(shared_home):
+    """verify masks whole sections in numpy (`_core_of_passage`) and short texts per character
+    (`_core`): the same characters must count, on every BMP code point and on real sections."""
+    from index import store
+    from index.verification import _bmp_counts, _core, _core_of_passage, _is_core
+
+    counts = _bmp_counts()
+    assert [c for c in range(0x10000) if not 0xD800 <= c < 0xE000 and counts[c] != _is_core(chr(c))] == []
+    texts = ["增长5.2%，达到126.06万亿元。\n 1.2.3 abc, def", "𠀀，𠀁。5.", "a\u3000b‰5‱", ""]
+    texts += [t for (t,) in shared_home.con.execute("SELECT text FROM paragraphs LIMIT 300")]
+    for text in texts:
+        core, idx = _core(text)
+        fast, fast_idx = _core_of_passage(text)
+        assert (fast, fast_idx.tolist()) == (core, idx), text
