@@ -23,6 +23,24 @@ def seeds_folder() -> Path:
     return here / "seeds"
 
 
+def pager_shows_colours(environ) -> bool:
+    """Whether the pager pydoc will run (MANPAGER, PAGER, else less) shows colours: less with -R
+    (`LESS=FRX` is set when LESS is unset, as git does). Else the text goes plain — never raw
+    escape codes."""
+    import os
+    import shlex
+
+    try:
+        words = shlex.split(environ.get("MANPAGER") or environ.get("PAGER") or "less") or ["less"]
+    except ValueError:
+        return False
+    if os.path.basename(words[0]) != "less":
+        return False
+    environ.setdefault("LESS", "FRX")
+    flags = environ["LESS"] + " " + " ".join(words[1:])
+    return "R" in flags or "r" in flags
+
+
 class App:
     """The console, the stderr console, the home (opened on demand), and the exit code the
     command's results have earned so far (kept if stdout is closed under it)."""
@@ -74,6 +92,16 @@ class App:
                 ingest(home, [seeds], wait=True)  # a second first command waits for the first
             self._home = home
         return self._home
+
+    def paged(self, lines: int, enabled: bool = True):
+        """A context in which output longer than the terminal goes through the user's pager."""
+        import contextlib
+        import os
+
+        console = self.console
+        if not (enabled and console.is_terminal and lines > console.height):
+            return contextlib.nullcontext()
+        return console.pager(styles=pager_shows_colours(os.environ))
 
     def backend(self):
         """What the read commands ask (index.backend): the local home."""

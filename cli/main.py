@@ -76,19 +76,42 @@ def ingest(app: App, paths, sync, wait, as_json):
     sys.exit(1 if result.failed else 0)
 
 
+LIST_FILTERS = ("region", "year", "level", "report")
+
+
 @cli.command("list", context_settings=CONTEXT)
+@click.argument("filters", nargs=-1)
+@click.option("--region", help="Only reports whose region contains this.")
+@click.option("--year", help="A year or a range: 2024, 2020-2024, >=2020.")
+@click.option("--level", help="national, provincial, city, county or other.")
+@click.option("--report", help="Only reports whose id starts with this or whose title contains it.")
+@click.option("--sort", type=click.Choice(["id", "year", "oldest", "region", "size"]), default="id", show_default=True,
+              help="id, year (newest first), oldest, region, or size (longest first).")
+@click.option("--pager/--no-pager", default=True, help="Page long output in a terminal.")
 @json_option
 @click.pass_obj
 @handle_errors
-def list_(app: App, as_json):
-    """List the reports in the archive."""
+def list_(app: App, filters, region, year, level, report, sort, pager, as_json):
+    """List the reports in the archive. FILTERS as in search: region:吉林 year:2020-2024 level:city."""
     from . import render
 
-    reports = app.backend().reports()
+    chosen = {"region": region, "year": year, "level": level, "report": report}
+    for word in filters:
+        field, colon, value = word.replace("：", ":").partition(":")
+        if not colon or field not in LIST_FILTERS or not value.strip():
+            raise click.BadParameter(f"{word!r} is not a filter; list takes region:, year:, level: and report:",
+                                     param_hint="FILTERS")
+        if chosen[field] not in (None, value):
+            raise click.BadParameter(f"{field} given twice ({chosen[field]!r} and {value!r})", param_hint="FILTERS")
+        chosen[field] = value
+    reports = app.backend().reports(chosen, sort)
     if as_json:
         emit_json(jsonout.reports(reports))
-    else:
-        app.console.print(render.reports_table(reports))
+        return
+    with app.paged(len(reports) + 3, pager):
+        app.console.print(render.reports_table(reports, app.console.width))
+        app.console.print(render.reports_summary(reports, any(chosen.values())))
+    sys.exit(0 if reports else 1)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -130,11 +153,8 @@ def show(app: App, report, section, highlight, pager, as_json):
         emit_json(jsonout.to_json(view))
         return
     marks = backend.highlights(view, highlight) if highlight else {}
-    page = pager and app.console.is_terminal and sum(len(s.paragraphs) for s in view.sections) > 20
-    if page:
-        with app.console.pager(styles=True):
-            render.render_show(app.console, view, marks)
-    else:
+    lines = sum(len(s.paragraphs) + 2 for s in view.sections) + 3
+    with app.paged(lines, pager):
         render.render_show(app.console, view, marks)
 
 
@@ -208,12 +228,14 @@ def remove(app: App, report, samples, wait, as_json):
 def rebuild(app: App, wait, as_json):
     """Re-create both indexes from the store (the source files are not needed)."""
     from index import rebuild as run_rebuild
+    from . import render
 
     result = run_rebuild(app.home(reading=False), wait=wait)
     if as_json:
         emit_json(result)
     else:
-        app.console.print(f"rebuilt {result['reports']} reports, {result['sections']} sections in {result['seconds']} s")
+        app.console.print(f"rebuilt {render.plural(result['reports'], 'report')}, "
+                          f"{render.plural(result['sections'], 'section')} in {result['seconds']} s")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -239,13 +261,14 @@ def compact(app: App, wait, as_json):
 def check(app: App, as_json):
     """Check the store against both indexes and say what to do."""
     from index import check as run_check
+    from . import render
 
     result = run_check(app.home(reading=False))
     if as_json:
         emit_json(jsonout.to_json(result))
     else:
         verdict = "ok" if result.ok else "problems found"
-        app.console.print(f"{verdict}: {result.reports} reports, {result.sections} sections")
+        app.console.print(f"{verdict}: {render.plural(result.reports, 'report')}, {render.plural(result.sections, 'section')}")
         for p in result.problems:
             app.console.print(f"  ✘ {p}")
     sys.exit(0 if result.ok else 3)  # a damaged archive

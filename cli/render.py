@@ -167,15 +167,49 @@ def render_show(console: Console, view, highlights: dict | None = None) -> None:
             console.print(_hanging(Text(f"{indent}¶{p.n}", style="cyan"), body, indent=len(indent) + 3))
 
 
-def reports_table(reports) -> Table:
-    t = Table(show_edge=False, header_style="bold")
-    for col in ("id", "title", "region", "year", "level", "sections", "chars"):
-        t.add_column(col, justify="right" if col in ("year", "sections", "chars") else "left",
-                     overflow="fold" if col == "title" else "ellipsis", no_wrap=col != "title")
+def reports_table(reports, width: int = 80) -> Table:
+    """One line per report at any width: ids shortened with an ellipsis, titles cropped; level and
+    size only where there is room for them beside a readable title. Widths are set, not left to
+    rich, so that a long title never squeezes the other columns."""
+    from rich.cells import cell_len
+
+    wide = width >= 110
+
+    def fit(header: str, values, most: int) -> int:
+        return min(most, max([cell_len(header)] + [cell_len(v) for v in values]))
+
+    cols = [("id", fit("id", [safe(r.id) for r in reports], 28 if wide else 16), "left"),
+            ("title", 0, "left"),
+            ("region", fit("region", [safe(r.region) for r in reports], 10), "left"),
+            ("year", 4, "right")]
+    if wide:
+        cols.append(("level", fit("level", [r.level for r in reports], 10), "left"))
+    cols.append(("§", fit("§", [str(r.sections) for r in reports], 5), "right"))
+    if wide:
+        cols.append(("chars", fit("chars", [f"{r.chars:,}" for r in reports], 11), "right"))
+    title_w = max(12, width - sum(w for _, w, _ in cols) - len(cols))
+    t = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1, 0, 0), pad_edge=False)
+    for name, w, justify in cols:  # a column's width includes its padding (one space)
+        t.add_column(name, no_wrap=True, overflow="ellipsis", justify=justify, width=(w or title_w) + 1)
     for r in reports:
-        title = safe(r.title) + (f" (duplicate of {safe(r.duplicate_of)})" if r.duplicate_of else "")
-        t.add_row(Text(safe(r.id)), Text(title), Text(safe(r.region)), str(r.year or ""), r.level, str(r.sections), f"{r.chars:,}")
+        title = Text(safe(r.title))
+        if r.duplicate_of:
+            title.append(f" (duplicate of {safe(r.duplicate_of)})", style="dim")
+        row = [Text(safe(r.id), style="dim"), title, Text(safe(r.region)), str(r.year or "")]
+        row += [r.level] if wide else []
+        row.append(str(r.sections))
+        row += [f"{r.chars:,}"] if wide else []
+        t.add_row(*row)
     return t
+
+
+def reports_summary(reports, filtered: bool) -> Text:
+    duplicates = sum(1 for r in reports if r.duplicate_of)
+    line = plural(len(reports), "report") + (f" ({duplicates} duplicate transcription{'s' if duplicates != 1 else ''})"
+                                              if duplicates else "")
+    if not reports:
+        line = "no reports" + (" match these filters" if filtered else " in the archive")
+    return Text(line, style="dim")
 
 
 def sections_table(secs) -> Table:

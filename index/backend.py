@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class Backend(Protocol):
-    def reports(self) -> list[ReportInfo]: ...
+    def reports(self, filters: dict | None = None, sort: str = "id") -> list[ReportInfo]: ...
 
     def resolve_report(self, ref: str) -> ReportInfo: ...
 
@@ -46,10 +46,10 @@ class LocalBackend:
         self.home.follow()
         return self.home
 
-    def reports(self):
+    def reports(self, filters=None, sort="id"):
         from .catalog import list_reports
 
-        return list_reports(self._current())
+        return list_reports(self._current(), filters, sort)
 
     def resolve_report(self, ref):
         from .catalog import resolve_report

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from . import store
-from .errors import NotFoundError
+from .errors import NotFoundError, QueryError
 from .home import Home
 from .model import ParagraphView, ReportInfo, ReportView, SectionInfo, SectionView
 
@@ -12,8 +12,24 @@ from .model import ParagraphView, ReportInfo, ReportView, SectionInfo, SectionVi
 CANDIDATES = 20
 
 
-def list_reports(home: Home) -> list[ReportInfo]:
-    return store.report_infos(home.con)
+LIST_SORTS = {  # --sort of `list`: how, and what it means
+    "id": lambda r: r.id,
+    "year": lambda r: (-(r.year or 0), r.id),  # newest first; unknown years last
+    "oldest": lambda r: (r.year is None, r.year or 0, r.id),
+    "region": lambda r: (r.region, -(r.year or 0), r.id),
+    "size": lambda r: (-r.chars, r.id),
+}
+
+
+def list_reports(home: Home, filters: dict | None = None, sort: str = "id") -> list[ReportInfo]:
+    """The reports, kept by the search filters (region, year, level, report; one meaning everywhere:
+    index.filters) and sorted by one of LIST_SORTS."""
+    from .filters import conditions
+
+    chosen = conditions((filters or {}).items())
+    if any(c.field == "heading" for c in chosen):
+        raise QueryError("heading: filters sections, not reports", "Use region:, year:, level: or report: with list.")
+    return sorted(store.report_infos(home.con, chosen), key=LIST_SORTS[sort])
 
 
 def reports_from(home: Home, folder) -> list[str]:

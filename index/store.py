@@ -234,8 +234,11 @@ def _report_info(row) -> "ReportInfo":
     return ReportInfo(*head, urls=_list(urls), date=date)
 
 
-def report_infos(con) -> list["ReportInfo"]:
-    return [_report_info(row) for row in con.execute(f"SELECT {_REPORT_COLUMNS} FROM reports r ORDER BY r.id")]
+def report_infos(con, conditions=()) -> list["ReportInfo"]:
+    """The reports the (report-field) conditions keep, by id."""
+    clause, args = where(conditions)
+    return [_report_info(row) for row in con.execute(f"SELECT {_REPORT_COLUMNS} FROM reports r WHERE {clause} ORDER BY r.id",
+                                                      args)]
 
 
 def reports_named(con, ref: str, how: str, limit: int) -> list["ReportInfo"]:

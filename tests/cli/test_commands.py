@@ -120,6 +120,62 @@ def test_list_and_sections(run):
     assert set(secs[0]) == {"id", "heading", "level", "path"}
 
 
+@pytest.mark.parametrize("args,keep", [
+    (["region:通化"], lambda r: "通化" in r["region"]),
+    (["--region", "通化", "year:2024"], lambda r: "通化" in r["region"] and r["year"] == 2024),
+    (["year:2020-2023"], lambda r: r["year"] is not None and 2020 <= r["year"] <= 2023),
+    (["--year", ">=2024", "--level", "county"], lambda r: r["year"] and r["year"] >= 2024 and r["level"] == "county"),
+    (["report：00"], lambda r: r["id"].startswith("00")),  # a full-width colon, as an IME types it
+])
+def test_list_filters_keep_what_the_filter_says(run, args, keep):
+    everything = json.loads(run("list", "--json").stdout)
+    rows = json.loads(run("list", *args, "--json").stdout)
+    assert [r["id"] for r in rows] == [r["id"] for r in everything if keep(r)] and rows
+
+
+def test_list_sorts_and_says_nothing_matched(run):
+    rows = json.loads(run("list", "--sort", "oldest", "--json").stdout)
+    assert [r["year"] for r in rows] == sorted(r["year"] for r in rows)
+    r = run("list", "year:1800")
+    assert r.exit_code == 1 and "no reports match these filters" in r.stdout
+    for bad in (["heading:工作"], ["吉林"], ["region:a", "--region", "b"], ["level:town"]):
+        r = run("list", *bad)
+        assert r.exit_code == 2, bad
+
+
+def test_list_is_one_line_per_report_at_80_columns(run, tmp_path):
+    import shutil
+
+    # a report with a long id and a long title: cropped, never wrapped
+    folder = tmp_path / "long"
+    folder.mkdir()
+    shutil.copy(ROOT / "seeds" / "001_753262a5c116b1c6.txt", folder / ("很长的报告编号" * 4 + ".txt"))
+    assert run("ingest", str(folder)).exit_code == 0
+    r = run("list", env={"NO_COLOR": "1", "COLUMNS": "80"})
+    lines = r.stdout.splitlines()
+    from rich.cells import cell_len
+
+    assert len(lines) == 1 + 6 + 1 and lines[-1] == "6 reports (1 duplicate transcription)"  # header, 1 each, count
+    assert all(cell_len(line) <= 80 for line in lines)
+    assert any("…" in line for line in lines)  # the long id, shortened
+    assert run("list", "region:桦甸").stdout.splitlines()[-1] == "1 report"
+
+
+@pytest.mark.parametrize("environ,colours,less", [
+    ({}, True, "FRX"),  # as git: colours, quit if one screen
+    ({"LESS": "-i"}, False, "-i"),  # the user's LESS without -R: plain text
+    ({"LESS": "-iR"}, True, "-iR"),
+    ({"PAGER": "more"}, False, None),
+    ({"PAGER": "less -R", "LESS": "i"}, True, "i"),
+    ({"PAGER": "/usr/bin/less"}, True, "FRX"),
+])
+def test_the_pager_gets_colours_only_where_it_shows_them(environ, colours, less):
+    from cli.app import pager_shows_colours
+
+    assert pager_shows_colours(environ) is colours
+    assert environ.get("LESS") == less
+
+
 def test_ingest_remove_rebuild_compact_check(run, tmp_path):
     f = tmp_path / "我的报告_2024.md"
     f.write_text("# 我的报告\n\n## 一、工作回顾\n\n我们推进“九解一协调”改革。\n", encoding="utf-8")
