@@ -36,16 +36,26 @@ def emit_json(obj) -> None:
 def cli(ctx, home):
     """baogao — a searchable archive of Chinese government reports (政府工作报告全文检索).
 
-    Run without arguments in a terminal for an interactive prompt.
+    Run without arguments in a terminal for the full-screen reader (`baogao ui`).
     """
     ctx.obj = App(home)
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
-            from .interactive import run
-
-            handle_errors(lambda as_json=False: run(ctx.obj))()
+            ctx.invoke(ui)
         else:
             click.echo(ctx.get_help())
+
+
+@cli.command(context_settings=CONTEXT)
+@click.pass_obj
+@handle_errors
+def ui(app: App, as_json=False):
+    """The full-screen reader: search, read, verify, trend (needs a terminal; ? for its keys)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.UsageError("baogao ui needs a terminal (for scripts: search, show, verify, trend --json)")
+    from .ui import run
+
+    run(app)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -39,8 +39,13 @@ def safe(text: str) -> str:
 
 def lit(console: Console, text: str, spans, style: str = HIGHLIGHT, base: str = "") -> Text:
     """`text` with each span highlighted; without colour, spans are wrapped in visible marks."""
+    return lit_text(text, spans, console.no_color or console.color_system is None, style, base)
+
+
+def lit_text(text: str, spans, plain: bool, style: str = HIGHLIGHT, base: str = "") -> Text:
+    """`lit` where the caller knows whether there is colour (`plain`: none)."""
     text = safe(text)
-    if console.no_color or console.color_system is None:
+    if plain:
         out, last = [], 0
         for s, e in sorted(spans):
             if s < last:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 
 class Backend(Protocol):
+    def warm(self) -> None: ...
+
     def reports(self, filters: dict | None = None, sort: str = "id") -> list[ReportInfo]: ...
 
     def resolve_report(self, ref: str) -> ReportInfo: ...
@@ -45,6 +47,13 @@ class LocalBackend:
     def _current(self) -> Home:
         self.home.follow()
         return self.home
+
+    def warm(self) -> None:
+        """Open what a first search needs — the section table, both indexes, the segmenter's
+        dictionary — so that a long-lived reader answers its first query as fast as the next."""
+        home = self._current()
+        home.section_table, home.substring, home.word_scorer
+        home.segmenter.words_of("政府工作报告")
 
     def reports(self, filters=None, sort="id"):
         from .catalog import list_reports

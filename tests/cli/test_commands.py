@@ -251,38 +251,13 @@ def test_python_m_cli_with_a_fresh_home_uses_the_bundled_seeds(tmp_path):
     assert "bundled sample pages" in p.stderr and "baogao remove --samples" in p.stderr
 
 
-def test_interactive_mode_query_open_next_quit(run):
-    from cli.interactive import run as repl
-    from cli.app import App
-
-    app = App(run.home)
-    app.console = Console(file=io.StringIO(), width=100, markup=False, color_system=None)
-    answers = iter(["人参", "1", "n", "p", "99", "q"])
-    repl(app, read=lambda prompt: next(answers))
-    out = app.console.file.getvalue()
-    assert "人参 —" in out
-    assert "[1/" in out and "[2/" in out  # hit 1 opened, then the next one
-    assert "no hit 99" in out
-
-
-def test_interactive_ctrl_d_quits_and_ctrl_c_returns(run):
-    from cli.interactive import run as repl
-    from cli.app import App
-
-    app = App(run.home)
-    app.console = Console(file=io.StringIO(), width=100, markup=False, color_system=None)
-    events = iter([KeyboardInterrupt, "人参", EOFError])
-
-    def read(prompt):
-        e = next(events)
-        if isinstance(e, type):
-            raise e()
-        return e
-
-    repl(app, read=read)
-    assert "人参 —" in app.console.file.getvalue()
-
-
 def test_no_arguments_without_a_terminal_prints_help(run):
     r = run()
     assert r.exit_code == 0 and "Usage" in r.output
+
+
+def test_ui_without_a_terminal_says_so(tmp_path):
+    from tests.conftest import run_cli
+
+    r = run_cli(tmp_path / "home", "ui")
+    assert r.returncode == 2 and "baogao ui needs a terminal" in r.stderr and "Traceback" not in r.stderr

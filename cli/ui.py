@@ -1,0 +1,604 @@
+"""`baogao` in a terminal: a full-screen reader built on Textual.
+
+Search box → hit list (one `OptionList`: thousands of hits stay smooth) → reader (the section with
+¶ numbers, the query lit up, `n`/`N` from match to match and on into the next hit) → Escape back to
+the list, the selection kept. `v` verify and `t` trend are views of their own, `f` the filter bar.
+
+Every read goes through the backend (index.backend) on one thread of its own (`Reads`), awaited by
+Textual workers: the event loop never waits on the archive, and the archive's handles (SQLite,
+Whoosh, the suffix array's maps) are used by one thread only. The fork-ahead segmenter of the
+one-shot CLI is never started here: forking a threaded process is unsafe."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from . import render
+
+# What a person reads, in one place.
+TEXT = {
+    "query": "搜索 search: 九解一协调 · \"一主六双\" · A OR B · region:吉林 year:2020-2024",
+    "welcome": "Type a query, Enter. ↑ history · Esc leaves a box · ? help",
+    "searching": "searching …",
+    "more": "loading the other {n} hits …",
+    "no_hits": "{query} — 0 sections",
+    "head": "{query} — {sections}, {occurrences}",
+    "did_you_mean": "  did you mean: ",
+    "quote": "核对 verify: paste a quote, Enter",
+    "terms": "趋势 trend: terms separated by spaces, Enter",
+    "working": "working …",
+    "verify_title": "核对引文 verify — does a quote stand in a report verbatim?",
+    "trend_title": "趋势 trend — how often terms stand, by year",
+    "copied": "copied: {citation}",
+    "no_match": "no match here",
+    "banner": "baogao · {reports}",
+    "filters": "filters: {filters}",
+}
+HELP = """\
+[b]baogao[/b] — keys
+
+  Ctrl+Q   quit (anywhere)            q  quit (no box focused)
+  /        search box                 Esc  leave a box · back
+  ↑ in an empty search box: history   Enter  run · open the hit
+  ↑↓ j k   move in the hit list       f  filter bar (region, year, level, sort)
+  n / N    next / previous match      c  copy a citation (OSC 52)
+  v        verify a quote             t  trend of terms
+
+Press any key to close."""
+FIRST_PAGE = 100  # hits shown at once; the rest follow in the background,
+BATCH = 200  # this many at a time
+SORTS = ("score", "year", "oldest")
+HISTORY_FILE = "ui-history"
+HISTORY_KEEP = 500
+PREVIEW_MIN_WIDTH = 110  # a preview pane beside the hit list from this terminal width
+
+
+class Reads:
+    """The backend, asked on one thread of its own."""
+
+    def __init__(self, open_backend):
+        self._open = open_backend
+        self._backend = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baogao-reads")
+
+    async def __call__(self, method: str, *args, **kwargs):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, functools.partial(self._call, method, args, kwargs))
+
+    def _call(self, method, args, kwargs):
+        if self._backend is None:
+            self._backend = self._open()
+        return getattr(self._backend, method)(*args, **kwargs)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class History:
+    """The queries typed, oldest first, kept in the home (one a line); ↑ walks back through them."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.items: list[str] = []
+        self.at = 0
+        if path is not None:
+            try:
+                self.items = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()][-HISTORY_KEEP:]
+            except (OSError, UnicodeDecodeError):
+                pass
+        self.at = len(self.items)
+
+    def add(self, query: str) -> None:
+        if self.items and self.items[-1] == query:
+            self.at = len(self.items)
+            return
+        self.items.append(query)
+        self.at = len(self.items)
+        if self.path is not None:
+            try:  # a read-only home keeps its history for this session only
+                self.path.write_text("\n".join(self.items[-HISTORY_KEEP:]) + "\n", encoding="utf-8")
+            except OSError:
+                pass
+
+    def step(self, by: int) -> str | None:
+        if not self.items:
+            return None
+        self.at = max(0, min(len(self.items), self.at + by))
+        return self.items[self.at] if self.at < len(self.items) else ""
+
+
+def marked(text: str, spans, plain: bool, style: str = render.HIGHLIGHT, base: str = "") -> Text:
+    """render.lit for the app: without colour (NO_COLOR) the spans are wrapped in visible marks."""
+    return render.lit_text(text, spans, plain, style, base)
+
+
+def rendered(paint, width: int, plain: bool) -> Text:
+    """What a CLI renderer (render.render_verdict, render_trend) prints, as one Text: the views
+    show exactly what the commands show."""
+    console = Console(file=io.StringIO(), width=max(20, width), force_terminal=True,
+                      color_system=None if plain else "truecolor", markup=False, highlight=False, emoji=False)
+    paint(console)
+    return Text.from_ansi(console.file.getvalue())
+
+
+def citation(title: str, path, paragraph: int, url: str | None) -> str:
+    parts = [f"《{title}》", " › ".join(path), render.where(paragraph)]
+    return " · ".join(p for p in parts if p) + (f" · {url}" if url else "")
+
+
+def cropped(text: str, cells: int) -> str:
+    """`text` cut to `cells` terminal cells (CJK characters are two), with … where it was cut."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= cells:
+        return text
+    used, out = 1, []
+    for ch in text:
+        used += cell_len(ch)
+        if used > cells:
+            break
+        out.append(ch)
+    return "".join(out) + "…"
+
+
+def hit_prompt(hit, plain: bool, width: int = 80) -> Text:
+    """At most four lines at `width` cells: title · region · year and the count; the heading path;
+    two lines of the snippet, from a little before its first match."""
+    out = Text()
+    meta = " · ".join(str(x) for x in (hit.region, hit.year) if x)
+    count = f"  {hit.count}×" + ("" if hit.verbatim else " (words)") + (f" +{len(hit.also_in)}" if hit.also_in else "")
+    from rich.cells import cell_len
+
+    out.append(cropped(render.safe(hit.title) + (f" · {meta}" if meta else ""), width - cell_len(count)), style="bold")
+    out.append(count, style="dim")
+    out.append("\n" + cropped(" › ".join(render.safe(p) for p in hit.path) + f"  §{hit.section_id}", width), style="green")
+    spans = sorted(hit.highlights)
+    start = max(0, spans[0][0] - 12) if spans else 0
+    snippet = cropped(hit.snippet[start:].replace("\n", " ↵ "), 2 * width - 2)
+    shift = [(s - start, e - start) for s, e in spans if s >= start]
+    if "\n" in hit.snippet[start:]:  # ↵ widens the text: place the spans again
+        shift = []
+        for s, e in spans:
+            if s >= start:
+                before = hit.snippet[start:s].count("\n") * 2
+                shift.append((s - start + before, e - start + before + hit.snippet[s:e].count("\n") * 2))
+    out.append("\n" + ("…" if start else ""))
+    out.append_text(marked(snippet, shift, plain))
+    return out
+
+
+def preview_text(hit, plain: bool) -> Text:
+    """The hit in full for the preview pane: where it stands and the lines that hold its matches."""
+    out = Text()
+    out.append(render.safe(hit.title) + "\n", style="bold")
+    out.append(" › ".join(render.safe(p) for p in hit.path) + f"  [{render.safe(hit.report)} §{hit.section_id}]\n", style="green")
+    if hit.url:
+        out.append(render.safe(hit.url) + "\n", style="dim underline")
+    if hit.also_in:
+        out.append("also in " + ", ".join(render.safe(r) for r in hit.also_in) + "\n", style="dim")
+    terms = {hit.snippet[s:e] for s, e in hit.highlights if e > s}
+    lines = [ln for ln in hit.text.split("\n") if any(t in ln for t in terms)] or [hit.snippet]
+    for line in lines[:6]:
+        spans = [(m, m + len(t)) for t in terms for m in _find_all(line, t)]
+        out.append("\n")
+        out.append_text(marked(line, spans, plain))
+        out.append("\n")
+    return out
+
+
+def _find_all(text: str, needle: str):
+    at = text.find(needle)
+    while needle and at >= 0:
+        yield at
+        at = text.find(needle, at + len(needle))
+
+
+class QueryInput(Input):
+    """The search box: ↑ in an empty box (or while walking the history) recalls earlier queries."""
+
+    BINDINGS = [Binding("up", "history(-1)", "history", show=False), Binding("down", "history(1)", show=False)]
+
+    def action_history(self, by: int) -> None:
+        history: History = self.app.history
+        walking = history.at < len(history.items) and self.value == history.items[history.at]
+        if self.value and not walking:
+            return
+        value = history.step(by)
+        if value is not None:
+            self.value = value
+            self.cursor_position = len(value)
+
+
+class HitList(OptionList):
+    BINDINGS = [Binding("j", "cursor_down", show=False), Binding("k", "cursor_up", show=False)]
+
+
+class SearchScreen(Screen):
+    """The search box, the filter bar, the hit list and, on a wide terminal, the preview pane."""
+
+    BINDINGS = [Binding("escape", "leave_box", show=False)]
+
+    def __init__(self):
+        super().__init__()
+        self.query_text = ""
+        self.hits: list = []
+        self.total = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="banner")
+        yield QueryInput(placeholder=TEXT["query"], id="query")
+        with Horizontal(id="filters"):
+            yield Input(placeholder="region 地区", id="region")
+            yield Input(placeholder="year 2020-2024", id="year")
+            yield Select([], prompt="level 级别", id="level")
+            yield Select([(s, s) for s in SORTS], value="score", allow_blank=False, id="sort")
+        yield Static(TEXT["welcome"], id="status")
+        with Horizontal(id="body"):
+            yield HitList(id="hits")
+            with VerticalScroll(id="preview-pane"):
+                yield Static(id="preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#query").focus()
+        self.load_catalogue()
+        self.on_resize()
+
+    def on_resize(self, event=None) -> None:
+        self.query_one("#preview-pane").display = self.app.size.width >= PREVIEW_MIN_WIDTH
+
+    @work(group="catalogue")
+    async def load_catalogue(self) -> None:
+        reports = await self.app.reads("reports")
+        levels: dict[str, int] = {}
+        for r in reports:
+            levels[r.level] = levels.get(r.level, 0) + 1
+        self.query_one("#level", Select).set_options(
+            [(f"{level} ({n:,})", level) for level, n in sorted(levels.items(), key=lambda kv: -kv[1])])
+        self.query_one("#banner", Static).update(Text(TEXT["banner"].format(
+            reports=render.plural(len(reports), "report")), style="dim"))
+        await self.app.reads("warm")  # while the first query is typed
+
+    def action_leave_box(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one("#hits").focus()
+
+    def filters(self) -> dict:
+        level = self.query_one("#level", Select).value
+        return {"region": self.query_one("#region", Input).value.strip() or None,
+                "year": self.query_one("#year", Input).value.strip() or None,
+                "level": None if level is Select.NULL else level}
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "query":
+            query = event.value.strip()
+            if not query:
+                return
+            self.app.history.add(query)
+            self.query_text = query
+        if self.query_text:
+            self.run_search(self.query_text)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self.query_text:
+            self.run_search(self.query_text)
+
+    @work(exclusive=True, group="search")
+    async def run_search(self, query: str) -> None:
+        from index import SearchError
+
+        status = self.query_one("#status", Static)
+        hits = self.query_one("#hits", HitList)
+        status.update(Text(TEXT["searching"], style="dim"))
+        sort = self.query_one("#sort", Select).value
+        filters = self.filters()
+        try:
+            result = await self.app.reads("search", query, limit=FIRST_PAGE, sort=sort, filters=filters)
+        except SearchError as e:
+            status.update(Text(f"{e}" + (f" — {e.hint}" if e.hint else ""), style="red"))
+            hits.clear_options()
+            self.hits = []
+            return
+        self.hits, self.total = list(result.hits), result.total
+        status.update(self.headline(result, filters))
+        hits.clear_options()
+        hits.add_options([Option(hit_prompt(h, self.app.plain, self.list_width())) for h in self.hits])
+        if self.hits:
+            hits.highlighted = 0
+            hits.focus()
+        if result.total > len(self.hits):
+            rest = await self.app.reads("search", query, limit=None, sort=sort, filters=filters)
+            more = list(rest.hits)[len(self.hits):]
+            for at in range(0, len(more), BATCH):  # in batches: keys are answered in between
+                batch = more[at:at + BATCH]
+                self.hits += batch
+                hits.add_options([Option(hit_prompt(h, self.app.plain, self.list_width())) for h in batch])
+                await asyncio.sleep(0)
+
+    def list_width(self) -> int:
+        return max(20, self.query_one("#hits").size.width - 2)
+
+    def headline(self, result, filters) -> Text:
+        line = Text()
+        line.append(render.safe(result.query), style="bold")
+        line.append(f" — {render.plural(result.total, 'section')}, {render.plural(result.occurrences, 'occurrence')}")
+        chosen = " ".join(f"{k}:{v}" for k, v in filters.items() if v)
+        if chosen:
+            line.append("  " + TEXT["filters"].format(filters=chosen), style="dim")
+        if result.suggestions:
+            line.append(TEXT["did_you_mean"], style="dim")
+            line.append("  ".join(f"{s.text} ({s.count:,})" for s in result.suggestions), style="bold")
+        return line
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index < len(self.hits) and self.query_one("#preview-pane").display:
+            self.query_one("#preview", Static).update(preview_text(self.hits[event.option_index], self.app.plain))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.push_screen(ReaderScreen(self, event.option_index))
+
+    def select(self, index: int) -> None:
+        """Keep the list's selection on the hit the reader shows."""
+        self.query_one("#hits", HitList).highlighted = index
+
+
+class ReaderScreen(Screen):
+    """One hit's section: its heading path, the lines with ¶ numbers (captions dimmed), the query's
+    matches lit up; `n`/`N` go from match to match and on into the next or previous hit."""
+
+    BINDINGS = [Binding("n", "match(1)", "next match"), Binding("N", "match(-1)", "previous"),
+                Binding("c", "cite", "copy citation"), Binding("escape", "back", "back to the list"),
+                Binding("j", "scroll(1)", show=False), Binding("k", "scroll(-1)", show=False)]
+
+    def __init__(self, search: SearchScreen, index: int):
+        super().__init__()
+        self.search = search
+        self.index = index
+        self.lines: list[tuple[int, str, str, list]] = []  # (¶ number, text, kind, spans) per widget
+        self.matches: list[tuple[int, int]] = []  # (line, span index)
+        self.current = -1
+        self.hit = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="reader-head")
+        yield VerticalScroll(id="page")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.open(self.index, last=False)
+
+    @work(exclusive=True, group="reader")
+    async def open(self, index: int, last: bool) -> None:
+        hit = self.search.hits[index]
+        view = await self.app.reads("show", hit.report, hit.section_id)
+        marks = await self.app.reads("highlights", view, self.search.query_text)
+        self.index, self.hit = index, hit
+        self.search.select(index)
+        sec = next(s for s in view.sections if s.id == hit.section_id)
+        lines = []
+        if hit.section_id == 1 and view.title:
+            lines.append((-1, view.title, "title", marks.get((1, -1), [])))
+        lines.append((0, sec.heading, "heading", marks.get((sec.id, 0), [])))
+        lines += [(p.n, p.text, p.kind, marks.get((sec.id, p.n), [])) for p in sec.paragraphs]
+        self.lines = lines
+        self.matches = [(k, j) for k, (_, _, _, spans) in enumerate(lines) for j in range(len(spans))]
+        page = self.query_one("#page", VerticalScroll)
+        await page.remove_children()
+        await page.mount_all([Static(self.paint(k), classes="line") for k in range(len(lines))])
+        self.current = -1
+        if self.matches:
+            await self.goto(len(self.matches) - 1 if last else 0)
+        else:
+            page.scroll_home(animate=False)
+            self.show_head()
+
+    def paint(self, k: int, current: int | None = None):
+        n, text, kind, spans = self.lines[k]
+        style = {"title": "bold", "heading": "bold magenta", "caption": "dim italic", "byline": "dim", "note": "dim"}.get(kind, "")
+        body = marked(text, spans, self.app.plain, base=style)
+        if current is not None and not self.app.plain:
+            body.stylize("reverse", *spans[current])
+        if kind not in ("body", "title", "heading"):
+            body.append(f"  ({kind})", style="dim")
+        label = Text("" if n < 0 else "§" if n == 0 else f"¶{n}", style="cyan")
+        return render._hanging(label, render.Folded(body), 4)
+
+    async def goto(self, m: int) -> None:
+        page = self.query_one("#page", VerticalScroll)
+        widgets = list(page.query(".line"))
+        if 0 <= self.current < len(self.matches):
+            k, _ = self.matches[self.current]
+            widgets[k].update(self.paint(k))
+        self.current = m
+        k, j = self.matches[m]
+        widgets[k].update(self.paint(k, j))
+        page.scroll_to_center(widgets[k], animate=False)
+        self.show_head()
+
+    def show_head(self) -> None:
+        hit = self.hit
+        where = f"match {self.current + 1}/{len(self.matches)}" if self.matches else TEXT["no_match"]
+        head = Text(f"[{self.index + 1}/{self.search.total}] {where} ", style="dim")
+        width = self.app.size.width - 2 - len(head.plain)
+        head.append(cropped(f"《{render.safe(hit.title)}》 · " + " › ".join(render.safe(p) for p in hit.path), width),
+                    style="bold cyan")
+        if hit.url:
+            head.append("\n" + cropped(render.safe(hit.url), self.app.size.width - 2), style="dim underline")
+        self.query_one("#reader-head", Static).update(head)
+
+    async def action_match(self, by: int) -> None:
+        m = self.current + by
+        if 0 <= m < len(self.matches):
+            await self.goto(m)
+        elif by > 0 and self.index + 1 < len(self.search.hits):
+            self.open(self.index + 1, last=False)
+        elif by < 0 and self.index > 0:
+            self.open(self.index - 1, last=True)
+
+    def action_scroll(self, by: int) -> None:
+        page = self.query_one("#page", VerticalScroll)
+        page.scroll_relative(y=by, animate=False)
+
+    def action_cite(self) -> None:
+        if self.hit is None:
+            return
+        paragraph = self.lines[self.matches[self.current][0]][0] if self.matches else 0
+        text = citation(self.hit.title, self.hit.path, max(0, paragraph), self.hit.url)
+        self.app.copy_to_clipboard(text)
+        self.notify(TEXT["copied"].format(citation=text), timeout=4)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class ToolScreen(Screen):
+    """A text box and what the command shows for it: verify (a quote) or trend (terms)."""
+
+    BINDINGS = [Binding("escape", "back", "back")]
+
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(TEXT["verify_title" if self.kind == "verify" else "trend_title"], style="bold"), id="tool-head")
+        yield Input(placeholder=TEXT["quote" if self.kind == "verify" else "terms"], id="ask")
+        with VerticalScroll(id="answer-pane"):
+            yield Static(id="answer")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ask").focus()
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input) and self.query_one("#answer", Static).visual:
+            self.query_one("#answer-pane").focus()
+        else:
+            self.app.pop_screen()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.answer(event.value.strip())
+
+    @work(exclusive=True, group="tool")
+    async def answer(self, text: str) -> None:
+        from index import SearchError
+
+        out = self.query_one("#answer", Static)
+        out.update(Text(TEXT["working"], style="dim"))
+        width = self.query_one("#answer-pane").size.width - 1
+        try:
+            if self.kind == "verify":
+                v = await self.app.reads("verify", text)
+                shown = rendered(lambda c: render.render_verdict(c, v, show_all=True), width, self.app.plain)
+            else:
+                t = await self.app.reads("trend", text.split())
+                shown = rendered(lambda c: render.render_trend(c, t, width), width, self.app.plain)
+        except SearchError as e:
+            shown = Text(f"{e}" + (f" — {e.hint}" if e.hint else ""), style="red")
+        out.update(shown)
+
+
+class HelpScreen(ModalScreen):
+    def compose(self) -> ComposeResult:
+        yield Static(HELP, id="help")
+
+    def on_key(self, event) -> None:
+        event.stop()
+        self.app.pop_screen()
+
+
+class BaogaoApp(App):
+    TITLE = "baogao"
+    ENABLE_COMMAND_PALETTE = False  # the keys are few; ? lists them
+    CSS = """
+    #banner { height: 1; padding: 0 1; }
+    #query { margin: 0 0; }
+    #filters { height: auto; display: none; }
+    #filters.-shown { display: block; }
+    #filters Input { width: 1fr; }
+    #filters Select { width: 1fr; }
+    #status { height: auto; max-height: 3; padding: 0 1; }
+    #body { height: 1fr; }
+    #hits { width: 1fr; height: 1fr; border: none; padding: 0; }
+    #hits > .option-list--option { padding: 0 1; }
+    #preview-pane { width: 1fr; border-left: solid $primary-background; padding: 0 1; }
+    #reader-head { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    #page { height: 1fr; padding: 0 1; }
+    .line { margin-bottom: 1; }
+    #answer-pane { height: 1fr; padding: 0 1; }
+    #tool-head { height: 1; padding: 0 1; }
+    HelpScreen { align: center middle; }
+    #help { width: auto; max-width: 80; padding: 1 2; border: round $primary; background: $surface; }
+    """
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "quit", priority=True),
+        Binding("q", "quit", "quit"),
+        Binding("slash", "search", "search"),
+        Binding("v", "tool('verify')", "verify"),
+        Binding("t", "tool('trend')", "trend"),
+        Binding("f", "filters", "filters"),
+        Binding("question_mark", "help", "help"),
+    ]
+
+    def __init__(self, open_backend, history_path: Path | None = None):
+        super().__init__()
+        self.reads = Reads(open_backend)
+        self.history = History(history_path)
+
+    @property
+    def plain(self) -> bool:
+        """No colour (NO_COLOR): matches are marked 〖…〗, as the CLI marks them."""
+        return bool(self.no_color)
+
+    def get_default_screen(self) -> Screen:
+        return SearchScreen()
+
+    def to_search(self) -> SearchScreen:
+        while not isinstance(self.screen, SearchScreen):
+            self.pop_screen()
+        return self.screen
+
+    def action_search(self) -> None:
+        self.to_search().query_one("#query").focus()
+
+    def action_tool(self, kind: str) -> None:
+        self.to_search()
+        self.push_screen(ToolScreen(kind))
+
+    def action_filters(self) -> None:
+        screen = self.to_search()
+        bar = screen.query_one("#filters")
+        bar.toggle_class("-shown")
+        if bar.has_class("-shown"):
+            screen.query_one("#region").focus()
+        else:
+            screen.query_one("#hits").focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def on_unmount(self) -> None:
+        self.reads.close()
+
+
+def run(cli_app) -> None:
+    """Open the app on the CLI's home (a first read fills a new home with the sample pages first,
+    before the screen is taken)."""
+    home = cli_app.home()
+    app = BaogaoApp(cli_app.backend, home.path / HISTORY_FILE)
+    app.run()

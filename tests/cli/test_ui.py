@@ -1,0 +1,261 @@
+"""The full-screen reader (cli/ui.py), driven headless with Textual's Pilot: what a person types and
+what the screen then shows, compared with what the commands answer for the same archive."""
+
+import asyncio
+import io
+import os
+
+import pytest
+from rich.console import Console
+
+from index import LocalBackend, search, trend
+from tests.conftest import needs_corpus
+
+pytest.importorskip("textual")
+
+from cli.ui import HISTORY_FILE, BaogaoApp, ReaderScreen, SearchScreen, ToolScreen  # noqa: E402
+
+
+def screen_text(app) -> str:
+    """The screen as plain text, as the snapshot plugin renders it (Textual's compositor)."""
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+def make_app(home, history=True):
+    return BaogaoApp(lambda: LocalBackend(home), home.path / HISTORY_FILE if history else None)
+
+
+async def settle(app, pilot):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def ask(app, pilot, query: str):
+    box = app.screen.query_one("#query")
+    box.focus()
+    box.value = query
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+@pytest.fixture(autouse=True)
+def no_fork(monkeypatch):
+    """Forking a threaded process is unsafe: the app must never start the fork-ahead segmenter."""
+    def refuse():
+        raise AssertionError("the app forked")
+
+    monkeypatch.setattr(os, "fork", refuse)
+
+
+def test_search_open_jump_back_quit(seeded_home):
+    truth = search(seeded_home, "九解一协调", limit=None)
+
+    async def scenario():
+        app = make_app(seeded_home)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press(*"九解一协调", "enter")
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, SearchScreen) and app.focused.id == "hits"
+            assert [(h.report, h.section_id) for h in screen.hits] == [(h.report, h.section_id) for h in truth.hits]
+            text = screen_text(app)
+            assert f"九解一协调 — {truth.total} sections, {truth.occurrences} occurrences" in text
+            assert truth.hits[0].path[-1] in text
+
+            await pilot.press("enter")  # open the first hit
+            await settle(app, pilot)
+            reader = app.screen
+            assert isinstance(reader, ReaderScreen) and reader.index == 0
+            text = screen_text(app)
+            assert "¶" in text and "match 1/" in text
+            matches = len(reader.matches)
+            assert matches == truth.hits[0].count  # every occurrence is a stop for n
+
+            for _ in range(matches - 1):
+                await pilot.press("n")
+            await settle(app, pilot)
+            assert reader.current == matches - 1
+            await pilot.press("n")  # past the last match: into the next hit's section
+            await settle(app, pilot)
+            assert reader.index == 1 and reader.current == 0 and "[2/" in screen_text(app)
+            await pilot.press("N")  # and back to the last match of the first
+            await settle(app, pilot)
+            assert reader.index == 0 and reader.current == matches - 1
+            await pilot.press("n")
+            await settle(app, pilot)
+
+            await pilot.press("c")
+            assert app.clipboard.startswith(f"《{truth.hits[1].title}》") and "¶" in app.clipboard
+
+            await pilot.press("escape")  # back to the list, on the hit last read
+            await settle(app, pilot)
+            assert isinstance(app.screen, SearchScreen)
+            assert app.screen.query_one("#hits").highlighted == 1
+            await pilot.press("k")
+            assert app.screen.query_one("#hits").highlighted == 0
+            await pilot.press("ctrl+q")
+        assert app.return_code in (0, None)
+
+    asyncio.run(scenario())
+
+
+def test_filters_history_and_letters_only_outside_boxes(seeded_home):
+    async def scenario():
+        app = make_app(seeded_home)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await ask(app, pilot, "人参")
+            everything = len(app.screen.hits)
+            await pilot.press("f")  # the filter bar, focus on region
+            assert app.focused.id == "region"
+            await pilot.press(*"2023", "enter")  # typed into the box: no key acts
+            assert app.screen.query_one("#region").value == "2023"
+            app.screen.query_one("#region").value = ""
+            app.screen.query_one("#year").value = "2023"
+            app.screen.query_one("#year").focus()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            truth = search(seeded_home, "人参", limit=None, filters={"year": "2023"})
+            assert [(h.report, h.section_id) for h in app.screen.hits] == [(h.report, h.section_id) for h in truth.hits]
+            assert 0 < len(truth.hits) < everything
+            assert "filters: year:2023" in screen_text(app)
+
+            await ask(app, pilot, "year:20x 人参")  # a bad query: said on the status line, no crash
+            assert "year:20x" in screen_text(app)
+
+            box = app.screen.query_one("#query")
+            box.focus()
+            box.value = ""
+            await pilot.press("up")
+            assert box.value == "year:20x 人参"
+            await pilot.press("up")
+            assert box.value == "人参"
+            await pilot.press("escape", "q")  # Escape leaves the box: q quits
+        assert (seeded_home.path / HISTORY_FILE).read_text(encoding="utf-8").splitlines()[-2:] == ["人参", "year:20x 人参"]
+
+    asyncio.run(scenario())
+
+
+def test_verify_and_trend_views(seeded_home):
+    counts = trend(seeded_home, ["人参"])
+
+    async def scenario():
+        app = make_app(seeded_home)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("escape", "v")
+            assert isinstance(app.screen, ToolScreen)
+            app.focused.value = "全市在线受理企业“九解一协调”方面各类诉求674件"
+            await pilot.press("enter")
+            await settle(app, pilot)
+            text = screen_text(app)
+            assert "有出入" in text and "674 → 647" in text and "¶6" in text
+            await pilot.press("escape", "escape")  # leave the box, then the view
+            assert isinstance(app.screen, SearchScreen)
+            await pilot.press("t")
+            app.focused.value = "人参"
+            await pilot.press("enter")
+            await settle(app, pilot)
+            text = screen_text(app)
+            t = counts.terms[0]
+            assert f"人参 — {t.total} occurrences in {t.reports} reports" in text
+            for b in t.buckets:
+                assert b.key in text
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
+
+
+def test_no_color_marks_the_matches(seeded_home, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def scenario():
+        app = make_app(seeded_home, history=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await ask(app, pilot, "九解一协调")
+            assert "〖九解一协调〗" in screen_text(app)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert "〖九解一协调〗" in screen_text(app)
+
+    asyncio.run(scenario())
+
+
+def test_resizes_and_thousands_of_hits_stay_one_widget(seeded_home):
+    async def scenario():
+        app = make_app(seeded_home, history=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await ask(app, pilot, "发展")
+            assert not app.screen.query_one("#preview-pane").display
+            await pilot.resize_terminal(130, 40)
+            await settle(app, pilot)
+            assert app.screen.query_one("#preview-pane").display
+            await pilot.press("j")
+            await settle(app, pilot)
+            assert app.screen.hits[1].title in screen_text(app)
+            assert len(app.screen.query("Option")) == 0  # options are lines of one OptionList, not widgets
+
+    asyncio.run(scenario())
+
+
+def _run_before(*steps):
+    """Keys to press, or ("type", text) to put into the focused box at once."""
+    async def before(pilot):
+        await settle(pilot.app, pilot)
+        for step in steps:
+            if isinstance(step, tuple):
+                pilot.app.focused.value = step[1]
+            else:
+                await pilot.press(step)
+                await settle(pilot.app, pilot)
+    return before
+
+
+SEARCH = ("escape", "slash", ("type", "九解一协调"), "enter")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("steps", [
+    SEARCH,
+    (*SEARCH, "enter", "n"),
+    ("escape", "v", ("type", "全市在线受理企业“九解一协调”方面各类诉求674件"), "enter"),
+    ("escape", "t", ("type", "九解一协调 人参"), "enter"),
+], ids=["search", "reader", "verify", "trend"])
+@pytest.mark.slow
+def test_snapshots(seeded_home, snap_compare, steps, size):
+    """The main screens as a person sees them (re-record with --snapshot-update, and look at them)."""
+    assert snap_compare(make_app(seeded_home, history=False), terminal_size=size, run_before=_run_before(*steps))
+
+
+@needs_corpus()
+def test_first_hits_of_the_corpus_come_at_once(corpus_home):
+    """With the app open, the first page of hits does not wait for all of them."""
+    import time
+
+    async def scenario():
+        app = make_app(corpus_home, history=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            shown = []
+            screen = app.screen
+            hits = screen.query_one("#hits")
+            original = hits.add_options
+            hits.add_options = lambda options: (shown.append(time.perf_counter()), original(options))[1]
+            box = screen.query_one("#query")
+            box.value = "发展"
+            box.focus()
+            start = time.perf_counter()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            total = search(corpus_home, "发展", limit=1).total
+            assert len(screen.hits) == total and total > 200
+            assert len(shown) > 1 and shown[0] - start < shown[-1] - start
+
+    asyncio.run(scenario())
