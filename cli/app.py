@@ -93,15 +93,36 @@ class App:
             self._home = home
         return self._home
 
-    def paged(self, lines: int, enabled: bool = True):
-        """A context in which output longer than the terminal goes through the user's pager."""
-        import contextlib
+    def page(self, paint, enabled: bool = True) -> None:
+        """Run `paint` (which prints on the console); what it prints goes through the user's pager
+        when it is taller than the terminal (measured after wrapping, so a few long paragraphs count
+        as the lines they take)."""
         import os
 
+        from rich.text import Text
+
         console = self.console
-        if not (enabled and console.is_terminal and lines > console.height):
-            return contextlib.nullcontext()
-        return console.pager(styles=pager_shows_colours(os.environ))
+        if not (enabled and console.is_terminal):
+            paint()
+            return
+        with console.capture() as captured:
+            paint()
+        out = captured.get()
+        if out.count("\n") < console.height:
+            console.file.write(out)
+            console.file.flush()
+            return
+        colours = pager_shows_colours(os.environ)
+        if not colours:  # painted again without colour, so matches get their visible marks (〖…〗)
+            console.no_color, was = True, console.no_color
+            try:
+                with console.capture() as captured:
+                    paint()
+            finally:
+                console.no_color = was
+            out = captured.get()
+        with console.pager(styles=colours):
+            console.print(Text.from_ansi(out), end="", soft_wrap=True)
 
     def backend(self):
         """What the read commands ask (index.backend): the local home."""

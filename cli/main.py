@@ -118,9 +118,11 @@ def list_(app: App, filters, region, year, level, report, sort, pager, as_json):
     if as_json:
         emit_json(jsonout.reports(reports))
         return
-    with app.paged(len(reports) + 3, pager):
+    def paint():
         app.console.print(render.reports_table(reports, app.console.width))
         app.console.print(render.reports_summary(reports, any(chosen.values())))
+
+    app.page(paint, pager)
     sys.exit(0 if reports else 1)
 
 
@@ -163,9 +165,7 @@ def show(app: App, report, section, highlight, pager, as_json):
         emit_json(jsonout.to_json(view))
         return
     marks = backend.highlights(view, highlight) if highlight else {}
-    lines = sum(len(s.paragraphs) + 2 for s in view.sections) + 3
-    with app.paged(lines, pager):
-        render.render_show(app.console, view, marks)
+    app.page(lambda: render.render_show(app.console, view, marks), pager)
 
 
 @cli.command(context_settings=CONTEXT)

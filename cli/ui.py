@@ -168,7 +168,7 @@ def hit_prompt(hit, plain: bool, width: int = 80) -> Text:
     out.append("\n" + cropped(" › ".join(render.safe(p) for p in hit.path) + f"  §{hit.section_id}", width), style="green")
     spans = sorted(hit.highlights)
     start = max(0, spans[0][0] - 12) if spans else 0
-    snippet = cropped(hit.snippet[start:].replace("\n", " ↵ "), 2 * width - 2)
+    snippet = cropped(hit.snippet[start:].replace("\n", " ↵ "), 2 * width - 6)  # two lines, wrapped at any character
     shift = [(s - start, e - start) for s, e in spans if s >= start]
     if "\n" in hit.snippet[start:]:  # ↵ widens the text: place the spans again
         shift = []

@@ -261,3 +261,23 @@ def test_ui_without_a_terminal_says_so(tmp_path):
 
     r = run_cli(tmp_path / "home", "ui")
     assert r.returncode == 2 and "baogao ui needs a terminal" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("pager,escapes", [("more", False), ("", True)])
+def test_show_pages_long_output_plain_with_marks_or_in_colour(seeded_home, monkeypatch, capsys, pager, escapes):
+    from cli.app import App
+    from cli.render import PipeConsole, render_show
+    from index import LocalBackend
+
+    monkeypatch.delenv("LESS", raising=False)
+    monkeypatch.setenv("PAGER", pager) if pager else monkeypatch.delenv("PAGER", raising=False)
+    monkeypatch.delenv("MANPAGER", raising=False)
+    app = App(str(seeded_home.path))
+    app.console = PipeConsole(force_terminal=True, width=80, height=10, color_system="standard")
+    backend = LocalBackend(seeded_home)
+    view = backend.show("000_65f493a2ef3dc65c", 1)
+    app.page(lambda: render_show(app.console, view, backend.highlights(view, "九解一协调")))
+    out = capsys.readouterr().out  # pydoc pages to stdout when it is not a terminal
+    assert "全市在线受理企业" in out and out.count("\n") > 10
+    assert ("\x1b[" in out) is escapes
+    assert ("〖九解一协调〗" in out) is not escapes
