@@ -56,6 +56,13 @@ def trend(t) -> dict:
          "buckets": [to_json(b) for b in x.buckets]} for x in t.terms]}
 
 
+KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url")
+
+
+def kwic(c) -> dict:
+    return {"term": c.term, "total": c.total, "lines": [{k: getattr(line, k) for k in KWIC_FIELDS} for line in c.lines]}
+
+
 def error(message: str, hint: str, candidates=()) -> dict:
     doc = {"error": message, "hint": hint}
     if candidates:

@@ -329,6 +329,43 @@ def verify(app: App, quote, show_all, as_json):
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("term", nargs=-1, required=True)
+@click.option("--region", help="Only reports whose region contains this.")
+@click.option("--year", help="A year or a range: 2024, 2020-2024, >=2020.")
+@click.option("--level", help="national, provincial, city, county or other.")
+@click.option("--report", help="Only this report (id prefix or part of the title).")
+@click.option("--width", type=int, default=30, show_default=True, help="Characters of context on each side.")
+@click.option("--sort", type=click.Choice(["year", "report", "left", "right"]), default="year", show_default=True,
+              help="year (then position), report, left (context read backwards) or right.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most N lines (the terminal shows 50 unless told).")
+@click.option("--all", "show_all", is_flag=True, help="Every occurrence in the terminal too.")
+@click.option("--with-duplicates", is_flag=True, help="Every transcription of a report on its own.")
+@click.option("--csv", "as_csv", is_flag=True, help="Every occurrence as CSV (unless --limit).")
+@json_option
+@click.pass_obj
+@handle_errors
+def kwic(app: App, term, region, year, level, report, width, sort, limit, show_all, with_duplicates, as_csv, as_json):
+    """Every occurrence of TERM in its context (keyword in context), aligned on the term. TERM is the
+    rest of the line, one exact string as `search -e` reads it; filters like region:吉林 apply."""
+    from . import render
+
+    if width < 1:
+        raise click.BadParameter(f"--width must be at least 1 (got {width})", param_hint="--width")
+    if limit is None and not (show_all or as_csv or as_json):
+        limit = 50
+    c = app.backend().kwic(" ".join(term), filters={"region": region, "year": year, "level": level, "report": report},
+                           width=width, sort=sort, limit=limit, with_duplicates=with_duplicates)
+    app.earned = 0 if c.total else 1
+    if as_json:
+        emit_json(jsonout.kwic(c))
+    elif as_csv:
+        click.echo(render.kwic_csv(c), nl=False)
+    else:
+        render.render_kwic(app.console, c, show_all)
+    sys.exit(app.earned)
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("terms", nargs=-1)
 @click.option("--by", type=click.Choice(["year", "region", "level"]), default="year", show_default=True)
 @click.option("--region", help="Only reports whose region contains this.")

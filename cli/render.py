@@ -370,3 +370,73 @@ def render_trend(console: Console, t, width: int | None = None) -> None:
             if f.url:
                 console.print(Text("            ").append_text(url_line(f.url)), soft_wrap=True)
         console.print()
+
+
+def kwic_lines(console: Console, c, width: int) -> list[Text]:
+    """One line per occurrence at `width` cells: the left context right-aligned, the match lit up,
+    the right context, then year and place (report · § · ¶); the contexts are cropped to fit, the
+    left one from its start, so every match stands in the same column."""
+    from rich.cells import cell_len
+
+    report_w = 10 if width < 120 else 24  # ids shortened with an ellipsis: `--json` has them whole
+
+    def place(k) -> str:
+        report = safe(k.report)
+        if cell_len(report) > report_w:
+            report = _cells_from_start(report, report_w - 1) + "…"
+        return f"{k.year or '?'} {report} §{k.section_id} {where(k.paragraph)}"
+
+    marks = cell_len("".join(PLAIN_MARKS)) if console.no_color or console.color_system is None else 0  # 〖〗, 2 cells each
+    match_w = max((cell_len(safe(k.match)) for k in c.lines), default=0) + marks
+    place_w = max((cell_len(place(k)) for k in c.lines), default=0)
+    side = max(4, (width - match_w - place_w - 4) // 2)
+    out = []
+    for k in c.lines:
+        left = _cells_from_end(safe(k.left).replace("\n", " "), side)
+        right = _cells_from_start(safe(k.right).replace("\n", " "), side)
+        line = Text(" " * (side - cell_len(left)) + left + " ")
+        line.append_text(lit(console, k.match, [(0, len(k.match))]))
+        line.append(" " * (match_w - marks - cell_len(safe(k.match))) + " " + right + " " * (side - cell_len(right)) + "  ")
+        line.append(_cells_from_start(place(k), place_w), style="dim")
+        out.append(line)
+    return out
+
+
+def _cells_from_start(text: str, cells: int) -> str:
+    from rich.cells import cell_len
+
+    out, used = [], 0
+    for ch in text:
+        used += cell_len(ch)
+        if used > cells:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+def _cells_from_end(text: str, cells: int) -> str:
+    return _cells_from_start(text[::-1], cells)[::-1]
+
+
+def render_kwic(console: Console, c, shown_all: bool) -> None:
+    head = Text(safe(c.term), style="bold")
+    head.append(f" — {plural(c.total, 'occurrence')}")
+    if len(c.lines) < c.total:
+        head.append(f" (showing {len(c.lines)}; --limit N or --all for more, --csv or --json for every one)", style="dim")
+    console.print(head, soft_wrap=True)
+    for line in kwic_lines(console, c, console.width):
+        console.print(line, no_wrap=True, overflow="crop", crop=True)
+
+
+def kwic_csv(c) -> str:
+    import csv
+    import io
+
+    from .jsonout import KWIC_FIELDS
+
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(KWIC_FIELDS)
+    for line in c.lines:
+        w.writerow(["" if getattr(line, k) is None else getattr(line, k) for k in KWIC_FIELDS])
+    return out.getvalue()

@@ -20,6 +20,7 @@ _EXPORTS = {
     "highlight_spans": "snippets", "search": "searching", "segment_ahead": "query",
     "Trend": "model", "trend": "trends",
     "Difference": "model", "Match": "model", "Verdict": "model", "verify": "verification",
+    "Concordance": "model", "KwicLine": "model", "kwic": "concordance",
 }
 __all__ = sorted(_EXPORTS)
 

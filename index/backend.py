@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .home import Home
-    from .model import ReportInfo, ReportView, SearchResult, SectionInfo, Trend, Verdict
+    from .model import Concordance, ReportInfo, ReportView, SearchResult, SectionInfo, Trend, Verdict
 
 
 class Backend(Protocol):
@@ -33,6 +33,8 @@ class Backend(Protocol):
                filters: dict | None = None, with_duplicates: bool = False) -> SearchResult: ...
 
     def verify(self, quote: str) -> Verdict: ...
+
+    def kwic(self, query: str, **options) -> Concordance: ...
 
     def trend(self, terms, by: str = "year", **options) -> Trend: ...
 
@@ -104,6 +106,11 @@ class LocalBackend:
         from .verification import verify
 
         return verify(self._current(), quote)
+
+    def kwic(self, query, **options):
+        from .concordance import kwic
+
+        return kwic(self._current(), query, **options)
 
     def trend(self, terms, by="year", **options):
         from .trends import trend

@@ -211,3 +211,28 @@ class Trend:
     by: str
     terms: tuple[TermTrend, ...]
     per: int | None = None
+
+
+@dataclass(frozen=True)
+class KwicLine:
+    """One occurrence in its context (keyword in context): `match` as printed, `left` and `right`
+    the characters around it in its paragraph (or heading: paragraph 0)."""
+
+    report: str
+    title: str
+    year: int | None
+    region: str
+    section_id: int
+    section: str
+    paragraph: int
+    left: str
+    match: str
+    right: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Concordance:
+    term: str
+    total: int  # every occurrence (lines may hold fewer: a limit)
+    lines: tuple[KwicLine, ...]

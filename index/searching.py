@@ -156,6 +156,22 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     both match, unless `with_duplicates`; `total` and `occurrences` count what is shown."""
     if sort not in SORTS:
         raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
+    tree, found, pos, also_in = _found(home, query, exact, filters, with_duplicates)
+    order = _rank(home, found, pos, sort)
+    terms = positive_terms(tree)
+    shown = order if limit is None else order[:max(limit, 0)]
+    meta = store.section_heads(home.con, found.sids[shown].tolist())
+    rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i])
+            for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
+    hits = build_hits(home, rows, terms, also_in)
+    suggestions = () if len(found) else _did_you_mean(home, terms)
+    return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
+                        suggestions=suggestions)
+
+
+def _found(home: Home, query: str, exact: bool, filters: dict | None, with_duplicates: bool):
+    """(query tree, the live matching sections, their section-table rows, also_in): the matches of
+    a query with its filters, duplicate transcriptions folded unless `with_duplicates`."""
     tree = parse(query, exact=exact)
     extra = [Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, "")]
     if extra:
@@ -168,16 +184,14 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     if not with_duplicates:
         keep, also_in = _fold_duplicates(home, pos, found.verbatim)
         found, pos = found.take(keep), pos[keep]
-    order = _rank(home, found, pos, sort)
-    terms = positive_terms(tree)
-    shown = order if limit is None else order[:max(limit, 0)]
-    meta = store.section_heads(home.con, found.sids[shown].tolist())
-    rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i])
-            for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
-    hits = build_hits(home, rows, terms, also_in)
-    suggestions = () if len(found) else _did_you_mean(home, terms)
-    return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
-                        suggestions=suggestions)
+    return tree, found, pos, also_in
+
+
+def exact_sections(home: Home, query: str, filters: dict | None = None, with_duplicates: bool = False):
+    """For `search -e`'s query (its words joined as typed, one verbatim string; field filters
+    apply): (the term, the sections holding it, their occurrences, their section-table rows)."""
+    tree, found, pos, _ = _found(home, query, True, filters, with_duplicates)
+    return positive_terms(tree)[0], found.sids, found.count, pos
 
 
 def _did_you_mean(home: Home, terms: list[Term]):

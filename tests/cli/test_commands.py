@@ -281,3 +281,41 @@ def test_show_pages_long_output_plain_with_marks_or_in_colour(seeded_home, monke
     assert "全市在线受理企业" in out and out.count("\n") > 10
     assert ("\x1b[" in out) is escapes
     assert ("〖九解一协调〗" in out) is not escapes
+
+
+def test_kwic_csv_round_trips_and_equals_json(run):
+    import csv
+
+    doc = json.loads(run("kwic", "人参", "--json").stdout)
+    assert set(doc) == {"term", "total", "lines"} and doc["total"] == len(doc["lines"]) > 0
+    rows = list(csv.DictReader(io.StringIO(run("kwic", "人参", "--csv").stdout)))
+    assert len(rows) == doc["total"]
+    for row, line in zip(rows, doc["lines"]):
+        assert row == {k: "" if v is None else str(v) for k, v in line.items()}
+    limited = json.loads(run("kwic", "人参", "--limit", "3", "--json").stdout)
+    assert limited["total"] == doc["total"] and limited["lines"] == doc["lines"][:3]
+    filtered = json.loads(run("kwic", "人参", "region:通化", "year:2024", "--json").stdout)
+    assert filtered["lines"] == [x for x in doc["lines"] if "通化" in x["region"] and x["year"] == 2024]
+
+
+def test_kwic_aligns_every_match_in_one_column_at_80(run):
+    from rich.cells import cell_len
+
+    r = run("kwic", "人参", env={"NO_COLOR": "1", "COLUMNS": "80"})
+    lines = r.stdout.splitlines()
+    assert r.exit_code == 0 and lines[0] == "人参 — 14 occurrences"
+    columns = {cell_len(line[:line.index("〖")]) for line in lines[1:]}
+    assert len(lines) == 15 and len(columns) == 1
+    assert all(cell_len(line) <= 80 for line in lines)
+    by_right = json.loads(run("kwic", "人参", "--sort", "right", "--json").stdout)["lines"]
+    assert [x["right"] for x in by_right] == sorted(x["right"] for x in by_right)
+    by_left = json.loads(run("kwic", "人参", "--sort", "left", "--json").stdout)["lines"]
+    assert [x["left"][::-1] for x in by_left] == sorted(x["left"][::-1] for x in by_left)
+
+
+def test_kwic_nothing_and_bad_input(run):
+    r = run("kwic", "不存在的提法")
+    assert r.exit_code == 1 and "0 occurrences" in r.stdout
+    assert run("kwic", "人参", "--width", "0").exit_code == 2
+    assert run("kwic", "region:通化").exit_code == 2  # only filters: nothing to look for
+    assert run("kwic", "人参", "year:20x").exit_code == 2

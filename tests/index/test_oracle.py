@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive import normalize_text
-from index import Home, search, trend, verify
+from index import Home, kwic, search, trend, verify
 from tests.conftest import needs_corpus
 from tests.oracle import Oracle
 
@@ -35,6 +35,7 @@ def check_exact(home, oracle, needle, **filters):
     res = search(home, needle, exact=True, limit=None, filters=filters)
     assert hits_of(res) == truth, needle
     assert res.occurrences == sum(truth.values()) == sum(h.count for h in res.hits), needle
+    check_kwic(home, oracle, needle, truth, **filters)
     folded = oracle.folded(needle, **filters)
     for h in res.hits:
         assert set(h.also_in) == folded.get(h.report, set()), needle
@@ -48,6 +49,21 @@ def check_exact(home, oracle, needle, **filters):
     assert loose.hits[:len(verbatim)] == tuple(verbatim)
     assert hits_of(type(loose)(loose.query, 0, 0, tuple(verbatim))) == truth, needle
     check_trend(home, oracle, needle, res.occurrences, **filters)
+
+
+def check_kwic(home, oracle, needle, truth, **filters):
+    """Every occurrence is one kwic line, in its section and paragraph, its context as printed."""
+    from collections import Counter
+
+    c = kwic(home, needle, filters=filters, width=6)
+    assert dict(Counter((k.report, k.section_id) for k in c.lines)) == truth, needle
+    assert c.total == len(c.lines) == sum(truth.values()), needle
+    years = [(k.year is None, k.year or 0) for k in c.lines]
+    assert years == sorted(years), needle  # by year, unknown years last
+    for k in c.lines:
+        assert normalize_text(k.match) == normalize_text(needle), (needle, k)
+        printed = [ln.text for ln in oracle.sections[(k.report, k.section_id)] if ln.paragraph == k.paragraph]
+        assert any(k.left + k.match + k.right in text for text in printed), (needle, k)
 
 
 def plain(needle: str) -> bool:

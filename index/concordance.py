@@ -1,0 +1,71 @@
+"""Keyword in context: every occurrence of an exact string with the characters around it, as
+concordancers show them (AntConc, CQPweb). The sections are those of `search -e` (the same
+filters, duplicate transcriptions folded the same way); the occurrences are found in each section's
+normalized text, where the substring index counts them, and mapped back to the characters as
+printed. So the lines are exactly the occurrences `search -e` counts."""
+
+from __future__ import annotations
+
+from . import sectiontext, store
+from .errors import QueryError
+from .home import Home
+from .model import Concordance, KwicLine
+from .searching import exact_sections
+from .snippets import section_displays, section_norm_texts
+
+SORTS = ("year", "report", "left", "right")
+CONTEXT = 30  # characters of context on each side
+BATCH = 200  # sections read at a time (a first screen reads only as many as it shows)
+
+
+def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CONTEXT, sort: str = "year",
+         limit: int | None = None, with_duplicates: bool = False) -> Concordance:
+    """The occurrences of `query` (its words joined as typed, as `search -e` reads them), at most
+    `limit`. Sorted by year (unknown years last) then position, by report then position, or by the
+    left context read backwards (`left`) or the right context (`right`), as concordancers sort."""
+    if sort not in SORTS:
+        raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
+    if width < 1:
+        raise QueryError(f"--width must be at least 1 (got {width})", "Give the characters of context on each side.")
+    term, sids, counts, _ = exact_sections(home, query, filters, with_duplicates)
+    metas = store.section_heads(home.con, sids.tolist())
+    order = sorted(metas.values(), key=lambda m: ((m.year is None, m.year or 0) if sort != "report" else (False, 0),
+                                                   m.report, m.n))
+    enough = limit if sort in ("year", "report") and limit is not None else None
+    lines: list[KwicLine] = []
+    for at in range(0, len(order), BATCH):
+        if enough is not None and len(lines) >= enough:
+            break
+        batch = order[at:at + BATCH]
+        texts, displays = section_norm_texts(home, batch), section_displays(home, batch)
+        for meta in batch:
+            lines += _occurrences(meta, term.text, texts.get(meta.sid, ""), displays.get(meta.sid, ""), width)
+    if sort == "left":
+        lines.sort(key=lambda k: (k.left[::-1], k.match, k.right))
+    elif sort == "right":
+        lines.sort(key=lambda k: (k.right, k.match, k.left[::-1]))
+    return Concordance(term.raw, int(counts.sum()), tuple(lines if limit is None else lines[:limit]))
+
+
+def _occurrences(meta, needle: str, norm: str, display: str, width: int) -> list[KwicLine]:
+    """Each non-overlapping occurrence of `needle` in one section's normalized text (as the
+    substring index counts them), with its context in the line it stands in, as printed."""
+    offsets = store.OffsetMap(meta.offsets)
+    heads = len(sectiontext.head_lines(meta.title, meta.n, meta.heading))
+    out = []
+    line_no, line_start, counted = 0, 0, 0  # lines counted up to `counted` (occurrences come in order)
+    at = norm.find(needle)
+    while at >= 0 and needle:
+        ds, de = offsets[at], offsets[at + len(needle) - 1] + 1
+        line_no += display.count("\n", counted, ds)
+        counted = ds
+        line_start = display.rfind("\n", 0, ds) + 1
+        line_end = display.find("\n", de)
+        line_end = len(display) if line_end < 0 else line_end
+        out.append(KwicLine(
+            report=meta.report, title=meta.title, year=meta.year, region=meta.region, section_id=meta.n,
+            section=meta.heading, paragraph=sectiontext.paragraph_of(line_no, heads),
+            left=display[max(line_start, ds - width):ds], match=display[ds:de],
+            right=display[de:min(line_end, de + width)], url=meta.url))
+        at = norm.find(needle, at + len(needle))
+    return out
