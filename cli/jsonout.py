@@ -56,6 +56,14 @@ def trend(t) -> dict:
          "buckets": [to_json(b) for b in x.buckets]} for x in t.terms]}
 
 
+def spread(sp) -> dict:
+    """`trend --first`."""
+    return {"term": sp.term, "first": [
+        {"region": r.region, "level": r.level, "year": r.mention.year, "date": r.date, "report": r.mention.report,
+         "title": r.mention.title, "section_id": r.mention.section_id, "section": r.mention.section,
+         "paragraph": r.mention.paragraph, "url": r.mention.url} for r in sp.first]}
+
+
 KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url")
 
 

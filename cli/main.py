@@ -375,11 +375,12 @@ def kwic(app: App, term, region, year, level, report, width, sort, limit, show_a
 @click.option("--per", type=click.IntRange(min=1), metavar="N", help="Occurrences per N characters of report text.")
 @click.option("--file", "terms_file", type=click.File("rb"), help="Read one term a line (UTF-8; batch).")
 @click.option("--with-duplicates", is_flag=True, help="Count near-duplicate reports too.")
+@click.option("--first", "first", is_flag=True, help="Each region's first mention of TERM, earliest first (how it spread).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print a terms × buckets CSV matrix.")
 @json_option
 @click.pass_obj
 @handle_errors
-def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_file, with_duplicates, as_csv, as_json):
+def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_file, with_duplicates, first, as_csv, as_json):
     """How often TERMs stand in the archive by year (or region, level), and where each was first
     written. Counts are exact strings; a report in two transcriptions counts once."""
     from . import render
@@ -393,6 +394,17 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
         words += [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
     if not words:
         raise click.UsageError("give one or more TERMs, or --file with one term a line")
+    if first:
+        if len(words) != 1 or per or as_csv:
+            raise click.UsageError("--first takes one TERM (and neither --per nor --csv)")
+        spread = app.backend().spread(words[0], region=region, level=level, year_from=year_from, year_to=year_to,
+                                      with_duplicates=with_duplicates)
+        app.earned = 0 if spread.first else 1
+        if as_json:
+            emit_json(jsonout.spread(spread))
+        else:
+            render.render_spread(app.console, spread)
+        sys.exit(app.earned)
     result = app.backend().trend(words, by=by, region=region, level=level, year_from=year_from,
                        year_to=year_to, per=per, with_duplicates=with_duplicates)
     app.earned = 0 if any(t.total for t in result.terms) else 1

@@ -440,3 +440,26 @@ def kwic_csv(c) -> str:
     for line in c.lines:
         w.writerow(["" if getattr(line, k) is None else getattr(line, k) for k in KWIC_FIELDS])
     return out.getvalue()
+
+
+def render_spread(console: Console, sp) -> None:
+    """`trend --first`: one line per region, earliest first — year, region, level, report · § · ¶."""
+    from rich.cells import cell_len
+
+    head = Text(safe(sp.term), style="bold")
+    head.append(f" — first written in {plural(len(sp.first), 'region')}, earliest first")
+    console.print(head)
+    if not sp.first:
+        console.print(Text("  (not found)", style="dim"))
+        return
+    region_w = min(16, max(cell_len(safe(r.region)) for r in sp.first))
+    level_w = max(len(r.level) for r in sp.first)
+    for r in sp.first:
+        m = r.mention
+        region = _cells_from_start(safe(r.region), region_w)
+        line = Text(f"  {m.year or '?':>4}  ")
+        line.append(region + " " * (region_w - cell_len(region)), style="bold")
+        line.append(f"  {r.level:<{level_w}}  ", style="dim")
+        line.append(f"{safe(m.report)} §{m.section_id} {where(m.paragraph)}", style="cyan")
+        line.append(f"  《{safe(m.title)}》 · {safe(m.section)}", style="dim")
+        console.print(line, no_wrap=True, overflow="ellipsis", crop=True)

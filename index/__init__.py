@@ -18,7 +18,7 @@ _EXPORTS = {
     "CheckResult": "model", "Hit": "model", "IngestResult": "model", "ReportInfo": "model",
     "SearchResult": "model", "SectionInfo": "model", "Snippet": "model",
     "highlight_spans": "snippets", "search": "searching", "segment_ahead": "query",
-    "Trend": "model", "trend": "trends",
+    "Trend": "model", "trend": "trends", "first_by_region": "trends", "Spread": "model",
     "Difference": "model", "Match": "model", "Verdict": "model", "verify": "verification",
     "Concordance": "model", "KwicLine": "model", "kwic": "concordance",
 }

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .home import Home
-    from .model import Concordance, ReportInfo, ReportView, SearchResult, SectionInfo, Trend, Verdict
+    from .model import Concordance, ReportInfo, ReportView, SearchResult, SectionInfo, Spread, Trend, Verdict
 
 
 class Backend(Protocol):
@@ -37,6 +37,8 @@ class Backend(Protocol):
     def kwic(self, query: str, **options) -> Concordance: ...
 
     def trend(self, terms, by: str = "year", **options) -> Trend: ...
+
+    def spread(self, term: str, **options) -> Spread: ...
 
 
 class LocalBackend:
@@ -116,3 +118,9 @@ class LocalBackend:
         from .trends import trend
 
         return trend(self._current(), terms, by, **options)
+
+    def spread(self, term, **options):
+        """Each region's first mention of `term`, earliest first (`trend --first`)."""
+        from .trends import first_by_region
+
+        return first_by_region(self._current(), term, **options)

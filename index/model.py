@@ -198,6 +198,24 @@ class FirstMention:
 
 
 @dataclass(frozen=True)
+class RegionFirst:
+    """Where a term was first written in one region."""
+
+    region: str
+    level: str
+    date: str | None
+    mention: FirstMention
+
+
+@dataclass(frozen=True)
+class Spread:
+    """`trend --first`: each region's first mention of a term, earliest first."""
+
+    term: str
+    first: tuple[RegionFirst, ...]
+
+
+@dataclass(frozen=True)
 class TermTrend:
     term: str
     total: int

@@ -12,7 +12,7 @@ from archive import normalize_text
 from . import filters, sectiontext, store
 from .errors import QueryError
 from .home import Home
-from .model import Bucket, FirstMention, TermTrend, Trend
+from .model import Bucket, FirstMention, RegionFirst, Spread, TermTrend, Trend
 from .sectiontable import members
 
 BY = ("year", "region", "level")
@@ -37,28 +37,8 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
 
     out = []
     for raw in terms:
-        needle = normalize_text(raw.strip('"“”'))
-        if not needle:
-            raise QueryError(f"nothing to count in '{raw}'")
-        sids, counts = home.substring.find(needle)  # live and replaced sections alike
-        live = table.live_positions(sids)
-        pos = live[live >= 0]
-        sids, counts = sids[live >= 0], counts[live >= 0]
-        rids, ns = table.rid[pos], table.n[pos]
-        keep = members(rids, wanted)
-        sids, counts, rids, ns = sids[keep], counts[keep], rids[keep], ns[keep]
-        uniq, inverse = np.unique(rids, return_inverse=True)
-        totals = np.bincount(inverse, weights=counts).astype(np.int64) if len(rids) else np.zeros(0, np.int64)
-        first = np.lexsort((ns, rids))  # per report, its lowest section number first
-        starts = np.searchsorted(rids[first], uniq)
-        per_report: dict[int, int] = {}
-        first_sid: dict[int, int] = {}  # report → the sid of its first section holding it
-        for rid, total, i in zip(uniq.tolist(), totals.tolist(), first[starts].tolist()):
-            per_report[rid] = total
-            first_sid[rid] = int(sids[i])
-        if not with_duplicates:  # one report in two transcriptions counts once
-            for rid in table.folded(uniq)[0].tolist():
-                del per_report[rid], first_sid[rid]
+        needle = _needle(raw)
+        per_report, first_sid = _per_report(home, needle, wanted, with_duplicates)
         buckets: dict[str, list] = {}
         for rid, count in per_report.items():
             b = buckets.setdefault(_key(reports[rid], by), [0, 0])
@@ -80,10 +60,50 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
     return Trend(by, tuple(out), per)
 
 
+def _needle(raw: str) -> str:
+    needle = normalize_text(raw.strip().strip('"“”'))
+    if not needle:
+        raise QueryError(f"nothing to count in '{raw}'")
+    return needle
+
+
+def _per_report(home: Home, needle: str, wanted, with_duplicates: bool) -> tuple[dict[int, int], dict[int, int]]:
+    """For the reports `wanted` (sorted rowids) that hold `needle`: report → occurrences, and
+    report → the sid of its first section holding it; a transcription folded under its original."""
+    import numpy as np
+
+    table = home.section_table
+    sids, counts = home.substring.find(needle)  # live and replaced sections alike
+    live = table.live_positions(sids)
+    pos = live[live >= 0]
+    sids, counts = sids[live >= 0], counts[live >= 0]
+    rids, ns = table.rid[pos], table.n[pos]
+    keep = members(rids, wanted)
+    sids, counts, rids, ns = sids[keep], counts[keep], rids[keep], ns[keep]
+    uniq, inverse = np.unique(rids, return_inverse=True)
+    totals = np.bincount(inverse, weights=counts).astype(np.int64) if len(rids) else np.zeros(0, np.int64)
+    first = np.lexsort((ns, rids))  # per report, its lowest section number first
+    starts = np.searchsorted(rids[first], uniq)
+    per_report: dict[int, int] = {}
+    first_sid: dict[int, int] = {}
+    for rid, total, i in zip(uniq.tolist(), totals.tolist(), first[starts].tolist()):
+        per_report[rid] = total
+        first_sid[rid] = int(sids[i])
+    if not with_duplicates:  # one report in two transcriptions counts once
+        for rid in table.folded(uniq)[0].tolist():
+            del per_report[rid], first_sid[rid]
+    return per_report, first_sid
+
+
 def _reports(home: Home, chosen) -> dict[int, dict]:
     rows = store.reports_for_counting(home.con, filters.conditions(chosen))
     return {rid: {"id": rep, "title": title, "region": reg, "year": year, "level": lev, "chars": chars, "url": url,
-                  "urls": urls} for rid, rep, title, reg, year, lev, chars, url, urls in rows}
+                  "urls": urls, "date": date} for rid, rep, title, reg, year, lev, chars, url, urls, date in rows}
+
+
+def _earliest(info: dict) -> tuple:
+    """The order of first mentions: year (unknown last), then date where known, then report id."""
+    return (info["year"] is None, info["year"] or 0, info["date"] is None, info["date"] or "", info["id"])
 
 
 def _key(info: dict, by: str) -> str:
@@ -96,18 +116,45 @@ def _sort_key(key: str):
 
 
 def _first(home: Home, reports, first_sid, needle: str) -> FirstMention | None:
-    """Earliest year; ties by report id. The citation names the first section and the first of
-    its lines holding the term (paragraph 0: the heading, or the title)."""
+    """The earliest report (`_earliest`); the citation names its first section holding the term and
+    the first of its lines that does (paragraph 0: the heading, or the title)."""
     if not first_sid:
         return None
-    rid = min(first_sid, key=lambda r: (reports[r]["year"] if reports[r]["year"] is not None else 10**6, reports[r]["id"]))
-    sid = first_sid[rid]
+    rid = min(first_sid, key=lambda r: _earliest(reports[r]))
+    return _mention(home, reports[rid], first_sid[rid], needle)
+
+
+def _mention(home: Home, info: dict, sid: int, needle: str) -> FirstMention:
     meta = store.section_heads(home.con, [sid])[sid]
     n, heading = meta.n, meta.heading
-    info = reports[rid]
     paragraphs = store.paragraph_texts(home.con, [sid])[sid]
     heads = sectiontext.head_lines(info["title"], n, heading)
     lines = heads + paragraphs
     at = next((k for k, line in enumerate(lines) if needle in normalize_text(line)), 0)
     return FirstMention(info["id"], info["title"], info["year"], n, heading, sectiontext.paragraph_of(at, len(heads)),
                         info["url"], info["urls"])
+
+
+def first_by_region(home: Home, term: str, *, region: str | None = None, level: str | None = None,
+                    year_from: int | None = None, year_to: int | None = None,
+                    with_duplicates: bool = False) -> Spread:
+    """Where `term` was first written in each region, earliest first: how a formulation spread from
+    the national report to provinces and cities. The same counting as `trend`."""
+    import numpy as np
+
+    chosen = [("region", region), ("level", level), ("year", None if year_from is None else f">={year_from}"),
+              ("year", None if year_to is None else f"<={year_to}")]
+    reports = _reports(home, chosen)
+    wanted = np.array(sorted(reports), np.int64)
+    needle = _needle(term)
+    _, first_sid = _per_report(home, needle, wanted, with_duplicates)
+    earliest: dict[str, int] = {}
+    for rid in first_sid:
+        key = reports[rid]["region"]
+        if key not in earliest or _earliest(reports[rid]) < _earliest(reports[earliest[key]]):
+            earliest[key] = rid
+    rows = []
+    for rid in sorted(earliest.values(), key=lambda r: _earliest(reports[r])):
+        info = reports[rid]
+        rows.append(RegionFirst(info["region"], info["level"], info["date"], _mention(home, info, first_sid[rid], needle)))
+    return Spread(term.strip(), tuple(rows))

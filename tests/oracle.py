@@ -35,6 +35,7 @@ class ReportMeta:
     year: int | None
     level: str
     duplicate_of: str | None
+    date: str | None = None
 
 
 class Oracle:
@@ -44,7 +45,8 @@ class Oracle:
         self.reports: dict[str, ReportMeta] = {}
         self.sections: dict[tuple[str, int], list[Line]] = {}
         for info in list_reports(home):
-            self.reports[info.id] = ReportMeta(info.id, info.title, info.region, info.year, info.level, info.duplicate_of)
+            self.reports[info.id] = ReportMeta(info.id, info.title, info.region, info.year, info.level, info.duplicate_of,
+                                               info.date)
             view = show(home, info.id)
             for sec in view.sections:
                 lines = []
@@ -119,15 +121,29 @@ class Oracle:
 
     def first(self, raw: str, *, with_duplicates: bool = False, **filters) -> tuple[str, int, int] | None:
         """(report, section, paragraph) of the first mention: the earliest year (unknown last), then
-        the report id, then the first section and the first line holding it."""
-        needle = normalize_text(raw)
+        the date where known, then the report id; its first section and first line holding it."""
         found = self.counts(raw, with_duplicates=with_duplicates, **filters)
         if not found:
             return None
-        rep, sec = min(found, key=lambda k: (self.reports[k[0]].year if self.reports[k[0]].year is not None else 10**6,
-                                             k[0], k[1]))
-        line = next(line for line in self.sections[(rep, sec)] if needle in line.norm)
-        return rep, sec, line.paragraph
+        return self._mention(raw, min(found, key=lambda k: self._earliest(k[0]) + (k[1],)))
+
+    def first_by_region(self, raw: str, *, with_duplicates: bool = False, **filters) -> list[tuple]:
+        """(region, report, section, paragraph) of each region's first mention, earliest first."""
+        found = self.counts(raw, with_duplicates=with_duplicates, **filters)
+        best: dict[str, tuple[str, int]] = {}
+        for key in sorted(found, key=lambda k: self._earliest(k[0]) + (k[1],)):
+            best.setdefault(self.reports[key[0]].region, key)
+        rows = sorted(best.items(), key=lambda kv: self._earliest(kv[1][0]))
+        return [(region, *self._mention(raw, key)) for region, key in rows]
+
+    def _earliest(self, report: str) -> tuple:
+        r = self.reports[report]
+        return (r.year is None, r.year or 0, r.date is None, r.date or "", r.id)
+
+    def _mention(self, raw: str, key: tuple[str, int]) -> tuple[str, int, int]:
+        needle = normalize_text(raw)
+        line = next(line for line in self.sections[key] if needle in line.norm)
+        return key[0], key[1], line.paragraph
 
     # -- quotes -------------------------------------------------------------------------------------
     def verbatim(self, quote: str) -> set[tuple[str, int, int]]:

@@ -319,3 +319,15 @@ def test_kwic_nothing_and_bad_input(run):
     assert run("kwic", "人参", "--width", "0").exit_code == 2
     assert run("kwic", "region:通化").exit_code == 2  # only filters: nothing to look for
     assert run("kwic", "人参", "year:20x").exit_code == 2
+
+
+def test_trend_first_per_region(run):
+    doc = json.loads(run("trend", "人参", "--first", "--json").stdout)
+    assert doc["term"] == "人参" and [r["region"] for r in doc["first"]] == ["通化市", "辽源市"]
+    assert set(doc["first"][0]) >= {"region", "level", "year", "report", "section_id", "paragraph", "url"}
+    years = [r["year"] for r in doc["first"]]
+    assert years == sorted(years)
+    r = run("trend", "人参", "--first", env={"NO_COLOR": "1", "COLUMNS": "80"})
+    assert r.exit_code == 0 and "通化市" in r.stdout
+    assert run("trend", "不存在的提法", "--first").exit_code == 1
+    assert run("trend", "人参", "六稳", "--first").exit_code == 2

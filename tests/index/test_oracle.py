@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive import normalize_text
-from index import Home, kwic, search, trend, verify
+from index import Home, first_by_region, kwic, search, trend, verify
 from tests.conftest import needs_corpus
 from tests.oracle import Oracle
 
@@ -80,6 +80,9 @@ def check_trend(home, oracle, needle, occurrences, **filters):
         first = oracle.first(needle, **filters)
         got = (t.first.report, t.first.section_id, t.first.paragraph) if t.first else None
         assert got == first, needle
+        spread = first_by_region(home, needle, **filters)  # trend --first: each region's first mention
+        assert [(r.region, r.mention.report, r.mention.section_id, r.mention.paragraph) for r in spread.first] == \
+            oracle.first_by_region(needle, **filters), needle
 
 
 def check_quote(home, oracle, quote):
