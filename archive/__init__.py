@@ -11,7 +11,7 @@ _EXPORTS = {
     "display_span": "normalization", "normalize": "normalization", "normalize_text": "normalization",
     "simplified": "normalization",
     "find_files": "reading",
-    "parse_file": "report", "parse_text": "report",
+    "parse_file": "report", "parse_text": "report", "reading_key": "report",
 }
 __all__ = sorted(_EXPORTS)
 

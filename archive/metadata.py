@@ -64,6 +64,24 @@ def _short(name: str) -> str:
     return name
 
 
+# The five autonomous regions as lists and file names shorten them.
+AUTONOMOUS = {"内蒙古": "内蒙古自治区", "广西": "广西壮族自治区", "西藏": "西藏自治区", "宁夏": "宁夏回族自治区",
+              "新疆": "新疆维吾尔自治区"}
+
+
+def canonical_region(name: str) -> str:
+    """A region as the gazetteer names it, where a list or a file name shortens it: 宁夏 →
+    宁夏回族自治区, 河北 → 河北省, 北京 → 北京市, 通化 → 通化市. A name it cannot complete one way
+    stays as it is (吉林: the province or the city)."""
+    places = gazetteer()
+    if not name or name in places or name == "全国":
+        return name
+    if name in AUTONOMOUS:
+        return AUTONOMOUS[name]
+    full = [name + suffix for suffix in ("省", "市") if name + suffix in places]
+    return full[0] if len(full) == 1 else name
+
+
 def level_of_region(region: str, text: str = "") -> str:
     if region == "全国":
         return "national"
@@ -107,7 +125,7 @@ def from_filename(stem: str) -> dict:
         return out
     m = _REGION_YEAR.match(stem)
     if m:
-        region = m.group(1)
+        region = canonical_region(m.group(1))
         return {"level": level_of_region(region), "region": region, "year": int(m.group(2))}
     return {}
 

@@ -14,6 +14,18 @@ from .sections import build_sections
 from .sidecar import KIND_LEVELS, entry_for
 
 
+# What reading a file into a report depends on beyond its bytes and its sidecar row: bump it when a
+# rule changes what a file reads as (2: regions named as the gazetteer names them, 宁夏 → 宁夏回族自治区),
+# so that the next ingest reads unchanged files again instead of keeping what the old rules made of them.
+READING = 2
+
+
+def reading_key(meta: dict) -> dict:
+    """What an ingest compares to decide a file is unchanged, beside its hash: its sidecar row and
+    the reading rules' version."""
+    return {"reading": READING, "sidecar": meta}
+
+
 def parse_text(text: str, *, report_id: str, path: str = "", sha256: str = "", meta: dict | None = None) -> Report:
     """`meta`: what a sidecar says of the file (sidecar.entry_for); it wins over the file name, which
     wins over the text."""
@@ -26,7 +38,7 @@ def parse_text(text: str, *, report_id: str, path: str = "", sha256: str = "", m
     body = "\n".join(b.text for b in blocks)
     head = [b.text for b in blocks[:12] if b.kind in ("body", "note")]
     title_area = [title] + [b.text for b in blocks[:6] if b.kind == "body" and len(b.text) <= 40]
-    region = meta.get("region") or named.get("region") or metadata.region_of(title_area, body)
+    region = metadata.canonical_region(meta.get("region") or named.get("region") or metadata.region_of(title_area, body))
     year = meta.get("year") or named.get("year") or metadata.year_of(meta.get("title") or title, head, body)
     if metadata.congress_year(meta.get("title") or title) or meta.get("kind") == "cpc_congress_report":
         region = meta.get("region") or "全国"  # a party congress speaks for the whole country

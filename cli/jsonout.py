@@ -64,6 +64,13 @@ def spread(sp) -> dict:
          "paragraph": r.mention.paragraph, "url": r.mention.url} for r in sp.first]}
 
 
+def novelty(nv) -> dict:
+    """`new`."""
+    return {"report": nv.report, "baseline": list(nv.baseline), "found": nv.found, "phrases": [
+        {"phrase": p.phrase, "count": p.count, "section_id": p.section_id, "paragraph": p.paragraph,
+         "quoted": p.quoted, "in_heading": p.in_heading} for p in nv.phrases]}
+
+
 KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url")
 
 

@@ -365,6 +365,36 @@ def kwic(app: App, term, region, year, level, report, width, sort, limit, show_a
     sys.exit(app.earned)
 
 
+@cli.command("new", context_settings=CONTEXT)
+@click.argument("report")
+@click.option("--against", "against", multiple=True, metavar="earlier|previous|REPORT",
+              help="The baseline: every earlier report of the region and level (default), the previous year's, "
+                   "or these reports (repeat the option).")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most N phrases.")
+@click.option("--all", "show_all", is_flag=True, help="Every new phrase.")
+@json_option
+@click.pass_obj
+@handle_errors
+def new(app: App, report, against, limit, show_all, as_json):
+    """The phrases of REPORT that no earlier report of its region and level holds (新提法), ranked by
+    how much REPORT uses them."""
+    from . import render
+
+    if len(against) == 1 and against[0] in ("earlier", "previous"):
+        baseline = against[0]
+    elif any(a in ("earlier", "previous") for a in against):
+        raise click.BadParameter("earlier and previous stand alone, not beside reports", param_hint="--against")
+    else:
+        baseline = list(against) or None
+    nv = app.backend().new_phrases(report, baseline, None if show_all else limit)
+    app.earned = 0 if nv.phrases else 1
+    if as_json:
+        emit_json(jsonout.novelty(nv))
+    else:
+        render.render_novelty(app.console, nv)
+    sys.exit(app.earned)
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("terms", nargs=-1)
 @click.option("--by", type=click.Choice(["year", "region", "level"]), default="year", show_default=True)

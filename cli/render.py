@@ -463,3 +463,26 @@ def render_spread(console: Console, sp) -> None:
         line.append(f"{safe(m.report)} §{m.section_id} {where(m.paragraph)}", style="cyan")
         line.append(f"  《{safe(m.title)}》 · {safe(m.section)}", style="dim")
         console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
+
+
+def render_novelty(console: Console, nv) -> None:
+    """`new`: the baseline in one line, then one line per phrase — the phrase, its count, where it
+    first stands; quoted terms marked “”, phrases in a heading marked #."""
+    from rich.cells import cell_len
+
+    head = Text(f"《{safe(nv.title)}》", style="bold")
+    head.append(f"  [{safe(nv.report)}] — {plural(nv.found, 'new phrase')}" +
+                (f" (showing {len(nv.phrases)}; --limit N for more)" if len(nv.phrases) < nv.found else ""))
+    console.print(head, soft_wrap=True)
+    first, last = nv.years
+    span = "" if first is None else f", {first}" if first == last else f", {first}–{last}"
+    shown = ", ".join(safe(b) for b in nv.baseline) if len(nv.baseline) <= 3 else "--json lists them"
+    console.print(Text(f"  against {plural(len(nv.baseline), 'report')}{span} ({shown})", style="dim"), soft_wrap=True)
+    width = min(24, max((cell_len(safe(p.phrase)) + 2 for p in nv.phrases), default=4))
+    for p in nv.phrases:
+        phrase = f"“{safe(p.phrase)}”" if p.quoted else safe(p.phrase)
+        phrase = _cells_from_start(phrase, width)
+        line = Text("  " + phrase + " " * (width - cell_len(phrase)), style="bold")
+        line.append(f"  {p.count:>3}×  ")
+        line.append(f"§{p.section_id} {where(p.paragraph)}" + ("  #" if p.in_heading else ""), style="dim")
+        console.print(line, no_wrap=True, overflow="ellipsis", crop=True)

@@ -21,6 +21,7 @@ _EXPORTS = {
     "Trend": "model", "trend": "trends", "first_by_region": "trends", "Spread": "model",
     "Difference": "model", "Match": "model", "Verdict": "model", "verify": "verification",
     "Concordance": "model", "KwicLine": "model", "kwic": "concordance",
+    "Novelty": "model", "NewPhrase": "model", "new_phrases": "novelty",
 }
 __all__ = sorted(_EXPORTS)
 

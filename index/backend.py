@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .home import Home
-    from .model import Concordance, ReportInfo, ReportView, SearchResult, SectionInfo, Spread, Trend, Verdict
+    from .model import (Concordance, Novelty, ReportInfo, ReportView, SearchResult, SectionInfo, Spread, Trend,
+                        Verdict)
 
 
 class Backend(Protocol):
@@ -39,6 +40,8 @@ class Backend(Protocol):
     def trend(self, terms, by: str = "year", **options) -> Trend: ...
 
     def spread(self, term: str, **options) -> Spread: ...
+
+    def new_phrases(self, report: str, against=None, limit: int | None = 50) -> Novelty: ...
 
 
 class LocalBackend:
@@ -124,3 +127,9 @@ class LocalBackend:
         from .trends import first_by_region
 
         return first_by_region(self._current(), term, **options)
+
+    def new_phrases(self, report, against=None, limit=50):
+        """The phrases of `report` no baseline report holds (`new`)."""
+        from .novelty import new_phrases
+
+        return new_phrases(self._current(), report, against, limit)

@@ -254,3 +254,26 @@ class Concordance:
     term: str
     total: int  # every occurrence (lines may hold fewer: a limit)
     lines: tuple[KwicLine, ...]
+
+
+@dataclass(frozen=True)
+class NewPhrase:
+    phrase: str  # normalized
+    count: int  # in the report
+    section_id: int  # where it first stands
+    paragraph: int  # 0: a heading or the title
+    quoted: bool = False
+    in_heading: bool = False
+
+
+@dataclass(frozen=True)
+class Novelty:
+    """`new`: the phrases of a report that none of its baseline reports holds, ranked."""
+
+    report: str
+    title: str
+    year: int | None
+    baseline: tuple[str, ...]
+    phrases: tuple[NewPhrase, ...]
+    found: int  # every new phrase (phrases may hold fewer: a limit)
+    years: tuple[int | None, int | None] = (None, None)  # the baseline's first and last year

@@ -213,7 +213,8 @@ def _list(text: str | None) -> tuple:
 
 # -- reports -----------------------------------------------------------------------------------------
 class KnownReport(NamedTuple):
-    """What an ingest compares a file with: its path, content hash and sidecar row as stored."""
+    """What an ingest compares a file with: its path, content hash, and sidecar row with the reading
+    rules' version (archive.reading_key) as stored."""
     file: str
     sha256: str
     sidecar: str
@@ -278,12 +279,14 @@ def count_reports(con) -> int:
 def insert_report(con, r, sids, offsets, quoted, sketch: bytes) -> None:
     """A parsed report's rows (`r` an archive.Report); its sections are filed under their segment
     when the segment is written (`file_sections`)."""
+    from archive import reading_key
+
     cur = con.execute(
         "INSERT INTO reports (id, title, region, year, level, file, sha256, chars, authors, duplicates_dropped,"
         " sketch, url, urls, date, sidecar) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (r.id, r.title, r.region, r.year, r.level, r.path, r.sha256, r.chars, dumps(list(r.authors)),
          r.duplicates_dropped, sketch, r.urls[0] if r.urls else None, dumps(list(r.urls)), r.date,
-         dumps(r.source_meta, sort=True)))
+         dumps(reading_key(r.source_meta), sort=True)))
     rid = cur.lastrowid
     con.executemany("INSERT INTO sections (sid, rid, n, heading, level, path, offsets, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [(sid, rid, s.id, s.heading, s.level, dumps(list(s.path)), off, "")
@@ -390,6 +393,13 @@ def section_heads(con, sids) -> dict[int, "SectionMeta"]:
         "SELECT s.sid, s.n, s.heading, s.path, r.id, r.title, r.region, r.year, r.level, s.segment, s.offsets, r.url, r.urls"
         " FROM sections s JOIN reports r USING (rid) WHERE s.sid IN (SELECT value FROM json_each(?))", (_ids(sids),))
     return {row[0]: SectionMeta(row[0], row[1], row[2], _list(row[3]), *row[4:12], _list(row[12])) for row in rows}
+
+
+def report_section_sids(con, report_ids) -> list[int]:
+    """The sids of the sections of the given reports."""
+    return [r[0] for r in con.execute("SELECT s.sid FROM sections s JOIN reports r USING (rid)"
+                                      " WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY s.sid",
+                                      (dumps(list(report_ids)),))]
 
 
 def section_sid(con, report_id: str, n: int) -> int | None:

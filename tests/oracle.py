@@ -145,6 +145,13 @@ class Oracle:
         line = next(line for line in self.sections[key] if needle in line.norm)
         return key[0], key[1], line.paragraph
 
+    # -- what a report says -------------------------------------------------------------------------
+    def count_in(self, phrase: str, report: str) -> int:
+        """Occurrences of the normalized `phrase` in one report's lines."""
+        needle = normalize_text(phrase)
+        return sum(line.norm.count(needle) for (rep, _), lines in self.sections.items() if rep == report
+                   for line in lines)
+
     # -- quotes -------------------------------------------------------------------------------------
     def verbatim(self, quote: str) -> set[tuple[str, int, int]]:
         """(report, section, paragraph where it starts) wherever the quote's characters stand in a

@@ -3,23 +3,11 @@ is built with it; a change of dictionary re-indexes the words (published with th
 
 from __future__ import annotations
 
-import re
-
-from archive import normalize_text
-from archive.charclasses import IDEOGRAPHS
-
 from .. import store
 from ..segmenter import dictionary_hash, shipped_words
 
-# Quoted terms that become dictionary words: 2–12 ideographs, letters or digits between quotes.
-_QUOTED = re.compile(rf"[“\"「『]([{IDEOGRAPHS}A-Za-z0-9]{{2,12}})[”\"」』]")
 # A quoted term joins the dictionary once this many reports quote it.
 MIN_QUOTED_REPORTS = 2
-
-
-def quoted_terms(text: str) -> set[str]:
-    """Terms the text puts in quotes, normalized as the text they segment is (folded to simplified)."""
-    return {normalize_text(m.group(1)) for m in _QUOTED.finditer(text)}
 
 
 def wanted(con, quoted_batch: dict[str, set[str]]) -> tuple[str, ...]:

@@ -9,12 +9,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive import ArchiveError, find_files
+from archive import ArchiveError, find_files, reading_key
+from archive.quoting import quoted_terms
 from archive.reading import decode, read_bytes
 from archive.sidecar import entry_for
 
 from .. import store
-from .dictionary import quoted_terms
 
 
 @dataclass
@@ -64,7 +64,8 @@ def plan(paths: list[Path], known: dict[str, store.KnownReport], sync: bool, fir
             if not any(x["path"] == e.path for x in out.failed):
                 out.failed.append({"path": e.path, "error": e.reason})
             out.sidecars[path] = {}
-        if old and old.sha256 == hashlib.sha256(data).hexdigest() and old.sidecar == store.dumps(out.sidecars[path], sort=True):
+        if old and old.sha256 == hashlib.sha256(data).hexdigest() and \
+                old.sidecar == store.dumps(reading_key(out.sidecars[path]), sort=True):
             out.unchanged.append(stem)
             if old.file != path:
                 out.moved.append((path, stem))

@@ -22,7 +22,7 @@ from archive import ArchiveError, Report, parse_file
 from .. import duplicates, sectiontext, store
 from ..errors import HomeError
 from ..segmenter import Segmenter
-from .dictionary import quoted_terms
+from archive.quoting import quoted_terms
 
 # The sids of one report are `base + k`; a report may hold this many sections.
 SIDS_PER_REPORT = 1 << 20

@@ -104,6 +104,39 @@ def test_a_region_is_a_whole_place_of_the_gazetteer(tmp_path, text, region):
     assert parse_file(write(tmp_path, "x.txt", text)).region == region
 
 
+@pytest.mark.parametrize("short,full,level", [
+    ("宁夏", "宁夏回族自治区", "provincial"), ("广西", "广西壮族自治区", "provincial"), ("新疆", "新疆维吾尔自治区", "provincial"),
+    ("西藏", "西藏自治区", "provincial"), ("内蒙古", "内蒙古自治区", "provincial"), ("河北", "河北省", "provincial"),
+    ("北京", "北京市", "provincial"), ("通化", "通化市", "city"), ("吉林", "吉林", "other"),  # 吉林省 or 吉林市: left alone
+])
+def test_a_shortened_region_is_named_as_the_gazetteer_names_it(tmp_path, short, full, level):
+    r = parse_file(write(tmp_path, f"{short}_2025.txt"))
+    assert (r.region, r.level) == (full, level)
+    (tmp_path / "MANIFEST.tsv").write_text(f"file\tprovince\tyear\n{short}_2025.txt\t{short}\t2025\n", encoding="utf-8")
+    assert parse_file(tmp_path / f"{short}_2025.txt").region == full
+
+
+def test_files_read_under_older_rules_are_read_again(tmp_path):
+    """A change of the reading rules (archive.READING) makes the next ingest read unchanged files
+    again, so an archive never keeps what the old rules made of them."""
+    import sqlite3
+
+    folder = tmp_path / "src"
+    write(folder, "宁夏_2025.txt")
+    home = Home(tmp_path / "home")
+    ingest(home, [folder])
+    home.close()
+    con = sqlite3.connect(tmp_path / "home" / "store.sqlite")
+    con.execute("UPDATE reports SET region = '宁夏', level = 'other', sidecar = '{}'")  # as the old rules stored it
+    con.commit()
+    con.close()
+    home = Home(tmp_path / "home")
+    assert ingest(home, [folder]).updated == ("宁夏_2025",)
+    assert [(r.region, r.level) for r in list_reports(home)] == [("宁夏回族自治区", "provincial")]
+    assert ingest(home, [folder]).unchanged == ("宁夏_2025",)
+    home.close()
+
+
 def test_no_year_from_a_footer(tmp_path):
     text = "在中国共产党第九次全国代表大会上的报告\n\n同志们：\n\n我们的任务。\n\n2024年社群共识 版权所有\n"
     assert parse_file(write(tmp_path, "x.txt", text), meta={}).year == 1969
@@ -156,9 +189,13 @@ def test_corpus_every_file_has_its_sidecars_metadata():
         for name, row in sidecar_rows(folder).items():
             meta = entry_for(CORPUS / folder / name)
             r = parse_file(CORPUS / folder / name)
-            for key in ("title", "region", "year"):
+            for key in ("title", "year"):
                 if key in meta:
                     assert getattr(r, key) == meta[key], (folder, name, key)
+            if "region" in meta:  # as the gazetteer names it (宁夏 → 宁夏回族自治区)
+                assert r.region == metadata.canonical_region(meta["region"]), (folder, name)
+            if folder.startswith("provincial-"):  # every province's report, filed as one
+                assert (r.level, r.region in metadata.gazetteer()) == ("provincial", True), (name, r.region, r.level)
             if "level" in meta:
                 assert r.level == (meta["level"] if r.region not in metadata.MUNICIPALITIES else "provincial"), name
             assert not r.title.startswith(("<", ">", "#")), name

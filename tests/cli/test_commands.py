@@ -331,3 +331,16 @@ def test_trend_first_per_region(run):
     assert r.exit_code == 0 and "通化市" in r.stdout
     assert run("trend", "不存在的提法", "--first").exit_code == 1
     assert run("trend", "人参", "六稳", "--first").exit_code == 2
+
+
+def test_new_json_and_errors(run):
+    doc = json.loads(run("new", "002", "--json").stdout)
+    assert set(doc) == {"report", "baseline", "found", "phrases"} and doc["baseline"] == ["001_753262a5c116b1c6"]
+    assert len(doc["phrases"]) == 50 < doc["found"]
+    assert set(doc["phrases"][0]) >= {"phrase", "count", "section_id", "paragraph"}
+    assert json.loads(run("new", "002", "--against", "001", "--all", "--json").stdout)["found"] == doc["found"]
+    r = run("new", "002", env={"NO_COLOR": "1", "COLUMNS": "80"})
+    assert r.exit_code == 0 and "against 1 report, 2023 (001_753262a5c116b1c6)" in r.stdout
+    assert run("new", "001").exit_code == 2  # no earlier report of 通化市: one line, a hint
+    assert run("new", "002", "--against", "previous", "--against", "001").exit_code == 2
+    assert run("new", "nonesuch").exit_code == 2
