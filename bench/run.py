@@ -40,6 +40,7 @@ QUOTED = [
     "国内生产总值增长", "发展新质生产力", "坚持稳中求进工作总基调", "加快构建新发展格局", "中国式现代化",
     "统筹发展和安全",
 ]
+KWIC_TERM = "高质量发展"  # tens of thousands of occurrences in the shared corpus
 FILTERED = [
     "乡村振兴 region:吉林", "营商环境 year:2024", "高质量发展 level:national", '"新质生产力" level:provincial',
     "人参 region:通化", "数字经济 year:2020-2024", "碳达峰 NOT level:city", "(六稳 OR 六保) year:2020",
@@ -178,7 +179,23 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool
         report["trend_ms"] = round(timed(trend, home, ["新质生产力"], by="year")[0], 1)
     except ImportError:
         pass
+    try:  # the researcher's commands: a concordance's first screen, and what is new in a report
+        from index import kwic, new_phrases
+
+        ms, c = timed(kwic, home, KWIC_TERM, limit=50)
+        report["kwic"] = {"term": KWIC_TERM, "occurrences": c.total, "first_screen_ms": round(ms, 1)}
+        national = sorted(r for (r,) in home.con.execute("SELECT id FROM reports WHERE level = 'national' AND year = "
+                                                         "(SELECT MAX(year) FROM reports WHERE level = 'national')"))
+        if national:
+            ms, nv = timed(new_phrases, home, national[0])
+            report["new"] = {"report": national[0], "baseline": len(nv.baseline), "ms": round(ms, 1)}
+    except ImportError:
+        pass
     home.close()
+    if "kwic" in report:
+        report["kwic"]["cold_ms"] = cold(home_path, ["kwic", KWIC_TERM])
+    if "new" in report:
+        report["new"]["cold_ms"] = cold(home_path, ["new", report["new"]["report"]], runs=3)
     report["cold_quoted_ms"] = cold(home_path, ["search", '"新质生产力"'])
     report["cold_unquoted_ms"] = cold(home_path, ["search", "营商环境"])
     # The scan baseline: what a script over the normalized texts costs for the same phrases.
@@ -208,6 +225,14 @@ def table(report: dict) -> str:
         rows.append((label, f"p50 {s['p50']} ms · p95 {s['p95']} ms · max {s['max']} ms"))
     if "trend_ms" in report:
         rows.append(("trend 新质生产力 --by year", f"{report['trend_ms']} ms"))
+    if "kwic" in report:
+        k = report["kwic"]
+        rows.append((f"kwic {k['term']} (first 50)", f"{k['first_screen_ms']} ms in process · `baogao kwic` {k['cold_ms']} ms "
+                     f"({k['occurrences']:,} occurrences)"))
+    if "new" in report:
+        n = report["new"]
+        rows.append((f"new {n['report']}", f"{n['ms']} ms in process · `baogao new` {n['cold_ms']} ms "
+                     f"(against {n['baseline']} reports)"))
     rows.append(("cold `baogao search`", f"quoted {report['cold_quoted_ms']} ms · unquoted {report['cold_unquoted_ms']} ms (median of 5)"))
     b = report["baselines"]
     base = f"python scan p50 {b['python_scan_ms_p50']} ms ({report['quoted_vs_python_scan']}× slower than quoted search)"
