@@ -71,6 +71,14 @@ def novelty(nv) -> dict:
          "quoted": p.quoted, "in_heading": p.in_heading} for p in nv.phrases]}
 
 
+TARGET_FIELDS = ("report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit", "modifier",
+                 "not_set", "section_id", "paragraph", "url")
+
+
+def targets(rows) -> dict:
+    return {"targets": [{k: getattr(r, k) for k in TARGET_FIELDS} for r in rows]}
+
+
 KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url")
 
 

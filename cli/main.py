@@ -396,6 +396,41 @@ def new(app: App, report, against, limit, show_all, as_json):
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("indicators", nargs=-1)
+@click.option("--region", help="Only reports whose region contains this.")
+@click.option("--year", help="A year or a range: 2024, 2020-2024, >=2020.")
+@click.option("--level", help="national, provincial, city, county or other.")
+@click.option("--report", help="Only this report (id prefix or part of the title).")
+@click.option("--by", type=click.Choice(["year", "region"]),
+              help="A table of one indicator: regions × years (year), or years × regions (region).")
+@click.option("--with-duplicates", is_flag=True, help="A row for every transcription of a report.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV: one row per target, or the --by table.")
+@json_option
+@click.pass_obj
+@handle_errors
+def targets(app: App, indicators, region, year, level, report, by, with_duplicates, as_csv, as_json):
+    """The targets each report sets for its year (主要预期目标), with citations. INDICATORs: gdp, cpi,
+    urban_jobs, unemployment_surveyed, unemployment_registered, deficit_ratio, grain_output (all when
+    none is named)."""
+    from . import render
+
+    if by and len(indicators) != 1:
+        raise click.UsageError("--by makes a table of one indicator: name it (e.g. targets gdp --by year)")
+    rows = app.backend().targets(tuple(indicators), {"region": region, "year": year, "level": level, "report": report},
+                                 with_duplicates)
+    app.earned = 0 if rows else 1
+    if as_json:
+        emit_json(jsonout.targets(rows))
+    elif as_csv:
+        click.echo(render.targets_csv(rows, by), nl=False)
+    elif not rows:
+        app.console.print("no targets found" + (" for these filters" if any((region, year, level, report)) else ""))
+    else:
+        app.page(lambda: app.console.print(render.targets_grid_table(rows, by) if by else render.targets_table(rows)))
+    sys.exit(app.earned)
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("terms", nargs=-1)
 @click.option("--by", type=click.Choice(["year", "region", "level"]), default="year", show_default=True)
 @click.option("--region", help="Only reports whose region contains this.")

@@ -486,3 +486,73 @@ def render_novelty(console: Console, nv) -> None:
         line.append(f"  {p.count:>3}×  ")
         line.append(f"§{p.section_id} {where(p.paragraph)}" + ("  #" if p.in_heading else ""), style="dim")
         console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
+
+
+def target_value(r) -> str:
+    """A target in a cell: as written (5%左右, 6%—6.5%, 1200万人以上), 未设定 where the report sets none."""
+    return "未设定" if r.not_set else r.text
+
+
+def targets_table(rows) -> Table:
+    """One row per report and indicator: year, region, indicator, the target as written, the citation."""
+    t = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1, 0, 0))
+    for name, justify in (("year", "right"), ("region", "left"), ("indicator", "left"), ("target", "left"), ("where", "left")):
+        t.add_column(name, justify=justify, no_wrap=name != "where", overflow="ellipsis" if name != "where" else "fold")
+    for r in rows:
+        t.add_row(str(r.year or "?"), Text(safe(r.region)), r.indicator,
+                  Text(target_value(r), style="bold" if not r.not_set else "dim"),
+                  Text(f"{safe(r.report)} §{r.section_id} {where(r.paragraph)}", style="dim"))
+    return t
+
+
+def targets_grid(rows, by: str) -> tuple[list[str], list[str], dict]:
+    """(row keys, column keys, (row, column) → cell) of a regions × years grid (`by="year"`: years
+    are the columns) or its transpose (`by="region"`). A cell holds one report's target; where two
+    reports of one region and year state one (two transcriptions kept apart), both, joined by " / "."""
+    cells: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        year, region = str(r.year or "?"), r.region or "?"
+        key = (region, year) if by == "year" else (year, region)
+        value = target_value(r) + ("（力争）" if r.modifier == "力争" else "")
+        cells.setdefault(key, [])
+        if value not in cells[key]:
+            cells[key].append(value)
+    rows_keys = sorted({k[0] for k in cells}, key=_bucket_order)
+    cols = sorted({k[1] for k in cells}, key=_bucket_order)
+    return rows_keys, cols, {k: " / ".join(v) for k, v in cells.items()}
+
+
+def _bucket_order(key: str):
+    return (0, int(key), "") if key.isdigit() else (1, 0, key)
+
+
+def targets_grid_table(rows, by: str) -> Table:
+    keys, cols, cells = targets_grid(rows, by)
+    t = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1, 0, 0))
+    t.add_column("region" if by == "year" else "year", no_wrap=True)
+    for c in cols:
+        t.add_column(safe(c), no_wrap=True, justify="right")
+    for k in keys:
+        t.add_row(Text(safe(k)), *[Text(safe(cells.get((k, c), "")), style="dim" if cells.get((k, c)) == "未设定" else "")
+                                   for c in cols])
+    return t
+
+
+def targets_csv(rows, by: str | None) -> str:
+    import csv
+    import io
+
+    from .jsonout import TARGET_FIELDS
+
+    out = io.StringIO()
+    w = csv.writer(out)
+    if by is None:
+        w.writerow(TARGET_FIELDS)
+        for r in rows:
+            w.writerow(["" if getattr(r, k) is None else getattr(r, k) for k in TARGET_FIELDS])
+        return out.getvalue()
+    keys, cols, cells = targets_grid(rows, by)
+    w.writerow(["region" if by == "year" else "year", *cols])
+    for k in keys:
+        w.writerow([k, *[cells.get((k, c), "") for c in cols]])
+    return out.getvalue()

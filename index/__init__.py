@@ -22,6 +22,7 @@ _EXPORTS = {
     "Difference": "model", "Match": "model", "Verdict": "model", "verify": "verification",
     "Concordance": "model", "KwicLine": "model", "kwic": "concordance",
     "Novelty": "model", "NewPhrase": "model", "new_phrases": "novelty",
+    "TargetRow": "model", "targets": "targettable",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -43,6 +43,8 @@ class Backend(Protocol):
 
     def new_phrases(self, report: str, against=None, limit: int | None = 50) -> Novelty: ...
 
+    def targets(self, indicators=(), filters: dict | None = None, with_duplicates: bool = False) -> list: ...
+
 
 class LocalBackend:
     """A home on this machine. Each read first follows the home's published state, so a long-lived
@@ -133,3 +135,9 @@ class LocalBackend:
         from .novelty import new_phrases
 
         return new_phrases(self._current(), report, against, limit)
+
+    def targets(self, indicators=(), filters=None, with_duplicates=False):
+        """The targets each report sets for its year (`targets`)."""
+        from .targettable import targets
+
+        return targets(self._current(), indicators, filters, with_duplicates)

@@ -277,3 +277,24 @@ class Novelty:
     phrases: tuple[NewPhrase, ...]
     found: int  # every new phrase (phrases may hold fewer: a limit)
     years: tuple[int | None, int | None] = (None, None)  # the baseline's first and last year
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target a report sets for its year (or says it does not set), with its citation."""
+
+    report: str
+    title: str
+    year: int | None
+    region: str
+    level: str
+    indicator: str
+    text: str  # as written
+    low: float | None
+    high: float | None
+    unit: str
+    modifier: str
+    not_set: bool
+    section_id: int
+    paragraph: int
+    url: str | None = None

@@ -395,6 +395,20 @@ def section_heads(con, sids) -> dict[int, "SectionMeta"]:
     return {row[0]: SectionMeta(row[0], row[1], row[2], _list(row[3]), *row[4:12], _list(row[12])) for row in rows}
 
 
+def report_lines(con, report_ids) -> dict[str, list[tuple[int, int, str]]]:
+    """report id → its lines in order: (section number, paragraph number, text), the heading of
+    each section as paragraph 0 — for many reports in one query."""
+    out: dict[str, list[tuple[int, int, str]]] = {r: [] for r in report_ids}
+    rows = con.execute(
+        "SELECT r.id, s.n, 0, s.heading FROM sections s JOIN reports r USING (rid)"
+        " WHERE r.id IN (SELECT value FROM json_each(?)) AND s.heading != ''"
+        " UNION ALL SELECT r.id, s.n, p.n, p.text FROM paragraphs p JOIN sections s USING (sid) JOIN reports r USING (rid)"
+        " WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY 1, 2, 3", (dumps(list(report_ids)),) * 2)
+    for report, n, paragraph, text in rows:
+        out[report].append((n, paragraph, text))
+    return out
+
+
 def report_section_sids(con, report_ids) -> list[int]:
     """The sids of the sections of the given reports."""
     return [r[0] for r in con.execute("SELECT s.sid FROM sections s JOIN reports r USING (rid)"

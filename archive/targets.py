@@ -1,0 +1,167 @@
+"""The targets a report sets for its year (主要预期目标): indicator, value as written and parsed,
+modifier, and where the passage stands.
+
+A report states them in one passage (`今年发展主要预期目标是：国内生产总值增长5%左右；…`) and cites
+last year's achieved figures elsewhere (`国内生产总值增长5.2%`): only a passage that announces targets
+is read — a paragraph with a cue (`预期目标是`, `主要目标：`, `指标初步安排为` …) not about a five-year plan,
+read from the cue on; failing that, a paragraph about this year (`今年`) that states two or more
+figures with a target's modifier (`左右`, `以上`, `以内`). `没有提出全年经济增速具体目标` is a GDP target
+`not_set`. Figures in Chinese numerals and full-width digits are read (archive.numerals).
+
+Modifiers: `左右` or a bare value → low = high = the value; `以上`, `不低于` → low only; `以内`, `以下`,
+`控制在`, `不超过`, `低于` → high only (`左右` wins where `控制在…左右`); a range (`6%—6.5%`) → both ends; a
+`力争` figure is a row of its own."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .numerals import as_digits
+
+# indicator → how reports word it (a regular expression, matched where the wording starts).
+LEXICON = {
+    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值(?:达到[^，；。]{1,12}[，,])?(?:增长|增速)|GDP增长"
+           r"|(?<![与和])经济增长(?=\s*\d)",
+    "cpi": r"居民消费价格(?:总水平)?(?:涨幅|上涨幅度|上涨|指数)?|CPI(?:涨幅)?",
+    "urban_jobs": r"城镇新增就业(?:人数|岗位)?|新增城镇就业(?:人数)?",
+    "unemployment_surveyed": r"城镇调查失业率",
+    "unemployment_registered": r"城镇登记失业率",
+    "deficit_ratio": r"赤字率",
+    "grain_output": r"粮食(?:总)?产量",
+}
+UNITS = ("万亿斤", "亿斤", "万吨", "亿吨", "万人", "%")
+_NUM = r"\d+(?:\.\d+)?"
+_VALUE = re.compile(
+    rf"(?P<pre>不低于|不超过|控制在|保持在|稳定在|低于|高于|达到|拟按|为|在)?\s*"
+    rf"(?P<low>{_NUM})\s*(?P<unit1>%|万亿斤|亿斤|万吨|亿吨|万人|万)?\s*(?:(?P<dash>[—\-–~～至到])\s*(?P<high>{_NUM})\s*)?"
+    rf"(?P<unit>%|万亿斤|亿斤|万吨|亿吨|万人|万)?(?P<post>左右|以上|以内|以下)?")
+_STRETCH = re.compile(rf"力争(?:增长|达到|实现)?\s*(?P<value>{_NUM})\s*(?P<unit>%|万人)")
+_CUE = re.compile(r"(?:主要)?(?:预期)?(?:目标|指标)(?:初步安排|定)?(?:是|为|：|:)|预期目标[:：]")
+_FIVE_YEAR = re.compile(r"十[一二三四五]五|五年|年均|时期|到20\d\d年|今后")
+_NOT_SET = re.compile(r"没有提出[^。；]{0,12}(?:经济增速|经济增长|增长|增速)[^。；]{0,6}目标")
+_REVIEW = re.compile(r"完成了|超额完成|实现了|比上年|上年")
+_THIS_YEAR = re.compile(r"今年|本年|(?:19|20)\d\d年(?:经济社会|国民经济|全省|全区|全市)")
+_MODIFIED = re.compile(rf"{_NUM}\s*(?:%|万人|亿斤)\s*(?:左右|以上|以内)")
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    text: str  # as written: 6%—6.5%, 1200万人以上
+    low: float | None
+    high: float | None
+    unit: str
+    modifier: str  # 左右, 以上, 以内, 以下, 不低于, 控制在, range, 力争, not_set, or "" (a bare value)
+    line: int  # which of the lines given it stands in
+    start: int  # where in that line (display offsets)
+    end: int
+
+    @property
+    def not_set(self) -> bool:
+        return self.modifier == "not_set"
+
+
+def _folded(text: str) -> str:
+    """Full-width digits and signs as ASCII, one character for one (offsets hold)."""
+    return "".join(c if len(f := unicodedata.normalize("NFKC", c)) != 1 else f for c in text)
+
+
+def targets_of(lines: list[str]) -> list[Target]:
+    """The targets of the report whose lines (headings and paragraphs, in order) are `lines`."""
+    found: dict[str, list[Target]] = {}
+    for k in _passages(lines):
+        for t in _read(lines[k], k):
+            found.setdefault(t.indicator, []).append(t)
+        if found:
+            break
+    out = [t for ts in found.values() for t in ts]
+    if "gdp" not in found:
+        for k, line in enumerate(lines):
+            m = _NOT_SET.search(line) if "没有提出" in line else None
+            if m:
+                out.append(Target("gdp", m.group(0), None, None, "%", "not_set", k, m.start(), m.end()))
+                break
+    return out
+
+
+def _passages(lines: list[str]):
+    """The lines that may state the year's targets, best first: those with a cue, then (looked for
+    only when no cued line states one) those about this year with two or more figures a target's
+    modifier follows."""
+    for k, line in enumerate(lines):
+        if "目标" not in line and "指标" not in line:
+            continue
+        m = _CUE.search(line)
+        while m is not None:
+            before, after = line[max(0, m.start() - 30):m.start()], line[m.end():m.end() + 20]
+            before = re.split(r"[。；;！]", before)[-1]  # the cue's own sentence
+            if not _FIVE_YEAR.search(before) and not _FIVE_YEAR.search(after) and not _REVIEW.search(before[-8:]):
+                yield k
+                break
+            m = _CUE.search(line, m.end())
+    for k, line in enumerate(lines):
+        if ("左右" in line or "以上" in line or "以内" in line) and _THIS_YEAR.search(line) and \
+                len(_MODIFIED.findall(_folded(line))) >= 2 and not _FIVE_YEAR.search(line[:60]):
+            yield k
+
+
+def _read(line: str, k: int) -> list[Target]:
+    """The indicators stated in one passage line, from its cue on (a review before it is skipped)."""
+    cue = _CUE.search(line)
+    start = cue.start() if cue else 0
+    folded = _folded(line)
+    digits, back, _ = as_digits(folded)
+    out, taken = [], set()
+    for indicator, wording in LEXICON.items():
+        for m in re.finditer(wording, digits):
+            if back[m.start()] < start or indicator in taken:
+                continue
+            v = _VALUE.match(digits, m.end())
+            gap = re.match(r"[^，,；;。\d]{0,8}?", digits[m.end():])
+            if v is None or not v.group("low"):
+                v = _VALUE.match(digits, m.end() + len(gap.group(0))) if gap else None
+                if v is None or not v.group("low"):
+                    continue
+            target = _target(indicator, v, digits, back, line, k)
+            if target is None:
+                continue
+            out.append(target)
+            taken.add(indicator)
+            s = _STRETCH.search(digits[:_clause_end(digits, v.end())], v.end())  # 力争: a stretch figure of its own
+            if s:
+                value = float(s.group("value"))
+                a, b = back[s.start("value")], back[s.end() - 1] + 1
+                out.append(Target(indicator, line[a:b], value, value, s.group("unit"), "力争", k, a, b))
+    return out
+
+
+def _clause_end(text: str, at: int) -> int:
+    m = re.compile(r"[；;。]").search(text, at)
+    return m.end() if m else len(text)
+
+
+def _target(indicator: str, v: re.Match, digits: str, back: list[int], line: str, k: int) -> Target | None:
+    unit = v.group("unit") or v.group("unit1") or ""
+    if unit == "万":
+        unit = "万人" if indicator == "urban_jobs" else unit
+    if not unit and indicator != "deficit_ratio":
+        return None  # a number without a unit is no target figure (a year, an ordinal)
+    if indicator in ("gdp", "cpi", "unemployment_surveyed", "unemployment_registered", "deficit_ratio") and unit != "%":
+        return None
+    low = high = float(v.group("low"))
+    pre, post = v.group("pre") or "", v.group("post") or ""
+    if v.group("high"):
+        high = float(v.group("high"))
+        modifier = "range"
+    elif post == "左右":
+        modifier = "左右"
+    elif post == "以上" or pre == "不低于":
+        modifier, high = post or pre, None
+    elif post in ("以内", "以下") or pre in ("控制在", "不超过", "低于"):
+        modifier, low = post or pre, None
+    else:
+        modifier = ""
+    a, b = back[v.start("low")], back[v.end() - 1] + 1
+    return Target(indicator, line[a:b], low, high, unit, modifier, k, a, b)

@@ -1,0 +1,102 @@
+"""`targets` (主要预期目标): the extractor against tables built by reading the reports — the national
+reports 2005–2026 (tests/targets/national.tsv) and 20 provincial reports drawn with a fixed seed and
+labelled before the extractor was written (tests/targets/provincial_labels.tsv)."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from archive import parse_file
+from archive.targets import targets_of
+from index import targets
+from tests.conftest import CORPUS, needs_corpus, run_cli
+
+LABELS = Path(__file__).resolve().parent.parent / "targets"
+
+
+def labels(name: str) -> list[dict]:
+    with open(LABELS / name, encoding="utf-8") as f:
+        return list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"))
+
+
+def number(text: str):
+    return float(text) if text else None
+
+
+def key(low, high, modifier, unit):
+    return (low, high, modifier, unit)
+
+
+@pytest.mark.parametrize("sentence,indicator,expected", [
+    ("今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上。", "gdp", (5, 5, "左右", "%")),
+    ("今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上。", "urban_jobs", (1200, None, "以上", "万人")),
+    ("主要预期目标是：国内生产总值增长6%—6.5%；居民消费价格涨幅控制在3%左右。", "gdp", (6, 6.5, "range", "%")),
+    ("主要预期目标是：国内生产总值增长6%—6.5%；居民消费价格涨幅控制在3%左右。", "cpi", (3, 3, "左右", "%")),
+    ("主要预期目标是：生产总值增长百分之七左右，居民消费价格涨幅控制在３％以内。", "gdp", (7, 7, "左右", "%")),
+    ("主要预期目标是：生产总值增长百分之七左右，居民消费价格涨幅控制在３％以内。", "cpi", (None, 3, "以内", "%")),
+    ("今年的主要目标是：城镇新增就业人数不低于900万人。", "urban_jobs", (900, None, "不低于", "万人")),
+    ("主要预期目标是：全区生产总值达到2700亿元，增长12%左右。", "gdp", (12, 12, "左右", "%")),
+])
+def test_modifiers_ranges_numerals_and_full_width_digits(sentence, indicator, expected):
+    found = [t for t in targets_of([sentence]) if t.indicator == indicator and t.modifier != "力争"]
+    assert [key(t.low, t.high, t.modifier, t.unit) for t in found] == [expected]
+    assert found[0].text in sentence  # as written
+
+
+def test_last_years_figures_and_five_year_goals_are_not_this_years_targets():
+    lines = ["一、2023年工作回顾", "国内生产总值增长5.2%，城镇新增就业1244万人。全年主要目标任务圆满完成。",
+             "“十四五”时期的主要目标是：国内生产总值年均增长5.5%左右。",
+             "今年发展主要预期目标是：国内生产总值增长5%左右，力争增长5.5%；居民消费价格涨幅3%左右。"]
+    found = {(t.indicator, t.modifier): (t.low, t.line) for t in targets_of(lines)}
+    assert found == {("gdp", "左右"): (5, 3), ("gdp", "力争"): (5.5, 3), ("cpi", "左右"): (3, 3)}
+    assert [t.modifier for t in targets_of(["需要说明的是，我们没有提出全年经济增速具体目标。"])] == ["not_set"]
+    assert targets_of(["全省零售物价总水平涨幅控制在10%左右。"]) == []  # retail prices are not the CPI
+
+
+@needs_corpus()
+def test_provincial_labels_precision_and_recall():
+    """Exact agreement (low, high, modifier, unit) on every labelled GDP and CPI target."""
+    truth = {(r["report"], r["indicator"]): key(number(r["low"]), number(r["high"]), r["modifier"], r["unit"])
+             for r in labels("provincial_labels.tsv")}
+    right = found = 0
+    for report in sorted({r for r, _ in truth}):
+        got = {t.indicator: key(t.low, t.high, t.modifier, t.unit) for t in targets_of(_lines(report))
+               if t.indicator in ("gdp", "cpi") and t.modifier != "力争"}
+        found += len(got)
+        right += sum(1 for ind, value in got.items() if truth.get((report, ind)) == value)
+    precision, recall = right / found, right / len(truth)
+    assert precision >= 0.95 and recall >= 0.90, (precision, recall)
+
+
+def _lines(report: str) -> list[str]:
+    r = parse_file(CORPUS / "lawtext-gov" / f"{report}.txt")
+    return [line for s in r.sections for line in ([s.heading] if s.heading else []) + [p.text for p in s.paragraphs]]
+
+
+@needs_corpus()
+def test_national_targets_2005_to_2026_equal_the_table_read_from_the_reports(corpus_home):
+    truth = {(int(r["report"][-4:]), r["indicator"]): (r["text"], number(r["low"]), number(r["high"]), r["modifier"])
+             for r in labels("national.tsv")}
+    rows = targets(corpus_home, ("gdp", "cpi", "urban_jobs"), {"level": "national", "year": "2005-2026"})
+    got = {(r.year, r.indicator): (r.text if not r.not_set else "", r.low, r.high, r.modifier)
+           for r in rows if r.modifier != "力争"}
+    assert got == truth
+    assert len(rows) == len({(r.report, r.indicator, r.modifier) for r in rows})  # one row per report, not per transcription
+    gdp_2020 = next(r for r in rows if r.year == 2020 and r.indicator == "gdp")
+    assert gdp_2020.not_set and gdp_2020.low is None and gdp_2020.high is None
+
+
+def test_the_command_on_the_seeds(tmp_path):
+    home = tmp_path / "home"
+    doc = json.loads(run_cli(home, "targets", "--json").stdout)
+    rows = doc["targets"]
+    assert {(r["report"][:3], r["indicator"], r["text"]) for r in rows} >= {("004", "gdp", "6.5%左右")}
+    assert set(rows[0]) == {"report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit",
+                            "modifier", "not_set", "section_id", "paragraph", "url"}
+    grid = list(csv.reader(run_cli(home, "targets", "gdp", "--by", "year", "--csv").stdout.splitlines()))
+    assert grid[0] == ["region", "2024"] and ["辽源市", "6.5%左右"] in grid
+    assert run_cli(home, "targets", "gdp", "cpi", "--by", "year").returncode == 2
+    assert run_cli(home, "targets", "gnp").returncode == 2
+    assert run_cli(home, "targets", "--year", "1990").returncode == 1
