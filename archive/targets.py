@@ -22,7 +22,8 @@ from .numerals import as_digits
 
 # indicator → how reports word it (a regular expression, matched where the wording starts).
 LEXICON = {
-    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值(?:达到[^，；。]{1,12}[，,])?(?:增长|增速)|GDP增长"
+    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值(?:(?:达到|突破|超过)[^，；。]{1,12}[，,])?(?:同比|可比)?(?:增长|增速)"
+           r"|GDP增长"
            r"|(?<![与和])经济增长(?=\s*\d)",
     "cpi": r"居民消费价格(?:总水平)?(?:涨幅|上涨幅度|上涨|指数)?|CPI(?:涨幅)?",
     "urban_jobs": r"城镇新增就业(?:人数|岗位)?|新增城镇就业(?:人数)?",
@@ -119,7 +120,7 @@ def _read(line: str, k: int) -> list[Target]:
             if back[m.start()] < start or indicator in taken:
                 continue
             v = _VALUE.match(digits, m.end())
-            gap = re.match(r"[^，,；;。\d]{0,8}?", digits[m.end():])
+            gap = re.match(r"[^，,；;。\d]{0,8}", digits[m.end():])  # 指数涨幅, 全年控制在: words before the figure
             if v is None or not v.group("low"):
                 v = _VALUE.match(digits, m.end() + len(gap.group(0))) if gap else None
                 if v is None or not v.group("low"):
@@ -144,6 +145,8 @@ def _clause_end(text: str, at: int) -> int:
 
 def _target(indicator: str, v: re.Match, digits: str, back: list[int], line: str, k: int) -> Target | None:
     unit = v.group("unit") or v.group("unit1") or ""
+    if indicator == "cpi" and not unit and not v.group("high") and 100 < float(v.group("low")) < 130:
+        return _index_target(v, back, line, k)  # 居民消费价格指数控制在103以内: a rise of at most 3%
     if unit == "万":
         unit = "万人" if indicator == "urban_jobs" else unit
     if not unit and indicator != "deficit_ratio":
@@ -165,3 +168,17 @@ def _target(indicator: str, v: re.Match, digits: str, back: list[int], line: str
         modifier = ""
     a, b = back[v.start("low")], back[v.end() - 1] + 1
     return Target(indicator, line[a:b], low, high, unit, modifier, k, a, b)
+
+
+def _index_target(v: re.Match, back: list[int], line: str, k: int) -> Target:
+    """A CPI target written as the index (last year = 100): 103 is a rise of 3%."""
+    rise = round(float(v.group("low")) - 100, 4)
+    pre, post = v.group("pre") or "", v.group("post") or ""
+    if post == "左右":
+        low, high, modifier = rise, rise, "左右"
+    elif post in ("以内", "以下") or pre in ("控制在", "不超过", "低于"):
+        low, high, modifier = None, rise, post or pre
+    else:
+        low, high, modifier = rise, rise, ""
+    a, b = back[v.start("low")], back[v.end() - 1] + 1
+    return Target("cpi", line[a:b], low, high, "%", modifier, k, a, b)
