@@ -191,7 +191,16 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool
             report["new"] = {"report": national[0], "baseline": len(nv.baseline), "ms": round(ms, 1)}
     except ImportError:
         pass
+    try:
+        from index import targets
+
+        ms, rows = timed(targets, home, ("gdp",), {"level": "provincial"})
+        report["targets"] = {"rows": len(rows), "ms": round(ms, 1)}
+    except ImportError:
+        pass
     home.close()
+    if "targets" in report:
+        report["targets"]["cold_ms"] = cold(home_path, ["targets", "gdp", "--level", "provincial", "--by", "year", "--csv"], runs=3)
     if "kwic" in report:
         report["kwic"]["cold_ms"] = cold(home_path, ["kwic", KWIC_TERM])
     if "new" in report:
@@ -229,6 +238,10 @@ def table(report: dict) -> str:
         k = report["kwic"]
         rows.append((f"kwic {k['term']} (first 50)", f"{k['first_screen_ms']} ms in process · `baogao kwic` {k['cold_ms']} ms "
                      f"({k['occurrences']:,} occurrences)"))
+    if "targets" in report:
+        t = report["targets"]
+        rows.append(("targets gdp --level provincial", f"{t['ms']} ms in process · `baogao targets … --by year --csv` "
+                     f"{t['cold_ms']} ms ({t['rows']} rows)"))
     if "new" in report:
         n = report["new"]
         rows.append((f"new {n['report']}", f"{n['ms']} ms in process · `baogao new` {n['cold_ms']} ms "
