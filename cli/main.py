@@ -425,8 +425,16 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
         click.echo(render.targets_csv(rows, by), nl=False)
     elif not rows:
         app.console.print("no targets found" + (" for these filters" if any((region, year, level, report)) else ""))
+    elif by:
+        def paint():
+            table, hidden = render.targets_grid_table(app.console, rows, by)
+            app.console.print(table)
+            if hidden:
+                app.console.print(f"({hidden} earlier columns do not fit: --csv for all of them, or --year/--region)",
+                                  style="dim")
+        app.page(paint)
     else:
-        app.page(lambda: app.console.print(render.targets_grid_table(rows, by) if by else render.targets_table(rows)))
+        app.page(lambda: app.console.print(render.targets_table(rows)))
     sys.exit(app.earned)
 
 

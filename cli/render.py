@@ -526,16 +526,55 @@ def _bucket_order(key: str):
     return (0, int(key), "") if key.isdigit() else (1, 0, key)
 
 
-def targets_grid_table(rows, by: str) -> Table:
-    keys, cols, cells = targets_grid(rows, by)
+def _compact(r) -> str:
+    """A target in a narrow cell: 6 (左右 or bare), ≥6 (以上), ≤3 (以内, 控制在), 6–6.5, 力争6.5, — (not set)."""
+    def n(x):
+        return f"{x:g}"
+    if r.not_set:
+        return "—"
+    if r.modifier == "力争":
+        return f"力争{n(r.low)}"
+    if r.low is not None and r.high is not None and r.low != r.high:
+        return f"{n(r.low)}–{n(r.high)}"
+    if r.high is None and r.low is not None:
+        return f"≥{n(r.low)}"
+    if r.low is None and r.high is not None:
+        return f"≤{n(r.high)}"
+    return n(r.low) if r.low is not None else safe(r.text)
+
+
+def targets_grid_table(console: Console, rows, by: str) -> tuple[Table, int]:
+    """The grid in the terminal: compact cells (the unit in the corner), and as many of the latest
+    columns as fit the width; returns the table and how many columns were left out."""
+    from rich.cells import cell_len
+
+    keys, cols, _ = targets_grid(rows, by)
+    cells: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        year, region = str(r.year or "?"), r.region or "?"
+        key = (region, year) if by == "year" else (year, region)
+        value = _compact(r)
+        if value not in cells.setdefault(key, []):
+            cells[key].append(value)
+    text = {k: "/".join(v) for k, v in cells.items()}
+    units = sorted({r.unit for r in rows if r.unit})
+    corner = ("region" if by == "year" else "year") + (f" ({'/'.join(units)})" if units else "")
+    first_w = max([cell_len(corner)] + [cell_len(safe(k)) for k in keys]) + 1
+    widths = {c: max([cell_len(safe(c))] + [cell_len(text.get((k, c), "")) for k in keys]) + 1 for c in cols}
+    shown, used = [], first_w
+    for c in reversed(cols):  # the latest first
+        if used + widths[c] > console.width and shown:
+            break
+        shown.insert(0, c)
+        used += widths[c]
     t = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1, 0, 0))
-    t.add_column("region" if by == "year" else "year", no_wrap=True)
-    for c in cols:
+    t.add_column(corner, no_wrap=True)
+    for c in shown:
         t.add_column(safe(c), no_wrap=True, justify="right")
     for k in keys:
-        t.add_row(Text(safe(k)), *[Text(safe(cells.get((k, c), "")), style="dim" if cells.get((k, c)) == "未设定" else "")
-                                   for c in cols])
-    return t
+        t.add_row(Text(safe(k)), *[Text(text.get((k, c), ""), style="dim" if text.get((k, c)) == "—" else "")
+                                   for c in shown])
+    return t, len(cols) - len(shown)
 
 
 def targets_csv(rows, by: str | None) -> str:
