@@ -123,7 +123,7 @@ def list_(app: App, filters, region, year, level, report, sort, pager, as_json):
         app.console.print(render.reports_summary(reports, any(chosen.values())))
 
     app.page(paint, pager)
-    sys.exit(0 if reports else 1)
+    sys.exit(1 if any(chosen.values()) and not reports else 0)  # filters that keep nothing found nothing
 
 
 @cli.command(context_settings=CONTEXT)
