@@ -184,10 +184,25 @@ class Home:
 
     @property
     def substring(self):
+        """The published segments, opened now. A writer that merges segments deletes the old folders
+        just after its commit, so a reader that read the old names a moment before may find one gone:
+        then the store has moved on and lists others — read the names again (a name the store still
+        lists and the disk lacks is damage, said as such)."""
         from .substring import SubstringIndex
 
         if self._opened.substring is None:
-            self._opened.substring = SubstringIndex(self.segments_path, store.segment_names(self.con))
+            names = store.segment_names(self.con)
+            while True:
+                index = SubstringIndex(self.segments_path, names)
+                try:
+                    index.segments
+                    break
+                except HomeError:
+                    again = store.segment_names(self.con)
+                    if again == names:
+                        raise
+                    names = again
+            self._opened.substring = index
         return self._opened.substring
 
     @property

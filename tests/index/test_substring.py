@@ -4,6 +4,7 @@ import random
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from index.substring import PREFIX, SAMPLE, Segment, build_segment
 from tests.conftest import SEED, SEEDS
@@ -35,3 +36,27 @@ def test_prefix_window_finds_exactly_what_the_whole_array_finds(tmp_path):
         assert np.array_equal(ours, theirs), p
         found += len(ours) > 0
     assert found > 400
+
+
+def test_a_reader_that_read_merged_segment_names_reads_them_again(seeded_home, monkeypatch):
+    """A writer merging segments deletes the old folders just after its commit: a reader that read the
+    old names a moment before finds one gone, and must read the names again — not fail. A name the
+    store still lists and the disk lacks is damage."""
+    from index import HomeError, Home, search, store
+
+    real = store.segment_names
+    calls = []
+
+    def stale_then_real(con):
+        calls.append(1)
+        return ["merged-away"] if len(calls) == 1 else real(con)
+
+    monkeypatch.setattr(store, "segment_names", stale_then_real)
+    h = Home(seeded_home.path)
+    assert search(h, "九解一协调", exact=True).total == 2 and len(calls) == 2
+    h.close()
+    monkeypatch.setattr(store, "segment_names", lambda con: ["merged-away"])
+    h = Home(seeded_home.path)
+    with pytest.raises(HomeError, match="merged-away"):
+        search(h, "九解一协调", exact=True)
+    h.close()
