@@ -48,7 +48,7 @@ def _segment_problems(home: Home) -> list[str]:
     problems: list[str] = []
     listed = store.segment_of_sections(home.con)
     holders: dict[int, list[str]] = {}
-    for name in home.substring.names:
+    for name in store.segment_names(home.con):  # the names only: opening them is what this checks
         folder = home.segments_path / name
         if not folder.exists():
             problems.append(f"segment {name} is listed but missing — {REBUILD}")

@@ -36,7 +36,7 @@ def ingest(home: Home, paths, sync: bool = False, wait: bool = False, progress=N
         if on_total:
             on_total(len(todo.todo))
         added, updated = _publish(home, todo, known, words, first_time, progress)
-        if len(home.substring.names) > MAX_SEGMENTS:
+        if len(store.segment_names(home.con)) > MAX_SEGMENTS:
             maintenance.merge_segments(home, small_only=True)
     return IngestResult(tuple(added), tuple(updated), tuple(todo.unchanged), tuple(todo.removed), tuple(todo.failed))
 
