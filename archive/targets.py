@@ -32,7 +32,6 @@ LEXICON = {
     "deficit_ratio": r"赤字率",
     "grain_output": r"粮食(?:总)?产量",
 }
-UNITS = ("万亿斤", "亿斤", "万吨", "亿吨", "万人", "%")
 _NUM = r"\d+(?:\.\d+)?"
 _VALUE = re.compile(
     rf"(?P<pre>不低于|不超过|控制在|保持在|稳定在|低于|高于|达到|拟按|为|在)?\s*"
@@ -138,8 +137,11 @@ def _read(line: str, k: int) -> list[Target]:
     return out
 
 
+_CLAUSE_END = re.compile(r"[；;。]")
+
+
 def _clause_end(text: str, at: int) -> int:
-    m = re.compile(r"[；;。]").search(text, at)
+    m = _CLAUSE_END.search(text, at)
     return m.end() if m else len(text)
 
 

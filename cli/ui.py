@@ -121,11 +121,6 @@ class History:
         return self.items[self.at] if self.at < len(self.items) else ""
 
 
-def marked(text: str, spans, plain: bool, style: str = render.HIGHLIGHT, base: str = "") -> Text:
-    """render.lit for the app: without colour (NO_COLOR) the spans are wrapped in visible marks."""
-    return render.lit_text(text, spans, plain, style, base)
-
-
 def rendered(paint, width: int, plain: bool) -> Text:
     """What a CLI renderer (render.render_verdict, render_trend) prints, as one Text: the views
     show exactly what the commands show."""
@@ -177,7 +172,7 @@ def hit_prompt(hit, plain: bool, width: int = 80) -> Text:
                 before = hit.snippet[start:s].count("\n") * 2
                 shift.append((s - start + before, e - start + before + hit.snippet[s:e].count("\n") * 2))
     out.append("\n" + ("…" if start else ""))
-    out.append_text(marked(snippet, shift, plain))
+    out.append_text(render.lit_text(snippet, shift, plain))
     return out
 
 
@@ -195,7 +190,7 @@ def preview_text(hit, plain: bool) -> Text:
     for line in lines[:6]:
         spans = [(m, m + len(t)) for t in terms for m in _find_all(line, t)]
         out.append("\n")
-        out.append_text(marked(line, spans, plain))
+        out.append_text(render.lit_text(line, spans, plain))
         out.append("\n")
     return out
 
@@ -409,7 +404,7 @@ class ReaderScreen(Screen):
     def paint(self, k: int, current: int | None = None):
         n, text, kind, spans = self.lines[k]
         style = {"title": "bold", "heading": "bold magenta", "caption": "dim italic", "byline": "dim", "note": "dim"}.get(kind, "")
-        body = marked(text, spans, self.app.plain, base=style)
+        body = render.lit_text(text, spans, self.app.plain, base=style)
         if current is not None and not self.app.plain:
             body.stylize("reverse", *spans[current])
         if kind not in ("body", "title", "heading"):

@@ -344,11 +344,11 @@ def where(conditions) -> tuple[str, list]:
 
 
 def reports_for_counting(con, conditions) -> list[tuple]:
-    """(rowid, id, title, region, year, level, chars, url, urls, date) of the reports the conditions keep."""
+    """(rowid, id, title, region, year, level, chars, date) of the reports the conditions keep (their
+    URLs come with a citation: `report_head`)."""
     clause, args = where(conditions)
-    return [(*row[:8], _list(row[8]), row[9]) for row in con.execute(
-        f"SELECT r.rid, r.id, r.title, r.region, r.year, r.level, r.chars, r.url, r.urls, r.date FROM reports r WHERE {clause}",
-        args)]
+    return con.execute(f"SELECT r.rid, r.id, r.title, r.region, r.year, r.level, r.chars, r.date FROM reports r WHERE {clause}",
+                       args).fetchall()
 
 
 def report_rowids(con, conditions) -> list[int]:

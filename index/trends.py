@@ -97,8 +97,8 @@ def _per_report(home: Home, needle: str, wanted, with_duplicates: bool) -> tuple
 
 def _reports(home: Home, chosen) -> dict[int, dict]:
     rows = store.reports_for_counting(home.con, filters.conditions(chosen))
-    return {rid: {"id": rep, "title": title, "region": reg, "year": year, "level": lev, "chars": chars, "url": url,
-                  "urls": urls, "date": date} for rid, rep, title, reg, year, lev, chars, url, urls, date in rows}
+    return {rid: {"id": rep, "title": title, "region": reg, "year": year, "level": lev, "chars": chars, "date": date}
+            for rid, rep, title, reg, year, lev, chars, date in rows}
 
 
 def _earliest(info: dict) -> tuple:
@@ -131,8 +131,9 @@ def _mention(home: Home, info: dict, sid: int, needle: str) -> FirstMention:
     heads = sectiontext.head_lines(info["title"], n, heading)
     lines = heads + paragraphs
     at = next((k for k, line in enumerate(lines) if needle in normalize_text(line)), 0)
+    _, _, _, url, urls = store.report_head(home.con, info["id"])
     return FirstMention(info["id"], info["title"], info["year"], n, heading, sectiontext.paragraph_of(at, len(heads)),
-                        info["url"], info["urls"])
+                        url, urls)
 
 
 def first_by_region(home: Home, term: str, *, region: str | None = None, level: str | None = None,
