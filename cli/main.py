@@ -20,6 +20,17 @@ SETTINGS = {
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
+def filter_options(fn):
+    """The report filters of search, kwic, list and targets (the same as region: year: level: report:
+    in a query)."""
+    for name, text in reversed((("--region", "Only reports whose region contains this."),
+                                ("--year", "A year or a range: 2024, 2020-2024, >=2020."),
+                                ("--level", "national, provincial, city, county or other."),
+                                ("--report", "Only reports whose id starts with this or whose title contains it."))):
+        fn = click.option(name, help=text)(fn)
+    return fn
+
+
 def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(fn)
 
@@ -91,10 +102,7 @@ LIST_FILTERS = ("region", "year", "level", "report")
 
 @cli.command("list", context_settings=CONTEXT)
 @click.argument("filters", nargs=-1)
-@click.option("--region", help="Only reports whose region contains this.")
-@click.option("--year", help="A year or a range: 2024, 2020-2024, >=2020.")
-@click.option("--level", help="national, provincial, city, county or other.")
-@click.option("--report", help="Only reports whose id starts with this or whose title contains it.")
+@filter_options
 @click.option("--sort", type=click.Choice(["id", "year", "oldest", "region", "size"]), default="id", show_default=True,
               help="id, year (newest first), oldest, region, or size (longest first).")
 @click.option("--pager/--no-pager", default=True, help="Page long output in a terminal.")
@@ -175,10 +183,7 @@ def show(app: App, report, section, highlight, pager, as_json):
 @click.option("--sort", type=click.Choice(["score", "year", "oldest"]), default="score", show_default=True,
               help="score, year (newest first) or oldest (first); verbatim hits first in each.")
 @click.option("-e", "--exact", is_flag=True, help="Only verbatim matches of the whole query (filters like region:浙江 still apply).")
-@click.option("--report", help="Only this report (id prefix or part of the title).")
-@click.option("--region", help="Only reports whose region contains this.")
-@click.option("--year", help="A year or a range: 2024, 2020-2024, >=2020.")
-@click.option("--level", help="national, provincial, city, county or other.")
+@filter_options
 @click.option("--with-duplicates", is_flag=True, help="Show every transcription of a report as its own hit.")
 @json_option
 @click.pass_obj
@@ -330,10 +335,7 @@ def verify(app: App, quote, show_all, as_json):
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("term", nargs=-1, required=True)
-@click.option("--region", help="Only reports whose region contains this.")
-@click.option("--year", help="A year or a range: 2024, 2020-2024, >=2020.")
-@click.option("--level", help="national, provincial, city, county or other.")
-@click.option("--report", help="Only this report (id prefix or part of the title).")
+@filter_options
 @click.option("--width", type=int, default=30, show_default=True, help="Characters of context on each side.")
 @click.option("--sort", type=click.Choice(["year", "report", "left", "right"]), default="year", show_default=True,
               help="year (then position), report, left (context read backwards) or right.")
@@ -397,10 +399,7 @@ def new(app: App, report, against, limit, show_all, as_json):
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("indicators", nargs=-1)
-@click.option("--region", help="Only reports whose region contains this.")
-@click.option("--year", help="A year or a range: 2024, 2020-2024, >=2020.")
-@click.option("--level", help="national, provincial, city, county or other.")
-@click.option("--report", help="Only this report (id prefix or part of the title).")
+@filter_options
 @click.option("--by", type=click.Choice(["year", "region"]),
               help="A table of one indicator: regions × years (year), or years × regions (region).")
 @click.option("--with-duplicates", is_flag=True, help="A row for every transcription of a report.")
