@@ -129,7 +129,9 @@ def _read(line: str, k: int) -> list[Target]:
                 continue
             out.append(target)
             taken.add(indicator)
-            s = _STRETCH.search(digits[:_clause_end(digits, v.end())], v.end())  # 力争: a stretch figure of its own
+            s = _STRETCH.match(digits, v.end() + len(re.match(r"[，,\s]*", digits[v.end():]).group(0)))
+            # 力争: a stretch figure of its own, right after the target (增长5%左右，力争5.5%) — not one of
+            # another indicator later in the clause (产业投资占比力争达到60%)
             if s:
                 value = float(s.group("value"))
                 a, b = back[s.start("value")], back[s.end() - 1] + 1
@@ -137,18 +139,10 @@ def _read(line: str, k: int) -> list[Target]:
     return out
 
 
-_CLAUSE_END = re.compile(r"[；;。]")
-
-
-def _clause_end(text: str, at: int) -> int:
-    m = _CLAUSE_END.search(text, at)
-    return m.end() if m else len(text)
-
-
 def _target(indicator: str, v: re.Match, digits: str, back: list[int], line: str, k: int) -> Target | None:
     unit = v.group("unit") or v.group("unit1") or ""
-    if indicator == "cpi" and not unit and not v.group("high") and 100 < float(v.group("low")) < 130:
-        return _index_target(v, back, line, k)  # 居民消费价格指数控制在103以内: a rise of at most 3%
+    if indicator == "cpi" and unit in ("", "%") and not v.group("high") and 100 < float(v.group("low")) < 130:
+        return _index_target(v, back, line, k)  # 价格指数控制在103(%)以内: the index, a rise of at most 3%
     if unit == "万":
         unit = "万人" if indicator == "urban_jobs" else unit
     if not unit and indicator != "deficit_ratio":

@@ -41,6 +41,7 @@ def key(low, high, modifier, unit):
     ("主要预期目标是：全区地区生产总值同比增长6.5%左右。", "gdp", (6.5, 6.5, "左右", "%")),
     ("主要预期目标是：居民消费价格指数涨幅3%左右。", "cpi", (3, 3, "左右", "%")),
     ("主要预期目标是：居民消费价格指数控制在103以内。", "cpi", (None, 3, "以内", "%")),  # the index: last year = 100
+    ("主要预期目标是：居民消费价格指数控制在103.5%左右。", "cpi", (3.5, 3.5, "左右", "%")),  # the index, with a %
 ])
 def test_modifiers_ranges_numerals_and_full_width_digits(sentence, indicator, expected):
     found = [t for t in targets_of([sentence]) if t.indicator == indicator and t.modifier != "力争"]
@@ -55,6 +56,8 @@ def test_last_years_figures_and_five_year_goals_are_not_this_years_targets():
     found = {(t.indicator, t.modifier): (t.low, t.line) for t in targets_of(lines)}
     assert found == {("gdp", "左右"): (5, 3), ("gdp", "力争"): (5.5, 3), ("cpi", "左右"): (3, 3)}
     assert [t.modifier for t in targets_of(["需要说明的是，我们没有提出全年经济增速具体目标。"])] == ["not_set"]
+    later = targets_of(["主要预期目标是：生产总值增长7.5%，固定资产投资增长10%以上、其中产业投资占比力争达到60%。"])
+    assert [(t.indicator, t.modifier) for t in later] == [("gdp", "")]  # another indicator's 力争 is not GDP's
     assert targets_of(["全省零售物价总水平涨幅控制在10%左右。"]) == []  # retail prices are not the CPI
 
 
