@@ -382,8 +382,7 @@ def kwic_lines(console: Console, c, width: int) -> list[Text]:
 
     def place(k) -> str:
         report = safe(k.report)
-        if cell_len(report) > report_w:
-            report = _cells_from_start(report, report_w - 1) + "…"
+        report = cropped(report, report_w)
         return f"{k.year or '?'} {report} §{k.section_id} {where(k.paragraph)}"
 
     marks = cell_len("".join(PLAIN_MARKS)) if console.no_color or console.color_system is None else 0  # 〖〗, 2 cells each
@@ -400,6 +399,13 @@ def kwic_lines(console: Console, c, width: int) -> list[Text]:
         line.append(_cells_from_start(place(k), place_w), style="dim")
         out.append(line)
     return out
+
+
+def cropped(text: str, cells: int) -> str:
+    """`text` cut to `cells` terminal cells (CJK characters take two), with … where it was cut."""
+    from rich.cells import cell_len
+
+    return text if cell_len(text) <= cells else _cells_from_start(text, cells - 1) + "…"
 
 
 def _cells_from_start(text: str, cells: int) -> str:

@@ -135,21 +135,6 @@ def citation(title: str, path, paragraph: int, url: str | None) -> str:
     return " · ".join(p for p in parts if p) + (f" · {url}" if url else "")
 
 
-def cropped(text: str, cells: int) -> str:
-    """`text` cut to `cells` terminal cells (CJK characters are two), with … where it was cut."""
-    from rich.cells import cell_len
-
-    if cell_len(text) <= cells:
-        return text
-    used, out = 1, []
-    for ch in text:
-        used += cell_len(ch)
-        if used > cells:
-            break
-        out.append(ch)
-    return "".join(out) + "…"
-
-
 def hit_prompt(hit, plain: bool, width: int = 80) -> Text:
     """At most four lines at `width` cells: title · region · year and the count; the heading path;
     two lines of the snippet, from a little before its first match."""
@@ -158,19 +143,13 @@ def hit_prompt(hit, plain: bool, width: int = 80) -> Text:
     count = f"  {hit.count}×" + ("" if hit.verbatim else " (words)") + (f" +{len(hit.also_in)}" if hit.also_in else "")
     from rich.cells import cell_len
 
-    out.append(cropped(render.safe(hit.title) + (f" · {meta}" if meta else ""), width - cell_len(count)), style="bold")
+    out.append(render.cropped(render.safe(hit.title) + (f" · {meta}" if meta else ""), width - cell_len(count)), style="bold")
     out.append(count, style="dim")
-    out.append("\n" + cropped(" › ".join(render.safe(p) for p in hit.path) + f"  §{hit.section_id}", width), style="green")
+    out.append("\n" + render.cropped(" › ".join(render.safe(p) for p in hit.path) + f"  §{hit.section_id}", width), style="green")
     spans = sorted(hit.highlights)
     start = max(0, spans[0][0] - 12) if spans else 0
-    snippet = cropped(hit.snippet[start:].replace("\n", " ↵ "), 2 * width - 6)  # two lines, wrapped at any character
+    snippet = render.cropped(hit.snippet[start:], 2 * width - 6)  # two lines (its line breaks are already ↵)
     shift = [(s - start, e - start) for s, e in spans if s >= start]
-    if "\n" in hit.snippet[start:]:  # ↵ widens the text: place the spans again
-        shift = []
-        for s, e in spans:
-            if s >= start:
-                before = hit.snippet[start:s].count("\n") * 2
-                shift.append((s - start + before, e - start + before + hit.snippet[s:e].count("\n") * 2))
     out.append("\n" + ("…" if start else ""))
     out.append_text(render.lit_text(snippet, shift, plain))
     return out
@@ -429,10 +408,10 @@ class ReaderScreen(Screen):
         where = f"match {self.current + 1}/{len(self.matches)}" if self.matches else TEXT["no_match"]
         head = Text(f"[{self.index + 1}/{self.search.total}] {where} ", style="dim")
         width = self.app.size.width - 2 - len(head.plain)
-        head.append(cropped(f"《{render.safe(hit.title)}》 · " + " › ".join(render.safe(p) for p in hit.path), width),
+        head.append(render.cropped(f"《{render.safe(hit.title)}》 · " + " › ".join(render.safe(p) for p in hit.path), width),
                     style="bold cyan")
         if hit.url:
-            head.append("\n" + cropped(render.safe(hit.url), self.app.size.width - 2), style="dim underline")
+            head.append("\n" + render.cropped(render.safe(hit.url), self.app.size.width - 2), style="dim underline")
         self.query_one("#reader-head", Static).update(head)
 
     async def action_match(self, by: int) -> None:

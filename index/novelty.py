@@ -18,7 +18,7 @@ from collections import Counter
 from archive import normalize_text
 from archive.quoting import quoted_terms
 
-from . import store
+from . import sectiontext, store
 from .catalog import list_reports, resolve_report, show
 from .errors import QueryError
 from .home import Home
@@ -36,12 +36,11 @@ def new_phrases(home: Home, ref: str, against=None, limit: int | None = LIMIT) -
     of the latest earlier year), or a list of report references."""
     report = resolve_report(home, ref)
     baseline = _baseline(home, report, against)
-    lines = _lines(home, report)  # (section, paragraph, normalized text, is a head line)
+    displayed = list(_displays(home, report))  # the report read once
+    lines = [(s, par, normalize_text(text), head) for s, par, _, head, text in displayed]
     text = "\n".join(n for _, _, n, _ in lines)
     heads = "\n".join(n for _, _, n, head in lines if head)
-    quoted = set()
-    for _, _, _, _, display in _displays(home, report):
-        quoted |= quoted_terms(display)
+    quoted = set().union(*(quoted_terms(display) for *_, display in displayed))
     candidates, terms = _candidates(home, lines, quoted)
     seen = _baseline_index(home, baseline)
     counts = {}
@@ -100,19 +99,13 @@ def _transcriptions(everyone: list[ReportInfo], report_id: str) -> set[str]:
 
 
 def _displays(home: Home, report: ReportInfo):
-    """(section, paragraph, kind, is a head line, display text) of every line of the report."""
-    view = show(home, report.id)
-    for sec in view.sections:
-        if sec.id == 1 and report.title and report.title != sec.heading:
-            yield sec.id, 0, "title", True, report.title
-        if sec.heading:
-            yield sec.id, 0, "heading", True, sec.heading
+    """(section, paragraph, kind, is a head line, display text) of every line of the report (its
+    lines as sectiontext has them: the title in the first section, the heading, the paragraphs)."""
+    for sec in show(home, report.id).sections:
+        for line in sectiontext.head_lines(report.title, sec.id, sec.heading):
+            yield sec.id, 0, "head", True, line
         for p in sec.paragraphs:
             yield sec.id, p.n, p.kind, False, p.text
-
-
-def _lines(home: Home, report: ReportInfo) -> list[tuple[int, int, str, bool]]:
-    return [(s, par, normalize_text(text), head) for s, par, _, head, text in _displays(home, report)]
 
 
 def _candidates(home: Home, lines, quoted: set[str]) -> tuple[set[str], set[str]]:
