@@ -563,6 +563,20 @@ def expected_total(home) -> int:
         h.close()
 
 
+def assert_archive_is_its_store(home, terms, case) -> None:
+    """After a kill: exact search equals the oracle of the store, and `check` is ok."""
+    from tests.oracle import Oracle
+
+    h = Home(home)
+    oracle = Oracle(h)
+    for term in terms:
+        assert {(x.report, x.section_id): x.count for x in search(h, term, exact=True, limit=None).hits} == \
+            oracle.counts(term), (case, term)
+    result = check(h)
+    assert result.ok, (case, result.problems)
+    h.close()
+
+
 # Every writer, killed at each of its commit steps (tests/faults.py) while a reader searches: the
 # reader never fails and always sees the last published state; after the kill the archive equals the
 # oracle of its store, `check` is ok, and the writer, run again, completes.
@@ -574,8 +588,6 @@ STEPS = [(["ingest", "<extra>"], "segments"), (["ingest", "<extra>"], "whoosh"),
 @pytest.mark.slow
 @pytest.mark.parametrize("writer,step", STEPS, ids=[f"{w[0]}-{s}" for w, s in STEPS])
 def test_every_writer_killed_at_each_commit_step_with_a_reader_running(tmp_path, big_folder, writer, step):
-    from tests.oracle import Oracle
-
     home = tmp_path / "home"
     extra = tmp_path / "extra"
     extra.mkdir()
@@ -596,14 +608,7 @@ def test_every_writer_killed_at_each_commit_step_with_a_reader_running(tmp_path,
     if reader is not None:
         doc = reader_report(reader, flag)
         assert doc["answers"] > 2 and doc["failed"] == 0, doc
-    h = Home(home)
-    oracle = Oracle(h)
-    for term in ("一主六双", "本篇标记码", "九解一协调", "链长制度化"):
-        assert {(x.report, x.section_id): x.count for x in search(h, term, exact=True, limit=None).hits} == \
-            oracle.counts(term), (writer, step, term)
-    result = check(h)
-    assert result.ok, (writer, step, result.problems)
-    h.close()
+    assert_archive_is_its_store(home, ("一主六双", "本篇标记码", "九解一协调", "链长制度化"), (writer, step))
     again = baogao(home, *argv)
     assert again.returncode == 0, again.stderr
     assert baogao(home, "check").returncode == 0
@@ -671,8 +676,6 @@ def test_a_read_only_home_answers_every_read_command(read_only_home):
 def test_every_writer_killed_at_random_leaves_an_archive_equal_to_its_store(tmp_path, big_folder, writer):
     """Killed at random moments: after each kill, readers answer, every exact search equals the oracle
     of what the store holds, `check` tells the truth (ok), and the writer then completes."""
-    from tests.oracle import Oracle
-
     home = tmp_path / "home"
     if writer != ["list"]:
         assert baogao(home, "ingest", str(big_folder)).returncode == 0
@@ -684,14 +687,7 @@ def test_every_writer_killed_at_random_leaves_an_archive_equal_to_its_store(tmp_
         proc.wait()
         r = baogao(home, "search", "-e", "一主六双", "--json")
         assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stderr
-        h = Home(home)
-        oracle = Oracle(h)
-        for term in ("一主六双", "本篇标记码", "发展"):
-            assert {(x.report, x.section_id): x.count for x in search(h, term, exact=True, limit=None).hits} == \
-                oracle.counts(term), (writer, delay, term)
-        result = check(h)
-        assert result.ok, (writer, delay, result.problems)
-        h.close()
+        assert_archive_is_its_store(home, ("一主六双", "本篇标记码", "发展"), (writer, delay))
     r = baogao(home, *writer)
     assert r.returncode == 0 or (writer[0] == "remove" and "no report matches" in r.stderr), r.stderr  # done before
     if writer[0] == "remove":
