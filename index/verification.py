@@ -341,8 +341,8 @@ def _in_words(diffs: list[Difference], quote_words: dict[str, str]) -> list[Diff
         for digits, words in quote_words.items():
             if figure == digits:
                 return words
-            if digits[-1] in "万亿" and figure == digits[:-1] and words.endswith(digits[-1]):
-                return words[:-1]  # 27.38 of 27.38亿, written 二十七点三八亿
+            if not digits[-1].isdigit() and digits[-1] != "%" and figure == digits[:-1] and words.endswith(digits[-1]):
+                return words[:-1]  # 27.38 of 27.38亿 (二十七点三八亿), 674 of 674件 (六百七十四件): a unit or measure word
         return figure
 
     return [Difference(written(d.quote), d.source, d.kind) if d.kind == "figure" else d for d in diffs]

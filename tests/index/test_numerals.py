@@ -133,3 +133,10 @@ def test_the_terminal_says_the_figure_was_written_another_way(tmp_path):
 
     r = run_cli(tmp_path / "home", "verify", "全年网络零售额完成二十七点二八亿元")
     assert r.returncode == 0 and "原文一致" in r.stdout and "写法 二十七点二八亿 = 27.28亿" in r.stdout
+
+
+def test_a_changed_figure_in_words_is_named_as_the_quote_writes_it(shared_home):
+    """六百七十四件 against 647件: the difference names 六百七十四, not the digits the reading made of it."""
+    v = verify(shared_home, "全市在线受理企业“九解一协调”方面各类诉求六百七十四件")
+    assert v.verdict == "close"
+    assert [(d.quote, d.source) for d in v.matches[0].differences if d.kind == "figure"] == [("六百七十四", "647")]
