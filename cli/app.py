@@ -45,8 +45,9 @@ class App:
     """The console, the stderr console, the home (opened on demand), and the exit code the
     command's results have earned so far (kept if stdout is closed under it)."""
 
-    def __init__(self, home: str | None):
+    def __init__(self, home: str | None, solr: str | None = None, collection: str = "baogao"):
         self.home_path = Path(home) if home else default_home()
+        self.solr, self.collection = solr, collection  # read from a SolrCloud collection when solr is set
         self._console = self._err = None
         self._home = None
         self._backend = None
@@ -125,9 +126,16 @@ class App:
             console.print(Text.from_ansi(out), end="", soft_wrap=True)
 
     def backend(self):
-        """What the read commands ask (index.backend): the local home."""
+        """What the read commands ask (index.backend): the local home, or the SolrCloud collection
+        --solr / BAOGAO_SOLR names."""
         from index import LocalBackend
 
         if self._backend is None:
-            self._backend = LocalBackend(self.home())
+            if self.solr:
+                from index.remote import SolrBackend
+                from index.solr import nodes_of
+
+                self._backend = SolrBackend(nodes_of(self.solr), self.collection)
+            else:
+                self._backend = LocalBackend(self.home())
         return self._backend

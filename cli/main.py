@@ -16,6 +16,9 @@ from .errors import handle_errors, machine_error, usage_error
 SETTINGS = {
     "home": (None, "The archive's folder (default: the user's data directory).", "BAOGAO_HOME"),
     "limit": (10, "How many hits to show.", None),
+    "solr": (None, "Read from a SolrCloud collection: its node URLs, comma-separated (http://HOST:PORT/solr,…).",
+             "BAOGAO_SOLR"),
+    "collection": ("baogao", "The SolrCloud collection.", "BAOGAO_SOLR_COLLECTION"),
 }
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -31,6 +34,21 @@ def filter_options(fn):
     return fn
 
 
+def _remember(ctx, param, value):
+    if value is not None and ctx.obj is not None:
+        setattr(ctx.obj, param.name, value)
+    return value
+
+
+def remote_options(fn):
+    """--solr / --collection on a read command (as on `baogao` itself): read from a SolrCloud
+    collection instead of the local home."""
+    for name in ("collection", "solr"):
+        fn = click.option(f"--{name}", name, metavar="URLS" if name == "solr" else "NAME", expose_value=False,
+                          callback=_remember, help=SETTINGS[name][1] + f" Also {SETTINGS[name][2]}.")(fn)
+    return fn
+
+
 def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(fn)
 
@@ -42,14 +60,17 @@ def emit_json(obj) -> None:
 @click.group(invoke_without_command=True, context_settings=CONTEXT)
 @click.option("--home", envvar=SETTINGS["home"][2], default=SETTINGS["home"][0], metavar="DIR",
               help=SETTINGS["home"][1] + " Also BAOGAO_HOME.")
+@click.option("--solr", envvar=SETTINGS["solr"][2], metavar="URLS", help=SETTINGS["solr"][1] + " Also BAOGAO_SOLR.")
+@click.option("--collection", envvar=SETTINGS["collection"][2], default=SETTINGS["collection"][0], metavar="NAME",
+              help=SETTINGS["collection"][1] + " Also BAOGAO_SOLR_COLLECTION.")
 @click.version_option(package_name="baogao")
 @click.pass_context
-def cli(ctx, home):
+def cli(ctx, home, solr, collection):
     """baogao — a searchable archive of Chinese government reports (政府工作报告全文检索).
 
     Run without arguments in a terminal for the full-screen reader (`baogao ui`).
     """
-    ctx.obj = App(home)
+    ctx.obj = App(home, solr, collection)
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
             ctx.invoke(ui)
@@ -58,6 +79,7 @@ def cli(ctx, home):
 
 
 @cli.command(context_settings=CONTEXT)
+@remote_options
 @click.pass_obj
 @handle_errors
 def ui(app: App, as_json=False):
@@ -107,6 +129,7 @@ LIST_FILTERS = ("region", "year", "level", "report")
               help="id, year (newest first), oldest, region, or size (longest first).")
 @click.option("--pager/--no-pager", default=True, help="Page long output in a terminal.")
 @json_option
+@remote_options
 @click.pass_obj
 @handle_errors
 def list_(app: App, filters, region, year, level, report, sort, pager, as_json):
@@ -137,6 +160,7 @@ def list_(app: App, filters, region, year, level, report, sort, pager, as_json):
 @cli.command(context_settings=CONTEXT)
 @click.argument("report")
 @json_option
+@remote_options
 @click.pass_obj
 @handle_errors
 def sections(app: App, report, as_json):
@@ -159,6 +183,7 @@ def sections(app: App, report, as_json):
 @click.option("--highlight", metavar="QUERY", help="Light up QUERY's matches in the text.")
 @click.option("--pager/--no-pager", default=True, help="Page long output in a terminal.")
 @json_option
+@remote_options
 @click.pass_obj
 @handle_errors
 def show(app: App, report, section, highlight, pager, as_json):
@@ -186,6 +211,7 @@ def show(app: App, report, section, highlight, pager, as_json):
 @filter_options
 @click.option("--with-duplicates", is_flag=True, help="Show every transcription of a report as its own hit.")
 @json_option
+@remote_options
 @click.pass_obj
 @handle_errors
 def search(app: App, query, limit, show_all, sort, exact, report, region, year, level, with_duplicates, as_json):
@@ -290,9 +316,44 @@ def check(app: App, as_json):
 
 
 @cli.command(context_settings=CONTEXT)
+@click.option("--solr", "nodes", metavar="URLS", help="The SolrCloud's node URLs, comma-separated (or BAOGAO_SOLR).")
+@click.option("--collection", metavar="NAME", help="The collection (default: baogao, or BAOGAO_SOLR_COLLECTION).")
+@click.option("--shards", type=click.IntRange(min=1), default=2, show_default=True, help="Shards of a new collection.")
+@click.option("--replicas", type=click.IntRange(min=1), default=2, show_default=True, help="Replicas of each shard.")
+@json_option
+@click.pass_obj
+@handle_errors
+def publish(app: App, nodes, collection, shards, replicas, as_json):
+    """Send the archive to a SolrCloud collection (created when missing): changed reports replaced,
+    removed ones deleted, one commit at the end. Then read it with --solr on any machine."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from index.solr import SolrClient, nodes_of
+    from index.writing.solrpublishing import publish as run_publish
+
+    nodes = nodes or app.solr
+    if not nodes:
+        raise click.UsageError("publish needs the cluster: --solr http://HOST:PORT/solr[,…] (or BAOGAO_SOLR)")
+    client = SolrClient(nodes_of(nodes), collection or app.collection)
+    home = app.home()
+    with Progress(TextColumn("publish"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=app.err, transient=True, disable=as_json or not app.err.is_terminal) as bar:
+        task = bar.add_task("publish", total=None)
+        result = run_publish(home, client, shards, replicas,
+                             progress=lambda k, n: bar.update(task, completed=k, total=n))
+    if as_json:
+        emit_json(result)
+    else:
+        app.console.print(f"{result['collection']}: {result['published']:,} reports published, "
+                          f"{result['deleted']:,} deleted, {result['unchanged']:,} unchanged "
+                          f"({result['seconds']:.1f} s)")
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("quote", nargs=-1, required=True)
 @click.option("--all", "show_all", is_flag=True, help="Show every place the quote stands.")
 @json_option
+@remote_options
 @click.pass_obj
 @handle_errors
 def verify(app: App, quote, show_all, as_json):
@@ -344,6 +405,7 @@ def verify(app: App, quote, show_all, as_json):
 @click.option("--with-duplicates", is_flag=True, help="Every transcription of a report on its own.")
 @click.option("--csv", "as_csv", is_flag=True, help="Every occurrence as CSV (unless --limit).")
 @json_option
+@remote_options
 @click.pass_obj
 @handle_errors
 def kwic(app: App, term, region, year, level, report, width, sort, limit, show_all, with_duplicates, as_csv, as_json):
@@ -375,6 +437,7 @@ def kwic(app: App, term, region, year, level, report, width, sort, limit, show_a
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most N phrases.")
 @click.option("--all", "show_all", is_flag=True, help="Every new phrase.")
 @json_option
+@remote_options
 @click.pass_obj
 @handle_errors
 def new(app: App, report, against, limit, show_all, as_json):
@@ -405,6 +468,7 @@ def new(app: App, report, against, limit, show_all, as_json):
 @click.option("--with-duplicates", is_flag=True, help="A row for every transcription of a report.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV: one row per target, or the --by table.")
 @json_option
+@remote_options
 @click.pass_obj
 @handle_errors
 def targets(app: App, indicators, region, year, level, report, by, with_duplicates, as_csv, as_json):
@@ -450,6 +514,7 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
 @click.option("--first", "first", is_flag=True, help="Each region's first mention of TERM, earliest first (how it spread).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print a terms × buckets CSV matrix.")
 @json_option
+@remote_options
 @click.pass_obj
 @handle_errors
 def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_file, with_duplicates, first, as_csv, as_json):

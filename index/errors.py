@@ -40,3 +40,11 @@ class HomeError(SearchError):
 
 class BusyError(HomeError):
     hint = "Another baogao is writing to this archive: run this again when it is done, or pass --wait."
+
+
+class SolrError(HomeError):
+    """A SolrCloud collection that cannot be used: no node answers, or it refused a request (exit 3)."""
+
+    def __init__(self, message: str, hint: str = "", unreachable: bool = False):
+        super().__init__(message, hint)
+        self.unreachable = unreachable

@@ -268,6 +268,34 @@ def report_head(con, report_id: str):
     return None if row is None else (row[0], row[1], row[2], row[3], _list(row[4]))
 
 
+REPORT_ROW = ("rid", "id", "title", "region", "year", "level", "file", "sha256", "chars", "authors",
+              "duplicates_dropped", "duplicate_of", "url", "urls", "date", "sidecar")
+
+
+def report_rows(con) -> list[dict]:
+    """Every report's row (all but its sketch) with its quoted terms, by id: what `publish --solr`
+    sends and a remote reader's catalogue holds (`insert_report_rows`)."""
+    quoted: dict[int, list[str]] = {}
+    for word, rid in con.execute("SELECT word, rid FROM quoted ORDER BY rid, word"):
+        quoted.setdefault(rid, []).append(word)
+    rows = con.execute(f"SELECT {', '.join(REPORT_ROW)} FROM reports ORDER BY id").fetchall()
+    return [{**dict(zip(REPORT_ROW, row)), "quoted": quoted.get(row[0], [])} for row in rows]
+
+
+def insert_report_rows(con, rows: list[dict]) -> None:
+    con.executemany(f"INSERT INTO reports ({', '.join(REPORT_ROW)}) VALUES ({', '.join('?' * len(REPORT_ROW))})",
+                    [tuple(r[k] for k in REPORT_ROW) for r in rows])
+    con.executemany("INSERT OR IGNORE INTO quoted VALUES (?, ?)", [(w, r["rid"]) for r in rows for w in r["quoted"]])
+
+
+def insert_sections(con, rows, paragraphs) -> None:
+    """Sections (sid, rid, n, heading, level, path, offsets, segment) and their paragraphs
+    (sid, n, text, kind, line), as a remote reader copies them in."""
+    con.executemany("INSERT INTO sections (sid, rid, n, heading, level, path, offsets, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows)
+    con.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?)", paragraphs)
+
+
 def report_ids(con, rowids) -> dict[int, str]:
     return dict(con.execute("SELECT rid, id FROM reports WHERE rid IN (SELECT value FROM json_each(?))", (_ids(rowids),)))
 

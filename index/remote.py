@@ -1,0 +1,335 @@
+"""The archive on a SolrCloud collection (`--solr`): `SolrBackend` answers every read the local home
+answers, with the local engine's own code.
+
+For each read a `RemoteHome` is made: a home-shaped view whose store (SQLite in memory) holds the
+whole catalogue of reports — copied once per published state — and the sections Solr proposed so
+far. Its substring index asks Solr for the sections whose normalized text holds a string (a phrase
+of character pairs: index/solrconfigset), copies in those not yet held, and confirms and counts each
+on the stored normalized text, as the local index counts (`str.count`: non-overlapping). Its word
+scorer is Solr's BM25 over our own segmenter's words. Search, kwic, trend, verify and show then run
+unchanged over it: what the cluster answers is what the local engine answers over the same text,
+and the differential tests hold both to the oracle."""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+from dataclasses import replace
+
+import numpy as np
+
+from . import solr, store
+from .errors import SolrError
+from .filters import conditions
+from .query import And, Filter, Not, Or, Term, parse
+
+BATCH = 500  # sections fetched by id in one request
+
+
+class Catalogue:
+    """The published state's reports and dictionary, as a store in memory that each read copies."""
+
+    def __init__(self, client: solr.SolrClient, state: dict):
+        from .segmenter import Segmenter
+
+        self.published = state["published"]
+        self.rows = [json.loads(d["row"]) for d in client.stream(solr.REPORTS, fl="row")]
+        self.sections = {r["id"]: r.get("sections", 0) for r in self.rows}
+        self.template = sqlite3.connect(":memory:", check_same_thread=False)
+        store.create(self.template)
+        store.insert_report_rows(self.template, self.rows)
+        store.replace_dictionary(self.template, state["dictionary"])
+        self.template.commit()
+        self.segmenter = Segmenter(tuple(state["dictionary"]))
+
+    def store(self) -> sqlite3.Connection:
+        con = sqlite3.connect(":memory:")
+        self.template.backup(con)
+        return con
+
+
+class RemoteHome:
+    """What the engine reads of a home (con, section_table, substring, word_scorer, segmenter), for
+    one read of a Solr collection. `scope` (Solr filter clauses) narrows what it fetches to the
+    reports the read's filters keep — the engine applies the same filters again, so it only saves
+    transfer."""
+
+    path = None
+
+    def __init__(self, catalogue: Catalogue, client: solr.SolrClient, scope=()):
+        self.client = client
+        self.catalogue = catalogue
+        self.con = catalogue.store()
+        self.scope = [solr.SECTIONS, *scope]
+        self.norms: dict[int, str] = {}
+        self._table = None
+        self.substring = RemoteSubstring(self)
+        self.word_scorer = RemoteWordScorer(self)
+        self.segmenter = catalogue.segmenter
+
+    def follow(self) -> None:
+        pass
+
+    def meta(self, key: str, default=None):
+        return store.get_meta(self.con, key, default)
+
+    @property
+    def section_table(self):
+        from . import sectiontable
+
+        if self._table is None:
+            self._table = sectiontable.read(self.con)
+        return self._table
+
+    def load(self, q: str, params: dict | None = None) -> list[int]:
+        """The sids of every section in scope matching `q`; those not yet held are copied in."""
+        sids = [d["sid"] for d in self.client.stream(q, self.scope, "sid", params)]
+        missing = sorted({s for s in sids if s not in self.norms})
+        for at in range(0, len(missing), BATCH):
+            batch = missing[at:at + BATCH]
+            q, params = solr.any_of("sid", batch)
+            docs = self.client.stream(q, [solr.SECTIONS], solr.SECTION_FIELDS, params)
+            self._copy_in(list(docs))
+        return sids
+
+    def load_reports(self, report_ids) -> None:
+        ids = list(report_ids)
+        for at in range(0, len(ids), BATCH):
+            self.load(*solr.any_of("report", ids[at:at + BATCH]))
+
+    def _copy_in(self, docs: list[dict]) -> None:
+        rows, paragraphs = [], []
+        for d in docs:
+            sid = d["sid"]
+            if sid in self.norms:
+                continue
+            s = json.loads(d["section"])
+            rows.append((sid, d["rid"], s["n"], s["heading"], s["level"], store.dumps(s["path"]),
+                         base64.b64decode(s["offsets"]), RemoteSubstring.name))
+            paragraphs += [(sid, k, text, kind, line) for k, (text, kind, line) in enumerate(s["paragraphs"], start=1)]
+            self.norms[sid] = d["norm"]
+        if rows:
+            store.insert_sections(self.con, rows, paragraphs)
+            if self._table is not None:  # in place: the engine may hold the table from before a find
+                from . import sectiontable
+
+                self._table.__init__(sectiontable.read(self.con).columns())
+            self.substring.held = None
+
+
+class RemoteSubstring:
+    """The substring index's answers (`find`) from Solr's candidates, confirmed and counted here; and
+    the held sections' normalized texts as one segment (`section_norm_texts` reads them there)."""
+
+    name = "solr"
+
+    def __init__(self, home: RemoteHome):
+        self.home = home
+        self.held = None
+        self._found: dict[str, tuple] = {}
+
+    @property
+    def segments(self):
+        return [self]
+
+    @property
+    def sids(self) -> np.ndarray:
+        if self.held is None:
+            self.held = np.array(sorted(self.home.norms), np.int64)
+        return self.held
+
+    def section_text(self, i: int) -> str:
+        return self.home.norms[int(self.sids[i])]
+
+    def find(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
+        if needle not in self._found:
+            q, params = solr.phrase(needle)
+            proposed = sorted(set(self.home.load(q, params))) if needle else []
+            counts = [self.home.norms[s].count(needle) for s in proposed]
+            found = [(s, c) for s, c in zip(proposed, counts) if c]  # confirmed on the text, as the local index counts
+            self._found[needle] = (np.array([s for s, _ in found], np.int64), np.array([c for _, c in found], np.int64))
+        return self._found[needle]
+
+    def fillers(self, left: str, right: str) -> set[str]:
+        """Did-you-mean's one-character fillers need the whole archive's suffix array: none here."""
+        return set()
+
+
+class RemoteWordScorer:
+    """BM25 from Solr over the words field (ExactStatsCache: the shards agree on the statistics)."""
+
+    def __init__(self, home: RemoteHome):
+        self.home = home
+
+    def score(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        docs = list(self.home.client.stream(solr.all_words(words), self.home.scope, "sid,score",
+                                            sort="score desc,id asc"))
+        docs.sort(key=lambda d: d["sid"])
+        return np.array([d["sid"] for d in docs], np.int64), np.array([d["score"] for d in docs], np.float64)
+
+
+def scope_of(pairs) -> list[str]:
+    """Solr filter clauses for (field, value) filter pairs (index.filters: the same meaning)."""
+    return [solr.condition_query(c) for c in conditions(pairs)]
+
+
+def _query_filters(query: str, exact: bool = False) -> list[tuple[str, str]]:
+    """The filters a query applies to all it finds (those at its top level)."""
+    try:
+        tree = parse(query, exact=exact)
+    except Exception:  # the engine says what is wrong with it
+        return []
+    parts = tree.parts if isinstance(tree, And) else (tree,)
+    return [(p.field, p.value) for p in parts if isinstance(p, Filter)]
+
+
+def needs_universe(node) -> bool:
+    """Whether evaluating `node` needs every section (in scope), not only those its terms find: a
+    NOT or a filter with no term before it to narrow."""
+    if isinstance(node, Term):
+        return False
+    if isinstance(node, (Filter, Not)):
+        return True
+    if isinstance(node, Or):
+        return any(needs_universe(p) for p in node.parts)
+    if isinstance(node, And):
+        positive = [p for p in node.parts if not isinstance(p, (Filter, Not))]
+        return not positive or any(needs_universe(p) for p in positive)
+    return True
+
+
+class SolrBackend:
+    """A SolrCloud collection that `publish --solr` filled (index.backend.Backend)."""
+
+    def __init__(self, nodes: list[str], collection: str = "baogao"):
+        self.client = solr.SolrClient(nodes, collection)
+        self._catalogue: Catalogue | None = None
+
+    def _home(self, scope=()) -> RemoteHome:
+        """A fresh view for one read, on the collection's current published state."""
+        try:
+            docs = self.client.select({"q": f"id:{solr.STATE_ID}", "fl": "state"})["response"]["docs"]
+        except SolrError as e:
+            if not e.unreachable and "404" in str(e):
+                raise SolrError(f"the cluster has no collection {self.client.collection}",
+                                "Publish one with `baogao publish --solr …`, or name another with --collection.") from None
+            raise
+        if not docs:
+            raise SolrError(f"collection {self.client.collection} holds no published archive",
+                            "Fill it with `baogao publish --solr …`.")
+        state = json.loads(docs[0]["state"])
+        if self._catalogue is None or self._catalogue.published != state["published"]:
+            self._catalogue = Catalogue(self.client, state)
+        return RemoteHome(self._catalogue, self.client, scope)
+
+    def _counted(self, info):
+        return replace(info, sections=self._catalogue.sections.get(info.id, info.sections))
+
+    def warm(self) -> None:
+        self._home().segmenter.words_of("政府工作报告")
+
+    def segment_ahead(self, query: str, exact: bool = False) -> None:
+        """(The local home cuts a query's words in a child while it opens its indexes; a remote read
+        waits on the network instead, and cuts them when it needs them.)"""
+
+    def reports(self, filters=None, sort="id"):
+        from .catalog import list_reports
+
+        return [self._counted(r) for r in list_reports(self._home(), filters, sort)]
+
+    def resolve_report(self, ref):
+        from .catalog import resolve_report
+
+        return self._counted(resolve_report(self._home(), ref))
+
+    def _report_home(self, report_id: str) -> RemoteHome:
+        home = self._home()
+        home.load_reports([report_id])
+        return home
+
+    def sections(self, report_id):
+        from .catalog import sections
+
+        return sections(self._report_home(report_id), report_id)
+
+    def resolve_section(self, report_id, ref):
+        from .catalog import resolve_section
+
+        return resolve_section(self._report_home(report_id), report_id, ref)
+
+    def show(self, report_id, section=None):
+        from .catalog import show
+
+        return show(self._report_home(report_id), report_id, section)
+
+    def highlights(self, view, query):
+        from .snippets import highlight_spans
+
+        home = self._report_home(view.report)
+        return {(sec.id, n): spans for sec in view.sections
+                for n, spans in highlight_spans(home, view.report, sec.id, query)}
+
+    def _query_home(self, query: str, exact: bool, filters: dict | None) -> RemoteHome:
+        home = self._home(scope_of(list((filters or {}).items()) + _query_filters(query, exact)))
+        try:
+            tree = parse(query, exact=exact)
+        except Exception:
+            return home  # the engine says what is wrong with it
+        if needs_universe(tree):
+            home.load("*:*")
+        return home
+
+    def search(self, query, **options):
+        from .searching import search
+
+        home = self._query_home(query, options.get("exact", False), options.get("filters"))
+        return search(home, query, **options)
+
+    def verify(self, quote):
+        from .verification import verify
+
+        return verify(self._home(), quote)
+
+    def kwic(self, query, **options):
+        from .concordance import kwic
+
+        return kwic(self._query_home(query, True, options.get("filters")), query, **options)
+
+    def _trend_home(self, options) -> RemoteHome:
+        year_from, year_to = options.get("year_from"), options.get("year_to")
+        pairs = [("region", options.get("region")), ("level", options.get("level")),
+                 ("year", None if year_from is None else f">={year_from}"), ("year", None if year_to is None else f"<={year_to}")]
+        return self._home(scope_of(pairs))
+
+    def trend(self, terms, by="year", **options):
+        from .trends import trend
+
+        return trend(self._trend_home(options), terms, by, **options)
+
+    def spread(self, term, **options):
+        from .trends import first_by_region
+
+        return first_by_region(self._trend_home(options), term, **options)
+
+    def new_phrases(self, report, against=None, limit=50):
+        """`new` reads the report and every earlier one of its region and level (its baseline)."""
+        from .catalog import resolve_report
+        from .novelty import new_phrases
+
+        home = self._home()
+        info = resolve_report(home, report)
+        wanted = [r["id"] for r in self._catalogue.rows if r["region"] == info.region and r["level"] == info.level]
+        for ref in against or ():
+            if ref != "previous":
+                wanted.append(resolve_report(home, ref).id)
+        home.load_reports(sorted(set(wanted)))
+        return new_phrases(home, report, against, limit)
+
+    def targets(self, indicators=(), filters=None, with_duplicates=False):
+        """`targets` reads every report its filters keep."""
+        from .targettable import targets
+
+        home = self._home(scope_of(list((filters or {}).items())))
+        home.load("*:*")
+        return targets(home, indicators, filters, with_duplicates)

@@ -1,0 +1,217 @@
+"""SolrCloud, spoken over HTTP: the one room that knows Solr's requests, query syntax and fields.
+
+A client holds the node URLs (`--solr`, BAOGAO_SOLR) and fails over between them: a request goes to
+the node that last answered, and on a refused connection or a node error to the next. The collection
+holds one document per section, per report and one for the published state (solr/configset/schema.xml):
+the section's normalized text in a field of characters and character pairs (a phrase of the needle's
+pairs matches exactly where it stands), its words (our own segmenter's) for BM25, and, stored, what
+Python rebuilds the section from. Solr proposes; Python confirms with the local engine's code."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import time
+import zipfile
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from .errors import SolrError
+
+CONFIGSET = Path(__file__).with_name("solrconfigset")
+PAGE = 1000  # documents a cursor page fetches
+TIMEOUT = 60  # seconds a request may take before the next node is tried
+SETTLING = 20  # seconds to keep trying while nodes answer but cannot serve (a replica recovering)
+SECTION_FIELDS = "sid,rid,report,norm,section"  # what a candidate section is rebuilt from
+
+
+def nodes_of(text: str) -> list[str]:
+    """The node URLs of a comma-separated list (`--solr`), each up to its /solr."""
+    urls = [u.strip().rstrip("/") for u in (text or "").split(",") if u.strip()]
+    if not urls:
+        raise SolrError("no Solr node given", "Give --solr http://HOST:PORT/solr[,…] or set BAOGAO_SOLR.")
+    for u in urls:
+        parts = urlsplit(u)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SolrError(f"'{u}' is not a Solr node URL", "Write it as http://HOST:PORT/solr.")
+    return urls
+
+
+class SolrClient:
+    def __init__(self, nodes: list[str], collection: str = "baogao"):
+        self.nodes = list(nodes)
+        self.collection = collection
+        self._good = 0  # the node that last answered
+        self._conns: dict[int, http.client.HTTPConnection] = {}
+
+    # -- transport -----------------------------------------------------------------------------
+    def _send(self, k: int, method: str, path: str, body: bytes | None, ctype: str) -> tuple[int, bytes]:
+        parts = urlsplit(self.nodes[k])
+        conn = self._conns.get(k)
+        if conn is None:
+            cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+            conn = self._conns[k] = cls(parts.hostname, parts.port, timeout=TIMEOUT)
+        headers = {"Content-Type": ctype} if body is not None else {}
+        try:
+            conn.request(method, parts.path + path, body=body, headers=headers)
+            resp = conn.getresponse()
+            return resp.status, resp.read()
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            self._conns.pop(k, None)
+            raise
+
+    def request(self, path: str, params: dict | list | None = None, body: bytes | None = None,
+                ctype: str = "application/json") -> dict:
+        """One request, to the node that last answered and failing that to each other in turn. A
+        node that refuses, times out or answers a server error is passed over; a 4xx (a bad request)
+        is said at once. Parameters go in the body of a POST (a long query stays within URL limits)."""
+        query = urlencode(list(params.items()) if isinstance(params, dict) else (params or []))
+        if body is None:
+            method, path, body, ctype = "POST", path, query.encode(), "application/x-www-form-urlencoded"
+        else:
+            method, path = "POST", path + ("?" + query if query else "")
+        end = time.monotonic() + SETTLING
+        while True:
+            errors, answered = [], False
+            out = self._try_each(method, path, body, ctype, errors)
+            if out is not None:
+                return out
+            answered = any(" HTTP " in e for e in errors)
+            if not answered or time.monotonic() > end:  # all refused: the cluster is down, say so now
+                raise SolrError(f"no Solr node answered ({'; '.join(errors)})",
+                                "Check --solr / BAOGAO_SOLR and that the cluster runs.", unreachable=not answered)
+            time.sleep(0.5)
+
+    def _try_each(self, method, path, body, ctype, errors) -> dict | None:
+        n = len(self.nodes)
+        for i in range(n):
+            k = (self._good + i) % n
+            try:
+                status, data = self._send(k, method, path, body, ctype)
+            except (OSError, http.client.HTTPException) as e:
+                errors.append(f"{self.nodes[k]}: {e.__class__.__name__}")
+                continue
+            if status >= 500 or status in (404, 503) and b"no servers hosting" in data.lower():
+                errors.append(f"{self.nodes[k]}: HTTP {status} {_message(data)}")
+                continue
+            self._good = k
+            if status >= 400:
+                raise SolrError(f"Solr refused a request ({status}): {_message(data)}")
+            return json.loads(data)
+        return None
+
+    def collection_path(self, handler: str) -> str:
+        return f"/{self.collection}/{handler}"
+
+    # -- reading ---------------------------------------------------------------------------------
+    def select(self, params: dict) -> dict:
+        return self.request(self.collection_path("select"), {"wt": "json", **params})
+
+    def stream(self, q: str, fq=(), fl: str = "id", extra: dict | None = None, sort: str = "id asc"):
+        """Every document matching `q` and the filters, page by page (cursorMark: a deep result set
+        costs as much per page as the first)."""
+        cursor = "*"
+        while True:
+            params = [("q", q), ("fl", fl), ("rows", PAGE), ("sort", sort), ("cursorMark", cursor), ("wt", "json")]
+            params += [("fq", f) for f in fq] + list((extra or {}).items())
+            out = self.request(self.collection_path("select"), params)
+            yield from out["response"]["docs"]
+            nxt = out.get("nextCursorMark")
+            if not nxt or nxt == cursor:
+                return
+            cursor = nxt
+
+    # -- writing ---------------------------------------------------------------------------------
+    def update(self, commands: str, commit: bool = False) -> None:
+        """Send JSON update commands (a body of several "add"/"delete" keys, as Solr reads them)."""
+        self.request(self.collection_path("update"), {"commit": "true"} if commit else {}, body=commands.encode())
+
+    def commit(self) -> None:
+        self.request(self.collection_path("update"), {"commit": "true", "waitSearcher": "true"}, body=b"{}")
+
+    # -- the collection --------------------------------------------------------------------------
+    def collections(self) -> list[str]:
+        return self.request("/admin/collections", {"action": "LIST", "wt": "json"}).get("collections", [])
+
+    def create(self, shards: int, replicas: int) -> None:
+        """Upload the configset shipped with baogao (under the collection's name) and create the
+        collection from it."""
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for f in sorted(CONFIGSET.iterdir()):
+                z.write(f, f.name)
+        name = self.collection
+        self.request("/admin/configs", {"action": "UPLOAD", "name": name, "overwrite": "true"}, body=buf.getvalue(),
+                     ctype="application/octet-stream")
+        self.request("/admin/collections", {"action": "CREATE", "name": name, "collection.configName": name,
+                                            "numShards": shards, "replicationFactor": replicas,
+                                            "waitForFinalState": "true", "wt": "json"})
+
+    def wait_active(self, seconds: float = 60) -> None:
+        """Until every shard of the collection has an active leader (after a node comes back)."""
+        end = time.monotonic() + seconds
+        while True:
+            status = self.request("/admin/collections", {"action": "CLUSTERSTATUS", "collection": self.collection})
+            shards = status["cluster"]["collections"][self.collection]["shards"]
+            if all(any(r.get("state") == "active" and r.get("leader") == "true" for r in s["replicas"].values())
+                   for s in shards.values()):
+                return
+            if time.monotonic() > end:
+                raise SolrError(f"collection {self.collection} has a shard without an active leader")
+            time.sleep(0.2)
+
+
+def _message(data: bytes) -> str:
+    try:
+        return json.loads(data)["error"]["msg"].splitlines()[0][:300]
+    except Exception:
+        return data[:200].decode("utf-8", "replace").strip()
+
+
+# -- query syntax ------------------------------------------------------------------------------------
+_SPECIAL = set('+-&|!(){}[]^"~*?:\\/ ')
+
+
+def escape(text: str) -> str:
+    return "".join("\\" + c if c in _SPECIAL else c for c in text)
+
+
+def phrase(needle: str) -> tuple[str, dict]:
+    """A query for the sections whose normalized text holds `needle` (passed as a parameter: no
+    escaping can go wrong), and its parameters."""
+    return "{!field f=norm v=$needle}", {"needle": needle}
+
+
+def any_of(field: str, values) -> tuple[str, dict]:
+    """A query for the documents whose `field` is one of `values` (ids, report ids: any characters
+    but a newline), and its parameters."""
+    return "{!terms f=%s separator=$sep v=$values}" % field, {"sep": "\n", "values": "\n".join(map(str, values))}
+
+
+def all_words(words: list[str]) -> str:
+    """The sections holding every word (a repeated word counts again in the score, as Whoosh's And)."""
+    return " ".join(f"+words:{escape(w)}" for w in words)
+
+
+def condition_query(c) -> str:
+    """One filter (index.filters.Condition) as a Solr clause with the meaning `store.where` gives it
+    in SQL: a year range, a level, or a value inside the region, report id (prefix) or title, or heading."""
+    if c.field == "year":
+        return f"year:[{c.low if c.low is not None else '*'} TO {c.high if c.high is not None else '*'}]"
+    if c.field == "level":
+        return f"level:{escape(c.text)}"
+    value = escape(c.text.lower())
+    if c.field == "region":
+        return f"region_lc:*{value}*"
+    if c.field == "report":
+        return f"(report_lc:{value}* OR title_lc:*{value}*)"
+    if c.field == "heading":
+        return f"heading_lc:*{value}*"
+    raise SolrError(f"no Solr clause for the filter {c.field}:")
+
+
+SECTIONS = "kind:section"
+REPORTS = "kind:report"
+STATE_ID = "_state"
