@@ -1,8 +1,9 @@
 """Benchmark baogao on a real corpus: ingest, search (warm and cold), verify, trend, and baselines.
 
-    python bench/run.py [--corpus DIR] [--scale N] [--home DIR [--reuse]] [--json FILE]
+    python bench/run.py [--corpus DIR] [--scale N] [--home DIR [--reuse]] [--solr URLS] [--json FILE]
 
-Prints one table; --json also writes the numbers. Not part of the test suite.
+Prints one table; --json also writes the numbers. Not part of the test suite. --solr also publishes
+the home to that SolrCloud and prints the same queries answered by it beside the local engine's.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool
     home_path = home_dir or work / "home"
     files = [f for f in find_files(source) if f.suffix == ".txt"]
     chars = sum(len(f.read_text(encoding="utf-8")) for f in files)
-    report = {"corpus": str(corpus), "scale": scale, "files": len(files), "chars": chars}
+    report = {"corpus": str(corpus), "scale": scale, "files": len(files), "chars": chars, "home": str(home_path)}
     if reuse:  # measure the queries on a home built before (by the same corpus and scale)
         home = Home(home_path)
         report["reused_home"] = str(home_path)
@@ -218,6 +219,69 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool
     return report
 
 
+COMMON = "发展"  # in nearly every section: what counting a common term costs over the network
+
+
+def solr_column(home_path: Path, nodes: str, collection: str) -> dict:
+    """Publish the home to the cluster, then the same queries through the local backend and the
+    Solr backend, one after the other: p50/p95 side by side, and how far the rankings agree."""
+    from index import LocalBackend
+    from index.remote import SolrBackend
+    from index.solr import SolrClient, nodes_of
+    from index.writing.solrpublishing import publish
+
+    home = Home(home_path)
+    client = SolrClient(nodes_of(nodes), collection)
+    first = publish(home, client)
+    again = publish(home, client)
+    out = {"collection": collection, "publish_s": first["seconds"], "published": first["published"],
+           "republish_unchanged_s": again["seconds"]}
+    local, remote = LocalBackend(home), SolrBackend(nodes_of(nodes), collection)
+    remote.warm()
+    local.warm()
+    runs = {
+        "ranked (30 unquoted)": lambda b, q: b.search(q),
+        "exact (30 quoted)": lambda b, q: b.search(q, exact=True),
+        "with filters (10)": lambda b, q: b.search(q),
+        "kwic (first 50)": lambda b, q: b.kwic(q, limit=50),
+        "trend --by year": lambda b, q: b.trend([q]),
+    }
+    queries = {"ranked (30 unquoted)": UNQUOTED, "exact (30 quoted)": QUOTED, "with filters (10)": FILTERED,
+               "kwic (first 50)": QUOTED[:10], "trend --by year": QUOTED[:10]}
+    for name, fn in runs.items():
+        row = {}
+        for side, backend in (("local", local), ("solr", remote)):
+            row[side] = stats_ms([timed(fn, backend, q)[0] for q in queries[name]])
+        out[name] = row
+    overlap = []
+    for q in UNQUOTED:
+        a = {(h.report, h.section_id) for h in local.search(q).hits}
+        b = {(h.report, h.section_id) for h in remote.search(q).hits}
+        overlap.append(len(a & b) / max(1, len(a)))
+    out["top10_overlap_mean"] = round(statistics.mean(overlap), 3)
+    out["top10_overlap_min"] = round(min(overlap), 3)
+    ms_l, res = timed(local.trend, [COMMON])
+    ms_r, _ = timed(remote.trend, [COMMON])
+    out["count_common"] = {"term": COMMON, "occurrences": res.terms[0].total, "local_ms": round(ms_l, 1),
+                           "solr_ms": round(ms_r, 1)}
+    home.close()
+    return out
+
+
+def solr_table(s: dict) -> str:
+    rows = [("", "local", "solr"),
+            ("publish", "", f"{s['publish_s']} s ({s['published']:,} reports) · again, unchanged {s['republish_unchanged_s']} s")]
+    for name in ("exact (30 quoted)", "ranked (30 unquoted)", "with filters (10)", "kwic (first 50)", "trend --by year"):
+        a, b = s[name]["local"], s[name]["solr"]
+        rows.append((name, f"p50 {a['p50']} · p95 {a['p95']} ms", f"p50 {b['p50']} · p95 {b['p95']} ms"))
+    c = s["count_common"]
+    rows.append((f"trend {c['term']} (count it all)", f"{c['local_ms']} ms", f"{c['solr_ms']} ms ({c['occurrences']:,} occurrences)"))
+    rows.append(("ranked top-10 overlap", "", f"mean {s['top10_overlap_mean']:.0%} · min {s['top10_overlap_min']:.0%}"))
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    return "\n".join(f"{a:<{w0}}  {b:<{w1}}  {c}" for a, b, c in rows)
+
+
 def table(report: dict) -> str:
     rows = [("files / characters", f"{report['files']:,} / {report['chars']:,} (scale {report['scale']})")]
     if "ingest_s" in report:
@@ -266,13 +330,22 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="also write the numbers to this file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     ap.add_argument("--reuse", action="store_true", help="measure the queries on the --home built before; no ingest")
+    ap.add_argument("--solr", metavar="URLS", help="also publish to this SolrCloud and measure the queries there")
+    ap.add_argument("--collection", default="bench", help="the collection --solr fills (default: bench)")
     args = ap.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"bench: no corpus at {args.corpus} (pass --corpus DIR)")
     if args.reuse and not (args.home and (args.home / "store.sqlite").exists()):
         sys.exit("bench: --reuse needs --home DIR holding a home built by an earlier run")
-    report = run(args.corpus, args.scale, args.home, args.keep, args.reuse)
+    keep = args.keep or bool(args.solr)  # the Solr column reads the home the run built
+    report = run(args.corpus, args.scale, args.home, keep, args.reuse)
     print(table(report))
+    if args.solr:
+        report["solr"] = solr_column(Path(report["home"]), args.solr, args.collection)
+        print()
+        print(solr_table(report["solr"]))
+        if not (args.keep or args.home):
+            shutil.rmtree(Path(report["home"]).parent, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
 

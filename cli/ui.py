@@ -572,7 +572,11 @@ class BaogaoApp(App):
 
 def run(cli_app) -> None:
     """Open the app on the CLI's home (a first read fills a new home with the sample pages first,
-    before the screen is taken)."""
-    home = cli_app.home()
-    app = BaogaoApp(cli_app.backend, home.path / HISTORY_FILE)
+    before the screen is taken), or on the SolrCloud collection --solr names (the history then
+    stays in the local home if there is one, else for this session)."""
+    if cli_app.solr:
+        history = cli_app.home_path / HISTORY_FILE if cli_app.home_path.is_dir() else None
+    else:
+        history = cli_app.home().path / HISTORY_FILE
+    app = BaogaoApp(cli_app.backend, history)
     app.run()

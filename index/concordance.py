@@ -37,6 +37,9 @@ def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CO
         if enough is not None and len(lines) >= enough:
             break
         batch = order[at:at + BATCH]
+        if home.fetch_sections([m.sid for m in batch]):  # a remote view has them now: read their heads again
+            heads = store.section_heads(home.con, [m.sid for m in batch])
+            batch = [heads[m.sid] for m in batch]
         texts, displays = section_norm_texts(home, batch), section_displays(home, batch)
         for meta in batch:
             lines += _occurrences(meta, term.text, texts.get(meta.sid, ""), displays.get(meta.sid, ""), width)

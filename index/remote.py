@@ -51,9 +51,11 @@ class Catalogue:
 
 class RemoteHome:
     """What the engine reads of a home (con, section_table, substring, word_scorer, segmenter), for
-    one read of a Solr collection. `scope` (Solr filter clauses) narrows what it fetches to the
-    reports the read's filters keep — the engine applies the same filters again, so it only saves
-    transfer."""
+    one read of a Solr collection. A section comes in two steps: its head (number, heading, path —
+    what the section table, filters and ranking read) when a find names it, its text (normalized and
+    as printed, the offset map) when it is counted on the text or about to be shown
+    (`fetch_sections`). `scope` (Solr filter clauses) narrows what it fetches to the reports the
+    read's filters keep — the engine applies the same filters again, so it only saves transfer."""
 
     path = None
 
@@ -62,7 +64,9 @@ class RemoteHome:
         self.catalogue = catalogue
         self.con = catalogue.store()
         self.scope = [solr.SECTIONS, *scope]
-        self.norms: dict[int, str] = {}
+        self.heads: set[int] = set()  # sids whose head row is in the store
+        self.norms: dict[int, str] = {}  # sids whose normalized text is here
+        self.shown: set[int] = set()  # sids whose paragraphs and offset map are in the store
         self._table = None
         self.substring = RemoteSubstring(self)
         self.word_scorer = RemoteWordScorer(self)
@@ -82,45 +86,67 @@ class RemoteHome:
             self._table = sectiontable.read(self.con)
         return self._table
 
+    def stream(self, q: str, fl: str, params: dict | None = None):
+        """Every section in scope matching `q`, with the fields `fl`; each head copied in."""
+        docs = list(self.client.stream(q, self.scope, f"{solr.HEAD_FIELDS},{fl}", params))
+        self._add_heads(docs)
+        return docs
+
     def load(self, q: str, params: dict | None = None) -> list[int]:
-        """The sids of every section in scope matching `q`; those not yet held are copied in."""
-        sids = [d["sid"] for d in self.client.stream(q, self.scope, "sid", params)]
-        missing = sorted({s for s in sids if s not in self.norms})
-        for at in range(0, len(missing), BATCH):
-            batch = missing[at:at + BATCH]
-            q, params = solr.any_of("sid", batch)
-            docs = self.client.stream(q, [solr.SECTIONS], solr.SECTION_FIELDS, params)
-            self._copy_in(list(docs))
-        return sids
+        """Every section in scope matching `q`, head and text (show, new, targets read them all)."""
+        docs = self.stream(q, solr.TEXT_FIELDS, params)
+        self._add_texts(docs)
+        return [d["sid"] for d in docs]
 
     def load_reports(self, report_ids) -> None:
         ids = list(report_ids)
         for at in range(0, len(ids), BATCH):
             self.load(*solr.any_of("report", ids[at:at + BATCH]))
 
-    def _copy_in(self, docs: list[dict]) -> None:
-        rows, paragraphs = [], []
+    def fetch_sections(self, sids) -> bool:
+        """Copy in the text of those of `sids` whose text is not here yet (the engine is about to
+        show them). Whether any was."""
+        missing = sorted({int(s) for s in sids} - self.shown)
+        for at in range(0, len(missing), BATCH):
+            q, params = solr.any_of("sid", missing[at:at + BATCH])
+            docs = list(self.client.stream(q, [solr.SECTIONS], f"{solr.HEAD_FIELDS},{solr.TEXT_FIELDS}", params))
+            self._add_heads(docs)  # (verify's candidates come from `holding`: no head yet)
+            self._add_texts(docs)
+        return bool(missing)
+
+    def _add_heads(self, docs: list[dict]) -> None:
+        rows = [(d["sid"], d["rid"], d["n"], d["heading"], d["hlevel"], d["path"], b"", RemoteSubstring.name)
+                for d in docs if d["sid"] not in self.heads]
+        if not rows:
+            return
+        store.insert_sections(self.con, rows, [])
+        self.heads.update(r[0] for r in rows)
+        if self._table is not None:  # in place: the engine may hold the table from before a find
+            from . import sectiontable
+
+            self._table.__init__(sectiontable.read(self.con).columns())
+
+    def _add_texts(self, docs: list[dict]) -> None:
+        offsets, paragraphs = [], []
         for d in docs:
             sid = d["sid"]
-            if sid in self.norms:
+            self.norms.setdefault(sid, d["norm"])
+            if sid in self.shown:
                 continue
-            s = json.loads(d["section"])
-            rows.append((sid, d["rid"], s["n"], s["heading"], s["level"], store.dumps(s["path"]),
-                         base64.b64decode(s["offsets"]), RemoteSubstring.name))
-            paragraphs += [(sid, k, text, kind, line) for k, (text, kind, line) in enumerate(s["paragraphs"], start=1)]
-            self.norms[sid] = d["norm"]
-        if rows:
-            store.insert_sections(self.con, rows, paragraphs)
-            if self._table is not None:  # in place: the engine may hold the table from before a find
-                from . import sectiontable
-
-                self._table.__init__(sectiontable.read(self.con).columns())
-            self.substring.held = None
+            self.shown.add(sid)
+            offsets.append((base64.b64decode(d["offsets"]), sid))
+            paragraphs += [(sid, k, text, kind, line)
+                           for k, (text, kind, line) in enumerate(json.loads(d["paragraphs"]), start=1)]
+        store.fill_sections(self.con, offsets, paragraphs)
+        self.substring.held = None
 
 
 class RemoteSubstring:
-    """The substring index's answers (`find`) from Solr's candidates, confirmed and counted here; and
-    the held sections' normalized texts as one segment (`section_norm_texts` reads them there)."""
+    """The substring index's answers from Solr's candidates: which sections hold a string (a phrase
+    of character pairs matches exactly where it stands), and how often — one character or two
+    different ones from the index's term statistics, a longer string counted on the normalized text
+    as the local index counts (`str.count`: non-overlapping). And the fetched sections' normalized
+    texts as one segment (`section_norm_texts` reads them there)."""
 
     name = "solr"
 
@@ -144,12 +170,33 @@ class RemoteSubstring:
 
     def find(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
         if needle not in self._found:
-            q, params = solr.phrase(needle)
-            proposed = sorted(set(self.home.load(q, params))) if needle else []
-            counts = [self.home.norms[s].count(needle) for s in proposed]
-            found = [(s, c) for s, c in zip(proposed, counts) if c]  # confirmed on the text, as the local index counts
+            found: list[tuple[int, int]] = []
+            if needle:
+                q, params = solr.phrase(needle)
+                counted = solr.occurrences(needle)
+                docs = self.home.stream(q, counted or "norm", params)
+                if counted:
+                    found = [(d["sid"], int(d["tf"])) for d in docs]
+                else:
+                    norms = self.home.norms
+                    for d in docs:
+                        norms.setdefault(d["sid"], d["norm"])
+                    found = [(d["sid"], norms[d["sid"]].count(needle)) for d in docs]
+                    self.held = None
+            found = sorted((s, c) for s, c in found if c)  # confirmed: it stands there
             self._found[needle] = (np.array([s for s, _ in found], np.int64), np.array([c for _, c in found], np.int64))
         return self._found[needle]
+
+    def holding(self, needle: str, at_most: int):
+        """The sections holding `needle` (sorted), or None when more than `at_most` do: one page."""
+        if needle in self._found:
+            sids = self._found[needle][0]
+            return sids if len(sids) <= at_most else None
+        q, params = solr.phrase(needle)
+        out = self.home.client.select({"q": q, **params, "fq": solr.SECTIONS, "fl": "sid", "rows": at_most + 1})
+        if out["response"]["numFound"] > at_most:
+            return None
+        return np.array(sorted(d["sid"] for d in out["response"]["docs"]), np.int64)
 
     def fillers(self, left: str, right: str) -> set[str]:
         """Did-you-mean's one-character fillers need the whole archive's suffix array: none here."""
@@ -277,7 +324,7 @@ class SolrBackend:
         except Exception:
             return home  # the engine says what is wrong with it
         if needs_universe(tree):
-            home.load("*:*")
+            home.load(solr.EVERYTHING)
         return home
 
     def search(self, query, **options):
@@ -331,5 +378,5 @@ class SolrBackend:
         from .targettable import targets
 
         home = self._home(scope_of(list((filters or {}).items())))
-        home.load("*:*")
+        home.load(solr.EVERYTHING)
         return targets(home, indicators, filters, with_duplicates)

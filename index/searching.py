@@ -262,6 +262,9 @@ def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool]], ter
                also_in: dict[str, tuple[str, ...]] | None = None) -> list[Hit]:
     if not rows:
         return []
+    if home.fetch_sections([m.sid for m, *_ in rows]):  # a remote view has them now: read their heads again
+        heads = store.section_heads(home.con, [m.sid for m, *_ in rows])
+        rows = [(heads[m.sid], *rest) for m, *rest in rows]
     texts = section_norm_texts(home, [m for m, *_ in rows])
     displays = section_displays(home, [m for m, *_ in rows])
     hits = []

@@ -23,7 +23,8 @@ CONFIGSET = Path(__file__).with_name("solrconfigset")
 PAGE = 1000  # documents a cursor page fetches
 TIMEOUT = 60  # seconds a request may take before the next node is tried
 SETTLING = 20  # seconds to keep trying while nodes answer but cannot serve (a replica recovering)
-SECTION_FIELDS = "sid,rid,report,norm,section"  # what a candidate section is rebuilt from
+HEAD_FIELDS = "sid,rid,n,heading,hlevel,path"  # what the section table and filters read of a section
+TEXT_FIELDS = "sid,norm,offsets,paragraphs"  # what showing it reads
 
 
 def nodes_of(text: str) -> list[str]:
@@ -135,9 +136,9 @@ class SolrClient:
     def collections(self) -> list[str]:
         return self.request("/admin/collections", {"action": "LIST", "wt": "json"}).get("collections", [])
 
-    def create(self, shards: int, replicas: int) -> None:
-        """Upload the configset shipped with baogao (under the collection's name) and create the
-        collection from it."""
+    def prepare(self, shards: int, replicas: int) -> None:
+        """Upload the configset shipped with baogao (under the collection's name), then create the
+        collection from it — or, if it exists, reload it, so that a newer schema applies."""
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
             for f in sorted(CONFIGSET.iterdir()):
@@ -145,9 +146,12 @@ class SolrClient:
         name = self.collection
         self.request("/admin/configs", {"action": "UPLOAD", "name": name, "overwrite": "true"}, body=buf.getvalue(),
                      ctype="application/octet-stream")
-        self.request("/admin/collections", {"action": "CREATE", "name": name, "collection.configName": name,
-                                            "numShards": shards, "replicationFactor": replicas,
-                                            "waitForFinalState": "true", "wt": "json"})
+        if name in self.collections():
+            self.request("/admin/collections", {"action": "RELOAD", "name": name, "wt": "json"})
+        else:
+            self.request("/admin/collections", {"action": "CREATE", "name": name, "collection.configName": name,
+                                                "numShards": shards, "replicationFactor": replicas,
+                                                "waitForFinalState": "true", "wt": "json"})
 
     def wait_active(self, seconds: float = 60) -> None:
         """Until every shard of the collection has an active leader (after a node comes back)."""
@@ -190,6 +194,16 @@ def any_of(field: str, values) -> tuple[str, dict]:
     return "{!terms f=%s separator=$sep v=$values}" % field, {"sep": "\n", "values": "\n".join(map(str, values))}
 
 
+def occurrences(needle: str) -> str | None:
+    """A field list entry giving each section's occurrences of `needle` (as `str.count` counts:
+    non-overlapping) from the index's term statistics, where one term is the needle — one
+    character, or a pair of two different ones (a pair like 哈哈 overlaps itself: counted on the
+    text). None for longer needles."""
+    if len(needle) == 1 or len(needle) == 2 and needle[0] != needle[1]:
+        return "tf:termfreq(norm,$needle)"
+    return None
+
+
 def all_words(words: list[str]) -> str:
     """The sections holding every word (a repeated word counts again in the score, as Whoosh's And)."""
     return " ".join(f"+words:{escape(w)}" for w in words)
@@ -212,6 +226,7 @@ def condition_query(c) -> str:
     raise SolrError(f"no Solr clause for the filter {c.field}:")
 
 
+EVERYTHING = "*:*"
 SECTIONS = "kind:section"
 REPORTS = "kind:report"
 STATE_ID = "_state"

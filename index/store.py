@@ -288,6 +288,12 @@ def insert_report_rows(con, rows: list[dict]) -> None:
     con.executemany("INSERT OR IGNORE INTO quoted VALUES (?, ?)", [(w, r["rid"]) for r in rows for w in r["quoted"]])
 
 
+def fill_sections(con, offsets, paragraphs) -> None:
+    """Sections' offset maps ((offsets, sid) pairs) and paragraphs, for rows inserted before."""
+    con.executemany("UPDATE sections SET offsets = ? WHERE sid = ?", offsets)
+    con.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?)", paragraphs)
+
+
 def insert_sections(con, rows, paragraphs) -> None:
     """Sections (sid, rid, n, heading, level, path, offsets, segment) and their paragraphs
     (sid, n, text, kind, line), as a remote reader copies them in."""

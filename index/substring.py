@@ -244,6 +244,11 @@ class SubstringIndex:
         return sids, counts
 
 
+    def holding(self, needle: str, at_most: int):
+        """The sections holding `needle` (sorted), or None when more than `at_most` do."""
+        sids = self.find(needle)[0]
+        return sids if len(sids) <= at_most else None
+
     def fillers(self, left: str, right: str) -> set[str]:
         """The characters X such that left + X + right stands in the archive (see Segment.fillers)."""
         out: set[str] = set()

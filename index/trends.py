@@ -125,6 +125,7 @@ def _first(home: Home, reports, first_sid, needle: str) -> FirstMention | None:
 
 
 def _mention(home: Home, info: dict, sid: int, needle: str) -> FirstMention:
+    home.fetch_sections([sid])
     meta = store.section_heads(home.con, [sid])[sid]
     n, heading = meta.n, meta.heading
     paragraphs = store.paragraph_texts(home.con, [sid])[sid]

@@ -215,8 +215,8 @@ def _verify(home: Home, quote: str, read_figures: bool, only: list[int] | None =
         runs += [r for r in _RUN_BREAK.split(worded_quote) if r and r not in runs]
     voters = []  # per window, the sections holding it
     for w in _windows(runs):
-        sids, _ = home.substring.find(w)
-        if len(sids) <= _COMMON:
+        sids = home.substring.holding(w, _COMMON)
+        if sids is not None:
             voters.append(sids)
     sids, votes = np.unique(np.concatenate(voters), return_counts=True) if voters else ([], [])
     verbatim = _across_lines(home, quote.strip())
@@ -231,6 +231,7 @@ def _verify(home: Home, quote: str, read_figures: bool, only: list[int] | None =
 
 
 def _verdict(home: Home, quote: str, candidates: list[int], pieces, quote_words, read_figures: bool):
+    home.fetch_sections(candidates)
     found = [(m, sid) for m, sid in ((_match(home, sid, pieces, quote_words, read_figures, quote), sid)
                                      for sid in candidates)
              if m is not None]

@@ -21,6 +21,7 @@ FORBIDDEN = {
 ROOMS = {
     "whoosh": {"index/wordindex.py"},
     "sqlite3 statements": {"index/store.py"},
+    "Solr (HTTP, its query syntax)": {"index/solr.py"},
 }
 
 
@@ -136,6 +137,10 @@ def test_each_technology_stays_in_its_room():
                 targets = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 if any(t.split(".")[0] == "whoosh" for t in targets):
                     assert path in ROOMS["whoosh"], f"{path} imports Whoosh"
+                if any(t.split(".")[0] in ("http", "urllib") for t in targets) and path.startswith("index/"):
+                    assert path in ROOMS["Solr (HTTP, its query syntax)"], f"{path} speaks HTTP"
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "{!" in node.value:
+                assert path in ROOMS["Solr (HTTP, its query syntax)"], f"{path} writes a Solr query (line {node.lineno})"
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                     node.func.attr in ("execute", "executemany", "executescript"):
                 assert path in ROOMS["sqlite3 statements"], f"{path} runs SQL ({node.func.attr}, line {node.lineno})"

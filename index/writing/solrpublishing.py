@@ -22,7 +22,7 @@ from ..segmenter import dictionary_hash
 from ..snippets import section_norm_texts
 
 # Bump when the documents change shape: every report is then sent again.
-FORMAT = 1
+FORMAT = 2
 SENDERS = 2  # updates in flight while the next report is prepared
 
 
@@ -53,11 +53,11 @@ def report_update(home: Home, row: dict, key: str, segmenter) -> str:
     for sid, n, heading, level, path in sections:
         norm = norms[sid]
         paragraphs = [[text, kind, line] for _, text, kind, line in store.paragraphs_of(con, sid)]
-        section = {"n": n, "heading": heading, "level": level, "path": list(path),
-                   "offsets": base64.b64encode(metas[sid].offsets).decode(), "paragraphs": paragraphs}
-        doc = {"id": f"s:{row['id']}:{n}", "kind": "section", **fields, "sid": sid, "heading_lc": heading,
+        doc = {"id": f"s:{row['id']}:{n}", "kind": "section", **fields, "sid": sid, "n": n, "heading": heading,
+               "hlevel": level, "path": json.dumps(list(path), ensure_ascii=False), "heading_lc": heading,
                "norm": norm, "words": " ".join(segmenter.words_of(norm, "index")),
-               "section": json.dumps(section, ensure_ascii=False)}
+               "offsets": base64.b64encode(metas[sid].offsets).decode(),
+               "paragraphs": json.dumps(paragraphs, ensure_ascii=False)}
         parts.append('"add":' + json.dumps({"doc": doc}, ensure_ascii=False))
     return "{" + ",".join(parts) + "}"
 
@@ -66,8 +66,7 @@ def publish(home: Home, client: solr.SolrClient, shards: int = 2, replicas: int 
     """Send the archive to the collection (created from the shipped configset when missing).
     Returns {"collection", "published", "deleted", "unchanged", "seconds"}."""
     start = time.monotonic()
-    if client.collection not in client.collections():
-        client.create(shards, replicas)
+    client.prepare(shards, replicas)
     published = {d["report"]: d.get("key") for d in client.stream(solr.REPORTS, fl="report,key")}
     con = home.con
     words = store.dictionary(con)
