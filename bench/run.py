@@ -235,7 +235,7 @@ def solr_column(home_path: Path, nodes: str, collection: str) -> dict:
     first = publish(home, client)
     again = publish(home, client)
     out = {"collection": collection, "publish_s": first["seconds"], "published": first["published"],
-           "republish_unchanged_s": again["seconds"]}
+           "republish_unchanged_s": again["seconds"], "index_mb": round(client.index_bytes() / 2**20)}
     local, remote = LocalBackend(home), SolrBackend(nodes_of(nodes), collection)
     remote.warm()
     local.warm()
@@ -265,12 +265,14 @@ def solr_column(home_path: Path, nodes: str, collection: str) -> dict:
     out["count_common"] = {"term": COMMON, "occurrences": res.terms[0].total, "local_ms": round(ms_l, 1),
                            "solr_ms": round(ms_r, 1)}
     home.close()
+    client.drop()
     return out
 
 
 def solr_table(s: dict) -> str:
     rows = [("", "local", "solr"),
-            ("publish", "", f"{s['publish_s']} s ({s['published']:,} reports) · again, unchanged {s['republish_unchanged_s']} s")]
+            ("publish", "", f"{s['publish_s']} s ({s['published']:,} reports) · again, unchanged {s['republish_unchanged_s']} s"),
+            ("index on disk", "", f"{s['index_mb']:,} MB, every replica")]
     for name in ("exact (30 quoted)", "ranked (30 unquoted)", "with filters (10)", "kwic (first 50)", "trend --by year"):
         a, b = s[name]["local"], s[name]["solr"]
         rows.append((name, f"p50 {a['p50']} · p95 {a['p95']} ms", f"p50 {b['p50']} · p95 {b['p95']} ms"))

@@ -4,11 +4,12 @@ answers, with the local engine's own code.
 For each read a `RemoteHome` is made: a home-shaped view whose store (SQLite in memory) holds the
 whole catalogue of reports — copied once per published state — and the sections Solr proposed so
 far. Its substring index asks Solr for the sections whose normalized text holds a string (a phrase
-of character pairs: index/solrconfigset), copies in those not yet held, and confirms and counts each
-on the stored normalized text, as the local index counts (`str.count`: non-overlapping). Its word
-scorer is Solr's BM25 over our own segmenter's words. Search, kwic, trend, verify and show then run
-unchanged over it: what the cluster answers is what the local engine answers over the same text,
-and the differential tests hold both to the oracle."""
+of character pairs: index/solrconfigset) and counts each occurrence as the local index counts
+(non-overlapping): on the stored normalized text, or for one character or two from the index's term
+statistics, which count exactly that. Its word scorer is Solr's BM25 over our own segmenter's words.
+Search, kwic, trend, verify and show then run unchanged over it, fetching the text of what they
+show (`fetch_sections`): what the cluster answers is what the local engine answers over the same
+text, and the differential tests hold both to the oracle."""
 
 from __future__ import annotations
 
@@ -114,6 +115,17 @@ class RemoteHome:
             self._add_texts(docs)
         return bool(missing)
 
+    def fetch_norms(self, sids) -> dict[int, str]:
+        """The normalized texts of `sids`, those not here yet fetched."""
+        missing = sorted({int(s) for s in sids} - self.norms.keys())
+        for at in range(0, len(missing), BATCH * 4):
+            q, params = solr.any_of("sid", missing[at:at + BATCH * 4])
+            for d in self.client.stream(q, [solr.SECTIONS], "sid,norm", params):
+                self.norms[d["sid"]] = d["norm"]
+        if missing:
+            self.substring.held = None
+        return self.norms
+
     def _add_heads(self, docs: list[dict]) -> None:
         rows = [(d["sid"], d["rid"], d["n"], d["heading"], d["hlevel"], d["path"], b"", RemoteSubstring.name)
                 for d in docs if d["sid"] not in self.heads]
@@ -174,15 +186,12 @@ class RemoteSubstring:
             if needle:
                 q, params = solr.phrase(needle)
                 counted = solr.occurrences(needle)
-                docs = self.home.stream(q, counted or "norm", params)
+                docs = self.home.stream(q, counted or "sid", params)
                 if counted:
                     found = [(d["sid"], int(d["tf"])) for d in docs]
-                else:
-                    norms = self.home.norms
-                    for d in docs:
-                        norms.setdefault(d["sid"], d["norm"])
+                else:  # counted on the text: fetched once, whatever finds name it
+                    norms = self.home.fetch_norms([d["sid"] for d in docs])
                     found = [(d["sid"], norms[d["sid"]].count(needle)) for d in docs]
-                    self.held = None
             found = sorted((s, c) for s, c in found if c)  # confirmed: it stands there
             self._found[needle] = (np.array([s for s, _ in found], np.int64), np.array([c for _, c in found], np.int64))
         return self._found[needle]

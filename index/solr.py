@@ -75,11 +75,11 @@ class SolrClient:
             method, path = "POST", path + ("?" + query if query else "")
         end = time.monotonic() + SETTLING
         while True:
-            errors, answered = [], False
+            errors: list[str] = []
             out = self._try_each(method, path, body, ctype, errors)
             if out is not None:
                 return out
-            answered = any(" HTTP " in e for e in errors)
+            answered = any(" HTTP " in e for e in errors)  # a node is up but cannot serve yet
             if not answered or time.monotonic() > end:  # all refused: the cluster is down, say so now
                 raise SolrError(f"no Solr node answered ({'; '.join(errors)})",
                                 "Check --solr / BAOGAO_SOLR and that the cluster runs.", unreachable=not answered)
@@ -152,6 +152,20 @@ class SolrClient:
             self.request("/admin/collections", {"action": "CREATE", "name": name, "collection.configName": name,
                                                 "numShards": shards, "replicationFactor": replicas,
                                                 "waitForFinalState": "true", "wt": "json"})
+
+    def index_bytes(self) -> int:
+        """The collection's index on disk, every replica counted (the cores' sizes, node by node)."""
+        total = 0
+        for node in self.nodes:
+            one = SolrClient([node], self.collection)
+            cores = one.request("/admin/cores", {"action": "STATUS", "wt": "json"})["status"]
+            total += sum(c["index"]["sizeInBytes"] for c in cores.values()
+                         if c.get("cloud", {}).get("collection") == self.collection)
+        return total
+
+    def drop(self) -> None:
+        """Delete the collection (tests and benchmarks clean up after themselves)."""
+        self.request("/admin/collections", {"action": "DELETE", "name": self.collection, "wt": "json"})
 
     def wait_active(self, seconds: float = 60) -> None:
         """Until every shard of the collection has an active leader (after a node comes back)."""

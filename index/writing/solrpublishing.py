@@ -22,7 +22,7 @@ from ..segmenter import dictionary_hash
 from ..snippets import section_norm_texts
 
 # Bump when the documents change shape: every report is then sent again.
-FORMAT = 2
+FORMAT = 3
 SENDERS = 2  # updates in flight while the next report is prepared
 
 

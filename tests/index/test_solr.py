@@ -57,6 +57,7 @@ def seeds_on_solr(_seeded_home, solr_nodes):
     local, remote = backends(_seeded_home, solr_nodes, collection)
     yield local, remote, Oracle(local.home)
     local.home.close()
+    remote.client.drop()
 
 
 def same_everywhere(local, remote, oracle, needle, **filters):
@@ -172,6 +173,8 @@ def test_publish_replaces_changed_reports_and_deletes_removed_ones(solr_nodes, t
     assert remote.search("鹦鹉螺号", exact=True) == local.search("鹦鹉螺号", exact=True)
     assert remote.search("鹦鹉螺号", exact=True).total == 1
     assert remote.search("镇赉", exact=True) == local.search("镇赉", exact=True)
+    local.home.close()
+    remote.client.drop()
 
 
 def test_an_unreachable_cluster_is_exit_3_and_one_line(tmp_path, _seeded_home):
@@ -197,6 +200,7 @@ def corpus_on_solr(corpus_home, solr_nodes):
     local, remote = backends(corpus_home.path, solr_nodes, collection)
     yield local, remote, Oracle(local.home)
     local.home.close()
+    remote.client.drop()
 
 
 @needs_corpus()
