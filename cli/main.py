@@ -335,7 +335,11 @@ def publish(app: App, nodes, collection, shards, replicas, as_json):
     if not nodes:
         raise click.UsageError("publish needs the cluster: --solr http://HOST:PORT/solr[,…] (or BAOGAO_SOLR)")
     client = SolrClient(nodes_of(nodes), collection or app.collection)
-    home = app.home()
+    home = app.home(reading=False)  # what it holds, never the sample pages added on the way
+    if not home.initialized:
+        from index import HomeError
+
+        raise HomeError(f"no archive at {home.path} to publish", "Fill one with `baogao ingest PATH`, or name it with --home.")
     with Progress(TextColumn("publish"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=app.err, transient=True, disable=as_json or not app.err.is_terminal) as bar:
         task = bar.add_task("publish", total=None)
