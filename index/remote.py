@@ -376,9 +376,8 @@ class SolrBackend:
         home = self._home()
         info = resolve_report(home, report)
         wanted = [r["id"] for r in self._catalogue.rows if r["region"] == info.region and r["level"] == info.level]
-        for ref in against or ():
-            if ref != "previous":
-                wanted.append(resolve_report(home, ref).id)
+        if against not in (None, "earlier", "previous"):  # reports named
+            wanted += [resolve_report(home, ref).id for ref in against]
         home.load_reports(sorted(set(wanted)))
         return new_phrases(home, report, against, limit)
 

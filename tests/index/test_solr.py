@@ -138,6 +138,49 @@ def test_seeds_show_sections_list_and_verify(seeds_on_solr):
         assert remote.verify(quote) == local.verify(quote), quote
 
 
+def test_new_and_targets_answer_as_locally(seeds_on_solr):
+    local, remote, _ = seeds_on_solr
+    assert remote.new_phrases("002") == local.new_phrases("002")
+    assert remote.new_phrases("002", "previous") == local.new_phrases("002", "previous")
+    assert remote.new_phrases("002", ["000", "001"]) == local.new_phrases("002", ["000", "001"])
+    assert remote.targets(("gdp", "cpi")) == local.targets(("gdp", "cpi"))
+    assert remote.targets((), {"region": "通化"}) == local.targets((), {"region": "通化"})
+
+
+def test_the_terminal_ui_reads_from_the_cluster(seeds_on_solr, monkeypatch):
+    """The full-screen reader on the Solr backend: the hits of `search`, and the reader stops at
+    every occurrence of the first."""
+    import asyncio
+
+    pytest.importorskip("textual")
+    from cli.ui import BaogaoApp, ReaderScreen, SearchScreen
+    from index.remote import SolrBackend
+
+    local, remote, _ = seeds_on_solr
+    truth = local.search("九解一协调", limit=None)
+    monkeypatch.setattr(os, "fork", lambda: (_ for _ in ()).throw(AssertionError("the app forked")))
+
+    async def scenario():
+        app = BaogaoApp(lambda: SolrBackend(remote.client.nodes, remote.client.collection), None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.press(*"九解一协调", "enter")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, SearchScreen)
+            assert [(h.report, h.section_id) for h in app.screen.hits] == [(h.report, h.section_id) for h in truth.hits]
+            await pilot.press("enter")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, ReaderScreen) and len(app.screen.matches) == truth.hits[0].count
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
+
+
 def test_the_cli_reads_from_the_cluster(seeds_on_solr, solr_nodes, tmp_path):
     """--solr on a read command, with no local home at all; the same JSON as the local home's."""
     local, remote, _ = seeds_on_solr
