@@ -60,8 +60,11 @@ class RemoteHome:
 
     path = None
 
-    def __init__(self, catalogue: Catalogue, client: solr.SolrClient, scope=()):
+    def __init__(self, catalogue: Catalogue, client: solr.SolrClient, scope=(), headings: bool = False):
         self.client = client
+        # A find copies in each section's number; its heading too only when a heading: filter reads
+        # it (half the cost of streaming 25,000 heads): a section shown gets it with its text.
+        self.head_fields = f"{solr.HEAD_FIELDS},{solr.LABEL_FIELDS}" if headings else solr.HEAD_FIELDS
         self.catalogue = catalogue
         self.con = catalogue.store()
         self.scope = [solr.SECTIONS, *scope]
@@ -89,13 +92,13 @@ class RemoteHome:
 
     def stream(self, q: str, fl: str, params: dict | None = None):
         """Every section in scope matching `q`, with the fields `fl`; each head copied in."""
-        docs = list(self.client.stream(q, self.scope, f"{solr.HEAD_FIELDS},{fl}", params))
+        docs = list(self.client.stream(q, self.scope, f"{self.head_fields},{fl}", params))
         self._add_heads(docs)
         return docs
 
     def load(self, q: str, params: dict | None = None) -> list[int]:
         """Every section in scope matching `q`, head and text (show, new, targets read them all)."""
-        docs = self.stream(q, solr.TEXT_FIELDS, params)
+        docs = self.stream(q, f"{solr.LABEL_FIELDS},{solr.TEXT_FIELDS}", params)
         self._add_texts(docs)
         return [d["sid"] for d in docs]
 
@@ -110,7 +113,8 @@ class RemoteHome:
         missing = sorted({int(s) for s in sids} - self.shown)
         for at in range(0, len(missing), BATCH):
             q, params = solr.any_of("sid", missing[at:at + BATCH])
-            docs = list(self.client.stream(q, [solr.SECTIONS], f"{solr.HEAD_FIELDS},{solr.TEXT_FIELDS}", params))
+            docs = list(self.client.stream(q, [solr.SECTIONS], f"{solr.HEAD_FIELDS},{solr.LABEL_FIELDS},{solr.TEXT_FIELDS}",
+                                           params))
             self._add_heads(docs)  # (verify's candidates come from `holding`: no head yet)
             self._add_texts(docs)
         return bool(missing)
@@ -127,8 +131,8 @@ class RemoteHome:
         return self.norms
 
     def _add_heads(self, docs: list[dict]) -> None:
-        rows = [(d["sid"], d["rid"], d["n"], d["heading"], d["hlevel"], d["path"], b"", RemoteSubstring.name)
-                for d in docs if d["sid"] not in self.heads]
+        rows = [(d["sid"], d["rid"], d["n"], d.get("heading", ""), d.get("hlevel", 0), d.get("path", "[]"), b"",
+                 RemoteSubstring.name) for d in docs if d["sid"] not in self.heads]
         if not rows:
             return
         store.insert_sections(self.con, rows, [])
@@ -139,17 +143,17 @@ class RemoteHome:
             self._table.__init__(sectiontable.read(self.con).columns())
 
     def _add_texts(self, docs: list[dict]) -> None:
-        offsets, paragraphs = [], []
+        heads, paragraphs = [], []
         for d in docs:
             sid = d["sid"]
             self.norms.setdefault(sid, d["norm"])
             if sid in self.shown:
                 continue
             self.shown.add(sid)
-            offsets.append((base64.b64decode(d["offsets"]), sid))
+            heads.append((base64.b64decode(d["offsets"]), d["heading"], d["hlevel"], d["path"], sid))
             paragraphs += [(sid, k, text, kind, line)
                            for k, (text, kind, line) in enumerate(json.loads(d["paragraphs"]), start=1)]
-        store.fill_sections(self.con, offsets, paragraphs)
+        store.fill_sections(self.con, heads, paragraphs)
         self.substring.held = None
 
 
@@ -240,6 +244,14 @@ def _query_filters(query: str, exact: bool = False) -> list[tuple[str, str]]:
     return [(p.field, p.value) for p in parts if isinstance(p, Filter)]
 
 
+def _has_heading_filter(node) -> bool:
+    if isinstance(node, Filter):
+        return node.field == "heading"
+    if isinstance(node, Not):
+        return _has_heading_filter(node.part)
+    return isinstance(node, (And, Or)) and any(_has_heading_filter(p) for p in node.parts)
+
+
 def needs_universe(node) -> bool:
     """Whether evaluating `node` needs every section (in scope), not only those its terms find: a
     NOT or a filter with no term before it to narrow."""
@@ -262,7 +274,7 @@ class SolrBackend:
         self.client = solr.SolrClient(nodes, collection)
         self._catalogue: Catalogue | None = None
 
-    def _home(self, scope=()) -> RemoteHome:
+    def _home(self, scope=(), headings: bool = False) -> RemoteHome:
         """A fresh view for one read, on the collection's current published state."""
         try:
             docs = self.client.select({"q": f"id:{solr.STATE_ID}", "fl": "state"})["response"]["docs"]
@@ -277,7 +289,7 @@ class SolrBackend:
         state = json.loads(docs[0]["state"])
         if self._catalogue is None or self._catalogue.published != state["published"]:
             self._catalogue = Catalogue(self.client, state)
-        return RemoteHome(self._catalogue, self.client, scope)
+        return RemoteHome(self._catalogue, self.client, scope, headings)
 
     def _counted(self, info):
         return replace(info, sections=self._catalogue.sections.get(info.id, info.sections))
@@ -327,11 +339,12 @@ class SolrBackend:
                 for n, spans in highlight_spans(home, view.report, sec.id, query)}
 
     def _query_home(self, query: str, exact: bool, filters: dict | None) -> RemoteHome:
-        home = self._home(scope_of(list((filters or {}).items()) + _query_filters(query, exact)))
         try:
             tree = parse(query, exact=exact)
         except Exception:
-            return home  # the engine says what is wrong with it
+            return self._home()  # the engine says what is wrong with it
+        headings = "heading" in (filters or {}) or _has_heading_filter(tree)
+        home = self._home(scope_of(list((filters or {}).items()) + _query_filters(query, exact)), headings)
         if needs_universe(tree):
             home.load(solr.EVERYTHING)
         return home

@@ -23,7 +23,8 @@ CONFIGSET = Path(__file__).with_name("solrconfigset")
 PAGE = 1000  # documents a cursor page fetches
 TIMEOUT = 60  # seconds a request may take before the next node is tried
 SETTLING = 20  # seconds to keep trying while nodes answer but cannot serve (a replica recovering)
-HEAD_FIELDS = "sid,rid,n,heading,hlevel,path"  # what the section table and filters read of a section
+HEAD_FIELDS = "sid,rid,n"  # what the section table reads of a section (docValues: no stored text read)
+LABEL_FIELDS = "heading,hlevel,path"  # its heading: what a heading: filter reads, or showing it
 TEXT_FIELDS = "sid,norm,offsets,paragraphs"  # what showing it reads
 
 

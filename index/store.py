@@ -288,9 +288,10 @@ def insert_report_rows(con, rows: list[dict]) -> None:
     con.executemany("INSERT OR IGNORE INTO quoted VALUES (?, ?)", [(w, r["rid"]) for r in rows for w in r["quoted"]])
 
 
-def fill_sections(con, offsets, paragraphs) -> None:
-    """Sections' offset maps ((offsets, sid) pairs) and paragraphs, for rows inserted before."""
-    con.executemany("UPDATE sections SET offsets = ? WHERE sid = ?", offsets)
+def fill_sections(con, heads, paragraphs) -> None:
+    """Sections' offset maps and headings ((offsets, heading, level, path, sid) rows) and paragraphs,
+    for rows inserted before with their numbers only."""
+    con.executemany("UPDATE sections SET offsets = ?, heading = ?, level = ?, path = ? WHERE sid = ?", heads)
     con.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?)", paragraphs)
 
 
