@@ -52,9 +52,9 @@ class Catalogue:
 
 class RemoteHome:
     """What the engine reads of a home (con, section_table, substring, word_scorer, segmenter), for
-    one read of a Solr collection. A section comes in two steps: its head (number, heading, path —
+    one read of a Solr collection. A section comes in two steps: its head (its report and number:
     what the section table, filters and ranking read) when a find names it, its text (normalized and
-    as printed, the offset map) when it is counted on the text or about to be shown
+    as printed, its heading, the offset map) when it is counted on the text or about to be shown
     (`fetch_sections`). `scope` (Solr filter clauses) narrows what it fetches to the reports the
     read's filters keep — the engine applies the same filters again, so it only saves transfer."""
 
