@@ -11,7 +11,7 @@ from .errors import QueryError
 from .home import Home
 from .model import Concordance, KwicLine
 from .searching import exact_sections
-from .snippets import section_displays, section_norm_texts
+from .snippets import ready_to_show, section_displays, section_norm_texts
 
 SORTS = ("year", "report", "left", "right")
 CONTEXT = 30  # characters of context on each side
@@ -36,10 +36,7 @@ def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CO
     for at in range(0, len(order), BATCH):
         if enough is not None and len(lines) >= enough:
             break
-        batch = order[at:at + BATCH]
-        if home.fetch_sections([m.sid for m in batch]):  # a remote view has them now: read their heads again
-            heads = store.section_heads(home.con, [m.sid for m in batch])
-            batch = [heads[m.sid] for m in batch]
+        batch = ready_to_show(home, order[at:at + BATCH])
         texts, displays = section_norm_texts(home, batch), section_displays(home, batch)
         for meta in batch:
             lines += _occurrences(meta, term.text, texts.get(meta.sid, ""), displays.get(meta.sid, ""), width)

@@ -16,7 +16,7 @@ from .home import Home
 from .model import Hit, SearchResult, SectionMeta
 from .query import And, Filter, Not, Or, Term, parse, positive_terms
 from .sectiontable import members
-from .snippets import make_snippet, match_spans, section_displays, section_norm_texts
+from .snippets import make_snippet, match_spans, ready_to_show, section_displays, section_norm_texts
 
 VERBATIM_BOOST = 100.0
 SORTS = ("score", "year", "oldest")
@@ -262,9 +262,7 @@ def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool]], ter
                also_in: dict[str, tuple[str, ...]] | None = None) -> list[Hit]:
     if not rows:
         return []
-    if home.fetch_sections([m.sid for m, *_ in rows]):  # a remote view has them now: read their heads again
-        heads = store.section_heads(home.con, [m.sid for m, *_ in rows])
-        rows = [(heads[m.sid], *rest) for m, *rest in rows]
+    rows = [(meta, *rest) for meta, (_, *rest) in zip(ready_to_show(home, [m for m, *_ in rows]), rows)]
     texts = section_norm_texts(home, [m for m, *_ in rows])
     displays = section_displays(home, [m for m, *_ in rows])
     hits = []

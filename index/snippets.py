@@ -25,6 +25,15 @@ def section_displays(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
     return {m.sid: "\n".join(sectiontext.lines_of(m.title, m.n, m.heading, parts[m.sid])) for m in metas}
 
 
+def ready_to_show(home: Home, metas: list[SectionMeta]) -> list[SectionMeta]:
+    """`metas` with their text at hand: a home holds it; a remote view (index.remote) fetches what
+    it lacks, and then its heads are read again (the offset map and heading come with the text)."""
+    if home.fetch_sections([m.sid for m in metas]):
+        heads = store.section_heads(home.con, [m.sid for m in metas])
+        return [heads[m.sid] for m in metas]
+    return list(metas)
+
+
 def section_norm_texts(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
     by_segment: dict[str, list[int]] = {}
     for m in metas:

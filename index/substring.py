@@ -243,7 +243,6 @@ class SubstringIndex:
             sids, counts = sids[order], counts[order]
         return sids, counts
 
-
     def holding(self, needle: str, at_most: int):
         """The sections holding `needle` (sorted), or None when more than `at_most` do."""
         sids = self.find(needle)[0]
