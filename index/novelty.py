@@ -35,7 +35,7 @@ def new_phrases(home: Home, ref: str, against=None, limit: int | None = LIMIT) -
     """`against`: None or "earlier" (every earlier report of the region and level), "previous" (those
     of the latest earlier year), or a list of report references."""
     report = resolve_report(home, ref)
-    baseline = _baseline(home, report, against)
+    baseline = baseline_of(home, report, against)
     displayed = list(_displays(home, report))  # the report read once
     lines = [(s, par, normalize_text(text), head) for s, par, _, head, text in displayed]
     text = "\n".join(n for _, _, n, _ in lines)
@@ -66,7 +66,7 @@ def _weight(count: int, quoted: bool, in_heading: bool, term: bool) -> int:
     return count + 3 * quoted + 3 * in_heading + 2 * term
 
 
-def _baseline(home: Home, report: ReportInfo, against) -> list[ReportInfo]:
+def baseline_of(home: Home, report: ReportInfo, against) -> list[ReportInfo]:
     everyone = list_reports(home)
     family = _transcriptions(everyone, report.id)
     if against in (None, "earlier", "previous"):

@@ -21,7 +21,7 @@ from dataclasses import replace
 import numpy as np
 
 from . import solr, store
-from .errors import SolrError
+from .errors import QueryError, SolrError
 from .filters import conditions
 from .query import And, Filter, Not, Or, Term, parse
 
@@ -234,12 +234,8 @@ def scope_of(pairs) -> list[str]:
     return [solr.condition_query(c) for c in conditions(pairs)]
 
 
-def _query_filters(query: str, exact: bool = False) -> list[tuple[str, str]]:
+def _top_filters(tree) -> list[tuple[str, str]]:
     """The filters a query applies to all it finds (those at its top level)."""
-    try:
-        tree = parse(query, exact=exact)
-    except Exception:  # the engine says what is wrong with it
-        return []
     parts = tree.parts if isinstance(tree, And) else (tree,)
     return [(p.field, p.value) for p in parts if isinstance(p, Filter)]
 
@@ -341,10 +337,10 @@ class SolrBackend:
     def _query_home(self, query: str, exact: bool, filters: dict | None) -> RemoteHome:
         try:
             tree = parse(query, exact=exact)
-        except Exception:
+        except QueryError:
             return self._home()  # the engine says what is wrong with it
         headings = "heading" in (filters or {}) or _has_heading_filter(tree)
-        home = self._home(scope_of(list((filters or {}).items()) + _query_filters(query, exact)), headings)
+        home = self._home(scope_of(list((filters or {}).items()) + _top_filters(tree)), headings)
         if needs_universe(tree):
             home.load(solr.EVERYTHING)
         return home
@@ -366,10 +362,9 @@ class SolrBackend:
         return kwic(self._query_home(query, True, options.get("filters")), query, **options)
 
     def _trend_home(self, options) -> RemoteHome:
-        year_from, year_to = options.get("year_from"), options.get("year_to")
-        pairs = [("region", options.get("region")), ("level", options.get("level")),
-                 ("year", None if year_from is None else f">={year_from}"), ("year", None if year_to is None else f"<={year_to}")]
-        return self._home(scope_of(pairs))
+        from .trends import chosen_filters
+
+        return self._home(scope_of(chosen_filters(**options)))
 
     def trend(self, terms, by="year", **options):
         from .trends import trend
@@ -382,16 +377,13 @@ class SolrBackend:
         return first_by_region(self._trend_home(options), term, **options)
 
     def new_phrases(self, report, against=None, limit=50):
-        """`new` reads the report and every earlier one of its region and level (its baseline)."""
+        """`new` reads the report and its baseline (chosen from the catalogue by novelty's rule)."""
         from .catalog import resolve_report
-        from .novelty import new_phrases
+        from .novelty import baseline_of, new_phrases
 
         home = self._home()
         info = resolve_report(home, report)
-        wanted = [r["id"] for r in self._catalogue.rows if r["region"] == info.region and r["level"] == info.level]
-        if against not in (None, "earlier", "previous"):  # reports named
-            wanted += [resolve_report(home, ref).id for ref in against]
-        home.load_reports(sorted(set(wanted)))
+        home.load_reports(sorted({info.id, *(r.id for r in baseline_of(home, info, against))}))
         return new_phrases(home, report, against, limit)
 
     def targets(self, indicators=(), filters=None, with_duplicates=False):

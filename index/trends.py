@@ -28,9 +28,7 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
     terms = [t.strip() for t in terms if t and t.strip()]
     if not terms:
         raise QueryError("no terms to count", "Give one or more terms, or --file with one term a line.")
-    chosen = [("region", region), ("level", level), ("year", None if year_from is None else f">={year_from}"),
-              ("year", None if year_to is None else f"<={year_to}")]
-    reports = _reports(home, chosen)
+    reports = _reports(home, chosen_filters(region, level, year_from, year_to))
     wanted = np.fromiter(reports, np.int64, len(reports))
     wanted.sort()
     table = home.section_table
@@ -58,6 +56,12 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
         out.append(TermTrend(raw, sum(per_report.values()), len(per_report), _first(home, reports, first_sid, needle),
                              tuple(rows)))
     return Trend(by, tuple(out), per)
+
+
+def chosen_filters(region=None, level=None, year_from=None, year_to=None, **_) -> list[tuple[str, str | None]]:
+    """trend's options as filter pairs (index.filters: the meaning search and list give them)."""
+    return [("region", region), ("level", level), ("year", None if year_from is None else f">={year_from}"),
+            ("year", None if year_to is None else f"<={year_to}")]
 
 
 def _needle(raw: str) -> str:
@@ -144,9 +148,7 @@ def first_by_region(home: Home, term: str, *, region: str | None = None, level: 
     the national report to provinces and cities. The same counting as `trend`."""
     import numpy as np
 
-    chosen = [("region", region), ("level", level), ("year", None if year_from is None else f">={year_from}"),
-              ("year", None if year_to is None else f"<={year_to}")]
-    reports = _reports(home, chosen)
+    reports = _reports(home, chosen_filters(region, level, year_from, year_to))
     wanted = np.array(sorted(reports), np.int64)
     needle = _needle(term)
     _, first_sid = _per_report(home, needle, wanted, with_duplicates)
