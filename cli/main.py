@@ -331,6 +331,8 @@ def publish(app: App, nodes, collection, shards, replicas, as_json):
     from index.solr import SolrClient, nodes_of
     from index.writing.solrpublishing import publish as run_publish
 
+    from . import render
+
     nodes = nodes or app.solr
     if not nodes:
         raise click.UsageError("publish needs the cluster: --solr http://HOST:PORT/solr[,…] (or BAOGAO_SOLR)")
@@ -348,9 +350,7 @@ def publish(app: App, nodes, collection, shards, replicas, as_json):
     if as_json:
         emit_json(result)
     else:
-        app.console.print(f"{result['collection']}: {result['published']:,} reports published, "
-                          f"{result['deleted']:,} deleted, {result['unchanged']:,} unchanged "
-                          f"({result['seconds']:.1f} s)")
+        render.publish_summary(app.console, result)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -237,6 +237,14 @@ def ingest_summary(console: Console, result) -> None:
         console.print(line, soft_wrap=True)  # one line per file, whatever the width
 
 
+def publish_summary(console: Console, result: dict) -> None:
+    """What `publish --solr` did, on one line (the collection's name as text, never markup)."""
+    line = Text(safe(result["collection"]) + ": ", style="bold")
+    line.append(f"published {result['published']:,} · deleted {result['deleted']:,} · unchanged {result['unchanged']:,}"
+                f" ({result['seconds']:.1f} s)")
+    console.print(line)
+
+
 VERDICT_WORDS = {"exact": ("✔ 原文一致", "bold green"), "close": ("≈ 有出入", "bold yellow"),
                  "not_found": ("✘ 未找到", "bold red")}
 DIFF_WORDS = {"figure": "数字", "wording": "文字", "punctuation": "标点", "figure_form": "数字写法", "script": "繁简"}

@@ -229,6 +229,14 @@ def test_an_unreachable_cluster_is_exit_3_and_one_line(tmp_path, _seeded_home):
     assert r.returncode == 3 and "is not a Solr node URL" in r.stderr
 
 
+def test_publish_of_an_empty_home_says_so_and_adds_nothing(tmp_path):
+    """publish reads the archive as it is: no sample pages added to an empty one on the way."""
+    home = tmp_path / "empty"
+    r = run_cli(home, "publish", "--solr", "http://127.0.0.1:9/solr")
+    assert r.returncode == 3 and f"no archive at {home} to publish" in r.stderr, r.stderr
+    assert not home.exists()
+
+
 def test_a_missing_collection_says_so(solr_nodes, tmp_path):
     r = run_cli(tmp_path, "search", "六双", "--solr", ",".join(solr_nodes), "--collection", "no_such_collection")
     assert r.returncode == 3 and "no collection no_such_collection" in r.stderr, r.stderr
