@@ -8,7 +8,8 @@ import importlib
 _EXPORTS = {
     "ArchiveError": "errors",
     "Paragraph": "model", "Report": "model", "Section": "model",
-    "display_span": "normalization", "normalize": "normalization", "normalize_text": "normalization",
+    "display_span": "normalization", "loose": "normalization", "loose_map": "normalization",
+    "normalize": "normalization", "normalize_text": "normalization",
     "simplified": "normalization",
     "find_files": "reading",
     "parse_file": "report", "parse_text": "report", "reading_key": "report",

@@ -1,17 +1,20 @@
-"""The one text normalization, used at ingest and at query time (DESIGN.md, "Text normalization").
+"""The one text normalization, used at ingest and at query time (docs/contract.md, "Normalization").
 
-NFKC, lower case, traditional characters folded to simplified (OpenCC t2s, one code point at a
-time); punctuation dropped unless it stands between two digits or two Latin letters (`6.5%`, `1-10`,
-`3.14`, `R&D` keep theirs; `%` and symbols such as `+` are not punctuation); whitespace dropped
-except between two Latin letters or digits. So `稳中求进，以进促稳`, `稳中求进；以进促稳` and
-`稳中求进以进促稳` are one text. `normalize` also returns, for every normalized character, the offset of the
-display character it came from, so highlights found in normalized text land on displayed characters.
+NFKC (full and half width), lower case, traditional characters folded to simplified (OpenCC t2s, one
+code point at a time), every punctuation mark written as the canonical mark of its class
+(archive.marks: `，` and `、` are one comma; a run of marks of one class is one mark), whitespace
+dropped except between two Latin letters or digits. Punctuation is kept: `发展。经济` is not
+`发展经济`. `loose` drops the marks, for what is equal only once they are gone (a variant).
+`normalize` also returns, for every normalized character, the offset of the display character it
+came from, so highlights found in normalized text land on displayed characters.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from .marks import FIGURE_UNITS, STRAIGHT, mark_class
 
 # After NFKC the full-width forms are already ASCII; these fold the variants NFKC keeps apart.
 _PUNCT = {
@@ -56,20 +59,40 @@ def simplified(text: str) -> str:
 
 
 class _FoldTable(dict):
-    """char → folded string; computed once per distinct character (str.translate calls __missing__)."""
+    """char → folded string; computed once per distinct character (str.translate calls __missing__).
+    `marks`: every punctuation mark becomes its class's canonical mark (archive.marks); a straight
+    quote stays `"` until the line's pass gives it a direction. Otherwise marks fold as the first
+    rounds folded them (verify lists their differences)."""
+
+    def __init__(self, marks: bool):
+        super().__init__()
+        self.marks = marks
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
         if _is_space(ch):
             folded = " "
+        elif self.marks and ch in STRAIGHT:
+            folded = '"'
+        elif self.marks and (canon := mark_class(ch)) is not None:
+            folded = canon
         else:
-            folded = "".join(_PUNCT.get(c, _simplified(c)) for c in unicodedata.normalize("NFKC", ch).lower())
+            folded = "".join(self._one(c) for c in unicodedata.normalize("NFKC", ch).lower())
             folded = "".join(" " if _is_space(c) else c for c in folded)
         self[code] = folded
         return folded
 
+    def _one(self, c: str) -> str:
+        if self.marks:
+            canon = '"' if c in STRAIGHT else mark_class(c)
+            if canon is not None:
+                return canon
+            return _simplified(c)
+        return _PUNCT.get(c, _simplified(c))
 
-_TABLE = _FoldTable()
+
+_TABLE = _FoldTable(marks=True)
+_VERBATIM_TABLE = _FoldTable(marks=False)
 
 
 def _alnum(ch: str) -> bool:
@@ -93,19 +116,40 @@ def _gap(keep_punctuation: bool = False) -> re.Pattern:
     return _GAP
 
 
-def _kept(folded: str, start: int, end: int) -> tuple[str, int]:
-    """What a gap folded[start:end] leaves, and where it stands in `folded`: one punctuation mark
-    alone between two digits or two Latin letters stays; a gap with a space between two Latin letters
-    or digits becomes one space; anything else goes."""
-    before = folded[start - 1] if start else ""
-    after = folded[end] if end < len(folded) else ""
-    gap = folded[start:end]
-    if end - start == 1 and gap != " " and before.isascii() and after.isascii() and (
-            (before.isdigit() and after.isdigit()) or (before.isalpha() and after.isalpha())):
-        return gap, start
-    if " " in gap and _alnum(before) and _alnum(after):
-        return " ", start + gap.index(" ")
-    return "", start
+class _Line:
+    """One line's pass over its runs of spaces and marks: the marks each run leaves (a run of one
+    class is one mark; two or more points are an ellipsis), straight quotes opening and closing in
+    turn, and one space where a run of spaces alone stands between two Latin letters or digits."""
+
+    def __init__(self, folded: str):
+        self.folded = folded
+        self.quotes = 0
+
+    def run(self, start: int, end: int) -> list[tuple[str, int]]:
+        """(mark or space, where it stands in the folded text) for the run folded[start:end]."""
+        out: list[tuple[str, int]] = []
+        points = 0
+        for i in range(start, end):
+            c = self.folded[i]
+            if c == " ":
+                continue
+            if c == '"':
+                c = "“" if self.quotes % 2 == 0 else "”"
+                self.quotes += 1
+            points = points + 1 if c == "." else 0
+            if points >= 2 and out and out[-1][0] in ".…":  # two points or more: an ellipsis
+                out[-1] = ("…", out[-1][1])
+                continue
+            if out and out[-1][0] == c:
+                continue
+            out.append((c, i))
+        if out:
+            return out
+        before = self.folded[start - 1] if start else ""
+        after = self.folded[end] if end < len(self.folded) else ""
+        if _alnum(before) and _alnum(after):
+            return [(" ", start)]
+        return []
 
 
 def normalize_text(text: str) -> str:
@@ -114,28 +158,31 @@ def normalize_text(text: str) -> str:
     gap = _gap()
     if not gap.search(folded):
         return folded
-    return gap.sub(lambda m: _kept(folded, m.start(), m.end())[0], folded)
+    line = _Line(folded)
+    return gap.sub(lambda m: "".join(c for c, _ in line.run(m.start(), m.end())), folded)
 
 
 def normalize(text: str, keep_punctuation: bool = False) -> tuple[str, list[int]]:
     """(normalized text, offsets): offsets[i] is the display offset of normalized char i; one extra
     entry at the end holds len(text), so a half-open span [s, e) maps to [offsets[s], offsets[e-1]+1).
-    `keep_punctuation` keeps every (folded) punctuation mark: verify aligns a quote with its source
-    by it, to list punctuation differences (which never decide its verdict)."""
+    `keep_punctuation`: every mark kept as the first rounds folded it, spaces dropped but between
+    two Latin letters or digits — verify aligns a quote with its source by it, to list punctuation
+    differences (which never decide its verdict)."""
+    if keep_punctuation:
+        return _verbatim(text)
     folded = text.translate(_TABLE)
     n = len(text)
-    source = range(n) if len(folded) == n else _sources(text)  # folded char → display char
-    gap = _gap(keep_punctuation)
+    source = range(n) if len(folded) == n else _sources(text, _TABLE)  # folded char → display char
+    line = _Line(folded)
     out: list[str] = []
     offsets: list[int] = []
     pos = 0
-    for m in gap.finditer(folded):
+    for m in _gap().finditer(folded):
         start, end = m.span()
         out.append(folded[pos:start])
         offsets.extend(source[pos:start])
-        kept, at = _kept(folded, start, end)
-        if kept:
-            out.append(kept)
+        for c, at in line.run(start, end):
+            out.append(c)
             offsets.append(source[at])
         pos = end
     out.append(folded[pos:])
@@ -144,11 +191,57 @@ def normalize(text: str, keep_punctuation: bool = False) -> tuple[str, list[int]
     return "".join(out), offsets
 
 
-def _sources(text: str) -> list[int]:
+def _verbatim(text: str) -> tuple[str, list[int]]:
+    folded = text.translate(_VERBATIM_TABLE)
+    n = len(text)
+    source = range(n) if len(folded) == n else _sources(text, _VERBATIM_TABLE)
+    out: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in _SPACES.finditer(folded):
+        start, end = m.span()
+        out.append(folded[pos:start])
+        offsets.extend(source[pos:start])
+        before = folded[start - 1] if start else ""
+        after = folded[end] if end < len(folded) else ""
+        if _alnum(before) and _alnum(after):
+            out.append(" ")
+            offsets.append(source[start])
+        pos = end
+    out.append(folded[pos:])
+    offsets.extend(source[pos:])
+    offsets.append(n)
+    return "".join(out), offsets
+
+
+_POINT_IN_FIGURE = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def loose(norm: str) -> str:
+    """Normalized text with every mark dropped but a point between two digits (4.5% is not 45%):
+    what a variant is equal to (an exact string's variants, verify's candidate windows)."""
+    return loose_map(norm)[0]
+
+
+def loose_map(norm: str) -> tuple[str, list[int]]:
+    """`loose(norm)`, and for each of its characters its index in `norm`."""
+    keep = [i for i, c in enumerate(norm) if c in FIGURE_UNITS or not _is_mark(c)]
+    if "." in norm:
+        points = {m.start() for m in _POINT_IN_FIGURE.finditer(norm)}
+        if points:
+            keep = sorted(set(keep) | points)
+    return "".join(norm[i] for i in keep), keep
+
+
+def _is_mark(c: str) -> bool:
+    return unicodedata.category(c).startswith("P")
+
+
+def _sources(text: str, table: _FoldTable) -> list[int]:
     """For each folded character, the display character it came from (NFKC may expand one: ㈠ → (一))."""
     out: list[int] = []
     for i, ch in enumerate(text):
-        out.extend([i] * len(_TABLE[ord(ch)]))
+        out.extend([i] * len(table[ord(ch)]))
     return out
 
 

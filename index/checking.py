@@ -59,6 +59,8 @@ def _segment_problems(home: Home) -> list[str]:
             problems.append(f"segment {name} is damaged ({e}) — {REBUILD}")
             continue
         problems += [f"segment {name}: {p} — {REBUILD}" for p in integrity.segment_problems(segment)]
+        problems += [f"segment {name} (its text without marks): {p} — {REBUILD}"
+                     for p in integrity.segment_problems(segment.loose)]
         for s in segment.sids.tolist():
             if s in listed:
                 holders.setdefault(s, []).append(name)

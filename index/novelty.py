@@ -16,6 +16,7 @@ import re
 from collections import Counter
 
 from archive import normalize_text
+from archive.marks import is_mark
 from archive.quoting import quoted_terms
 
 from . import sectiontext, store
@@ -125,7 +126,7 @@ def _candidates(home: Home, lines, quoted: set[str]) -> tuple[set[str], set[str]
         at += len(norm) + 1
         bounds.add(at - 1)
     repeats = {r for r in _maximal_repeats([n for _, _, n, _ in lines]) if _on_boundaries(text, r, bounds)}
-    keep = lambda p: not _FIGURE.search(p) and _WORDLIKE.search(p)
+    keep = lambda p: not _FIGURE.search(p) and _WORDLIKE.search(p) and not any(map(is_mark, p))  # noqa: E731 — as printed: no phrase runs across a mark
     return {p for p in terms | repeats if keep(p)}, {p for p in terms if keep(p)}
 
 

@@ -20,6 +20,8 @@ from dataclasses import replace
 
 import numpy as np
 
+import archive
+
 from . import solr, store
 from .errors import QueryError, SolrError
 from .filters import conditions
@@ -184,28 +186,30 @@ class RemoteSubstring:
     def section_text(self, i: int) -> str:
         return self.home.norms[int(self.sids[i])]
 
-    def find(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
-        if needle not in self._found:
+    def find(self, needle: str, loose: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        key = (needle, loose)
+        if key not in self._found:
             found: list[tuple[int, int]] = []
             if needle:
-                q, params = solr.phrase(needle)
-                counted = solr.occurrences(needle)
+                q, params = solr.phrase(needle, loose)
+                counted = solr.occurrences(needle, loose)
                 docs = self.home.stream(q, counted or "sid", params)
                 if counted:
                     found = [(d["sid"], int(d["tf"])) for d in docs]
                 else:  # counted on the text: fetched once, whatever finds name it
                     norms = self.home.fetch_norms([d["sid"] for d in docs])
-                    found = [(d["sid"], norms[d["sid"]].count(needle)) for d in docs]
+                    found = [(d["sid"], _text(norms[d["sid"]], loose).count(needle)) for d in docs]
             found = sorted((s, c) for s, c in found if c)  # confirmed: it stands there
-            self._found[needle] = (np.array([s for s, _ in found], np.int64), np.array([c for _, c in found], np.int64))
-        return self._found[needle]
+            self._found[key] = (np.array([s for s, _ in found], np.int64), np.array([c for _, c in found], np.int64))
+        return self._found[key]
 
     def holding(self, needle: str, at_most: int):
-        """The sections holding `needle` (sorted), or None when more than `at_most` do: one page."""
-        if needle in self._found:
-            sids = self._found[needle][0]
+        """The sections holding `needle` with their marks dropped (verify's windows), sorted, or None
+        when more than `at_most` do: one page."""
+        if (needle, True) in self._found:
+            sids = self._found[(needle, True)][0]
             return sids if len(sids) <= at_most else None
-        q, params = solr.phrase(needle)
+        q, params = solr.phrase(needle, loose=True)
         out = self.home.client.select({"q": q, **params, "fq": solr.SECTIONS, "fl": "sid", "rows": at_most + 1})
         if out["response"]["numFound"] > at_most:
             return None
@@ -214,6 +218,12 @@ class RemoteSubstring:
     def fillers(self, left: str, right: str) -> set[str]:
         """Did-you-mean's one-character fillers need the whole archive's suffix array: none here."""
         return set()
+
+
+def _text(norm: str, loose: bool) -> str:
+    """A section's normalized text, or that text with its marks dropped (line by line, as the
+    `loose` field holds it)."""
+    return "\n".join(map(archive.loose, norm.split("\n"))) if loose else norm
 
 
 class RemoteWordScorer:
@@ -283,6 +293,10 @@ class SolrBackend:
             raise SolrError(f"collection {self.client.collection} holds no published archive",
                             "Fill it with `baogao publish --solr …`.")
         state = json.loads(docs[0]["state"])
+        if state.get("format") != solr.FORMAT:
+            raise SolrError(f"collection {self.client.collection} was published by another version of baogao "
+                            f"(format {state.get('format')}; this one reads {solr.FORMAT})",
+                            "Republish it: `baogao publish --solr …` sends every report again.")
         if self._catalogue is None or self._catalogue.published != state["published"]:
             self._catalogue = Catalogue(self.client, state)
         return RemoteHome(self._catalogue, self.client, scope, headings)

@@ -197,10 +197,20 @@ def escape(text: str) -> str:
     return "".join("\\" + c if c in _SPECIAL else c for c in text)
 
 
-def phrase(needle: str) -> tuple[str, dict]:
-    """A query for the sections whose normalized text holds `needle` (passed as a parameter: no
-    escaping can go wrong), and its parameters."""
-    return "{!field f=norm v=$needle}", {"needle": needle}
+# The shape of the documents `publish` writes; a collection of another format is refused (publish
+# it again). 4: the normalized text keeps its marks; the `loose` field holds it without them.
+FORMAT = 4
+
+
+def text_field(loose: bool) -> str:
+    """The field of a section's normalized text: as printed, or with its marks dropped."""
+    return "loose" if loose else "norm"
+
+
+def phrase(needle: str, loose: bool = False) -> tuple[str, dict]:
+    """A query for the sections whose normalized text (with `loose`, without its marks) holds
+    `needle` (passed as a parameter: no escaping can go wrong), and its parameters."""
+    return "{!field f=%s v=$needle}" % text_field(loose), {"needle": needle}
 
 
 def any_of(field: str, values) -> tuple[str, dict]:
@@ -209,13 +219,13 @@ def any_of(field: str, values) -> tuple[str, dict]:
     return "{!terms f=%s separator=$sep v=$values}" % field, {"sep": "\n", "values": "\n".join(map(str, values))}
 
 
-def occurrences(needle: str) -> str | None:
+def occurrences(needle: str, loose: bool = False) -> str | None:
     """A field list entry giving each section's occurrences of `needle` (as `str.count` counts:
     non-overlapping) from the index's term statistics, where one term is the needle — one
     character, or a pair of two different ones (a pair like 哈哈 overlaps itself: counted on the
     text). None for longer needles."""
     if len(needle) == 1 or len(needle) == 2 and needle[0] != needle[1]:
-        return "tf:termfreq(norm,$needle)"
+        return f"tf:termfreq({text_field(loose)},$needle)"
     return None
 
 

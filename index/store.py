@@ -18,9 +18,11 @@ if TYPE_CHECKING:
     from .model import ReportInfo, SectionMeta
 
 # 2: a section's text holds its heading (and the first section the report's title) before its
-# paragraphs. 3: normalized text folds traditional characters to simplified. `rebuild` brings an
-# older home up to the current format from its store (the displayed text never changes).
-FORMAT_VERSION = 3
+# paragraphs. 3: normalized text folds traditional characters to simplified. 4: normalized text keeps
+# punctuation (each mark as its class's canonical mark), and a segment holds its text without marks
+# too. `rebuild` brings an older home up to the current format from its store (the displayed text
+# never changes).
+FORMAT_VERSION = 4
 
 # Covering indexes: filters, trends and the headings scan read these instead of the tables, whose
 # rows carry blobs (a report's sketch, a section's offset map) — at 13,000 reports a table scan

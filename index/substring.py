@@ -1,12 +1,16 @@
 """The substring index: normalized section texts with a suffix array over their UTF-8 bytes.
 
-A segment is a folder `segments/<name>/` holding `text.u8` (sections' normalized text, paragraphs on
-their own lines, one newline between sections), `sa.npy` (the suffix array, int32, or int64 past 2 GiB),
-`prefixes.npy` (the first PREFIX bytes of every SAMPLE-th suffix), `starts.npy` (each section's first
-byte, plus the end) and `sids.npy` (the section ids in the store). Files are memory-mapped at query
-time; counting a string is two binary searches in C. The prefixes narrow those searches to a few
-hundred suffixes first: a binary search over the whole array reads ~50 scattered pages of the suffix
-array and the text, which is what a query costs when the index is not in the page cache.
+A segment is a folder `segments/<name>/` holding `text.u8` (sections' normalized text, punctuation
+marks kept as their classes' canonical marks, paragraphs on their own lines, one newline between
+sections), `sa.npy` (the suffix array, int32, or int64 past 2 GiB), `prefixes.npy` (the first PREFIX
+bytes of every SAMPLE-th suffix), `starts.npy` (each section's first byte, plus the end) and
+`sids.npy` (the section ids in the store); and the same four for the text with its marks dropped
+(`loose-text.u8`, `loose-sa.npy`, `loose-prefixes.npy`, `loose-starts.npy`): an exact string is
+found in the first, as printed; its variants (equal once every mark is dropped) and verify's
+candidate windows in the second. Files are memory-mapped at query time; counting a string is two
+binary searches in C. The prefixes narrow those searches to a few hundred suffixes first: a binary
+search over the whole array reads ~50 scattered pages of the suffix array and the text, which is
+what a query costs when the index is not in the page cache.
 A normalized query holds no newline, so no match ever crosses a paragraph or a section.
 """
 
@@ -26,34 +30,49 @@ SAMPLE = 128  # every SAMPLE-th suffix has its prefix kept: 16 bytes per 128 suf
 PREFIX = 16
 
 
+LOOSE = "loose-"  # the file-name prefix of a segment's text without marks
+
+
 def build_segment(folder: Path, sections: list[tuple[int, str]]) -> int:
     """Write one segment for (sid, normalized text) pairs; returns its size in bytes. The folder
     is written under a temporary name and renamed, so a segment folder is either whole or absent."""
-    from pydivsufsort import divsufsort
+    from archive import loose
 
     tmp = folder.with_name(folder.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    # Written a section at a time and read back once: the text is in memory once, beside its
-    # suffix array (4 bytes a byte while it is built).
-    starts = np.zeros(len(sections) + 1, dtype=np.int64)
-    with open(tmp / "text.u8", "wb") as f:
-        for i, (_, text) in enumerate(sections):
-            chunk = text.encode("utf-8") + b"\n"
-            f.write(chunk)
-            starts[i + 1] = starts[i] + len(chunk)
-    arr = np.fromfile(tmp / "text.u8", dtype=np.uint8)
-    sa = divsufsort(arr, force64=len(arr) >= 2**31 - 1) if len(arr) else np.zeros(0, dtype=np.int32)
-    np.save(tmp / "sa.npy", sa)
-    np.save(tmp / "prefixes.npy", sampled_prefixes(arr, sa))
-    np.save(tmp / "starts.npy", starts)
+    size = _write_text(tmp, "", [text for _, text in sections])
+    _write_text(tmp, LOOSE, ["\n".join(loose(line) for line in text.split("\n")) for _, text in sections])
     np.save(tmp / "sids.npy", np.array([sid for sid, _ in sections], dtype=np.int64))
-    for name in ("text.u8", "sa.npy", "prefixes.npy", "starts.npy", "sids.npy"):
+    for name in FILES + tuple(LOOSE + f for f in TEXT_FILES):
         fd = os.open(tmp / name, os.O_RDONLY)
         os.fsync(fd)
         os.close(fd)
     os.replace(tmp, folder)
+    return size
+
+
+TEXT_FILES = ("text.u8", "sa.npy", "prefixes.npy", "starts.npy")
+FILES = TEXT_FILES + ("sids.npy",)
+
+
+def _write_text(folder: Path, prefix: str, texts: list[str]) -> int:
+    """One text of a segment and its suffix array. Written a section at a time and read back once:
+    the text is in memory once, beside its suffix array (4 bytes a byte while it is built)."""
+    from pydivsufsort import divsufsort
+
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    with open(folder / f"{prefix}text.u8", "wb") as f:
+        for i, text in enumerate(texts):
+            chunk = text.encode("utf-8") + b"\n"
+            f.write(chunk)
+            starts[i + 1] = starts[i] + len(chunk)
+    arr = np.fromfile(folder / f"{prefix}text.u8", dtype=np.uint8)
+    sa = divsufsort(arr, force64=len(arr) >= 2**31 - 1) if len(arr) else np.zeros(0, dtype=np.int32)
+    np.save(folder / f"{prefix}sa.npy", sa)
+    np.save(folder / f"{prefix}prefixes.npy", sampled_prefixes(arr, sa))
+    np.save(folder / f"{prefix}starts.npy", starts)
     return len(arr)
 
 
@@ -79,19 +98,24 @@ class Segment:
     prefixes: np.ndarray | None  # absent in segments written before they existed
 
 
+    loose: "Segment | None" = None  # the same sections with their marks dropped
+
     @classmethod
-    def open(cls, folder: Path) -> "Segment":
-        size = (folder / "text.u8").stat().st_size
-        text = np.memmap(folder / "text.u8", dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
-        prefixes = folder / "prefixes.npy"
-        return cls(
+    def open(cls, folder: Path, prefix: str = "") -> "Segment":
+        size = (folder / f"{prefix}text.u8").stat().st_size
+        text = np.memmap(folder / f"{prefix}text.u8", dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
+        prefixes = folder / f"{prefix}prefixes.npy"
+        seg = cls(
             name=folder.name,
             text=_random_access(text),
-            sa=_random_access(np.load(folder / "sa.npy", mmap_mode="r")),
-            starts=np.load(folder / "starts.npy"),
+            sa=_random_access(np.load(folder / f"{prefix}sa.npy", mmap_mode="r")),
+            starts=np.load(folder / f"{prefix}starts.npy"),
             sids=np.load(folder / "sids.npy"),
             prefixes=_random_access(np.load(prefixes, mmap_mode="r")) if prefixes.exists() else None,
         )
+        if not prefix:
+            seg.loose = cls.open(folder, LOOSE)
+        return seg
 
     def positions(self, pattern: bytes) -> np.ndarray:
         """Byte offsets of every occurrence of `pattern` (unsorted)."""
@@ -227,12 +251,14 @@ class SubstringIndex:
                             "Run `baogao check` to see the damage, then `baogao rebuild` to re-create the indexes "
                             "from the store.") from None
 
-    def find(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
-        """(section ids, occurrences) of the normalized string `needle`, sorted by section id.
+    def find(self, needle: str, loose: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(section ids, occurrences) of the normalized string `needle`, sorted by section id:
+        as printed, or with `loose` in the text with its marks dropped (`needle` then has none).
         Occurrences never overlap (as `grep -o` and `str.count` count them)."""
         pattern = needle.encode("utf-8")
         width = len(pattern) if overlaps_itself(pattern) else 0
-        parts = [seg.sections_of(seg.positions(pattern), width) for seg in self.segments]
+        segments = [seg.loose for seg in self.segments] if loose else self.segments
+        parts = [seg.sections_of(seg.positions(pattern), width) for seg in segments]
         parts = [p for p in parts if len(p[0])]
         if not parts:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -244,8 +270,9 @@ class SubstringIndex:
         return sids, counts
 
     def holding(self, needle: str, at_most: int):
-        """The sections holding `needle` (sorted), or None when more than `at_most` do."""
-        sids = self.find(needle)[0]
+        """The sections holding `needle` with their marks dropped (verify's windows: a quote is
+        checked with punctuation ignored), sorted, or None when more than `at_most` do."""
+        sids = self.find(needle, loose=True)[0]
         return sids if len(sids) <= at_most else None
 
     def fillers(self, left: str, right: str) -> set[str]:

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from archive import normalize, simplified
+from archive import loose, normalize, simplified
 from archive.numerals import NUMERALS, as_digits, figures
 from archive.charclasses import WORDLIKE_IDEOGRAPHS
 
@@ -269,9 +269,9 @@ def _across_lines(home: Home, quote: str) -> list[int]:
             else:
                 current += " " + part
         lines.append(current)
-        needle = "\n".join(normalize(line)[0] for line in lines)
+        needle = "\n".join(loose(normalize(line)[0]) for line in lines)
         if "\n\n" not in needle and not needle.startswith("\n") and not needle.endswith("\n"):
-            found += home.substring.find(needle)[0].tolist()
+            found += home.substring.find(needle, loose=True)[0].tolist()
     return list(dict.fromkeys(found))
 
 

@@ -1,20 +1,139 @@
-"""The oracle: brute force over an archive's own display text, answering the questions the indexes
-answer. Slow and obviously right; the reference every channel is compared with, not a second engine.
+"""The oracle: brute force over an archive's display text and over the source files, answering the
+questions the indexes answer. Slow and obviously right; the reference every channel is compared
+with, not a second engine.
 
-What it reads is what a person reads: `index.list_reports` and `index.show` (the store's display
-text). A section's text is its lines — the report title (first section only, when it is not also
-that section's heading), the heading, then the paragraphs — each normalized on its own with the one
-normalization function. A string is found within one line; occurrences are counted as `str.count`
-counts them (non-overlapping, left to right). A report recorded as a duplicate of another is folded
-under it when the other matches too (`with_duplicates=True`: every report counts).
+It shares no code with what it checks: it imports nothing from `archive` or `index`. Its
+normalization is its own few lines, written from docs/contract.md ("Normalization") — the table of
+punctuation classes is read from the contract itself at run time. What it reads is what a person
+reads: the display text the store holds (read with sqlite3, read-only: reports, sections,
+paragraphs), and, for per-report totals, the source files. A section's text is its lines — the
+report title (first section only, when it is not also that section's heading), the heading, then
+the paragraphs — each normalized on its own. A string is found within one line; occurrences are
+counted as `str.count` counts them (non-overlapping, left to right). A report recorded as a
+duplicate of another is folded under it when the other matches too (`with_duplicates=True`: every
+report counts).
 """
 
 from __future__ import annotations
 
+import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
-from archive import normalize_text
+CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "contract.md"
+FIGURE_UNITS = "%‰‱"
+STRAIGHT_QUOTES = "\"'＂＇"
+_T2S = None
+
+
+def _classes() -> dict[str, str]:
+    """member → canonical mark, from the contract's table (| class | `canon` | `a` `b` U+2329 … |)."""
+    out: dict[str, str] = {}
+    text = CONTRACT.read_text(encoding="utf-8")
+    table = text[text.index("| class | canonical mark | members |"):]
+    for row in table.splitlines()[2:]:
+        if not row.startswith("|"):
+            break
+        _, canon, members = (c.strip() for c in row.strip("|").split("|"))
+        canon = canon.strip("`")
+        for token in members.split():
+            ch = chr(int(token[2:], 16)) if token.startswith("U+") else token.strip("`")
+            out[ch] = canon
+    return out
+
+
+CLASS_OF = _classes()
+
+
+def is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("P") and ch not in FIGURE_UNITS
+
+
+def _t2s(ch: str) -> str:
+    global _T2S
+    if _T2S is None:
+        import opencc
+
+        _T2S = opencc.OpenCC("t2s")
+    out = _T2S.convert(ch)
+    return out if len(out) == 1 else ch
+
+
+SPACE, QUOTE = ("s",), ("q",)
+
+
+def _fold(ch: str) -> list:
+    """One printed character → its folded characters, each a plain character (str), a mark
+    (("m", its class's canonical mark)), a straight quote (QUOTE) or whitespace (SPACE)."""
+    if ch.isspace() or ch in "\u200b\u200c\u200d\ufeff":
+        return [SPACE]
+    if ch in STRAIGHT_QUOTES:
+        return [QUOTE]
+    if ch in CLASS_OF:
+        return [("m", CLASS_OF[ch])]
+    out = []
+    for c in unicodedata.normalize("NFKC", ch):
+        if c.isspace():
+            out.append(SPACE)
+        elif c in STRAIGHT_QUOTES:
+            out.append(QUOTE)
+        elif c in CLASS_OF:
+            out.append(("m", CLASS_OF[c]))
+        elif is_mark(c):
+            out.append(("m", c))
+        else:
+            out.append(_t2s(c.lower()) if len(c.lower()) == 1 else c.lower())
+    return out
+
+
+def norm(text: str) -> str:
+    """A line as the contract reads it: marks as their classes, runs of one class one mark, two
+    points or more an ellipsis, straight quotes opening and closing in turn, spaces gone but one
+    between two Latin letters or digits."""
+    items = [x for ch in text for x in _fold(ch)]
+    out: list[str] = []
+    quotes = 0
+    i = 0
+    while i < len(items):
+        x = items[i]
+        if isinstance(x, str):
+            out.append(x)
+            i += 1
+            continue
+        j = i  # a run of spaces and marks
+        marks: list[str] = []
+        points = 0
+        while j < len(items) and isinstance(items[j], tuple):
+            y = items[j]
+            j += 1
+            if y == SPACE:
+                continue
+            mark = ("“" if quotes % 2 == 0 else "”") if y == QUOTE else y[1]
+            quotes += y == QUOTE
+            points = points + 1 if mark == "." else 0
+            if points >= 2:
+                marks[-1] = "…"
+            elif not marks or marks[-1] != mark:
+                marks.append(mark)
+        if marks:
+            out.extend(marks)
+        elif out and j < len(items) and _alnum(out[-1]) and isinstance(items[j], str) and _alnum(items[j]):
+            out.append(" ")
+        i = j
+    return "".join(out)
+
+
+def _alnum(c: str) -> bool:
+    return len(c) == 1 and c.isascii() and c.isalnum()
+
+
+def loose(normed: str) -> str:
+    """Normalized text with every mark dropped, but a point between two digits."""
+    return "".join(c for k, c in enumerate(normed)
+                   if not is_mark(c) or (c == "." and 0 < k < len(normed) - 1 and normed[k - 1].isdigit()
+                                         and normed[k + 1].isdigit()))
 
 
 @dataclass(frozen=True)
@@ -36,27 +155,37 @@ class ReportMeta:
     level: str
     duplicate_of: str | None
     date: str | None = None
+    file: str = ""
+    dropped: int = 0  # lines cleaning dropped as repeats
 
 
 class Oracle:
     def __init__(self, home):
-        from index import list_reports, show
-
-        self.reports: dict[str, ReportMeta] = {}
-        self.sections: dict[tuple[str, int], list[Line]] = {}
-        for info in list_reports(home):
-            self.reports[info.id] = ReportMeta(info.id, info.title, info.region, info.year, info.level, info.duplicate_of,
-                                               info.date)
-            view = show(home, info.id)
-            for sec in view.sections:
+        path = Path(getattr(home, "path", home)) / "store.sqlite"
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            self.reports: dict[str, ReportMeta] = {}
+            titles: dict[int, tuple[str, str]] = {}
+            for rid, rep, title, region, year, level, dup, date, file, dropped in con.execute(
+                    "SELECT rid, id, title, region, year, level, duplicate_of, date, file, duplicates_dropped FROM reports"):
+                self.reports[rep] = ReportMeta(rep, title, region, year, level, dup, date, file, dropped)
+                titles[rid] = (rep, title)
+            paragraphs: dict[int, list[tuple[int, str, str]]] = {}
+            for sid, n, text, kind in con.execute("SELECT sid, n, text, kind FROM paragraphs ORDER BY sid, n"):
+                paragraphs.setdefault(sid, []).append((n, text, kind))
+            self.sections: dict[tuple[str, int], list[Line]] = {}
+            for sid, rid, n, heading in con.execute("SELECT sid, rid, n, heading FROM sections ORDER BY rid, n"):
+                rep, title = titles[rid]
                 lines = []
-                if sec.id == 1 and info.title and info.title != sec.heading:
-                    lines.append(Line(info.id, sec.id, 0, "title", info.title, normalize_text(info.title)))
-                if sec.heading:
-                    lines.append(Line(info.id, sec.id, 0, "heading", sec.heading, normalize_text(sec.heading)))
-                for p in sec.paragraphs:
-                    lines.append(Line(info.id, sec.id, p.n, p.kind, p.text, normalize_text(p.text)))
-                self.sections[(info.id, sec.id)] = lines
+                if n == 1 and title and title != heading:
+                    lines.append(Line(rep, n, 0, "title", title, norm(title)))
+                if heading:
+                    lines.append(Line(rep, n, 0, "heading", heading, norm(heading)))
+                for pn, text, kind in paragraphs.get(sid, []):
+                    lines.append(Line(rep, n, pn, kind, text, norm(text)))
+                self.sections[(rep, n)] = lines
+        finally:
+            con.close()
 
     # -- which reports a filter keeps -----------------------------------------------------------
     def keeps(self, r: ReportMeta, region=None, year=None, level=None, report=None) -> bool:
@@ -82,15 +211,30 @@ class Oracle:
 
     # -- exact strings ------------------------------------------------------------------------------
     def counts(self, raw: str, *, with_duplicates: bool = False, **filters) -> dict[tuple[str, int], int]:
-        """(report, section) → occurrences of the normalized `raw`, duplicates folded unless asked."""
-        needle = normalize_text(raw)
+        """(report, section) → occurrences of `raw` as printed, duplicates folded unless asked."""
+        return self._fold(self._counts(norm(raw), lambda line: line.norm, filters), with_duplicates)
+
+    def variants(self, raw: str, *, with_duplicates: bool = False, **filters) -> dict[tuple[str, int], int]:
+        """(report, section) → places where the text equals `raw` once every mark is dropped from
+        both, less the places it stands as printed (the contract's variants)."""
+        everywhere = self._counts(loose(norm(raw)), lambda line: loose(line.norm), filters)
+        printed = self._counts(norm(raw), lambda line: line.norm, filters)
+        diff = {k: n - printed.get(k, 0) for k, n in everywhere.items() if n - printed.get(k, 0) > 0}
+        return self._fold(diff, with_duplicates)
+
+    def _counts(self, needle: str, text_of, filters) -> dict[tuple[str, int], int]:
         found: dict[tuple[str, int], int] = {}
+        if not needle:
+            return found
         for key, lines in self.sections.items():
             if not self.keeps(self.reports[key[0]], **filters):
                 continue
-            n = sum(line.norm.count(needle) for line in lines) if needle else 0
+            n = sum(text_of(line).count(needle) for line in lines)
             if n:
                 found[key] = n
+        return found
+
+    def _fold(self, found, with_duplicates: bool):
         if with_duplicates:
             return found
         matched = {rep for rep, _ in found}
@@ -141,23 +285,34 @@ class Oracle:
         return (r.year is None, r.year or 0, r.date is None, r.date or "", r.id)
 
     def _mention(self, raw: str, key: tuple[str, int]) -> tuple[str, int, int]:
-        needle = normalize_text(raw)
+        needle = norm(raw)
         line = next(line for line in self.sections[key] if needle in line.norm)
         return key[0], key[1], line.paragraph
 
     # -- what a report says -------------------------------------------------------------------------
     def count_in(self, phrase: str, report: str) -> int:
-        """Occurrences of the normalized `phrase` in one report's lines."""
-        needle = normalize_text(phrase)
+        """Occurrences of `phrase` as printed in one report's lines."""
+        needle = norm(phrase)
         return sum(line.norm.count(needle) for (rep, _), lines in self.sections.items() if rep == report
                    for line in lines)
+
+    def source_total(self, raw: str, report: str, root: Path) -> int:
+        """Occurrences of `raw` in the report's source file, read as the contract's cleaning
+        equivalences say: markdown markup is not text, and a line that does not end a sentence
+        (its last character is no closing mark) continues in the next non-blank line."""
+        needle = norm(raw)
+        text = (Path(root) / self.reports[report].file).read_text(encoding="utf-8-sig")
+        total = 0
+        for paragraph in source_paragraphs(text):
+            total += norm(paragraph).count(needle)
+        return total
 
     # -- quotes -------------------------------------------------------------------------------------
     def verbatim(self, quote: str) -> set[tuple[str, int, int]]:
         """(report, section, paragraph where it starts) wherever the quote's characters stand in a
         row, ignoring punctuation and spaces (a decimal point inside a number counts), across the
         lines of one section (title, heading, body and note paragraphs; not captions or bylines)."""
-        q = core(normalize_text(quote))
+        q = core(norm(quote))
         places = set()
         if not q:
             return places
@@ -184,15 +339,28 @@ class Oracle:
         return self._cores
 
 
-def core(norm: str) -> str:
-    """The characters that count in a quote: no punctuation, no space; a '.' between two digits and
-    '%' stay (4.5% and 45% are different figures)."""
-    out = []
-    for i, ch in enumerate(norm):
-        if ch.isspace():
+def core(normed: str) -> str:
+    """The characters that count in a quote: no punctuation, no space; a point between two digits
+    and `%` stay (4.5% and 45% are different figures)."""
+    return loose(normed).replace(" ", "")
+
+
+_CLOSING = set("。！？；：…”』」）)】〕.!?;:|》")
+_MARKUP = re.compile(r"\*\*|__|^\s{0,3}#{1,6}\s+|^\s*>\s?")
+
+
+def source_paragraphs(text: str) -> list[str]:
+    """A source file's paragraphs under the contract's cleaning equivalences."""
+    out: list[str] = []
+    current = ""
+    for raw in text.splitlines():
+        line = _MARKUP.sub("", raw).strip()
+        if not line:
             continue
-        if ch == "." and 0 < i < len(norm) - 1 and norm[i - 1].isdigit() and norm[i + 1].isdigit():
-            out.append(ch)
-        elif ch == "%" or not unicodedata.category(ch).startswith("P"):
-            out.append(ch)
-    return "".join(out)
+        current += line
+        if line[-1] in _CLOSING:
+            out.append(current)
+            current = ""
+    if current:
+        out.append(current)
+    return out

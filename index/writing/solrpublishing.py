@@ -16,13 +16,14 @@ import queue
 import threading
 import time
 
+from archive import loose
+
 from .. import solr, store
 from ..home import Home
 from ..segmenter import dictionary_hash
 from ..snippets import section_norm_texts
 
-# Bump when the documents change shape: every report is then sent again.
-FORMAT = 3
+FORMAT = solr.FORMAT  # bumped when the documents change shape: every report is then sent again
 SENDERS = 2  # updates in flight while the next report is prepared
 
 
@@ -55,7 +56,7 @@ def report_update(home: Home, row: dict, key: str, segmenter) -> str:
         paragraphs = [[text, kind, line] for _, text, kind, line in store.paragraphs_of(con, sid)]
         doc = {"id": f"s:{row['id']}:{n}", "kind": "section", **fields, "sid": sid, "n": n, "heading": heading,
                "hlevel": level, "path": json.dumps(list(path), ensure_ascii=False), "heading_lc": heading,
-               "norm": norm, "words": " ".join(segmenter.words_of(norm, "index")),
+               "norm": norm, "loose": "\n".join(map(loose, norm.split("\n"))), "words": " ".join(segmenter.words_of(norm, "index")),
                "offsets": base64.b64encode(metas[sid].offsets).decode(),
                "paragraphs": json.dumps(paragraphs, ensure_ascii=False)}
         parts.append('"add":' + json.dumps({"doc": doc}, ensure_ascii=False))
