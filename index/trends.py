@@ -65,10 +65,7 @@ def chosen_filters(region=None, level=None, year_from=None, year_to=None, **_) -
 
 
 def _needle(raw: str) -> str:
-    raw = raw.strip()
-    if len(raw) > 1 and raw[0] == raw[-1] == '"':  # "六保" quoted as a shell quotes: the string inside
-        raw = raw[1:-1]  # (curly quotes are marks as printed: “六保” counts the quoted slogan)
-    needle = normalize_text(raw)
+    needle = normalize_text(raw.strip())  # literal, as kwic and search -e: “六保” counts the quoted slogan
     if not needle:
         raise QueryError(f"nothing to count in '{raw}'")
     return needle
