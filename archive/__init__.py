@@ -10,7 +10,7 @@ _EXPORTS = {
     "Paragraph": "model", "Report": "model", "Section": "model",
     "display_span": "normalization", "loose": "normalization", "loose_map": "normalization",
     "normalize": "normalization", "normalize_text": "normalization",
-    "simplified": "normalization",
+    "simplified": "normalization", "strip_marks": "normalization",
     "find_files": "reading",
     "parse_file": "report", "parse_text": "report", "reading_key": "report",
 }

@@ -217,6 +217,16 @@ def _verbatim(text: str) -> tuple[str, list[int]]:
 _POINT_IN_FIGURE = re.compile(r"(?<=\d)\.(?=\d)")
 
 
+def strip_marks(norm: str) -> str:
+    """Normalized text without the marks at its two ends (what a variant of it is compared by)."""
+    start, end = 0, len(norm)
+    while start < end and _is_mark(norm[start]) and norm[start] not in FIGURE_UNITS:
+        start += 1
+    while end > start and _is_mark(norm[end - 1]) and norm[end - 1] not in FIGURE_UNITS:
+        end -= 1
+    return norm[start:end]
+
+
 def loose(norm: str) -> str:
     """Normalized text with every mark dropped but a point between two digits (4.5% is not 45%):
     what a variant is equal to (an exact string's variants, verify's candidate windows)."""

@@ -30,7 +30,7 @@ def reports(infos) -> list[dict]:
 def search(result) -> dict:
     """With no hits, also `suggestions`: [{"text", "count"}] (did you mean)."""
     doc = {"query": result.query, "total": result.total, "occurrences": result.occurrences,
-           "hits": [to_json(h) for h in result.hits]}
+           "variants": [to_json(v) for v in result.variants], "hits": [to_json(h) for h in result.hits]}
     if not result.total:
         doc["suggestions"] = [to_json(s) for s in result.suggestions]
     return doc
@@ -53,7 +53,7 @@ def trend(t) -> dict:
     return {"by": t.by, "terms": [
         {"term": x.term, "total": x.total, "reports": x.reports,
          "first": to_json(x.first) if x.first else None,
-         "buckets": [to_json(b) for b in x.buckets]} for x in t.terms]}
+         "buckets": [to_json(b) for b in x.buckets], "variants": [to_json(v) for v in x.variants]} for x in t.terms]}
 
 
 def spread(sp) -> dict:
@@ -79,11 +79,13 @@ def targets(rows) -> dict:
     return {"targets": [{k: getattr(r, k) for k in TARGET_FIELDS} for r in rows]}
 
 
-KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url")
+KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url",
+               "variant")
 
 
 def kwic(c) -> dict:
-    return {"term": c.term, "total": c.total, "lines": [{k: getattr(line, k) for k in KWIC_FIELDS} for line in c.lines]}
+    return {"term": c.term, "total": c.total, "variants": [to_json(v) for v in c.variants],
+            "lines": [{k: getattr(line, k) for k in KWIC_FIELDS} for line in c.lines]}
 
 
 def error(message: str, hint: str, candidates=()) -> dict:

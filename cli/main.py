@@ -53,6 +53,12 @@ def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(fn)
 
 
+def variants_option(fn):
+    return click.option("--variants", is_flag=True,
+                        help="Count the term's variants too: the places it stands with other punctuation inside "
+                             "(一主、六双 for 一主六双).")(fn)
+
+
 def emit_json(obj) -> None:
     click.echo(jsonout.dumps(obj))
 
@@ -210,11 +216,13 @@ def show(app: App, report, section, highlight, pager, as_json):
 @click.option("-e", "--exact", is_flag=True, help="Only verbatim matches of the whole query (filters like region:浙江 still apply).")
 @filter_options
 @click.option("--with-duplicates", is_flag=True, help="Show every transcription of a report as its own hit.")
+@variants_option
 @json_option
 @remote_options
 @click.pass_obj
 @handle_errors
-def search(app: App, query, limit, show_all, sort, exact, report, region, year, level, with_duplicates, as_json):
+def search(app: App, query, limit, show_all, sort, exact, report, region, year, level, with_duplicates, variants,
+           as_json):
     """Search the archive. QUERY is the rest of the line: 九解一协调, "一主六双", A OR B, NOT A,
     (…), region: year: report: heading: level: filters."""
     if limit < 1 and not show_all:
@@ -227,7 +235,7 @@ def search(app: App, query, limit, show_all, sort, exact, report, region, year, 
 
     result = backend.search(text, limit=None if show_all else limit, exact=exact, sort=sort,
                         filters={"report": report, "region": region, "year": year, "level": level},
-                        with_duplicates=with_duplicates)
+                        with_duplicates=with_duplicates, variants=variants)
     app.earned = 0 if result.total else 1
     if as_json:
         emit_json(jsonout.search(result))
@@ -408,11 +416,13 @@ def verify(app: App, quote, show_all, as_json):
 @click.option("--all", "show_all", is_flag=True, help="Every occurrence in the terminal too.")
 @click.option("--with-duplicates", is_flag=True, help="Every transcription of a report on its own.")
 @click.option("--csv", "as_csv", is_flag=True, help="Every occurrence as CSV (unless --limit).")
+@variants_option
 @json_option
 @remote_options
 @click.pass_obj
 @handle_errors
-def kwic(app: App, term, region, year, level, report, width, sort, limit, show_all, with_duplicates, as_csv, as_json):
+def kwic(app: App, term, region, year, level, report, width, sort, limit, show_all, with_duplicates, as_csv, variants,
+         as_json):
     """Every occurrence of TERM in its context (keyword in context), aligned on the term. TERM is the
     rest of the line, one exact string as `search -e` reads it; filters like region:吉林 apply."""
     from . import render
@@ -422,7 +432,7 @@ def kwic(app: App, term, region, year, level, report, width, sort, limit, show_a
     if limit is None and not (show_all or as_csv or as_json):
         limit = 50
     c = app.backend().kwic(" ".join(term), filters={"region": region, "year": year, "level": level, "report": report},
-                           width=width, sort=sort, limit=limit, with_duplicates=with_duplicates)
+                           width=width, sort=sort, limit=limit, with_duplicates=with_duplicates, variants=variants)
     app.earned = 0 if c.total else 1
     if as_json:
         emit_json(jsonout.kwic(c))
@@ -517,11 +527,13 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
 @click.option("--with-duplicates", is_flag=True, help="Count near-duplicate reports too.")
 @click.option("--first", "first", is_flag=True, help="Each region's first mention of TERM, earliest first (how it spread).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print a terms × buckets CSV matrix.")
+@variants_option
 @json_option
 @remote_options
 @click.pass_obj
 @handle_errors
-def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_file, with_duplicates, first, as_csv, as_json):
+def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_file, with_duplicates, first, as_csv,
+          variants, as_json):
     """How often TERMs stand in the archive by year (or region, level), and where each was first
     written. Counts are exact strings; a report in two transcriptions counts once."""
     from . import render
@@ -547,7 +559,7 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
             render.render_spread(app.console, spread)
         sys.exit(app.earned)
     result = app.backend().trend(words, by=by, region=region, level=level, year_from=year_from,
-                       year_to=year_to, per=per, with_duplicates=with_duplicates)
+                       year_to=year_to, per=per, with_duplicates=with_duplicates, variants=variants)
     app.earned = 0 if any(t.total for t in result.terms) else 1
     if as_json:
         emit_json(jsonout.trend(result))

@@ -60,6 +60,19 @@ def lit_text(text: str, spans, plain: bool, style: str = HIGHLIGHT, base: str = 
     return t
 
 
+def print_variants(console: Console, variants, counted: bool) -> None:
+    """`also written with punctuation inside: 一主、六双 36 (--variants)`: what an exact count leaves
+    out; without the hint where they are counted already."""
+    if not variants:
+        return
+    line = Text("also written with punctuation inside: ", style="dim")
+    for k, v in enumerate(variants):
+        line.append(("  " if k else "") + safe(v.text), style="bold")
+        line.append(f" {v.occurrences:,}", style="dim")
+    line.append(" (counted here)" if counted else " (--variants)", style="dim")
+    console.print(line, soft_wrap=True)
+
+
 def render_search(console: Console, result) -> None:
     shown = len(result.hits)
     head = Text()
@@ -68,6 +81,8 @@ def render_search(console: Console, result) -> None:
     if shown < result.total:
         head.append(f" (showing {shown}; --limit N or --all for more)", style="dim")
     console.print(head)
+    if result.total:  # with nothing found, did-you-mean proposes them
+        print_variants(console, result.variants, result.variants_counted)
     if result.suggestions:
         line = Text("did you mean: ", style="dim")
         for k, sug in enumerate(result.suggestions):
@@ -355,6 +370,7 @@ def render_trend(console: Console, t, width: int | None = None) -> None:
         head = Text(safe(x.term), style="bold")
         head.append(f" — {plural(x.total, 'occurrence')} in {plural(x.reports, 'report')}{unit}, by {t.by}")
         console.print(head)
+        print_variants(console, x.variants, t.variants_counted)
         if not x.buckets:
             console.print(Text("  (not found)", style="dim"))
         label_w = max((cell_len(safe(b.key)) for b in x.buckets), default=4)
@@ -438,6 +454,7 @@ def render_kwic(console: Console, c, shown_all: bool) -> None:
     if len(c.lines) < c.total:
         head.append(f" (showing {len(c.lines)}; --limit N or --all for more, --csv or --json for every one)", style="dim")
     console.print(head, soft_wrap=True)
+    print_variants(console, c.variants, c.variants_counted)
     for line in kwic_lines(console, c, console.width):
         console.print(line, no_wrap=True, overflow="crop", crop=True)
 

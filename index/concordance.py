@@ -10,7 +10,8 @@ from . import sectiontext, store
 from .errors import QueryError
 from .home import Home
 from .model import Concordance, KwicLine
-from .searching import exact_sections
+from .searching import exact_sections, query_variants
+from .variants import variant_spans
 from .snippets import ready_to_show, section_displays, section_norm_texts
 
 SORTS = ("year", "report", "left", "right")
@@ -19,15 +20,16 @@ BATCH = 200  # sections read at a time (a first screen reads only as many as it 
 
 
 def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CONTEXT, sort: str = "year",
-         limit: int | None = None, with_duplicates: bool = False) -> Concordance:
+         limit: int | None = None, with_duplicates: bool = False, variants: bool = False) -> Concordance:
     """The occurrences of `query` (its words joined as typed, as `search -e` reads them), at most
     `limit`. Sorted by year (unknown years last) then position, by report then position, or by the
-    left context read backwards (`left`) or the right context (`right`), as concordancers sort."""
+    left context read backwards (`left`) or the right context (`right`), as concordancers sort. Its
+    variants are named; with `variants` they are lines too (`variant`: true)."""
     if sort not in SORTS:
         raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
     if width < 1:
         raise QueryError(f"--width must be at least 1 (got {width})", "Give the characters of context on each side.")
-    term, sids, counts, _ = exact_sections(home, query, filters, with_duplicates)
+    term, sids, counts, _ = exact_sections(home, query, filters, with_duplicates, variants)
     metas = store.section_heads(home.con, sids.tolist())
     order = sorted(metas.values(), key=lambda m: ((m.year is None, m.year or 0) if sort != "report" else (False, 0),
                                                    m.report, m.n))
@@ -39,24 +41,28 @@ def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CO
         batch = ready_to_show(home, order[at:at + BATCH])
         texts, displays = section_norm_texts(home, batch), section_displays(home, batch)
         for meta in batch:
-            lines += _occurrences(meta, term.text, texts.get(meta.sid, ""), displays.get(meta.sid, ""), width)
+            lines += _occurrences(meta, term.text, texts.get(meta.sid, ""), displays.get(meta.sid, ""), width, variants)
     if sort == "left":
         lines.sort(key=lambda k: (k.left[::-1], k.match, k.right))
     elif sort == "right":
         lines.sort(key=lambda k: (k.right, k.match, k.left[::-1]))
-    return Concordance(term.raw, int(counts.sum()), tuple(lines if limit is None else lines[:limit]))
+    named = query_variants(home, query, True, filters, with_duplicates)
+    return Concordance(term.raw, int(counts.sum()), tuple(lines if limit is None else lines[:limit]), named, variants)
 
 
-def _occurrences(meta, needle: str, norm: str, display: str, width: int) -> list[KwicLine]:
+def _occurrences(meta, needle: str, norm: str, display: str, width: int, variants: bool = False) -> list[KwicLine]:
     """Each non-overlapping occurrence of `needle` in one section's normalized text (as the
-    substring index counts them), with its context in the line it stands in, as printed."""
+    substring index counts them), with its context in the line it stands in, as printed; with
+    `variants`, its variant places too (index.variants), in the order they stand."""
     offsets = store.OffsetMap(meta.offsets)
     heads = len(sectiontext.head_lines(meta.title, meta.n, meta.heading))
     out = []
     line_no, line_start, counted = 0, 0, 0  # lines counted up to `counted` (occurrences come in order)
-    at = norm.find(needle)
-    while at >= 0 and needle:
-        ds, de = offsets[at], offsets[at + len(needle) - 1] + 1
+    spans = [(s, s + len(needle), False) for s in _find_all(norm, needle)]
+    if variants:
+        spans = sorted(spans + [(s, e, True) for s, e in variant_spans(norm, needle)])
+    for at, end, variant in spans:
+        ds, de = offsets[at], offsets[end - 1] + 1
         line_no += display.count("\n", counted, ds)
         counted = ds
         line_start = display.rfind("\n", 0, ds) + 1
@@ -66,6 +72,12 @@ def _occurrences(meta, needle: str, norm: str, display: str, width: int) -> list
             report=meta.report, title=meta.title, year=meta.year, region=meta.region, section_id=meta.n,
             section=meta.heading, paragraph=sectiontext.paragraph_of(line_no, heads),
             left=display[max(line_start, ds - width):ds], match=display[ds:de],
-            right=display[de:min(line_end, de + width)], url=meta.url))
-        at = norm.find(needle, at + len(needle))
+            right=display[de:min(line_end, de + width)], url=meta.url, variant=variant))
     return out
+
+
+def _find_all(text: str, needle: str):
+    at = text.find(needle)
+    while at >= 0 and needle:
+        yield at
+        at = text.find(needle, at + len(needle))

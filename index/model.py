@@ -77,6 +77,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...]
     text: str  # the whole section: its lines (title in the first section, heading, paragraphs)
     verbatim: bool = True  # holds the terms as typed (else only their words)
+    variant: bool = False  # holds the term only with other punctuation inside (一主、六双 for 一主六双)
     in_heading: bool = False  # a match stands in the heading (or the title)
     also_in: tuple[str, ...] = ()  # other transcriptions of this report that match too, folded here
     url: str | None = None
@@ -92,12 +93,24 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """The places an exact string stands with other punctuation inside, as printed (一主、六双 for
+    一主六双): equal to it once every mark is dropped, not as printed."""
+
+    text: str
+    occurrences: int
+    sections: int
+
+
+@dataclass(frozen=True)
 class SearchResult:
     query: str
     total: int
     occurrences: int
     hits: tuple[Hit, ...]
     suggestions: tuple[Suggestion, ...] = ()  # when nothing is found: did you mean
+    variants: tuple[Variant, ...] = ()  # of the query's one term, most frequent first (at most 10)
+    variants_counted: bool = False  # among the hits (an unquoted term, or --variants)
 
 
 @dataclass(frozen=True)
@@ -222,6 +235,7 @@ class TermTrend:
     reports: int
     first: FirstMention | None
     buckets: tuple[Bucket, ...]
+    variants: tuple[Variant, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,6 +243,7 @@ class Trend:
     by: str
     terms: tuple[TermTrend, ...]
     per: int | None = None
+    variants_counted: bool = False  # in the counts (--variants)
 
 
 @dataclass(frozen=True)
@@ -247,6 +262,7 @@ class KwicLine:
     match: str
     right: str
     url: str | None = None
+    variant: bool = False  # the term with other punctuation inside (kwic --variants)
 
 
 @dataclass(frozen=True)
@@ -254,6 +270,8 @@ class Concordance:
     term: str
     total: int  # every occurrence (lines may hold fewer: a limit)
     lines: tuple[KwicLine, ...]
+    variants: tuple[Variant, ...] = ()
+    variants_counted: bool = False  # lines of their own (--variants)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ class Term:
     text: str  # normalized
     exact: bool
     raw: str
+    variant: bool = False  # stands for the places the term holds only as a variant (index.variants)
 
 
 @dataclass(frozen=True)

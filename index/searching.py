@@ -13,12 +13,14 @@ import numpy as np
 from . import filters, sectiontext, store
 from .errors import QueryError
 from .home import Home
-from .model import Hit, SearchResult, SectionMeta
+from .model import Hit, SearchResult, SectionMeta, Suggestion
 from .query import And, Filter, Not, Or, Term, parse, positive_terms
 from .sectiontable import members
 from .snippets import make_snippet, match_spans, ready_to_show, section_displays, section_norm_texts
+from .variants import named, places_in, variant_counts
 
 VERBATIM_BOOST = 100.0
+VARIANT_BOOST = 50.0  # a section holding the term only as a variant ranks between verbatim and words
 SORTS = ("score", "year", "oldest")
 
 
@@ -34,23 +36,25 @@ def _lookup(sids: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 class Matches:
     """The sections a (sub)query matches, as parallel numpy arrays sorted by section id: per
-    section its score, its occurrences and whether it holds the terms verbatim. Whole hit sets
-    are combined and ranked with array operations (a common word matches ~10,000 sections)."""
+    section its score, its occurrences, whether it holds the terms verbatim, and whether it holds
+    them (not verbatim) with other punctuation inside. Whole hit sets are combined and ranked with
+    array operations (a common word matches ~10,000 sections)."""
 
-    __slots__ = ("sids", "score", "count", "verbatim")
+    __slots__ = ("sids", "score", "count", "verbatim", "variant")
 
-    def __init__(self, sids, score=None, count=None, verbatim=None):
+    def __init__(self, sids, score=None, count=None, verbatim=None, variant=None):
         n = len(sids)
         self.sids = np.asarray(sids, dtype=np.int64)
         self.score = np.zeros(n) if score is None else np.asarray(score, dtype=np.float64)
         self.count = np.zeros(n, np.int64) if count is None else np.asarray(count, dtype=np.int64)
         self.verbatim = np.zeros(n, bool) if verbatim is None else np.asarray(verbatim, dtype=bool)
+        self.variant = np.zeros(n, bool) if variant is None else np.asarray(variant, dtype=bool) & ~self.verbatim
 
     def __len__(self) -> int:
         return len(self.sids)
 
     def take(self, keep) -> "Matches":
-        return Matches(self.sids[keep], self.score[keep], self.count[keep], self.verbatim[keep])
+        return Matches(self.sids[keep], self.score[keep], self.count[keep], self.verbatim[keep], self.variant[keep])
 
     def without(self, sids) -> "Matches":
         return self.take(~members(self.sids, sids))
@@ -59,13 +63,15 @@ class Matches:
         return self.take(members(self.sids, sids))
 
     def both(self, other: "Matches") -> "Matches":
-        """Sections in both: scores and counts add; verbatim only if verbatim in both."""
+        """Sections in both: scores and counts add; verbatim only if verbatim in both, a variant if
+        each holds the terms verbatim or as a variant."""
         sids, i, j = np.intersect1d(self.sids, other.sids, assume_unique=True, return_indices=True)
         return Matches(sids, self.score[i] + other.score[j], self.count[i] + other.count[j],
-                       self.verbatim[i] & other.verbatim[j])
+                       self.verbatim[i] & other.verbatim[j],
+                       (self.verbatim[i] | self.variant[i]) & (other.verbatim[j] | other.variant[j]))
 
     def either(self, other: "Matches") -> "Matches":
-        """Sections in either: scores and counts add where in both; verbatim if in either."""
+        """Sections in either: scores and counts add where in both; verbatim (or a variant) if in either."""
         sids = np.union1d(self.sids, other.sids)
         out = Matches(sids)
         for part in (self, other):
@@ -73,12 +79,15 @@ class Matches:
             out.score[at] += part.score
             out.count[at] += part.count
             out.verbatim[at] |= part.verbatim
+            out.variant[at] |= part.variant
+        out.variant &= ~out.verbatim
         return out
 
 
 class _Evaluator:
-    def __init__(self, home: Home):
+    def __init__(self, home: Home, variants: bool = False):
         self.home = home
+        self.variants = variants  # exact terms count their variants too (--variants)
 
     def universe(self):
         return self.home.section_table.sid  # every live section
@@ -115,11 +124,26 @@ class _Evaluator:
 
     def term(self, t: Term) -> Matches:
         """Verbatim sections (substring index) score VERBATIM_BOOST plus their BM25 where they also
-        hold the words; sections holding only the words score their BM25. Exact terms: occurrences."""
+        hold the words; sections holding only the words score their BM25. Exact terms: occurrences.
+        A term's variants (index.variants): in an unquoted term's second tier, in an exact term's
+        answer only with --variants."""
+        if t.variant:
+            vsids, vcounts = variant_counts(self.home, t.text)
+            return Matches(vsids, vcounts, vcounts, None, np.ones(len(vsids), bool))
         sids, counts = self.home.substring.find(t.text)
         if t.exact:
-            return Matches(sids, counts, counts, np.ones(len(sids), bool))
+            found = Matches(sids, counts, counts, np.ones(len(sids), bool))
+            if self.variants:
+                vsids, vcounts = variant_counts(self.home, t.text)
+                found = found.either(Matches(vsids, vcounts, vcounts, None, np.ones(len(vsids), bool)))
+            return found
         verbatim = Matches(sids, np.full(len(sids), VERBATIM_BOOST), counts, np.ones(len(sids), bool))
+        vsids, vcounts = variant_counts(self.home, t.text)
+        only = ~members(vsids, sids)  # a section holding it verbatim counts its verbatim occurrences
+        vsids, vcounts = vsids[only], vcounts[only]
+        verbatim = verbatim.either(Matches(vsids, np.full(len(vsids), VARIANT_BOOST), vcounts, None,
+                                           np.ones(len(vsids), bool)))
+        sids = verbatim.sids
         scorer = self.home.word_scorer  # opened first: a segment_ahead child may still be cutting the words
         words = self.home.segmenter.query_words(t.text)
         if not words:
@@ -150,33 +174,67 @@ class _Evaluator:
 
 
 def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = False, sort: str = "score",
-           filters: dict[str, str] | None = None, with_duplicates: bool = False) -> SearchResult:
+           filters: dict[str, str] | None = None, with_duplicates: bool = False, variants: bool = False) -> SearchResult:
     """Run `query`; `limit=None` returns every hit. `filters` add field filters (--region, --year …).
     A report recorded as another's transcription is folded into the other's hits (`also_in`) when
-    both match, unless `with_duplicates`; `total` and `occurrences` count what is shown."""
+    both match, unless `with_duplicates`; `total` and `occurrences` count what is shown. The
+    query's one term names its variants; `variants` counts them in an exact term's answer."""
     if sort not in SORTS:
         raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
-    tree, found, pos, also_in = _found(home, query, exact, filters, with_duplicates)
+    tree, found, pos, also_in = _found(home, query, exact, filters, with_duplicates, variants)
     order = _rank(home, found, pos, sort)
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]
     meta = store.section_heads(home.con, found.sids[shown].tolist())
-    rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i])
+    rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i], found.variant[i])
             for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
-    hits = build_hits(home, rows, terms, also_in)
-    suggestions = () if len(found) else _did_you_mean(home, terms)
+    hits = build_hits(home, rows, terms, also_in, variants)
+    named_variants = query_variants(home, query, exact, filters, with_duplicates)
+    suggestions = () if len(found) else (
+        tuple(Suggestion(v.text, v.occurrences) for v in named_variants) + _did_you_mean(home, terms))
     return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
-                        suggestions=suggestions)
+                        suggestions=suggestions, variants=named_variants,
+                        variants_counted=variants or any(not t.exact for t in terms))
 
 
-def _found(home: Home, query: str, exact: bool, filters: dict | None, with_duplicates: bool):
+def query_variants(home: Home, query: str, exact: bool, filters: dict | None, with_duplicates: bool):
+    """The variants of the query's one positive term (none for a query of several), where its
+    filters keep them, named as printed, most frequent first (index.variants)."""
+    tree, found, _, _ = _found(home, query, exact, filters, with_duplicates, only_variants=True)
+    if tree is None or not len(found):
+        return ()
+    term = positive_terms(tree)[0]
+    metas = ready_to_show(home, list(store.section_heads(home.con, found.sids.tolist()).values()))
+    return named(places_in(metas, section_norm_texts(home, metas), section_displays(home, metas), term.text))
+
+
+def _as_variants(node):
+    """The query with each positive term standing for its variant places (None: not one term)."""
+    if isinstance(node, Term):
+        return Term(node.text, True, node.raw, variant=True)
+    if isinstance(node, And):
+        return And(tuple(_as_variants(p) for p in node.parts))
+    if isinstance(node, Or):
+        return Or(tuple(_as_variants(p) for p in node.parts))
+    return node
+
+
+def _found(home: Home, query: str, exact: bool, filters: dict | None, with_duplicates: bool, variants: bool = False,
+           only_variants: bool = False):
     """(query tree, the live matching sections, their section-table rows, also_in): the matches of
-    a query with its filters, duplicate transcriptions folded unless `with_duplicates`."""
+    a query with its filters, duplicate transcriptions folded unless `with_duplicates`. With
+    `only_variants`, the places a query of one term holds it only as a variant (tree None when the
+    query has several terms)."""
     tree = parse(query, exact=exact)
     extra = [Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, "")]
     if extra:
         tree = And((tree, *extra))
-    found = _Evaluator(home).eval(tree)
+    if only_variants:
+        if len(positive_terms(tree)) != 1:
+            return None, Matches([]), None, {}
+        found = _Evaluator(home).eval(_as_variants(tree))
+    else:
+        found = _Evaluator(home, variants).eval(tree)
     pos = home.section_table.live_positions(found.sids)  # each hit's row in the section table
     live = pos >= 0  # a replaced section's old copy is masked
     found, pos = found.take(live), pos[live]
@@ -187,10 +245,12 @@ def _found(home: Home, query: str, exact: bool, filters: dict | None, with_dupli
     return tree, found, pos, also_in
 
 
-def exact_sections(home: Home, query: str, filters: dict | None = None, with_duplicates: bool = False):
+def exact_sections(home: Home, query: str, filters: dict | None = None, with_duplicates: bool = False,
+                   variants: bool = False):
     """For `search -e`'s query (its words joined as typed, one verbatim string; field filters
-    apply): (the term, the sections holding it, their occurrences, their section-table rows)."""
-    tree, found, pos, _ = _found(home, query, True, filters, with_duplicates)
+    apply): (the term, the sections holding it, their occurrences, their section-table rows);
+    with `variants`, the sections holding it as a variant too."""
+    tree, found, pos, _ = _found(home, query, True, filters, with_duplicates, variants)
     return positive_terms(tree)[0], found.sids, found.count, pos
 
 
@@ -198,9 +258,12 @@ def _did_you_mean(home: Home, terms: list[Term]):
     """Proposals for the first term that stands nowhere verbatim (suggestions.py)."""
     from .suggestions import suggest
 
+    from archive import loose
+
     for t in terms:
         if not exact_occurrences(home, t.text):
             found = suggest(home, t.text, lambda text: exact_occurrences(home, text))
+            found = tuple(f for f in found if loose(f.text) != loose(t.text))  # a variant: proposed as printed
             if found:
                 return found
     return ()
@@ -241,42 +304,45 @@ def _fold_duplicates(home: Home, pos: np.ndarray, verbatim: np.ndarray) -> tuple
 
 
 def _rank(home: Home, found: Matches, pos: np.ndarray, sort: str):
-    """Indexes into `found` (at section-table rows `pos`), best first: verbatim before word-only,
-    then score (or year, newest or oldest first, unknown years last), then count, newer year, then
+    """Indexes into `found` (at section-table rows `pos`), best first: verbatim, then variants, then
+    word-only, then score (or year, newest or oldest first, unknown years last), then count, newer year, then
     report and section order."""
     if not len(found):
         return np.zeros(0, np.int64)
     table = home.section_table
     year, rid, n = table.year[pos], table.rid[pos], table.n[pos]
     unknown = year == 0
+    tier = np.where(found.verbatim, 0, np.where(found.variant, 1, 2))
     if sort == "year":
-        keys = (n, rid, -found.count, -found.score, -year, unknown, ~found.verbatim)
+        keys = (n, rid, -found.count, -found.score, -year, unknown, tier)
     elif sort == "oldest":
-        keys = (n, rid, -found.count, -found.score, year, unknown, ~found.verbatim)
+        keys = (n, rid, -found.count, -found.score, year, unknown, tier)
     else:
-        keys = (n, rid, -year, -found.count, -found.score, ~found.verbatim)
+        keys = (n, rid, -year, -found.count, -found.score, tier)
     return np.lexsort(keys)
 
 
-def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool]], terms: list[Term],
-               also_in: dict[str, tuple[str, ...]] | None = None) -> list[Hit]:
+def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool, bool]], terms: list[Term],
+               also_in: dict[str, tuple[str, ...]] | None = None, variants: bool = False) -> list[Hit]:
+    """Hits for (section, score, count, verbatim, variant) rows; `variants`: an exact term's variant
+    places are lit too."""
     if not rows:
         return []
     rows = [(meta, *rest) for meta, (_, *rest) in zip(ready_to_show(home, [m for m, *_ in rows]), rows)]
     texts = section_norm_texts(home, [m for m, *_ in rows])
     displays = section_displays(home, [m for m, *_ in rows])
     hits = []
-    for meta, score, count, verbatim in rows:
+    for meta, score, count, verbatim, variant in rows:
         display = displays.get(meta.sid, "")
         norm = texts.get(meta.sid, "")
         offsets = store.OffsetMap(meta.offsets)
-        spans = match_spans(home, norm, terms, offsets)
+        spans = match_spans(home, norm, terms, offsets, variants)
         snippet, snippet_spans = make_snippet(display, spans)
         head_end = len("\n".join(sectiontext.head_lines(meta.title, meta.n, meta.heading)))
         hits.append(Hit(
             report=meta.report, title=meta.title, region=meta.region, year=meta.year, section_id=meta.n,
             section=meta.heading, path=meta.path, score=round(float(score), 4), count=int(count),
             snippet=snippet, highlights=tuple(snippet_spans), text=display, verbatim=bool(verbatim),
-            in_heading=any(s < head_end for s, _ in spans), also_in=(also_in or {}).get(meta.report, ()),
+            variant=bool(variant), in_heading=any(s < head_end for s, _ in spans), also_in=(also_in or {}).get(meta.report, ()),
             url=meta.url, urls=meta.urls))
     return hits

@@ -10,6 +10,7 @@ from . import sectiontext, store
 from .home import Home
 from .model import SectionMeta
 from .query import Term, parse, positive_terms
+from .variants import variant_spans
 
 # A snippet shows about this many characters around the densest cluster of matches …
 SNIPPET_CHARS = 100
@@ -51,13 +52,22 @@ def section_norm_texts(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
     return out
 
 
-def match_spans(home: Home, norm: str, terms: list[Term], offsets) -> list[tuple[int, int]]:
+def match_spans(home: Home, norm: str, terms: list[Term], offsets, variants: bool = False) -> list[tuple[int, int]]:
     """Display spans of every match of the terms in one section: the term itself where it stands
-    verbatim, else each of its words. One span per match, never merged; a span inside an earlier,
-    longer one is dropped (it is the same characters)."""
+    verbatim, else where it stands as a variant (index.variants), else each of its words; an exact
+    term's variants too with `variants`. One span per match, never merged; a span inside an
+    earlier, longer one is dropped (it is the same characters)."""
     found: list[tuple[int, int]] = []
     for t in terms:
-        needles = [t.text] if (t.exact or t.text in norm) else home.segmenter.query_words(t.text)
+        if t.exact or t.text in norm:
+            needles = [t.text]
+            if t.exact and variants:
+                found += variant_spans(norm, t.text)
+        elif spans := variant_spans(norm, t.text):
+            found += spans
+            needles = []
+        else:
+            needles = home.segmenter.query_words(t.text)
         for needle in needles:
             start = norm.find(needle)
             while start >= 0 and needle:

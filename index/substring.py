@@ -269,6 +269,20 @@ class SubstringIndex:
             sids, counts = sids[order], counts[order]
         return sids, counts
 
+    def total(self, needle: str, loose: bool = False) -> int:
+        """How many times `needle` starts in the text (overlaps counted): two binary searches a
+        segment, no positions read."""
+        pattern = needle.encode("utf-8")
+        if not pattern:
+            return 0
+        out = 0
+        for seg in self.segments:
+            seg = seg.loose if loose else seg
+            if len(seg.text):
+                lo, hi = seg.window(pattern)
+                out += _sa_search(seg.text, seg.sa[lo:hi], pattern)[0]
+        return out
+
     def holding(self, needle: str, at_most: int):
         """The sections holding `needle` with their marks dropped (verify's windows: a quote is
         checked with punctuation ignored), sorted, or None when more than `at_most` do."""

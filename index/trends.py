@@ -14,13 +14,16 @@ from .errors import QueryError
 from .home import Home
 from .model import Bucket, FirstMention, RegionFirst, Spread, TermTrend, Trend
 from .sectiontable import members
+from .variants import named, places_in, variant_counts
 
 BY = ("year", "region", "level")
 
 
 def trend(home: Home, terms, by: str = "year", *, region: str | None = None, level: str | None = None,
           year_from: int | None = None, year_to: int | None = None, per: int | None = None,
-          with_duplicates: bool = False) -> Trend:
+          with_duplicates: bool = False, variants: bool = False) -> Trend:
+    """Each term's occurrences per bucket, its first mention and its variants (named; counted too
+    with `variants`)."""
     import numpy as np
 
     if by not in BY:
@@ -36,7 +39,7 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
     out = []
     for raw in terms:
         needle = _needle(raw)
-        per_report, first_sid = _per_report(home, needle, wanted, with_duplicates)
+        per_report, first_sid = _per_report(home, _found(home, needle, variants), wanted, with_duplicates)
         buckets: dict[str, list] = {}
         for rid, count in per_report.items():
             b = buckets.setdefault(_key(reports[rid], by), [0, 0])
@@ -54,8 +57,8 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
             value = round(count * per / sizes[key], 3) if per and sizes.get(key) else count
             rows.append(Bucket(key, value, nrep))
         out.append(TermTrend(raw, sum(per_report.values()), len(per_report), _first(home, reports, first_sid, needle),
-                             tuple(rows)))
-    return Trend(by, tuple(out), per)
+                             tuple(rows), _variants(home, needle, wanted, with_duplicates)))
+    return Trend(by, tuple(out), per, variants)
 
 
 def chosen_filters(region=None, level=None, year_from=None, year_to=None, **_) -> list[tuple[str, str | None]]:
@@ -71,13 +74,43 @@ def _needle(raw: str) -> str:
     return needle
 
 
-def _per_report(home: Home, needle: str, wanted, with_duplicates: bool) -> tuple[dict[int, int], dict[int, int]]:
-    """For the reports `wanted` (sorted rowids) that hold `needle`: report → occurrences, and
-    report → the sid of its first section holding it; a transcription folded under its original."""
+def _found(home: Home, needle: str, variants: bool = False):
+    """(sids, occurrences) of `needle` as printed, live and replaced sections alike; with
+    `variants`, its variant places added."""
+    import numpy as np
+
+    sids, counts = home.substring.find(needle)
+    if variants:
+        vsids, vcounts = variant_counts(home, needle)
+        if len(vsids):
+            both = np.union1d(sids, vsids)
+            total = np.zeros(len(both), np.int64)
+            total[np.searchsorted(both, sids)] += counts
+            total[np.searchsorted(both, vsids)] += vcounts
+            sids, counts = both, total
+    return sids, counts
+
+
+def _variants(home: Home, needle: str, wanted, with_duplicates: bool):
+    """The term's variants in the reports `wanted`, named as printed (index.variants)."""
+    from .snippets import ready_to_show, section_displays, section_norm_texts
+
+    per_report, _ = _per_report(home, variant_counts(home, needle), wanted, with_duplicates, every_sid=True)
+    sids = [sid for rid_sids in per_report.values() for sid in rid_sids]
+    if not sids:
+        return ()
+    metas = ready_to_show(home, list(store.section_heads(home.con, sids).values()))
+    return named(places_in(metas, section_norm_texts(home, metas), section_displays(home, metas), needle))
+
+
+def _per_report(home: Home, found, wanted, with_duplicates: bool, every_sid: bool = False):
+    """For the reports `wanted` (sorted rowids) holding the (sids, occurrences) `found`: report →
+    occurrences, and report → the sid of its first section holding it (`every_sid`: report → the
+    sids holding it); a transcription folded under its original."""
     import numpy as np
 
     table = home.section_table
-    sids, counts = home.substring.find(needle)  # live and replaced sections alike
+    sids, counts = found  # live and replaced sections alike
     live = table.live_positions(sids)
     pos = live[live >= 0]
     sids, counts = sids[live >= 0], counts[live >= 0]
@@ -88,11 +121,15 @@ def _per_report(home: Home, needle: str, wanted, with_duplicates: bool) -> tuple
     totals = np.bincount(inverse, weights=counts).astype(np.int64) if len(rids) else np.zeros(0, np.int64)
     first = np.lexsort((ns, rids))  # per report, its lowest section number first
     starts = np.searchsorted(rids[first], uniq)
-    per_report: dict[int, int] = {}
+    per_report: dict = {}
     first_sid: dict[int, int] = {}
     for rid, total, i in zip(uniq.tolist(), totals.tolist(), first[starts].tolist()):
         per_report[rid] = total
         first_sid[rid] = int(sids[i])
+    if every_sid:
+        per_report = {rid: [] for rid in per_report}
+        for rid, sid in zip(rids.tolist(), sids.tolist()):
+            per_report[rid].append(sid)
     if not with_duplicates:  # one report in two transcriptions counts once
         for rid in table.folded(uniq)[0].tolist():
             del per_report[rid], first_sid[rid]
@@ -151,7 +188,7 @@ def first_by_region(home: Home, term: str, *, region: str | None = None, level: 
     reports = _reports(home, chosen_filters(region, level, year_from, year_to))
     wanted = np.array(sorted(reports), np.int64)
     needle = _needle(term)
-    _, first_sid = _per_report(home, needle, wanted, with_duplicates)
+    _, first_sid = _per_report(home, _found(home, needle), wanted, with_duplicates)
     earliest: dict[str, int] = {}
     for rid in first_sid:
         key = reports[rid]["region"]

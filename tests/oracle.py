@@ -216,9 +216,17 @@ class Oracle:
 
     def variants(self, raw: str, *, with_duplicates: bool = False, **filters) -> dict[tuple[str, int], int]:
         """(report, section) → places where the text equals `raw` once every mark is dropped from
-        both, less the places it stands as printed (the contract's variants)."""
-        everywhere = self._counts(loose(norm(raw)), lambda line: loose(line.norm), filters)
-        printed = self._counts(norm(raw), lambda line: line.norm, filters)
+        both, less the places it stands as printed (the contract's variants; the marks at the
+        string's own ends take no part)."""
+        inner = norm(raw)
+        while inner and is_mark(inner[0]):
+            inner = inner[1:]
+        while inner and is_mark(inner[-1]):
+            inner = inner[:-1]
+        if len(loose(inner)) < 2:
+            return {}
+        everywhere = self._counts(loose(inner), lambda line: loose(line.norm), filters)
+        printed = self._counts(inner, lambda line: line.norm, filters)
         diff = {k: n - printed.get(k, 0) for k, n in everywhere.items() if n - printed.get(k, 0) > 0}
         return self._fold(diff, with_duplicates)
 

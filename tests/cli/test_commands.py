@@ -31,11 +31,11 @@ def test_search_slogan(run):
     r = run("search", "九解一协调", "--json")
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
-    assert set(doc) == {"query", "total", "occurrences", "hits"}
+    assert set(doc) == {"query", "total", "occurrences", "variants", "hits"}
     assert doc["hits"] and all(h["report"] == SEED["000"] for h in doc["hits"])
     h = doc["hits"][0]
     assert set(h) == {"report", "title", "region", "year", "section_id", "section", "path", "score", "count",
-                      "snippet", "highlights", "text", "verbatim", "in_heading", "also_in", "url", "urls"}
+                      "snippet", "highlights", "text", "verbatim", "variant", "in_heading", "also_in", "url", "urls"}
     for s, e in h["highlights"]:
         assert h["snippet"][s:e] == "九解一协调"
     text = run("search", "九解一协调")
@@ -287,7 +287,7 @@ def test_kwic_csv_round_trips_and_equals_json(run):
     import csv
 
     doc = json.loads(run("kwic", "人参", "--json").stdout)
-    assert set(doc) == {"term", "total", "lines"} and doc["total"] == len(doc["lines"]) > 0
+    assert set(doc) == {"term", "total", "variants", "lines"} and doc["total"] == len(doc["lines"]) > 0
     rows = list(csv.DictReader(io.StringIO(run("kwic", "人参", "--csv").stdout)))
     assert len(rows) == doc["total"]
     for row, line in zip(rows, doc["lines"]):

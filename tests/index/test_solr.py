@@ -84,18 +84,21 @@ def same_everywhere(local, remote, oracle, needle, **filters):
 
 
 def drawn(oracle, n: int, seed: int, longest: int = 12) -> list[str]:
-    """`n` substrings of the archive's lines (titles, headings, paragraphs), seeded."""
+    """`n` substrings of the archive's printed lines (titles, headings, paragraphs), seeded, and as
+    many again that start at a punctuation mark, end at one or span one (test_oracle)."""
+    from tests.index.test_oracle import printed_needles, searchable
+
     rng = random.Random(seed)
     lines = [ln for lines in oracle.sections.values() for ln in lines if ln.norm]
     out = []
     while len(out) < n:
         line = rng.choice(lines)
-        length = rng.randint(1, min(longest, len(line.norm)))
-        start = rng.randint(0, len(line.norm) - length)
-        needle = line.norm[start:start + length]
-        if _WORDY.search(needle) and needle == needle.strip().strip('"'):
+        length = rng.randint(1, min(longest, len(line.text)))
+        start = rng.randint(0, len(line.text) - length)
+        needle = line.text[start:start + length]
+        if searchable(needle):
             out.append(needle)
-    return out
+    return out + printed_needles(oracle, rng, n)
 
 
 def test_seeds_drawn_strings_answer_as_locally_and_as_the_oracle(seeds_on_solr):
