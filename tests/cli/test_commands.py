@@ -122,6 +122,8 @@ def test_list_and_sections(run):
 
 @pytest.mark.parametrize("args,keep", [
     (["region:通化"], lambda r: "通化" in r["region"]),
+    (["region:化"], lambda r: "化" in r["region"]),  # "part of the region": from its middle too
+    (["--region", "甸市"], lambda r: "甸市" in r["region"]),
     (["--region", "通化", "year:2024"], lambda r: "通化" in r["region"] and r["year"] == 2024),
     (["year:2020-2023"], lambda r: r["year"] is not None and 2020 <= r["year"] <= 2023),
     (["--year", ">=2024", "--level", "county"], lambda r: r["year"] and r["year"] >= 2024 and r["level"] == "county"),

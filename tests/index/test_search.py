@@ -110,6 +110,7 @@ def test_boolean_and_filters(shared_home):
     assert keys(not_deer) == keys(ginseng) - keys(search(shared_home, "梅花鹿", limit=None))
     tonghua = search(shared_home, "人参 region:通化", limit=None)
     assert tonghua.hits and all(h.region == "通化市" for h in tonghua.hits)
+    assert keys(search(shared_home, "人参 region:化", limit=None)) == keys(tonghua)  # part of the region, not a prefix
     year = search(shared_home, "高质量发展 year:2024", limit=None)
     assert year.hits and all(h.year == 2024 for h in year.hits)
     grouped = search(shared_home, "(人参 OR 梅花鹿) NOT region:通化", limit=None)
