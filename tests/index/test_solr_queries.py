@@ -1,0 +1,108 @@
+"""The Solr query strings the SolrCloud backend builds (index/solr.py, index/remote.py), without a
+cluster: every value a person types — a filter, a word — reaches Lucene's query parser as text, each
+of its special characters escaped, so `region:a:b` or `report:{!…}` can neither change the query nor
+break it. (tests/index/test_solr.py runs the same answers against a live cluster.)"""
+
+import re
+
+import pytest
+
+from index import solr
+from index.query import parse
+from index.remote import _top_filters, scope_of
+
+# Lucene's query syntax (the classic query parser Solr's standard parser is): these characters
+# mean something unless a backslash precedes them, and so does whitespace (" \t\n\r\u3000").
+LUCENE_SPECIAL = ["+", "-", "&&", "||", "!", "(", ")", "{", "}", "[", "]", "^", '"', "~", "*", "?", ":", "\\", "/",
+                  "{!"]
+LIVE = set("+-&|!(){}[]^\"~*?:\\/")
+
+
+def unescaped(query: str) -> tuple[str, list[str]]:
+    """`query` read as Lucene reads a term: (its text with each backslash escape undone, the special
+    characters and whitespace that stand unescaped in it)."""
+    text, live, i = [], [], 0
+    while i < len(query):
+        ch = query[i]
+        if ch == "\\" and i + 1 < len(query):
+            text.append(query[i + 1])
+            i += 2
+            continue
+        if ch in LIVE or ch.isspace():
+            live.append(ch)
+        text.append(ch)
+        i += 1
+    return "".join(text), live
+
+
+def clauses_of(query: str) -> list[str]:
+    """`query` cut at its unescaped whitespace, as Lucene's parser cuts clauses."""
+    out, start, i = [], 0, 0
+    while i < len(query):
+        if query[i] == "\\":
+            i += 2
+            continue
+        if query[i].isspace():
+            out.append(query[start:i])
+            start = i + 1
+        i += 1
+    return [*out, query[start:]]
+
+
+VALUES = [s for sp in LUCENE_SPECIAL for s in (sp, f"通{sp}化", f"{sp}通化{sp}")] + [
+    "{!terms f=id}x", "*:*", "region_lc:*", "a\\", "\\:", "通化 市", "a OR b"]
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_escape_leaves_no_special_character_live(value):
+    text, live = unescaped(solr.escape(value))
+    assert live == [] and text == value, solr.escape(value)
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_every_word_of_a_words_query_is_one_escaped_term(value):
+    query = solr.all_words([value, "发展"])
+    clauses = clauses_of(query)
+    assert len(clauses) == 2, query
+    for clause, word in zip(clauses, [value, "发展"]):
+        assert clause.startswith("+words:"), query
+        assert unescaped(clause[len("+words:"):]) == (word, []), query
+
+
+# A filter's clause: the field, wildcards around (or after) the value, and the value as escaped text.
+FILTER_SHAPES = {
+    "region": r"region_lc:\*(?P<v>.*)\*",
+    "heading": r"heading_lc:\*(?P<v>.*)\*",
+    "report": r"\(report_lc:(?P<v>.*)\* OR title_lc:\*(?P=v)\*\)",
+}
+
+
+@pytest.mark.parametrize("field", sorted(FILTER_SHAPES))
+@pytest.mark.parametrize("value", VALUES)
+def test_a_filter_value_is_escaped_text_in_its_clause(field, value):
+    [clause] = scope_of([(field, value)])
+    m = re.fullmatch(FILTER_SHAPES[field], clause, re.S)
+    assert m, clause
+    assert unescaped(m["v"]) == (value.strip().lower(), []), clause
+
+
+@pytest.mark.parametrize("value", ["通化:市", "{!terms", "a&&b", "a||b", "x^2~1", "[a", "a/b\\c", "*:*"])
+def test_a_filter_typed_in_the_query_reaches_solr_escaped(value):
+    """`search 人参 region:通化:市`: the query language keeps the value whole, the clause escapes it."""
+    tree = parse(f"人参 region:{value}")
+    assert _top_filters(tree) == [("region", value)]
+    [clause] = scope_of(_top_filters(tree))
+    assert unescaped(re.fullmatch(FILTER_SHAPES["region"], clause)["v"]) == (value.lower(), []), clause
+
+
+def test_levels_and_years_are_checked_values():
+    assert scope_of([("level", "市"), ("year", "2020-2024")]) == ["level:city", "year:[2020 TO 2024]"]
+    assert scope_of([("year", ">=2020"), ("year", "<=2024")]) == ["year:[2020 TO *]", "year:[* TO 2024]"]
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_needles_and_ids_travel_as_parameters_never_in_the_query(value):
+    q, params = solr.phrase(value)
+    assert q == "{!field f=norm v=$needle}" and params == {"needle": value}
+    q, params = solr.any_of("report", [value, "000"])
+    assert q == "{!terms f=report separator=$sep v=$values}" and params["values"].split(params["sep"]) == [value, "000"]
