@@ -229,3 +229,36 @@ def test_segment_ahead_falls_back_when_the_child_cannot_answer(tmp_path):
     broken.store_path.write_bytes(b"not a database")
     segment_ahead(broken, "人参")
     assert broken.segmenter.known == {}  # the child failed: words are cut here, on demand
+
+
+UNDATED = "某县政府工作报告\n一、过去的工作\n人参产业稳步发展，人参种植面积扩大，梅花鹿养殖提质增效。\n"
+
+
+@pytest.fixture()
+def undated_home(seeded_home, tmp_path):
+    """The seeds and one report of unknown year (none in its name, its text or a sidecar)."""
+    from index import ingest, list_reports
+
+    folder = tmp_path / "undated"
+    folder.mkdir()
+    (folder / "某县政府工作报告.txt").write_text(UNDATED, encoding="utf-8")
+    assert not ingest(seeded_home, [folder]).failed
+    assert [r.year for r in list_reports(seeded_home) if r.title == "某县政府工作报告"] == [None]
+    return seeded_home
+
+
+@pytest.mark.parametrize("sort", ["oldest", "year"])
+def test_reports_of_unknown_year_come_last(undated_home, sort):
+    res = search(undated_home, "人参", limit=None, sort=sort)
+    verbatim = [h.year for h in res.hits if h.verbatim]
+    assert None in verbatim and len(set(verbatim)) > 2  # the undated report and at least two years
+    known = [y for y in verbatim if y is not None]
+    assert verbatim == known + [None] * verbatim.count(None), verbatim
+    assert known == sorted(known, reverse=sort == "year")
+
+
+def test_kwic_puts_reports_of_unknown_year_last(undated_home):
+    from index import kwic
+
+    years = [line.year for line in kwic(undated_home, "人参").lines]
+    assert years[-2:] == [None, None] and None not in years[:-2]
