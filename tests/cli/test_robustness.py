@@ -372,6 +372,24 @@ def test_report_ids_never_reach_the_terminal_raw(tmp_path):
         assert "\x1b" not in out and "\u202e" not in out, (args, out)
 
 
+@pytest.mark.parametrize("args", [
+    ["search", "人参"], ["search", "-e", "人参", "--sort", "oldest"], ["show", "001", "1"], ["show", "004"], ["list"],
+    ["sections", "001"], ["verify", "打响人参产业高质量发展突围战"], ["verify", "打响人参产业高质量发展攻坚战"],
+    ["kwic", "人参"], ["trend", "人参"], ["trend", "人参", "--by", "region"], ["trend", "人参", "--first"],
+    ["targets"], ["targets", "gdp", "--by", "year"], ["targets", "gdp", "--by", "region"], ["new", "002", "--limit", "3"],
+], ids=" ".join)
+def test_sidecar_fields_never_reach_the_terminal_raw(poisoned_home, args):
+    """ESC, a C1 CSI, NEL, bidi controls and rich markup in every field a sidecar gives (title, region,
+    date, url): each command shows them made visible, and markup as the text it is."""
+    from tests.conftest import raw_controls
+
+    r = run_cli(poisoned_home.path, *args)
+    assert r.returncode in (0, 1), r.stdout + r.stderr  # (1: a close verdict)
+    assert raw_controls(r.stdout + r.stderr) == [], r.stdout
+    if args[0] in ("search", "show", "list", "verify", "trend", "targets", "new") and "--first" not in args:
+        assert "[red]" in r.stdout, r.stdout  # a field shown whole: its markup as text
+
+
 def _cut(path: Path) -> None:
     os.truncate(path, path.stat().st_size // 2)
 

@@ -259,3 +259,41 @@ def test_first_hits_of_the_corpus_come_at_once(corpus_home):
             assert len(shown) > 1 and shown[0] - start < shown[-1] - start
 
     asyncio.run(scenario())
+
+
+def test_sidecar_fields_never_reach_the_screen_raw(poisoned_home):
+    """ESC, C1, bidi controls and markup in every sidecar field (title, region, date, url): the hit
+    list, the preview, the reader, verify and trend show them made visible."""
+    from tests.conftest import raw_controls
+
+    async def scenario():
+        app = make_app(poisoned_home, history=False)
+        async with app.run_test(size=(130, 40)) as pilot:
+            await settle(app, pilot)
+            seen = []
+
+            async def look(where):
+                await settle(app, pilot)
+                text = screen_text(app)
+                assert raw_controls(text) == [], f"{where}:\n{text}"
+                seen.append(text)
+
+            await ask(app, pilot, "人参")
+            assert len(app.screen.hits) > 1
+            await look("hits and preview")
+            await pilot.press("enter")
+            await look("reader")
+            await pilot.press("n")
+            await look("reader, next match")
+            await pilot.press("escape", "escape", "v")
+            app.focused.value = "打响人参产业高质量发展攻坚战"
+            await pilot.press("enter")
+            await look("verify")
+            await pilot.press("escape", "escape", "t")
+            app.focused.value = "人参"
+            await pilot.press("enter")
+            await look("trend")
+            assert all("[red]" in text for text in seen)  # markup shown as the text it is
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
