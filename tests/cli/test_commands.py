@@ -217,6 +217,20 @@ def test_markup_in_report_text_is_shown_literally(run, tmp_path):
     assert "[bold]" in r.stdout and "\x1b" not in r.stdout
 
 
+def test_every_control_character_is_made_visible():
+    """C0 (but the line break), DEL, C1 (CSI U+009B is ESC [ in one byte to some terminals, NEL
+    U+0085 a line break) and the bidi overrides and isolates: `safe` passes none of them on, and a
+    rendered line holding them all prints none."""
+    from cli import render
+    from tests.conftest import RAW_CONTROLS, raw_controls
+
+    for ch in sorted(RAW_CONTROLS):
+        assert raw_controls(render.safe(f"前{ch}后")) == [], f"U+{ord(ch):04X}"
+    console = Console(file=io.StringIO(), width=200, markup=False, color_system=None)
+    console.print(render.lit(console, "".join(sorted(RAW_CONTROLS)) + "人参", [(len(RAW_CONTROLS), len(RAW_CONTROLS) + 2)]))
+    assert raw_controls(console.file.getvalue()) == []
+
+
 def test_verify_command(run):
     r = run("verify", "全市在线受理企业“九解一协调”方面各类诉求647件", "--json")
     assert r.exit_code == 0 and json.loads(r.stdout)["verdict"] == "exact"
