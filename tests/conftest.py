@@ -123,12 +123,13 @@ def raw_controls(text: str) -> list[str]:
     return sorted({f"U+{ord(c):04X}" for c in text if c in RAW_CONTROLS})
 
 
-@pytest.fixture()
-def poisoned_home(tmp_path):
+@pytest.fixture(scope="session")
+def poisoned_home(tmp_path_factory):
     """Three seeds (通化 2023 and 2024, and one with targets) whose sidecar puts POISON into every
-    field it gives: title, region, date and url."""
+    field it gives: title, region, date and url. Ingested once per session: for tests that only read."""
     from index import Home, ingest
 
+    tmp_path = tmp_path_factory.mktemp("poisoned")
     folder = tmp_path / "poisoned"
     folder.mkdir()
     rows = ["file\ttitle\tregion\tyear\tlevel\tdate\turl"]
