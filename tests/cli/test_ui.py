@@ -297,3 +297,34 @@ def test_sidecar_fields_never_reach_the_screen_raw(poisoned_home):
             await pilot.press("ctrl+q")
 
     asyncio.run(scenario())
+
+
+def test_the_app_sees_a_report_ingested_while_it_is_open(seeded_home, tmp_path):
+    """The app keeps one backend for its life: a report another process ingests after the app's
+    first search is found by its next search."""
+    from index import Home, ingest
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "冰雪经济_2025.txt").write_text("冰雪经济报告\n\n一、冰雪经济\n\n观赏雾凇冰灯，办好雾凇冰灯节。\n", encoding="utf-8")
+
+    async def scenario():
+        app = BaogaoApp(lambda: LocalBackend(Home(seeded_home.path)), None)  # a Home of its own: another reader
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await ask(app, pilot, "人参")
+            assert app.screen.hits
+            await ask(app, pilot, '"雾凇冰灯"')
+            assert not app.screen.hits
+            assert ingest(seeded_home, [folder]).added == ("冰雪经济_2025",)
+            await ask(app, pilot, '"雾凇冰灯"')
+            assert [h.report for h in app.screen.hits] == ["冰雪经济_2025"]
+            assert "\"雾凇冰灯\" — 1 section, 2 occurrences" in screen_text(app)
+            await pilot.press("escape", "t")
+            app.focused.value = "雾凇冰灯"
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert "雾凇冰灯 — 2 occurrences in 1 report" in screen_text(app)
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
