@@ -111,8 +111,8 @@ def run_cli(home, *args, input: str | None = None) -> subprocess.CompletedProces
     return subprocess.CompletedProcess(["baogao", *argv], code, stdout, stderr)
 
 
-# What a hostile or broken sidecar may hold in a field: an escape sequence, a C1 control (CSI), a bidi
-# override and rich markup. None of it may reach a terminal raw.
+# What a hostile or broken sidecar may hold in a field: an escape sequence, C1 controls (CSI, NEL), a
+# bidi override and isolate, and rich markup. None of it may reach a terminal raw.
 POISON = "\x1b[31m\u009b2J\u0085\u202e\u2066[red]"
 RAW_CONTROLS = frozenset([*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), *map(chr, range(0x202A, 0x202F)),
                           *map(chr, range(0x2066, 0x206A))]) - {"\n"}
