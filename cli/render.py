@@ -134,10 +134,15 @@ def _hanging(label: Text | str, body, indent: int = 4) -> Table:
     return grid
 
 
+def hit_meta(hit) -> str:
+    """A hit's `region · year`, made safe (a sidecar's region is text from outside, as a title is)."""
+    return " · ".join(safe(str(x)) for x in (hit.region, hit.year) if x)
+
+
 def hit_block(console: Console, i: int, hit) -> Group:
     title = Text()
     title.append(safe(hit.title), style="bold cyan")
-    meta = " · ".join(str(x) for x in (hit.region, hit.year) if x)
+    meta = hit_meta(hit)
     if meta:
         title.append(f" · {meta}")
     title.append(f"  [{safe(hit.report)}]", style="dim")

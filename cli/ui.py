@@ -139,7 +139,7 @@ def hit_prompt(hit, plain: bool, width: int = 80) -> Text:
     """At most four lines at `width` cells: title · region · year and the count; the heading path;
     two lines of the snippet, from a little before its first match."""
     out = Text()
-    meta = " · ".join(str(x) for x in (hit.region, hit.year) if x)
+    meta = render.hit_meta(hit)
     count = f"  {hit.count}×" + ("" if hit.verbatim else " (words)") + (f" +{len(hit.also_in)}" if hit.also_in else "")
     from rich.cells import cell_len
 

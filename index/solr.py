@@ -194,7 +194,9 @@ _SPECIAL = set('+-&|!(){}[]^"~*?:\\/ ')
 
 
 def escape(text: str) -> str:
-    return "".join("\\" + c if c in _SPECIAL else c for c in text)
+    """`text` as one term of Lucene's query syntax: its special characters and whitespace (the parser
+    also cuts at a tab or an ideographic space, U+3000) escaped."""
+    return "".join("\\" + c if c in _SPECIAL or c.isspace() else c for c in text)
 
 
 # The shape of the documents `publish` writes; a collection of another format is refused (publish

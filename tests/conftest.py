@@ -109,3 +109,36 @@ def run_cli(home, *args, input: str | None = None) -> subprocess.CompletedProces
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         stdout, stderr = out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace")
     return subprocess.CompletedProcess(["baogao", *argv], code, stdout, stderr)
+
+
+# What a hostile or broken sidecar may hold in a field: an escape sequence, C1 controls (CSI, NEL), a
+# bidi override and isolate, and rich markup. None of it may reach a terminal raw.
+POISON = "\x1b[31m\u009b2J\u0085\u202e\u2066[red]"
+RAW_CONTROLS = frozenset([*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), *map(chr, range(0x202A, 0x202F)),
+                          *map(chr, range(0x2066, 0x206A))]) - {"\n"}
+
+
+def raw_controls(text: str) -> list[str]:
+    """The control characters (C0 but the line break, DEL, C1, bidi overrides and isolates) in `text`."""
+    return sorted({f"U+{ord(c):04X}" for c in text if c in RAW_CONTROLS})
+
+
+@pytest.fixture(scope="session")
+def poisoned_home(tmp_path_factory):
+    """Three seeds (通化 2023 and 2024, and one with targets) whose sidecar puts POISON into every
+    field it gives: title, region, date and url. Ingested once per session: for tests that only read."""
+    from index import Home, ingest
+
+    tmp_path = tmp_path_factory.mktemp("poisoned")
+    folder = tmp_path / "poisoned"
+    folder.mkdir()
+    rows = ["file\ttitle\tregion\tyear\tlevel\tdate\turl"]
+    for k, year in (("001", 2023), ("002", 2024), ("004", 2024)):
+        shutil.copy(SEEDS / f"{SEED[k]}.txt", folder)
+        rows.append(f"{SEED[k]}.txt\t报告{k}{POISON}标题\t通化{POISON}市\t{year}\t地市\t{year}-03-0{k[-1]}{POISON}"
+                    f"\thttps://example.org/{k}{POISON}")
+    (folder / "MANIFEST.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    home = Home(tmp_path / "home")
+    assert not ingest(home, [folder]).failed
+    yield home
+    home.close()

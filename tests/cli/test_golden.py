@@ -13,3 +13,74 @@ def test_json_outputs_equal_the_golden_file():
     assert [x["args"] for x in now] == [x["args"] for x in golden]
     for got, want in zip(now, golden):
         assert got == want, got["args"]
+
+
+# The JSON shapes of docs/contract.md: a dict's keys exactly (a key ending in "?" may be absent), a
+# list's items each of the one shape it holds; None is any value.
+HIT = {k: None for k in ("report", "title", "region", "year", "section_id", "section", "path", "score", "count",
+                         "snippet", "highlights", "text", "verbatim", "in_heading", "also_in", "url", "urls")}
+MATCH = {**{k: None for k in ("report", "title", "section_id", "section", "paragraph", "paragraph_end",
+                              "similarity", "source", "url", "urls")},
+         "differences": [{"quote": None, "source": None, "kind": None}]}
+SHAPES = {
+    "ingest": {"added": None, "updated": None, "unchanged": None, "removed": None,
+               "failed": [{"path": None, "error": None}]},
+    "list": [{k: None for k in ("id", "title", "region", "year", "level", "sections", "chars", "file",
+                                "duplicate_of?", "url", "urls", "date")}],
+    "sections": [{"id": None, "heading": None, "level": None, "path": None}],
+    "show": {"report": None, "title": None, "file": None, "url": None, "urls": None,
+             "sections": [{"id": None, "heading": None, "level": None, "path": None,
+                           "paragraphs": [{"n": None, "text": None, "kind": None, "line": None}]}]},
+    "search": {"query": None, "total": None, "occurrences": None, "hits": [HIT],
+               "suggestions?": [{"text": None, "count": None}]},
+    "verify": {"quote": None, "verdict": None, "matches": [MATCH]},
+    "remove": {"removed": None},
+    "rebuild": {"reports": None, "sections": None, "seconds": None},
+    "compact": {"segments_before": None, "segments_after": None},
+    "check": {"ok": None, "reports": None, "sections": None, "problems": None},
+    "trend": {"by": None, "terms": [{"term": None, "total": None, "reports": None, "buckets": [
+        {"key": None, "count": None, "reports": None}], "first": {k: None for k in (
+            "report", "title", "year", "section_id", "section", "paragraph", "url", "urls")}}]},
+    "trend --first": {"term": None, "first": [{k: None for k in (
+        "region", "level", "year", "date", "report", "title", "section_id", "section", "paragraph", "url")}]},
+    "kwic": {"term": None, "total": None, "lines": [{k: None for k in (
+        "report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url")}]},
+    "targets": {"targets": [{k: None for k in (
+        "report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit", "modifier",
+        "not_set", "section_id", "paragraph", "url")}]},
+    "new": {"report": None, "baseline": None, "found": None, "phrases": [{k: None for k in (
+        "phrase", "count", "section_id", "paragraph", "quoted", "in_heading")}]},
+    "publish": {"collection": None, "published": None, "deleted": None, "unchanged": None, "seconds": None},
+    "error": {"error": None, "hint": None, "candidates?": None},  # exit 2 or 3, any command
+}
+
+
+def shape_errors(doc, shape, where="") -> list[str]:
+    """How `doc` differs from `shape`: keys missing or extra (equal sets, not a superset)."""
+    if shape is None or doc is None:
+        return []
+    if isinstance(shape, list):
+        if not isinstance(doc, list):
+            return [f"{where}: a list expected"]
+        return [e for i, item in enumerate(doc) for e in shape_errors(item, shape[0], f"{where}[{i}]")]
+    if not isinstance(doc, dict):
+        return [f"{where}: an object expected"]
+    required = {k for k in shape if not k.endswith("?")}
+    allowed = required | {k[:-1] for k in shape if k.endswith("?")}
+    errors = [f"{where}: keys {sorted(set(doc) ^ required)} differ"] if not required <= set(doc) <= allowed else []
+    for k, sub in shape.items():
+        if k.rstrip("?") in doc:
+            errors += shape_errors(doc[k.rstrip("?")], sub, f"{where}.{k.rstrip('?')}")
+    return errors
+
+
+def test_json_shapes_are_the_contracts_exactly():
+    """Every recorded --json document has the keys docs/contract.md lists for its command, no more and
+    no fewer, at every level (a renamed field is red here as well as in the golden file)."""
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    seen = set()
+    for run in golden:
+        command = run["args"][0] + (" --first" if "--first" in run["args"] else "") if run["exit"] < 2 else "error"
+        seen.add(command)
+        assert shape_errors(run["stdout"], SHAPES[command], command) == [], run["args"]
+    assert seen == set(SHAPES)  # every shape is exercised by a recorded command

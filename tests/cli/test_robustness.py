@@ -283,7 +283,7 @@ def test_bad_input_is_one_line_with_its_exit_code(sample_home, args, code, text)
     j = run_cli(sample_home, *args, "--json")
     assert j.returncode == code
     doc = json.loads(j.stdout)
-    assert set(doc) >= {"error", "hint"} and doc["error"], doc
+    assert set(doc) - {"candidates"} == {"error", "hint"} and doc["error"], doc
 
 
 def test_home_that_is_a_file_and_home_from_a_newer_version(tmp_path):
@@ -370,6 +370,24 @@ def test_report_ids_never_reach_the_terminal_raw(tmp_path):
                  ["verify", "正文里有“一主六双”。"], ["trend", "一主六双"]):
         out = run_cli(home, *args).stdout
         assert "\x1b" not in out and "\u202e" not in out, (args, out)
+
+
+@pytest.mark.parametrize("args", [
+    ["search", "人参"], ["search", "-e", "人参", "--sort", "oldest"], ["show", "001", "1"], ["show", "004"], ["list"],
+    ["sections", "001"], ["verify", "打响人参产业高质量发展突围战"], ["verify", "打响人参产业高质量发展攻坚战"],
+    ["kwic", "人参"], ["trend", "人参"], ["trend", "人参", "--by", "region"], ["trend", "人参", "--first"],
+    ["targets"], ["targets", "gdp", "--by", "year"], ["targets", "gdp", "--by", "region"], ["new", "002", "--limit", "3"],
+], ids=" ".join)
+def test_sidecar_fields_never_reach_the_terminal_raw(poisoned_home, args):
+    """ESC, a C1 CSI, NEL, bidi controls and rich markup in every field a sidecar gives (title, region,
+    date, url): each command shows them made visible, and markup as the text it is."""
+    from tests.conftest import raw_controls
+
+    r = run_cli(poisoned_home.path, *args)
+    assert r.returncode in (0, 1), r.stdout + r.stderr  # (1: a close verdict)
+    assert raw_controls(r.stdout + r.stderr) == [], r.stdout
+    if args[0] in ("search", "show", "list", "verify", "trend", "targets", "new") and "--first" not in args:
+        assert "[red]" in r.stdout, r.stdout  # a field shown whole: its markup as text
 
 
 def _cut(path: Path) -> None:

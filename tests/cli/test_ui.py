@@ -259,3 +259,70 @@ def test_first_hits_of_the_corpus_come_at_once(corpus_home):
             assert len(shown) > 1 and shown[0] - start < shown[-1] - start
 
     asyncio.run(scenario())
+
+
+def test_sidecar_fields_never_reach_the_screen_raw(poisoned_home):
+    """ESC, C1, bidi controls and markup in every sidecar field (title, region, date, url): the hit
+    list, the preview, the reader, verify and trend show them made visible."""
+    from tests.conftest import raw_controls
+
+    async def scenario():
+        app = make_app(poisoned_home, history=False)
+        async with app.run_test(size=(130, 40)) as pilot:
+            await settle(app, pilot)
+            seen = []
+
+            async def look(where):
+                await settle(app, pilot)
+                text = screen_text(app)
+                assert raw_controls(text) == [], f"{where}:\n{text}"
+                seen.append(text)
+
+            await ask(app, pilot, "人参")
+            assert len(app.screen.hits) > 1
+            await look("hits and preview")
+            await pilot.press("enter")
+            await look("reader")
+            await pilot.press("escape", "escape", "v")
+            app.focused.value = "打响人参产业高质量发展攻坚战"
+            await pilot.press("enter")
+            await look("verify")
+            await pilot.press("escape", "escape", "t")
+            app.focused.value = "人参"
+            await pilot.press("enter")
+            await look("trend")
+            assert all("[red]" in text for text in seen)  # markup shown as the text it is
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
+
+
+def test_the_app_sees_a_report_ingested_while_it_is_open(seeded_home, tmp_path):
+    """The app keeps one backend for its life: a report another process ingests after the app's
+    first search is found by its next search."""
+    from index import Home, ingest
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "冰雪经济_2025.txt").write_text("冰雪经济报告\n\n一、冰雪经济\n\n观赏雾凇冰灯，办好雾凇冰灯节。\n", encoding="utf-8")
+
+    async def scenario():
+        app = BaogaoApp(lambda: LocalBackend(Home(seeded_home.path)), None)  # a Home of its own: another reader
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await ask(app, pilot, "人参")
+            assert app.screen.hits
+            await ask(app, pilot, '"雾凇冰灯"')
+            assert not app.screen.hits
+            assert ingest(seeded_home, [folder]).added == ("冰雪经济_2025",)
+            await ask(app, pilot, '"雾凇冰灯"')
+            assert [h.report for h in app.screen.hits] == ["冰雪经济_2025"]
+            assert "\"雾凇冰灯\" — 1 section, 2 occurrences" in screen_text(app)
+            await pilot.press("escape", "t")
+            app.focused.value = "雾凇冰灯"
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert "雾凇冰灯 — 2 occurrences in 1 report" in screen_text(app)
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())

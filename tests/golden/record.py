@@ -1,11 +1,14 @@
 """The golden `--json` outputs of a fixed set of commands on the seeds (issue 15: a refactor changes
 no successful output). `python tests/golden/record.py` rewrites `seeds.json`; the test compares.
 
-Volatile fields are normalized: absolute paths become `<seeds>`/`<home>`, seconds become 0."""
+Volatile fields are normalized: absolute paths become `<seeds>`/`<home>`, seconds become 0. `publish`
+runs against `FakeSolr`, an in-memory collection in the client's place (no cluster needed): what it
+pins is publish's own JSON, not what a cluster does with the documents."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -41,9 +44,18 @@ COMMANDS: list[list[str]] = [
     ["trend", "人参", "--json"],
     ["trend", "人参", "高质量发展", "--by", "region", "--json"],
     ["trend", "发展", "--by", "level", "--json"],
+    ["kwic", "人参", "--json"],
+    ["kwic", "九解一协调", "--sort", "right", "--limit", "3", "--width", "8", "--json"],
+    ["new", "002", "--limit", "5", "--json"],
+    ["targets", "--json"],
+    ["trend", "人参", "--first", "--json"],
+    ["trend", "发展", "--per", "10000", "--json"],
+    ["publish", "--solr", "http://fake-solr:8983/solr", "--collection", "golden", "--json"],
+    ["publish", "--solr", "http://fake-solr:8983/solr", "--collection", "golden", "--json"],
     ["check", "--json"],
     ["remove", "004", "--json"],
     ["list", "--json"],
+    ["publish", "--solr", "http://fake-solr:8983/solr", "--collection", "golden", "--json"],
     ["rebuild", "--json"],
     ["compact", "--json"],
     ["search", "人参", "--json"],
@@ -66,12 +78,53 @@ def normalize(text: str, home: Path) -> object:
     return walk(doc)
 
 
+class FakeSolr:
+    """`index.solr.SolrClient` for `publish`, without a cluster: collections in memory, shared by
+    every client (publish opens one per sender thread), reading the JSON update bodies it is sent."""
+
+    collections: dict[str, dict[str, dict]] = {}
+
+    def __init__(self, nodes, collection="baogao"):
+        self.nodes, self.collection = list(nodes), collection
+
+    @property
+    def docs(self) -> dict[str, dict]:
+        return self.collections.setdefault(self.collection, {})
+
+    def prepare(self, shards, replicas):
+        self.docs
+
+    def stream(self, q, fq=(), fl="id", extra=None, sort="id asc"):
+        field, _, value = q.partition(":")
+        fields = fl.split(",")
+        for doc in list(self.docs.values()):
+            if doc.get(field) == value:
+                yield {k: doc[k] for k in fields if k in doc}
+
+    def update(self, commands: str, commit: bool = False):
+        for verb, arg in json.loads(commands, object_pairs_hook=list):
+            if verb == "add":
+                doc = dict(dict(arg)["doc"])
+                self.docs[doc["id"]] = doc
+            elif verb == "delete":
+                field, _, value = dict(arg)["query"].partition(":")
+                value = re.sub(r"\\(.)", r"\1", value)  # the id, unescaped
+                for key in [k for k, d in self.docs.items() if d.get(field) == value]:
+                    del self.docs[key]
+
+    def commit(self):
+        pass
+
+
 def run_all() -> list[dict]:
     """Every command in order on one new home, through the real entry point (in this process)."""
+    from unittest import mock
+
     from tests.conftest import run_cli
 
     out = []
-    with tempfile.TemporaryDirectory() as tmp:
+    FakeSolr.collections.clear()
+    with tempfile.TemporaryDirectory() as tmp, mock.patch("index.solr.SolrClient", FakeSolr):
         home = Path(tmp) / "home"
         for args in COMMANDS:
             r = run_cli(home, *[str(SEEDS) if a == "<seeds>" else a for a in args])

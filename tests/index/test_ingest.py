@@ -73,6 +73,38 @@ def test_remove_and_sync(copied):
     assert check(home).ok
 
 
+NEWS = "冰雪经济报告\n\n一、冰雪经济\n\n观赏雾凇冰灯，办好雾凇冰灯节。雾凇冰灯带动消费。\n"
+
+
+def test_a_long_lived_reader_follows_each_publish(seeded_home, tmp_path):
+    """A LocalBackend kept open (the terminal UI's) answers from what the last writer published: a
+    report ingested after its first searches is found by the next, and gone after its removal."""
+    from index import LocalBackend
+
+    reader = LocalBackend(Home(seeded_home.path))
+    try:
+        assert reader.search("人参", limit=None).total  # every index opened on the first state
+        assert reader.search("雾凇冰灯", exact=True, limit=None).total == 0
+        assert reader.search("雾凇冰灯", limit=None).total == 0
+        assert not reader.kwic("雾凇冰灯").lines and reader.trend(["雾凇冰灯"]).terms[0].total == 0
+        folder = tmp_path / "news"
+        folder.mkdir()
+        (folder / "冰雪经济_2025.txt").write_text(NEWS, encoding="utf-8")
+        assert ingest(seeded_home, [folder]).added == ("冰雪经济_2025",)  # another Home: another writer
+
+        exact = reader.search("雾凇冰灯", exact=True, limit=None)
+        assert (exact.total, exact.occurrences) == (1, 3) and exact.hits[0].report == "冰雪经济_2025"
+        assert [h.report for h in reader.search("雾凇冰灯", limit=None).hits] == ["冰雪经济_2025"]
+        assert len(reader.kwic("雾凇冰灯").lines) == 3 and reader.trend(["雾凇冰灯"]).terms[0].total == 3
+        assert "冰雪经济_2025" in {r.id for r in reader.reports()}
+
+        remove(seeded_home, ["冰雪经济_2025"])
+        assert reader.search("雾凇冰灯", exact=True, limit=None).total == 0
+        assert reader.search("人参", limit=None).total
+    finally:
+        reader.home.close()
+
+
 def test_same_stem_from_another_path_is_refused(seeded_home, tmp_path):
     other = tmp_path / "elsewhere"
     other.mkdir()

@@ -110,6 +110,7 @@ def test_boolean_and_filters(shared_home):
     assert keys(not_deer) == keys(ginseng) - keys(search(shared_home, "梅花鹿", limit=None))
     tonghua = search(shared_home, "人参 region:通化", limit=None)
     assert tonghua.hits and all(h.region == "通化市" for h in tonghua.hits)
+    assert keys(search(shared_home, "人参 region:化", limit=None)) == keys(tonghua)  # part of the region, not a prefix
     year = search(shared_home, "高质量发展 year:2024", limit=None)
     assert year.hits and all(h.year == 2024 for h in year.hits)
     grouped = search(shared_home, "(人参 OR 梅花鹿) NOT region:通化", limit=None)
@@ -228,3 +229,87 @@ def test_segment_ahead_falls_back_when_the_child_cannot_answer(tmp_path):
     broken.store_path.write_bytes(b"not a database")
     segment_ahead(broken, "人参")
     assert broken.segmenter.known == {}  # the child failed: words are cut here, on demand
+
+
+UNDATED = "某县政府工作报告\n一、过去的工作\n人参产业稳步发展，人参种植面积扩大，梅花鹿养殖提质增效。\n"
+
+
+@pytest.fixture()
+def undated_home(seeded_home, tmp_path):
+    """The seeds and one report of unknown year (none in its name, its text or a sidecar)."""
+    from index import ingest, list_reports
+
+    folder = tmp_path / "undated"
+    folder.mkdir()
+    (folder / "某县政府工作报告.txt").write_text(UNDATED, encoding="utf-8")
+    assert not ingest(seeded_home, [folder]).failed
+    assert [r.year for r in list_reports(seeded_home) if r.title == "某县政府工作报告"] == [None]
+    return seeded_home
+
+
+@pytest.mark.parametrize("sort", ["oldest", "year"])
+def test_reports_of_unknown_year_come_last(undated_home, sort):
+    res = search(undated_home, "人参", limit=None, sort=sort)
+    verbatim = [h.year for h in res.hits if h.verbatim]
+    assert None in verbatim and len(set(verbatim)) > 2  # the undated report and at least two years
+    known = [y for y in verbatim if y is not None]
+    assert verbatim == known + [None] * verbatim.count(None), verbatim
+    assert known == sorted(known, reverse=sort == "year")
+
+
+def test_kwic_puts_reports_of_unknown_year_last(undated_home):
+    from index import kwic
+
+    years = [line.year for line in kwic(undated_home, "人参").lines]
+    assert years[-2:] == [None, None] and None not in years[:-2]
+
+
+@pytest.fixture(scope="module")
+def many_sections(tmp_path_factory):
+    """One report of 260 sections (more than kwic reads in one batch), each holding 雾凇冰灯 between
+    contexts drawn at random; the contexts that sort first stand in the sections read last."""
+    import random
+
+    from index import Home, ingest
+
+    rng = random.Random(26)
+    chars = "春夏秋冬东南西北山水林田湖草沙江河湖海城乡村镇街巷"
+    lines = ["# 冰灯报告", ""]
+    for i in range(260):
+        # 一 (U+4E00) sorts before every other character here: beside the match in the last sections
+        near = "一" if i >= 230 else rng.choice(chars)
+        left = "".join(rng.choices(chars, k=rng.randint(1, 5))) + near
+        right = near + "".join(rng.choices(chars, k=rng.randint(1, 5)))
+        lines += [f"## 第{i + 1}节", "", f"{left}雾凇冰灯{right}", ""]
+    folder = tmp_path_factory.mktemp("many") / "src"
+    folder.mkdir()
+    (folder / "冰灯报告.md").write_text("\n".join(lines), encoding="utf-8")
+    home = Home(folder.parent / "home")
+    assert not ingest(home, [folder]).failed
+    yield home
+    home.close()
+
+
+@pytest.mark.parametrize("sort", ["left", "right"])
+@pytest.mark.parametrize("limit", [1, 5, 40])
+def test_kwic_sorted_by_context_sorts_every_line_before_it_limits(many_sections, sort, limit):
+    """--sort left/right with --limit: the first `limit` lines of all of them sorted, not the sorted
+    lines of the first batch read."""
+    from index import kwic
+
+    every = kwic(many_sections, "雾凇冰灯", limit=None, sort="report").lines
+    assert len(every) == 260 and len({line.section_id for line in every}) == 260
+    key = (lambda k: (k.left[::-1], k.match, k.right)) if sort == "left" else (lambda k: (k.right, k.match, k.left[::-1]))
+    want = sorted(every, key=key)[:limit]
+    got = kwic(many_sections, "雾凇冰灯", limit=limit, sort=sort)
+    assert got.lines == tuple(want) and got.total == 260
+    assert all(line.section_id > 230 for line in got.lines[:min(limit, 30)])  # read in the last batch
+
+
+@pytest.mark.parametrize("sort", ["year", "report"])
+def test_kwic_in_reading_order_stops_at_the_limit_with_the_same_lines(many_sections, sort):
+    from index import kwic
+
+    every = kwic(many_sections, "雾凇冰灯", limit=None, sort=sort).lines
+    for limit in (1, 199, 200, 201, 259):
+        assert kwic(many_sections, "雾凇冰灯", limit=limit, sort=sort).lines == every[:limit]

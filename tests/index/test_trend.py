@@ -60,6 +60,42 @@ def test_filters_and_per(shared_home):
         trend(shared_home, ["人参"], by="colour")
 
 
+@pytest.mark.parametrize("term,by,options,keep", [
+    ("发展", "year", [], lambda r: True),
+    ("人参", "region", [], lambda r: True),
+    ("发展", "year", ["--region", "通化"], lambda r: "通化" in r["region"]),
+    ("发展", "level", ["--from", "2024"], lambda r: r["year"] >= 2024),
+    ("人参", "year", ["--level", "city", "--to", "2023"], lambda r: r["level"] == "city" and r["year"] <= 2023),
+])
+def test_per_is_occurrences_per_n_characters_of_the_buckets_own_reports(_seeded_home, term, by, options, keep):
+    """`trend --per N`: a bucket's occurrences × N ÷ the characters of the reports in that bucket
+    that the filters keep (holding the term or not) — computed here by hand from what `list` and
+    `search -e` show, never from the whole archive."""
+    from tests.conftest import run_cli
+
+    def doc(*args):
+        r = run_cli(_seeded_home, *args, "--json")
+        assert r.returncode == 0, r.stdout + r.stderr
+        return json.loads(r.stdout)
+
+    reports = {r["id"]: r for r in doc("list") if keep(r)}
+    assert not any(r.get("duplicate_of") for r in reports.values())  # (none to fold among the seeds)
+    counts = {}
+    for hit in doc("search", "-e", term, "--all")["hits"]:
+        if hit["report"] in reports:
+            counts[hit["report"]] = counts.get(hit["report"], 0) + hit["count"]
+    chars, found = {}, {}
+    for rid, r in reports.items():
+        key = str(r[by])
+        chars[key] = chars.get(key, 0) + r["chars"]
+        if rid in counts:
+            found.setdefault(key, []).append(counts[rid])
+    want = {key: (round(sum(n) * 10000 / chars[key], 3), len(n)) for key, n in found.items()}
+    got = doc("trend", term, "--by", by, "--per", "10000", *options)["terms"][0]["buckets"]
+    assert {b["key"]: (b["count"], b["reports"]) for b in got} == want
+    assert want and (len(want) > 1 or options)
+
+
 def test_trend_cli_chart_json_csv(seeded_home, tmp_path):
     from cli.main import cli
 
