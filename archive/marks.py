@@ -35,6 +35,10 @@ CLASSES: dict[str, tuple[str, str]] = {
     "·": ("middle dot", "·・･‧•⸱"),
 }
 
+# Marks that end a phrase: a sentence end and brackets. Text "without marks" (archive.normalization.loose)
+# keeps them, so `人。参` is no variant of `人参`, nor `（六）稳` of `六稳`.
+BREAKING = frozenset("。（）【】｛｝")
+
 STRAIGHT = {'"': ("“", "”"), "'": ("“", "”"), "＂": ("“", "”"), "＇": ("“", "”")}
 
 FIGURE_UNITS = "%‰‱"  # Unicode calls them punctuation; they are part of a figure

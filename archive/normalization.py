@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .marks import FIGURE_UNITS, STRAIGHT, mark_class
+from .marks import BREAKING, FIGURE_UNITS, STRAIGHT, mark_class
 
 # After NFKC the full-width forms are already ASCII; these fold the variants NFKC keeps apart.
 _PUNCT = {
@@ -228,14 +228,15 @@ def strip_marks(norm: str) -> str:
 
 
 def loose(norm: str) -> str:
-    """Normalized text with every mark dropped but a point between two digits (4.5% is not 45%):
-    what a variant is equal to (an exact string's variants, verify's candidate windows)."""
+    """Normalized text with the marks inside a phrase dropped — all but those that end one (a
+    sentence end, brackets: archive.marks.BREAKING) and a point between two digits (4.5% is not
+    45%): what a variant is equal to (an exact string's variants, verify's candidate windows)."""
     return loose_map(norm)[0]
 
 
 def loose_map(norm: str) -> tuple[str, list[int]]:
     """`loose(norm)`, and for each of its characters its index in `norm`."""
-    keep = [i for i, c in enumerate(norm) if c in FIGURE_UNITS or not _is_mark(c)]
+    keep = [i for i, c in enumerate(norm) if c in FIGURE_UNITS or c in BREAKING or not _is_mark(c)]
     if "." in norm:
         points = {m.start() for m in _POINT_IN_FIGURE.finditer(norm)}
         if points:

@@ -11,7 +11,7 @@ from .errors import QueryError
 from .home import Home
 from .model import Concordance, KwicLine
 from .searching import exact_sections, query_variants
-from .variants import variant_spans
+from .snippets import variant_spans
 from .snippets import ready_to_show, section_displays, section_norm_texts
 
 SORTS = ("year", "report", "left", "right")

@@ -17,7 +17,7 @@ from .model import Hit, SearchResult, SectionMeta, Suggestion
 from .query import And, Filter, Not, Or, Term, parse, positive_terms
 from .sectiontable import members
 from .snippets import make_snippet, match_spans, ready_to_show, section_displays, section_norm_texts
-from .variants import named, places_in, variant_counts
+from .variants import named, variant_counts
 
 VERBATIM_BOOST = 100.0
 VARIANT_BOOST = 50.0  # a section holding the term only as a variant ranks between verbatim and words
@@ -88,6 +88,14 @@ class _Evaluator:
     def __init__(self, home: Home, variants: bool = False):
         self.home = home
         self.variants = variants  # exact terms count their variants too (--variants)
+        self._variant_counts: dict[str, tuple] = {}
+        self._printed: dict[str, tuple] = {}  # a term's own sections, found already
+
+    def variant_counts(self, text: str):
+        """index.variants.variant_counts, once per term for all a search asks of it."""
+        if text not in self._variant_counts:
+            self._variant_counts[text] = variant_counts(self.home, text, self._printed.get(text))
+        return self._variant_counts[text]
 
     def universe(self):
         return self.home.section_table.sid  # every live section
@@ -128,21 +136,23 @@ class _Evaluator:
         A term's variants (index.variants): in an unquoted term's second tier, in an exact term's
         answer only with --variants."""
         if t.variant:
-            vsids, vcounts = variant_counts(self.home, t.text)
+            vsids, vcounts = self.variant_counts(t.text)
             return Matches(vsids, vcounts, vcounts, None, np.ones(len(vsids), bool))
         sids, counts = self.home.substring.find(t.text)
+        self._printed.setdefault(t.text, (sids, counts))
         if t.exact:
             found = Matches(sids, counts, counts, np.ones(len(sids), bool))
-            if self.variants:
-                vsids, vcounts = variant_counts(self.home, t.text)
+            if self.variants and len(vsids := self.variant_counts(t.text)[0]):
+                vcounts = self.variant_counts(t.text)[1]
                 found = found.either(Matches(vsids, vcounts, vcounts, None, np.ones(len(vsids), bool)))
             return found
         verbatim = Matches(sids, np.full(len(sids), VERBATIM_BOOST), counts, np.ones(len(sids), bool))
-        vsids, vcounts = variant_counts(self.home, t.text)
+        vsids, vcounts = self.variant_counts(t.text)
         only = ~members(vsids, sids)  # a section holding it verbatim counts its verbatim occurrences
         vsids, vcounts = vsids[only], vcounts[only]
-        verbatim = verbatim.either(Matches(vsids, np.full(len(vsids), VARIANT_BOOST), vcounts, None,
-                                           np.ones(len(vsids), bool)))
+        if len(vsids):
+            verbatim = verbatim.either(Matches(vsids, np.full(len(vsids), VARIANT_BOOST), vcounts, None,
+                                               np.ones(len(vsids), bool)))
         sids = verbatim.sids
         scorer = self.home.word_scorer  # opened first: a segment_ahead child may still be cutting the words
         words = self.home.segmenter.query_words(t.text)
@@ -181,7 +191,8 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     query's one term names its variants; `variants` counts them in an exact term's answer."""
     if sort not in SORTS:
         raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
-    tree, found, pos, also_in = _found(home, query, exact, filters, with_duplicates, variants)
+    evaluator = _Evaluator(home, variants)
+    tree, found, pos, also_in = _found(home, query, exact, filters, with_duplicates, evaluator=evaluator)
     order = _rank(home, found, pos, sort)
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]
@@ -189,7 +200,7 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i], found.variant[i])
             for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
     hits = build_hits(home, rows, terms, also_in, variants)
-    named_variants = query_variants(home, query, exact, filters, with_duplicates)
+    named_variants = query_variants(home, query, exact, filters, with_duplicates, evaluator)
     suggestions = () if len(found) else (
         tuple(Suggestion(v.text, v.occurrences) for v in named_variants) + _did_you_mean(home, terms))
     return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
@@ -197,15 +208,15 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
                         variants_counted=variants or any(not t.exact for t in terms))
 
 
-def query_variants(home: Home, query: str, exact: bool, filters: dict | None, with_duplicates: bool):
+def query_variants(home: Home, query: str, exact: bool, filters: dict | None, with_duplicates: bool,
+                   evaluator: "_Evaluator | None" = None):
     """The variants of the query's one positive term (none for a query of several), where its
     filters keep them, named as printed, most frequent first (index.variants)."""
-    tree, found, _, _ = _found(home, query, exact, filters, with_duplicates, only_variants=True)
+    tree, found, _, _ = _found(home, query, exact, filters, with_duplicates, only_variants=True, evaluator=evaluator)
     if tree is None or not len(found):
         return ()
     term = positive_terms(tree)[0]
-    metas = ready_to_show(home, list(store.section_heads(home.con, found.sids.tolist()).values()))
-    return named(places_in(metas, section_norm_texts(home, metas), section_displays(home, metas), term.text))
+    return named(home, term.text, dict(zip(found.sids.tolist(), found.count.tolist())))
 
 
 def _as_variants(node):
@@ -220,7 +231,7 @@ def _as_variants(node):
 
 
 def _found(home: Home, query: str, exact: bool, filters: dict | None, with_duplicates: bool, variants: bool = False,
-           only_variants: bool = False):
+           only_variants: bool = False, evaluator: "_Evaluator | None" = None):
     """(query tree, the live matching sections, their section-table rows, also_in): the matches of
     a query with its filters, duplicate transcriptions folded unless `with_duplicates`. With
     `only_variants`, the places a query of one term holds it only as a variant (tree None when the
@@ -230,11 +241,13 @@ def _found(home: Home, query: str, exact: bool, filters: dict | None, with_dupli
     if extra:
         tree = And((tree, *extra))
     if only_variants:
-        if len(positive_terms(tree)) != 1:
-            return None, Matches([]), None, {}
-        found = _Evaluator(home).eval(_as_variants(tree))
+        evaluator = evaluator or _Evaluator(home)
+        terms = positive_terms(tree)
+        if len(terms) != 1 or not len(evaluator.variant_counts(terms[0].text)[0]):
+            return None, Matches([]), None, {}  # (most terms have no variant anywhere: nothing to narrow)
+        found = evaluator.eval(_as_variants(tree))
     else:
-        found = _Evaluator(home, variants).eval(tree)
+        found = (evaluator or _Evaluator(home, variants)).eval(tree)
     pos = home.section_table.live_positions(found.sids)  # each hit's row in the section table
     live = pos >= 0  # a replaced section's old copy is masked
     found, pos = found.take(live), pos[live]

@@ -4,13 +4,17 @@ and `show --highlight`'s spans per line."""
 
 from __future__ import annotations
 
+import functools
+import re
+
 import numpy as np
+
+from archive import loose, strip_marks
 
 from . import sectiontext, store
 from .home import Home
 from .model import SectionMeta
 from .query import Term, parse, positive_terms
-from .variants import variant_spans
 
 # A snippet shows about this many characters around the densest cluster of matches …
 SNIPPET_CHARS = 100
@@ -124,3 +128,28 @@ def highlight_spans(home: Home, report_id: str, section_n: int, query: str) -> l
         if spans:
             out.append((n, spans))
     return out
+
+
+def variant_spans(norm: str, text: str) -> list[tuple[int, int]]:
+    """Spans of normalized `norm` (a section's lines joined by newlines) where `text` stands as a
+    variant: its characters with marks inside a phrase between them (left to right, none
+    overlapping), less the places it stands as printed."""
+    core = strip_marks(text)
+    pattern = _pattern(loose(core))
+    if pattern is None:
+        return []
+    return [m.span() for m in pattern.finditer(norm) if m.group() != core]
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(bare: str):
+    """A regular expression for `bare` with any run of marks inside a phrase between its characters
+    (in C: a section's text is scanned without a Python step per character)."""
+    if len(bare) < 2:
+        return None
+    from archive.marks import BREAKING
+    from archive.punctuation import RANGES
+
+    marks = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in RANGES)
+    gap = "(?:(?![" + "".join(BREAKING) + "])[" + marks + "])*"
+    return re.compile(gap.join(re.escape(c) for c in bare))

@@ -14,7 +14,7 @@ from .errors import QueryError
 from .home import Home
 from .model import Bucket, FirstMention, RegionFirst, Spread, TermTrend, Trend
 from .sectiontable import members
-from .variants import named, places_in, variant_counts
+from .variants import named, variant_counts
 
 BY = ("year", "region", "level")
 
@@ -93,14 +93,13 @@ def _found(home: Home, needle: str, variants: bool = False):
 
 def _variants(home: Home, needle: str, wanted, with_duplicates: bool):
     """The term's variants in the reports `wanted`, named as printed (index.variants)."""
-    from .snippets import ready_to_show, section_displays, section_norm_texts
-
-    per_report, _ = _per_report(home, variant_counts(home, needle), wanted, with_duplicates, every_sid=True)
+    found = variant_counts(home, needle)
+    per_report, _ = _per_report(home, found, wanted, with_duplicates, every_sid=True)
     sids = [sid for rid_sids in per_report.values() for sid in rid_sids]
     if not sids:
         return ()
-    metas = ready_to_show(home, list(store.section_heads(home.con, sids).values()))
-    return named(places_in(metas, section_norm_texts(home, metas), section_displays(home, metas), needle))
+    counts = dict(zip(found[0].tolist(), found[1].tolist()))
+    return named(home, needle, {sid: counts[sid] for sid in sids})
 
 
 def _per_report(home: Home, found, wanted, with_duplicates: bool, every_sid: bool = False):

@@ -13,16 +13,19 @@ from collections import Counter
 
 import numpy as np
 
-from archive import loose, loose_map, strip_marks
+from archive import loose, strip_marks
 
 from .model import Variant
+from .snippets import ready_to_show, section_displays, section_norm_texts, variant_spans
 
 SHOWN = 10  # variants named in an answer, most frequent first
+SCAN = 40  # variant sections read and scanned for their forms; past this the index counts them first
 
 
-def variant_counts(home, text: str) -> tuple[np.ndarray, np.ndarray]:
+def variant_counts(home, text: str, printed=None) -> tuple[np.ndarray, np.ndarray]:
     """(section ids, variant occurrences) of the normalized `text`, sorted by section id: its loose
-    occurrences less its printed ones, where that leaves any."""
+    occurrences less its printed ones, where that leaves any. `printed`: `find(text)`, when the
+    caller has it."""
     core = strip_marks(text)
     bare = loose(core)
     empty = np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -32,7 +35,7 @@ def variant_counts(home, text: str) -> tuple[np.ndarray, np.ndarray]:
     if total is not None and total(bare, loose=True) == total(core):  # every loose match is printed
         return empty
     sids, counts = home.substring.find(bare, loose=True)
-    printed, pcounts = home.substring.find(core)
+    printed, pcounts = printed if printed is not None and core == text else home.substring.find(core)
     if len(printed):
         at = np.searchsorted(printed, sids)
         at[at >= len(printed)] = 0
@@ -43,45 +46,68 @@ def variant_counts(home, text: str) -> tuple[np.ndarray, np.ndarray]:
     return sids[keep], counts[keep]
 
 
-def variant_spans(norm: str, text: str) -> list[tuple[int, int]]:
-    """Spans of normalized `norm` (a section's lines joined by newlines) where `text` stands as a
-    variant: its loose form found line by line (left to right, none overlapping), less the places
-    it stands as printed."""
-    core = strip_marks(text)
-    bare = loose(core)
-    out: list[tuple[int, int]] = []
-    if len(bare) < 2:
-        return out
-    base = 0
-    for line in norm.split("\n"):
-        flat, idx = loose_map(line)
-        at = flat.find(bare)
-        while at >= 0:
-            s, e = base + idx[at], base + idx[at + len(bare) - 1] + 1
-            if norm[s:e] != core:
-                out.append((s, e))
-            at = flat.find(bare, at + len(bare))
-        base += len(line) + 1
-    return out
-
-
-def named(places) -> tuple[Variant, ...]:
-    """(sid, the text as printed) of every variant place → the variants, most frequent first."""
-    occurrences: Counter = Counter()
-    sections: dict[str, set] = {}
-    for sid, printed in places:
-        occurrences[printed] += 1
-        sections.setdefault(printed, set()).add(sid)
-    ranked = sorted(occurrences, key=lambda t: (-occurrences[t], -len(sections[t]), t))
-    return tuple(Variant(t, occurrences[t], len(sections[t])) for t in ranked[:SHOWN])
-
-
-def places_in(metas, texts: dict[int, str], displays: dict[int, str], text: str):
-    """(sid, the text as printed) of each variant place in these sections."""
+def named(home, text: str, expected: dict[int, int]) -> tuple[Variant, ...]:
+    """The variants of `text` in the sections `expected` names (with each one's variant
+    occurrences), most frequent first: grouped as the contract reads them (`、` and `，` are one
+    comma), each shown as printed where it first stands. Past SCAN sections, the forms with one mark
+    in one gap are counted from the index first (a form is itself a printed string); only the
+    sections they do not account for are read and scanned (a form with several marks)."""
     from . import store
 
-    for meta in metas:
-        norm, display = texts.get(meta.sid, ""), displays.get(meta.sid, "")
-        offsets = store.OffsetMap(meta.offsets)
-        for s, e in variant_spans(norm, text):
-            yield meta.sid, display[offsets[s]:offsets[e - 1] + 1]
+    def metas_of(sids):
+        return ready_to_show(home, list(store.section_heads(home.con, sorted(sids)).values()))
+
+    by_form: dict[str, dict[int, int]] = {}
+    unexplained = set(expected)
+    if len(expected) > SCAN and getattr(home.substring, "total", None) is not None:
+        by_form = _one_mark_forms(home, text, expected)
+        got = Counter()
+        for per in by_form.values():
+            got.update(per)
+        unexplained = {sid for sid, n in expected.items() if got[sid] != n}
+    if unexplained:
+        for per in by_form.values():
+            for sid in unexplained & per.keys():
+                del per[sid]
+        scanned = metas_of(unexplained)
+        texts = section_norm_texts(home, scanned)
+        for meta in scanned:
+            norm = texts.get(meta.sid, "")
+            for s, e in variant_spans(norm, text):
+                per = by_form.setdefault(norm[s:e], {})
+                per[meta.sid] = per.get(meta.sid, 0) + 1
+    occurrences = {form: sum(per.values()) for form, per in by_form.items() if per}
+    ranked = sorted(occurrences, key=lambda f: (-occurrences[f], -len(by_form[f]), f))[:SHOWN]
+    first = {form: min(by_form[form]) for form in ranked}
+    shown = {m.sid: m for m in metas_of(set(first.values()))}
+    texts, displays = section_norm_texts(home, list(shown.values())), section_displays(home, list(shown.values()))
+    out = []
+    for form in ranked:
+        meta = shown[first[form]]
+        norm, offsets = texts.get(meta.sid, ""), store.OffsetMap(meta.offsets)
+        s = norm.find(form)
+        printed = displays[meta.sid][offsets[s]:offsets[s + len(form) - 1] + 1] if s >= 0 else form
+        out.append(Variant(printed, occurrences[form], len(by_form[form])))
+    return tuple(out)
+
+
+def _one_mark_forms(home, text: str, expected: dict[int, int]) -> dict[str, dict[int, int]]:
+    """form → {section: occurrences} for the forms of `text` with one canonical mark in one gap,
+    counted by the printed index in the sections `expected` names."""
+    from archive.marks import BREAKING, CLASSES
+
+    bare = loose(strip_marks(text))
+    wanted = np.array(sorted(expected), np.int64)
+    out: dict[str, dict[int, int]] = {}
+    for i in range(1, len(bare)):
+        for mark in CLASSES:
+            if mark in BREAKING:
+                continue
+            form = bare[:i] + mark + bare[i:]
+            if not home.substring.total(form):
+                continue
+            sids, counts = home.substring.find(form)
+            inside = np.isin(sids, wanted)
+            if inside.any():
+                out[form] = dict(zip(sids[inside].tolist(), counts[inside].tolist()))
+    return out

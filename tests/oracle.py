@@ -28,23 +28,27 @@ STRAIGHT_QUOTES = "\"'＂＇"
 _T2S = None
 
 
-def _classes() -> dict[str, str]:
-    """member → canonical mark, from the contract's table (| class | `canon` | `a` `b` U+2329 … |)."""
+def _classes() -> tuple[dict[str, str], set[str]]:
+    """member → canonical mark, and the canonical marks that end a phrase, from the contract's
+    table (| class | `canon` | `a` `b` U+2329 … | yes |)."""
     out: dict[str, str] = {}
+    breaking: set[str] = set()
     text = CONTRACT.read_text(encoding="utf-8")
-    table = text[text.index("| class | canonical mark | members |"):]
+    table = text[text.index("| class | canonical mark | members | ends a phrase |"):]
     for row in table.splitlines()[2:]:
         if not row.startswith("|"):
             break
-        _, canon, members = (c.strip() for c in row.strip("|").split("|"))
+        _, canon, members, ends = (c.strip() for c in row.strip("|").split("|"))
         canon = canon.strip("`")
+        if ends == "yes":
+            breaking.add(canon)
         for token in members.split():
             ch = chr(int(token[2:], 16)) if token.startswith("U+") else token.strip("`")
             out[ch] = canon
-    return out
+    return out, breaking
 
 
-CLASS_OF = _classes()
+CLASS_OF, ENDS_A_PHRASE = _classes()
 
 
 def is_mark(ch: str) -> bool:
@@ -130,10 +134,11 @@ def _alnum(c: str) -> bool:
 
 
 def loose(normed: str) -> str:
-    """Normalized text with every mark dropped, but a point between two digits."""
+    """Normalized text with the marks inside a phrase dropped: not those that end one, nor a point
+    between two digits."""
     return "".join(c for k, c in enumerate(normed)
-                   if not is_mark(c) or (c == "." and 0 < k < len(normed) - 1 and normed[k - 1].isdigit()
-                                         and normed[k + 1].isdigit()))
+                   if not is_mark(c) or c in ENDS_A_PHRASE
+                   or (c == "." and 0 < k < len(normed) - 1 and normed[k - 1].isdigit() and normed[k + 1].isdigit()))
 
 
 @dataclass(frozen=True)
@@ -350,7 +355,7 @@ class Oracle:
 def core(normed: str) -> str:
     """The characters that count in a quote: no punctuation, no space; a point between two digits
     and `%` stay (4.5% and 45% are different figures)."""
-    return loose(normed).replace(" ", "")
+    return "".join(c for c in loose(normed) if c not in ENDS_A_PHRASE and c != " ")
 
 
 _CLOSING = set("。！？；：…”』」）)】〕.!?;:|》")

@@ -18,7 +18,9 @@ def test_json_outputs_equal_the_golden_file():
 # The JSON shapes of docs/contract.md: a dict's keys exactly (a key ending in "?" may be absent), a
 # list's items each of the one shape it holds; None is any value.
 HIT = {k: None for k in ("report", "title", "region", "year", "section_id", "section", "path", "score", "count",
-                         "snippet", "highlights", "text", "verbatim", "in_heading", "also_in", "url", "urls")}
+                         "snippet", "highlights", "text", "verbatim", "variant", "in_heading", "also_in", "url",
+                         "urls")}
+VARIANT = {"text": None, "occurrences": None, "sections": None}
 MATCH = {**{k: None for k in ("report", "title", "section_id", "section", "paragraph", "paragraph_end",
                               "similarity", "source", "url", "urls")},
          "differences": [{"quote": None, "source": None, "kind": None}]}
@@ -31,20 +33,21 @@ SHAPES = {
     "show": {"report": None, "title": None, "file": None, "url": None, "urls": None,
              "sections": [{"id": None, "heading": None, "level": None, "path": None,
                            "paragraphs": [{"n": None, "text": None, "kind": None, "line": None}]}]},
-    "search": {"query": None, "total": None, "occurrences": None, "hits": [HIT],
+    "search": {"query": None, "total": None, "occurrences": None, "variants": [VARIANT], "hits": [HIT],
                "suggestions?": [{"text": None, "count": None}]},
     "verify": {"quote": None, "verdict": None, "matches": [MATCH]},
     "remove": {"removed": None},
     "rebuild": {"reports": None, "sections": None, "seconds": None},
     "compact": {"segments_before": None, "segments_after": None},
     "check": {"ok": None, "reports": None, "sections": None, "problems": None},
-    "trend": {"by": None, "terms": [{"term": None, "total": None, "reports": None, "buckets": [
+    "trend": {"by": None, "terms": [{"term": None, "total": None, "reports": None, "variants": [VARIANT], "buckets": [
         {"key": None, "count": None, "reports": None}], "first": {k: None for k in (
             "report", "title", "year", "section_id", "section", "paragraph", "url", "urls")}}]},
     "trend --first": {"term": None, "first": [{k: None for k in (
         "region", "level", "year", "date", "report", "title", "section_id", "section", "paragraph", "url")}]},
-    "kwic": {"term": None, "total": None, "lines": [{k: None for k in (
-        "report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url")}]},
+    "kwic": {"term": None, "total": None, "variants": [VARIANT], "lines": [{k: None for k in (
+        "report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url",
+        "variant")}]},
     "targets": {"targets": [{k: None for k in (
         "report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit", "modifier",
         "not_set", "section_id", "paragraph", "url")}]},

@@ -37,7 +37,8 @@ def test_named_with_their_counts_and_counted_only_when_asked(planted):
     oracle = Oracle(planted)
     got = search(planted, "一主六双", exact=True, limit=None)
     assert got.occurrences == sum(oracle.counts("一主六双").values()) == 2
-    assert [(v.text, v.occurrences, v.sections) for v in got.variants] == [("一主、六双", 2, 1), ("一主，六双", 1, 1)]
+    # grouped as the contract reads them (、 and ， are one comma), shown as first printed
+    assert [(v.text, v.occurrences, v.sections) for v in got.variants] == [("一主、六双", 3, 2)]
     assert sum(v.occurrences for v in got.variants) == sum(oracle.variants("一主六双").values()) == 3
     both = search(planted, "一主六双", exact=True, limit=None, variants=True)
     assert both.occurrences == 2 + 3 and both.total == 2
@@ -48,7 +49,7 @@ def test_named_with_their_counts_and_counted_only_when_asked(planted):
     assert len(kwic(planted, "一主六双").lines) == 2
     t = trend(planted, ["一主六双"], variants=True).terms[0]
     assert t.total == 5 and trend(planted, ["一主六双"]).terms[0].total == 2
-    assert [v.text for v in t.variants] == ["一主、六双", "一主，六双"]
+    assert [v.text for v in t.variants] == ["一主、六双"]
 
 
 def test_a_string_with_no_printed_match_proposes_its_variants(planted):
@@ -85,7 +86,7 @@ def test_unquoted_search_ranks_in_three_tiers(planted, shared_home, where):
 
 def test_the_terminal_names_them(planted):
     out = run_cli(planted.path, "search", "-e", "一主六双").stdout
-    assert "also written with punctuation inside: 一主、六双 2  一主，六双 1 (--variants)" in out
+    assert "also written with punctuation inside: 一主、六双 3 (--variants)" in out
     out = run_cli(planted.path, "kwic", "改革开放").stdout
     assert "also written with punctuation inside: 改革、开放 1 (--variants)" in out
 
