@@ -67,6 +67,9 @@ def same_everywhere(local, remote, oracle, needle, **filters):
     got = remote.search(needle, exact=True, limit=None, filters=filters)
     assert got == local.search(needle, exact=True, limit=None, filters=filters), needle
     assert {(h.report, h.section_id): h.count for h in got.hits} == truth, needle
+    both = remote.search(needle, exact=True, limit=None, filters=filters, variants=True)
+    assert both == local.search(needle, exact=True, limit=None, filters=filters, variants=True), needle
+    assert both.occurrences - got.occurrences == sum(oracle.variants(needle, **filters).values()), needle
     k = remote.kwic(needle, filters=filters, width=6)
     assert k == local.kwic(needle, filters=filters, width=6), needle
     assert dict(Counter((x.report, x.section_id) for x in k.lines)) == truth, needle
@@ -78,7 +81,8 @@ def same_everywhere(local, remote, oracle, needle, **filters):
     if not re.search(r"[\s()（）\"“”「」『』:]", needle) and needle not in ("OR", "AND", "NOT"):
         loose_r = remote.search(needle, limit=None, filters=filters)
         loose_l = local.search(needle, limit=None, filters=filters)
-        key = lambda res: {(h.report, h.section_id, h.count, h.verbatim, h.snippet, h.highlights) for h in res.hits}  # noqa: E731
+        key = lambda res: {(h.report, h.section_id, h.count, h.verbatim, h.variant, h.snippet, h.highlights)  # noqa: E731
+                           for h in res.hits}
         assert key(loose_r) == key(loose_l), needle  # the same sections, counts and snippets; scores differ
         assert (loose_r.total, loose_r.occurrences) == (loose_l.total, loose_l.occurrences), needle
 
@@ -310,3 +314,24 @@ def test_stopping_node_1_leaves_every_query_answering_through_node_2(seeds_on_so
     remote.client.wait_active()
     only_first = SolrBackend(solr_nodes[:1], remote.client.collection)  # back: node 1 alone answers
     assert answers(only_first) == want
+
+
+def test_a_collection_of_another_format_is_refused(seeds_on_solr):
+    """Published before punctuation was kept (format 3), a collection would answer by the old rule:
+    a reader refuses it in one line, saying to publish again."""
+    import json
+
+    from index import solr
+
+    _, remote, _ = seeds_on_solr
+    client = remote.client
+    state = json.loads(client.select({"q": f"id:{solr.STATE_ID}", "fl": "state"})["response"]["docs"][0]["state"])
+    old = {**state, "format": solr.FORMAT - 1, "published": state["published"] + 1}
+    client.update(json.dumps({"add": {"doc": {"id": solr.STATE_ID, "kind": "state", "state": json.dumps(old)}}}))
+    client.commit()
+    try:
+        r = run_cli("/nonexistent-home", "search", "人参", "--solr", ",".join(client.nodes), "--collection", client.collection)
+        assert r.returncode == 3 and "publish" in r.stderr.lower() and len(r.stderr.strip().splitlines()) <= 2, r.stderr
+    finally:
+        client.update(json.dumps({"add": {"doc": {"id": solr.STATE_ID, "kind": "state", "state": json.dumps(state)}}}))
+        client.commit()

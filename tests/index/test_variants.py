@@ -9,7 +9,7 @@ import random
 import pytest
 
 from index import Home, ingest, kwic, search, trend
-from tests.conftest import run_cli
+from tests.conftest import CORPUS, run_cli
 from tests.index.test_oracle import MARKED, searchable
 from tests.oracle import Oracle, loose, norm
 
@@ -112,3 +112,30 @@ def test_drawn_strings_on_the_seeds(shared_home):
             assert sum(v.occurrences for v in got.variants) == sum(truth.values()), needle
         assert {(h.report, h.section_id) for h in got.hits if h.variant} == set(truth) - set(oracle.counts(bare)), needle
         checked += 1
+
+
+# -- the corpus sample ------------------------------------------------------------------------------
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no shared corpus at {CORPUS}")
+def test_corpus_variants_and_tiers_against_the_oracle(corpus_home):
+    oracle = Oracle(corpus_home)
+    for term in ("一主六双", "改革开放", "发展经济", "放管服改革", "稳中求进以进促稳"):
+        truth = oracle.variants(term)
+        plain = search(corpus_home, term, exact=True, limit=None)
+        both = search(corpus_home, term, exact=True, limit=None, variants=True)
+        assert both.occurrences - plain.occurrences == sum(truth.values()), term
+        assert {(h.report, h.section_id) for h in both.hits if h.variant} == set(truth) - set(oracle.counts(term)), term
+        if len(plain.variants) < 10:
+            assert sum(v.occurrences for v in plain.variants) == sum(truth.values()), term
+        t = trend(corpus_home, [term]).terms[0]
+        assert t.variants == plain.variants, term
+        assert trend(corpus_home, [term], variants=True).terms[0].total == t.total + sum(truth.values()), term
+    hits = search(corpus_home, "发展经济", limit=None, filters={"level": "national"}).hits
+    tiers = [0 if h.verbatim else 1 if h.variant else 2 for h in hits]
+    assert tiers == sorted(tiers) and {0, 1, 2} <= set(tiers)
+    national = {"level": "national"}
+    assert {(h.report, h.section_id) for h in hits if h.verbatim} == set(oracle.counts("发展经济", **national))
+    assert {(h.report, h.section_id) for h in hits if h.variant} == \
+        set(oracle.variants("发展经济", **national)) - set(oracle.counts("发展经济", **national))
+    reform = trend(corpus_home, ["改革开放"]).terms[0]
+    assert "改革、开放" in [v.text for v in reform.variants]
