@@ -169,19 +169,25 @@ def normalize(text: str, keep_punctuation: bool = False) -> tuple[str, list[int]
     two Latin letters or digits — verify aligns a quote with its source by it, to list punctuation
     differences (which never decide its verdict)."""
     if keep_punctuation:
-        return _verbatim(text)
+        folded = text.translate(_VERBATIM_TABLE)
+        return _rewritten(text, folded, _VERBATIM_TABLE, _SPACES, lambda s, e: _one_space(folded, s, e))
     folded = text.translate(_TABLE)
+    return _rewritten(text, folded, _TABLE, _gap(), _Line(folded).run)
+
+
+def _rewritten(text: str, folded: str, table: _FoldTable, gap: re.Pattern, run) -> tuple[str, list[int]]:
+    """The folded text with each run `gap` finds replaced by what `run(start, end)` leaves of it
+    ((character, where it stands in `folded`) pairs), and the display offset of each character."""
     n = len(text)
-    source = range(n) if len(folded) == n else _sources(text, _TABLE)  # folded char → display char
-    line = _Line(folded)
+    source = range(n) if len(folded) == n else _sources(text, table)  # folded char → display char
     out: list[str] = []
     offsets: list[int] = []
     pos = 0
-    for m in _gap().finditer(folded):
+    for m in gap.finditer(folded):
         start, end = m.span()
         out.append(folded[pos:start])
         offsets.extend(source[pos:start])
-        for c, at in line.run(start, end):
+        for c, at in run(start, end):
             out.append(c)
             offsets.append(source[at])
         pos = end
@@ -191,27 +197,11 @@ def normalize(text: str, keep_punctuation: bool = False) -> tuple[str, list[int]
     return "".join(out), offsets
 
 
-def _verbatim(text: str) -> tuple[str, list[int]]:
-    folded = text.translate(_VERBATIM_TABLE)
-    n = len(text)
-    source = range(n) if len(folded) == n else _sources(text, _VERBATIM_TABLE)
-    out: list[str] = []
-    offsets: list[int] = []
-    pos = 0
-    for m in _SPACES.finditer(folded):
-        start, end = m.span()
-        out.append(folded[pos:start])
-        offsets.extend(source[pos:start])
-        before = folded[start - 1] if start else ""
-        after = folded[end] if end < len(folded) else ""
-        if _alnum(before) and _alnum(after):
-            out.append(" ")
-            offsets.append(source[start])
-        pos = end
-    out.append(folded[pos:])
-    offsets.extend(source[pos:])
-    offsets.append(n)
-    return "".join(out), offsets
+def _one_space(folded: str, start: int, end: int) -> list[tuple[str, int]]:
+    """A run of spaces leaves one between two Latin letters or digits, else nothing."""
+    before = folded[start - 1] if start else ""
+    after = folded[end] if end < len(folded) else ""
+    return [(" ", start)] if _alnum(before) and _alnum(after) else []
 
 
 _POINT_IN_FIGURE = re.compile(r"(?<=\d)\.(?=\d)")
