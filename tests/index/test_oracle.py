@@ -28,10 +28,12 @@ def searchable(needle: str) -> bool:
     return bool(_WORDY.search(needle)) and needle == needle.strip() and '"' not in needle and "'" not in needle
 
 
-def same(a: str, b: str) -> bool:
-    """Two strings equal as the oracle reads them, a straight quote's direction aside (a quote cut
-    out of its line has no partner to tell which way it faces)."""
-    return norm(a).replace("”", "“") == norm(b).replace("”", "“")
+def same(printed: str, needle: str) -> bool:
+    """A match as printed reads as the needle, a straight quote's direction aside (a quote cut out
+    of its line has no partner to tell which way it faces); a printed character NFKC spells with
+    several (`⑷` is `(4)`) is shown whole where the needle is part of it."""
+    a, b = norm(printed).replace("”", "“"), norm(needle).replace("”", "“")
+    return a == b or (len(printed) == 1 and b in a)
 
 
 def check_exact(home, oracle, needle, **filters):
