@@ -114,6 +114,14 @@ def classify(text: str, blank_before: int) -> str:
 
 
 def clean(text: str) -> Cleaned:
+    markdown, blocks = printed_blocks(text)
+    blocks, dropped = drop_repeats(blocks)  # as printed: a repeat is dropped before any joining
+    blocks = _join_broken(blocks)
+    return Cleaned(tuple(blocks), markdown, len(dropped))
+
+
+def printed_blocks(text: str) -> tuple[bool, list[Block]]:
+    """(markdown?, the blocks as printed, classified, before repeats are dropped or lines joined)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     markdown = any(_MD_HEADING.match(ln) for ln in lines)
     raw: list[dict] = []
@@ -139,10 +147,7 @@ def clean(text: str) -> Cleaned:
                         blank_before=blanks if raw else max(blanks, 1), blank_after=1))
         blanks = 0
     blocks = [_block(r) for r in raw]
-    blocks = _mark_caption_groups(blocks)
-    blocks, dropped = _drop_repeats(blocks)  # as printed: a repeat is dropped before any joining
-    blocks = _join_broken(blocks)
-    return Cleaned(tuple(blocks), markdown, dropped)
+    return markdown, _mark_caption_groups(blocks)
 
 
 def _block(r: dict) -> Block:
@@ -219,15 +224,76 @@ def _bare_short(b: Block) -> bool:
             and not _INNER_PUNCT.search(b.text) and b.text[-1] not in CLOSING and not _KNOWN_HEADING.match(b.text))
 
 
-def _drop_repeats(blocks: list[Block]) -> tuple[list[Block], int]:
-    seen: set[str] = set()
-    out: list[Block] = []
-    dropped = 0
-    for b in blocks:
-        if b.kind == "body" and not b.md_level and len(b.text) >= 20:
-            if b.text in seen:
-                dropped += 1
-                continue
-            seen.add(b.text)
-        out.append(b)
-    return out, dropped
+def _repeatable(b: Block) -> bool:
+    """A line that may be dropped as a repeat: a body line of 20+ characters that is no table row (a
+    short line, a heading, a caption or a table's row repeats for its own reasons: 一、, 附件, a photo
+    credit, `其中：住宅 |`)."""
+    return (b.kind == "body" and not b.md_level and len(b.text) >= 20
+            and not b.text.startswith("|") and not b.text.endswith("|"))
+
+
+def drop_repeats(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, Block]]]:
+    """(the blocks kept, the repeats dropped with why). A line is dropped only where it is printed
+    again as part of a repeat, never for merely standing somewhere earlier too (wikisource's 2006
+    report names 《国民经济和社会发展第十一个五年规划纲要（草案）》 twice, on lines of their own):
+
+    - "next to itself": the same paragraph printed again at once, or with one paragraph between (a
+      newspaper page's column printed twice around a heading), or three when it is 50+ characters
+      long (a whole paragraph, not a name on a line of its own);
+    - "repeated block": lines printed again in the same order (a report or a passage printed twice,
+      a page's header and footer printed again together): three or more, or two right after their
+      first printing (or one line after).
+
+    A line printed again alone, away from its first printing, stays: in this corpus such lines are
+    real text (a task table's `责任单位：…` under every task, a list of agencies named again).
+    """
+    texts = [b.text for b in blocks]
+    where: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        where.setdefault(t, []).append(i)
+    why: dict[int, str] = {}
+    kept_lines: list[int] = []  # the repeatable lines kept so far
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if not _repeatable(b):
+            i += 1
+            continue
+        run = _run_at(texts, where, i)
+        if run:
+            dropped = [k for k in range(i, i + run) if _repeatable(blocks[k])]
+            for k in dropped:
+                why[k] = "repeated block"
+            i += run
+            continue
+        near = 2 if len(b.text) < 50 else 4  # a name on a line of its own may well be named again soon
+        if any(k >= i - near and blocks[k].text == b.text for k in kept_lines[-near:]):
+            why[i] = "next to itself"
+            i += 1
+            continue
+        kept_lines.append(i)
+        i += 1
+    kept = [b for i, b in enumerate(blocks) if i not in why]
+    return kept, [(why[i], blocks[i]) for i in sorted(why)]
+
+
+def _long(text: str) -> bool:
+    return len(text) >= 20 and not text.startswith("|") and not text.endswith("|")
+
+
+def _run_at(texts: list[str], where: dict[str, list[int]], i: int) -> int:
+    """The length of the longest run of lines starting at `i` printed before in the same order (ending
+    before `i`), when it holds three lines or more of 20+ characters, or two right after their first
+    printing (or one line after); else 0. (Two lines printed again far away are a quotation: the 2018 reform plan's
+    explanation names two of the plan's sentences again.)"""
+    best = 0
+    for j in where[texts[i]]:
+        if j >= i:
+            break
+        n = 0
+        while j + n < i and i + n < len(texts) and texts[j + n] == texts[i + n]:
+            n += 1
+        long_lines = sum(_long(t) for t in texts[i:i + n])
+        if n > best and long_lines >= 2 and (i - (j + n) <= 1 or long_lines >= 3):
+            best = n
+    return best

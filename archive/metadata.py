@@ -142,20 +142,28 @@ def title_of(blocks: tuple[Block, ...], markdown: bool) -> tuple[str, int | None
     short stand-alone line before any body text, skipping mastheads, bylines, notes and markup."""
     if markdown:
         for b in blocks:
-            if b.md_level == 1 and not _markup(b.text):
-                return b.text, None  # stays a heading too: it heads its own article
+            if b.md_level == 1 and not _not_title(b.text) and title_text(b.text):
+                return title_text(b.text), None  # stays a heading too: it heads its own article
+    first = True
     for i, b in enumerate(blocks[:8]):
-        if b.kind != "body" or _markup(b.text):
+        if b.kind not in ("body", "caption") or _not_title(b.text) or not title_text(b.text):
+            continue
+        if b.kind == "caption":
+            # A title printed with its subtitle and no blank line between reads as a group of captions
+            # (1985年政府工作报告 / 当前的经济形势和经济体制改革): only the head's first line is taken.
+            if first and not b.text.endswith("摄") and len(b.text) <= 40:
+                return title_text(b.text), (None if markdown else i)
+            first = False
             continue
         if b.md_level or b.numbering:
-            return b.text, None
-        if b.title_like or (len(b.text) <= 40 and b.text[-1] not in "。，,；;"):
-            return b.text, (None if markdown else i)
+            return title_text(b.text), None
+        if b.title_like or (len(b.text) <= 40 and b.text[-1] not in "。，,；;：:"):
+            return title_text(b.text), (None if markdown else i)
         break
     for b in blocks:
-        if (b.md_level or b.numbering or b.title_like) and not _markup(b.text):
-            return b.text, None
-    plain = [b.text for b in blocks if not _markup(b.text)]
+        if (b.md_level or b.numbering or b.title_like) and not _not_title(b.text) and title_text(b.text):
+            return title_text(b.text), None
+    plain = [title_text(b.text) for b in blocks if not _not_title(b.text) and title_text(b.text)]
     return (plain[0][:40] if plain else ""), None
 
 
@@ -208,27 +216,42 @@ _is_cjk = is_ideograph
 
 
 def year_of(title: str, head: list[str], text: str) -> int | None:
-    """The year a report was delivered: a party congress's, the one year its title names, its
-    delivery line (among the first lines, `head`), or its own plan (`2024年工作安排`) or review
+    return year_and_source(title, head, text)[0]
+
+
+def year_and_source(title: str, head: list[str], text: str) -> tuple[int | None, str | None]:
+    """(year, where it was read: "party congress", "title", "delivery line", "session", "text").
+    The year a report was delivered: a party congress's, the one year its title names, its
+    delivery line (among the first lines, `head`), the 全国人民代表大会 session it names (the session
+    table, npc_session_year: the 14 resolutions on the work report name only that), or its own plan (`2024年工作安排`) or review
     (`2023年工作回顾` → 2024). Never any other year the text mentions (a footer's, a copyright's)."""
-    congress = congress_year(title) or congress_year(" ".join(head))
+    congress = congress_year(title)
     if congress:
-        return congress
-    years = set(_TITLE_YEAR.findall(title))
-    if len(years) == 1:
-        return int(years.pop())
-    for line in head:
+        return congress, "party congress"
+    named = session_year(session_of(title))
+    if named:
+        return named, "session"
+    congress = congress_year(" ".join(head))
+    if congress:
+        return congress, "party congress"
+    for line in head:  # before the title's year: a head with no title line of its own is titled by a heading
         m = _DELIVERY.search(line)
         if m:
             digits = "".join(_DIGITS.get(c, c) for c in m.group(1))
-            return int(digits)
+            return int(digits), "delivery line"
+    years = set(_TITLE_YEAR.findall(title))
+    if len(years) == 1:
+        return int(years.pop()), "title"
+    named = session_year(session_of(title) or session_of(" ".join(head)))
+    if named:
+        return named, "session"
     m = re.search(r"((?:19|20)\d\d)年(?:政府)?工作安排", text)
     if m:
-        return int(m.group(1))
+        return int(m.group(1)), "text"
     m = re.search(r"((?:19|20)\d\d)年(?:政府)?工作回顾", text)
     if m:
-        return int(m.group(1)) + 1
-    return None
+        return int(m.group(1)) + 1, "text"
+    return None, None
 
 
 def congress_year(text: str) -> int | None:
@@ -260,3 +283,138 @@ def authors_of(blocks: tuple[Block, ...]) -> tuple[str, ...]:
             if 2 <= len(part) <= 4 and all(_is_cjk(c) for c in part) and part not in names:
                 names.append(part)
     return tuple(names)
+
+
+# -- the report's head: title, subtitle, speaker, date, occasion, session ------------------------------
+_DATELINE = re.compile(r"^(?:新华社|中新社|人民日报|本报).{0,24}电[)）]?$")
+_FOOTNOTE = re.compile(r"\[\^[^\]]*\]")
+_MARKUP = re.compile(r"</?[A-Za-z][^>]*>|\*\*|__|^#+\s*|^>\s*")
+_OFFICE = r"(?:总理|主席|委员长|部长|主任|省长|市长|区长|县长|州长|盟长|旗长|秘书长)"
+# An office followed by a name: `国务院总理　赵紫阳`, `国务院副总理兼国家计划委员会主任　李富春`, `市长 谭仲池`.
+SPEAKER_LINE = re.compile(rf"^(?P<office>[\u4e00-\u9fff（）()]{{0,30}}?{_OFFICE}(?:[（(]代理?[)）])?)[\s\u3000·]*"
+                          rf"(?P<name>[\u4e00-\u9fff]{{2,4}})$")
+_CN_NUMBER = "一二三四五六七八九十〇○零"
+# `——2024年3月5日在第十四届全国人民代表大会第二次会议上`, `——1955年7月5日至6日在…`, in numerals written out.
+DELIVERY_LINE = re.compile(
+    rf"^[—－\-─―~～\s]*[（(]?\s*(?P<y>(?:19|20)\d\d|[{_CN_NUMBER}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_NUMBER}]{{1,3}})\s*月"
+    rf"\s*(?P<d>\d{{1,2}}|[{_CN_NUMBER}]{{1,3}})\s*日(?:\s*[至到—\-、和]\s*(?:(?:\d{{1,2}}|[{_CN_NUMBER}]{{1,3}})\s*月\s*)?"
+    rf"(?:\d{{1,2}}|[{_CN_NUMBER}]{{1,3}})\s*日)?\s*"
+    rf"(?:[)）]\s*$|在(?P<occasion>[^。；;]{{2,60}}?(?:会议|大会|会))(?:开幕式|全体会议)?(?:上|(?=[)）]?$)))(?P<rest>.*)$")
+_SESSION = re.compile(rf"第?(?P<term>[{_CN_NUMBER}]{{1,3}})届(?P<body>[^第，。]{{0,20}}?人民代表大会)"
+                      rf"第?(?P<n>[{_CN_NUMBER}]{{1,3}})次(?:全体)?会议")
+_NPC_FIRST = {1: 1954, 2: 1959, 3: 1964, 4: 1975, 5: 1978}
+_NPC_TERM2 = {1: 1959, 2: 1960, 3: 1962, 4: 1963}
+
+
+def npc_session_year(term: int, n: int) -> int | None:
+    """The year of the 全国人民代表大会's session `n` of term `term` (届, 次): 一届 1954–1958 one a
+    year, 二届 1959, 1960, 1962, 1963, 三届 1964 (Dec 1964 – Jan 1965), 四届 1975, and from 五届 (1978)
+    on five sessions a term, one a year."""
+    if n < 1:
+        return None
+    if term == 1 and n <= 5:
+        return 1954 + n - 1
+    if term == 2:
+        return _NPC_TERM2.get(n)
+    if term in (3, 4):
+        return _NPC_FIRST[term] if n == 1 else None
+    if term >= 5 and n <= 5:
+        return 1978 + (term - 5) * 5 + n - 1
+    return None
+
+
+def _number(word: str) -> int:
+    """A number as a date or a session writes it: `12`, `十二`, `二〇二四` (digit by digit)."""
+    if word.isdigit():
+        return int(word)
+    if "十" in word:
+        return _chinese_number(word)
+    return int("".join(_DIGITS.get(c, c) for c in word))
+
+
+def title_text(text: str) -> str:
+    """A title as shown: footnote marks (`[^1]`) and markup dropped."""
+    return _MARKUP.sub("", _FOOTNOTE.sub("", text)).strip()
+
+
+def is_dateline(text: str) -> bool:
+    return bool(_DATELINE.match(text.strip()))
+
+
+def delivery(text: str) -> dict | None:
+    """{'date' (YYYY-MM-DD), 'occasion', 'rest'} of a delivery line, else None."""
+    import unicodedata
+
+    text = re.sub(r"(?<=\d)\s+(?=[\d年月日])", "", unicodedata.normalize("NFKC", text.strip()))  # 1 9 9 8 年3 月
+    m = DELIVERY_LINE.match(text)
+    if not m:
+        return None
+    try:
+        y, mo, d = _number(m.group("y")), _number(m.group("m")), _number(m.group("d"))
+    except ValueError:
+        return None
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    rest = re.sub(r"各位代表[：:！!]?$", "", m.group("rest").strip().strip("）)").strip()).strip()  # lines joined
+    return {"date": f"{y:04d}-{mo:02d}-{d:02d}", "occasion": m.group("occasion"), "rest": rest}
+
+
+def is_delivery_line(text: str) -> bool:
+    """A line that is only a delivery line (or one with the speaker after it), not a title that
+    holds one (`2002年3月26日在拉萨市…会议上的政府工作报告`)."""
+    found = delivery(text)
+    return bool(found) and (not found["rest"] or bool(speaker(found["rest"])))
+
+
+def speaker(text: str) -> str | None:
+    """`office name` of a speaker line (`国务院总理 赵紫阳`), else None."""
+    import unicodedata
+
+    m = SPEAKER_LINE.match(unicodedata.normalize("NFKC", text.strip()).strip())
+    return f"{m.group('office')} {m.group('name')}" if m else None
+
+
+def session_of(text: str) -> str | None:
+    """The congress session a text names (`第十四届全国人民代表大会第二次会议`), as printed, else None."""
+    m = _SESSION.search(text)
+    return m.group(0) if m else None
+
+
+def session_year(session: str | None) -> int | None:
+    """The year of a 全国人民代表大会 session from the session table; None for another congress."""
+    m = _SESSION.search(session or "")
+    if not m or m.group("body") != "全国人民代表大会":
+        return None
+    return npc_session_year(_chinese_number(m.group("term")), _chinese_number(m.group("n")))
+
+
+def _not_title(text: str) -> bool:
+    """A head line that is never the title: a dateline, a delivery line, a speaker line, markup."""
+    return _markup(text) or is_dateline(text) or is_delivery_line(text) or bool(speaker(text))
+
+
+def head_of(blocks: tuple[Block, ...], title: str) -> dict:
+    """What a report's head prints beside its title: {'subtitle', 'speaker', 'date', 'occasion',
+    'session'} (each None where the head does not say)."""
+    out = {"subtitle": None, "speaker": None, "date": None, "occasion": None, "session": None}
+    at = next((i for i, b in enumerate(blocks[:8]) if title_text(b.text) == title), None)
+    if at is not None and at + 1 < len(blocks):
+        b = blocks[at + 1]
+        text = title_text(b.text)
+        if (b.kind in ("body", "caption") and not b.numbering and not b.md_level and 2 <= len(text) <= 40
+                and text[-1] not in "。，,；;：:！!" and not text.startswith("各位代表") and not title.endswith(text)
+                and not _not_title(b.text)):
+            out["subtitle"] = text
+    head = blocks[:12]
+    for i, b in enumerate(head):
+        text = b.text.strip()
+        found = delivery(text)
+        if found and out["date"] is None:
+            out["date"], out["occasion"] = found["date"], found["occasion"]
+            out["session"] = session_of(found["occasion"] or "")
+            text = found["rest"]
+        if out["speaker"] is None and text and len(text) <= 60:
+            out["speaker"] = speaker(text)
+            if out["speaker"] is None and i + 1 < len(head) and re.search(rf"{_OFFICE}[\s\u3000]*$", text):
+                out["speaker"] = speaker(text.strip() + " " + head[i + 1].text.strip())  # 国务院总理 / 李克强
+    return out

@@ -38,5 +38,10 @@ class Report:
     duplicates_dropped: int = 0  # repeated body paragraphs removed while cleaning
     chars: int = field(default=0)
     urls: tuple[str, ...] = ()  # where the report was published (from a sidecar), first the main one
-    date: str | None = None  # the publication date a sidecar gives, as written
+    date: str | None = None  # a sidecar's date as written, else the delivery line's (YYYY-MM-DD)
+    subtitle: str | None = None  # the line after the title when it is one (当前的经济形势和经济体制改革)
+    speaker: str | None = None  # office and name, from the speaker line (国务院总理 李强)
+    occasion: str | None = None  # where it was delivered (第十四届全国人民代表大会第二次会议)
+    session: str | None = None  # the congress session the occasion or title names, as printed
+    year_source: str | None = None  # where `year` was read: sidecar, file name, title, delivery line, session, text, party congress
     source_meta: dict = field(default_factory=dict, compare=False)  # the sidecar's row, as read

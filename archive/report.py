@@ -15,9 +15,10 @@ from .sidecar import KIND_LEVELS, entry_for
 
 
 # What reading a file into a report depends on beyond its bytes and its sidecar row: bump it when a
-# rule changes what a file reads as (2: regions named as the gazetteer names them, 宁夏 → 宁夏回族自治区),
+# rule changes what a file reads as (2: regions named as the gazetteer names them, 宁夏 → 宁夏回族自治区;
+# 3: only true repeats dropped, the title, speaker, date, occasion and session read from the head),
 # so that the next ingest reads unchanged files again instead of keeping what the old rules made of them.
-READING = 2
+READING = 3
 
 
 def reading_key(meta: dict) -> dict:
@@ -39,7 +40,13 @@ def parse_text(text: str, *, report_id: str, path: str = "", sha256: str = "", m
     head = [b.text for b in blocks[:12] if b.kind in ("body", "note")]
     title_area = [title] + [b.text for b in blocks[:6] if b.kind == "body" and len(b.text) <= 40]
     region = metadata.canonical_region(meta.get("region") or named.get("region") or metadata.region_of(title_area, body))
-    year = meta.get("year") or named.get("year") or metadata.year_of(meta.get("title") or title, head, body)
+    head_meta = metadata.head_of(blocks, title)
+    if meta.get("year"):
+        year, year_source = meta["year"], "sidecar"
+    elif named.get("year"):
+        year, year_source = named["year"], "file name"
+    else:
+        year, year_source = metadata.year_and_source(meta.get("title") or title, head, body)
     if metadata.congress_year(meta.get("title") or title) or meta.get("kind") == "cpc_congress_report":
         region = meta.get("region") or "全国"  # a party congress speaks for the whole country
     level = _level(meta, region) or named.get("level") or metadata.level_of_region(region, body)
@@ -48,7 +55,10 @@ def parse_text(text: str, *, report_id: str, path: str = "", sha256: str = "", m
         id=report_id, title=meta.get("title") or title, region=region, year=year, level=level, path=path,
         sha256=sha256, sections=sections, authors=metadata.authors_of(blocks),
         duplicates_dropped=cleaned.duplicates_dropped, chars=sum(len(p.text) for s in sections for p in s.paragraphs),
-        urls=urls, date=meta.get("date"), source_meta=meta,
+        urls=urls, date=meta.get("date") or head_meta["date"], source_meta=meta,
+        subtitle=meta.get("subtitle") or head_meta["subtitle"], speaker=meta.get("speaker") or head_meta["speaker"],
+        occasion=meta.get("occasion") or head_meta["occasion"], session=meta.get("session") or head_meta["session"],
+        year_source=year_source if year else None,
     )
 
 

@@ -170,6 +170,11 @@ def render_show(console: Console, view, highlights: dict | None = None) -> None:
     header = lit(console, view.title, highlights.get((1, -1), []), base="bold")
     header.append(f"  [{safe(view.report)}]", style="dim")
     console.print(header)
+    if getattr(view, "subtitle", None):
+        console.print(Text(safe(view.subtitle), style="bold"))
+    said = [x for x in (getattr(view, "speaker", None), getattr(view, "date", None), getattr(view, "occasion", None)) if x]
+    if said:
+        console.print(Text(" · ".join(safe(x) for x in said)))
     console.print(Text(safe(view.file), style="dim"), soft_wrap=True)  # a path is not wrapped mid-name
     if view.url:
         console.print(url_line(view.url), soft_wrap=True)
@@ -250,6 +255,14 @@ def ingest_summary(console: Console, result) -> None:
     parts = [f"added {len(result.added)}", f"updated {len(result.updated)}",
              f"unchanged {len(result.unchanged)}", f"removed {len(result.removed)}", f"failed {len(result.failed)}"]
     console.print(Text(" · ".join(parts), style="bold"))
+    skipped = getattr(result, "skipped", ())
+    if skipped:
+        by_reason: dict[str, list[str]] = {}
+        for s in skipped:
+            by_reason.setdefault(s["reason"], []).append(s["path"].replace("\\", "/").rsplit("/", 1)[-1])
+        console.print(Text(f"skipped {len(skipped)}: " + "; ".join(f"{reason} ({', '.join(names)})"
+                                                                   for reason, names in by_reason.items())),
+                      soft_wrap=True)
     for f in result.failed:
         line = Text("  ✘ ", style="red")
         line.append(safe(f["path"]))

@@ -103,4 +103,7 @@ def show(home: Home, report_id: str, section: int | None = None) -> ReportView:
     views = tuple(SectionView(n, heading, level, path,
                               tuple(ParagraphView(*p) for p in store.paragraphs_of(con, sid)))
                   for sid, n, heading, level, path in rows)
-    return ReportView(report_id, title, file, views, url, urls)
+    info = store.reports_named(con, report_id, "id", 1)[0]
+    return ReportView(report_id, title, file, views, url, urls, year=info.year, year_source=info.year_source,
+                      subtitle=info.subtitle, speaker=info.speaker, date=info.date, occasion=info.occasion,
+                      session=info.session)

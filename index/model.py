@@ -18,7 +18,12 @@ class ReportInfo:
     duplicate_of: str | None = None
     url: str | None = None  # where the report was published (a sidecar's), for citations
     urls: tuple[str, ...] = ()
-    date: str | None = None
+    date: str | None = None  # a sidecar's as written, else the delivery line's (YYYY-MM-DD)
+    subtitle: str | None = None
+    speaker: str | None = None  # office and name
+    occasion: str | None = None
+    session: str | None = None
+    year_source: str | None = None  # sidecar, file name, title, delivery line, session, text, party congress
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,13 @@ class ReportView:
     sections: tuple[SectionView, ...]
     url: str | None = None
     urls: tuple[str, ...] = ()
+    year: int | None = None
+    year_source: str | None = None
+    subtitle: str | None = None
+    speaker: str | None = None
+    date: str | None = None
+    occasion: str | None = None
+    session: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,7 @@ class IngestResult:
     unchanged: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     failed: tuple[dict, ...] = ()
+    skipped: tuple[dict, ...] = ()  # {"path", "reason"}: a folder's files that are no report
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS reports (
     file TEXT NOT NULL, sha256 TEXT NOT NULL, chars INTEGER NOT NULL,
     authors TEXT NOT NULL DEFAULT '[]', duplicates_dropped INTEGER NOT NULL DEFAULT 0,
     duplicate_of TEXT, sketch BLOB,
-    url TEXT, urls TEXT NOT NULL DEFAULT '[]', date TEXT, sidecar TEXT NOT NULL DEFAULT '{}'
+    url TEXT, urls TEXT NOT NULL DEFAULT '[]', date TEXT, sidecar TEXT NOT NULL DEFAULT '{}',
+    subtitle TEXT, speaker TEXT, occasion TEXT, session TEXT, year_source TEXT
 );
 CREATE TABLE IF NOT EXISTS sections (
     sid INTEGER PRIMARY KEY,
@@ -105,7 +106,12 @@ def create(con: sqlite3.Connection) -> None:
 
 # Columns added since format 1: a writer adds them to an older store (NULL-able or with defaults).
 ADDED_COLUMNS = (("reports", "url", "TEXT"), ("reports", "urls", "TEXT NOT NULL DEFAULT '[]'"),
-                 ("reports", "date", "TEXT"), ("reports", "sidecar", "TEXT NOT NULL DEFAULT '{}'"))
+                 ("reports", "date", "TEXT"), ("reports", "sidecar", "TEXT NOT NULL DEFAULT '{}'"),
+                 # What a report's head says (issue 30). An older store gains them empty; its reports are
+                 # read again at the next ingest, since the reading rules' version is part of each
+                 # report's recorded key (archive.reading_key), so no rebuild is asked for.
+                 ("reports", "subtitle", "TEXT"), ("reports", "speaker", "TEXT"), ("reports", "occasion", "TEXT"),
+                 ("reports", "session", "TEXT"), ("reports", "year_source", "TEXT"))
 
 
 def upgrade(con: sqlite3.Connection) -> None:
@@ -227,14 +233,16 @@ def known_reports(con) -> dict[str, KnownReport]:
 
 
 _REPORT_COLUMNS = ("r.id, r.title, r.region, r.year, r.level, (SELECT COUNT(*) FROM sections s WHERE s.rid = r.rid),"
-                   " r.chars, r.file, r.duplicate_of, r.url, r.urls, r.date")
+                   " r.chars, r.file, r.duplicate_of, r.url, r.urls, r.date, r.subtitle, r.speaker, r.occasion, r.session,"
+                   " r.year_source")
 
 
 def _report_info(row) -> "ReportInfo":
     from .model import ReportInfo
 
-    *head, urls, date = row
-    return ReportInfo(*head, urls=_list(urls), date=date)
+    *head, urls, date, subtitle, speaker, occasion, session, year_source = row
+    return ReportInfo(*head, urls=_list(urls), date=date, subtitle=subtitle, speaker=speaker, occasion=occasion,
+                      session=session, year_source=year_source)
 
 
 def report_infos(con, conditions=()) -> list["ReportInfo"]:
@@ -271,7 +279,8 @@ def report_head(con, report_id: str):
 
 
 REPORT_ROW = ("rid", "id", "title", "region", "year", "level", "file", "sha256", "chars", "authors",
-              "duplicates_dropped", "duplicate_of", "url", "urls", "date", "sidecar")
+              "duplicates_dropped", "duplicate_of", "url", "urls", "date", "sidecar", "subtitle", "speaker", "occasion",
+              "session", "year_source")
 
 
 def report_rows(con) -> list[dict]:
@@ -286,7 +295,7 @@ def report_rows(con) -> list[dict]:
 
 def insert_report_rows(con, rows: list[dict]) -> None:
     con.executemany(f"INSERT INTO reports ({', '.join(REPORT_ROW)}) VALUES ({', '.join('?' * len(REPORT_ROW))})",
-                    [tuple(r[k] for k in REPORT_ROW) for r in rows])
+                    [tuple(r.get(k) for k in REPORT_ROW) for r in rows])  # a collection published before a column
     con.executemany("INSERT OR IGNORE INTO quoted VALUES (?, ?)", [(w, r["rid"]) for r in rows for w in r["quoted"]])
 
 
@@ -320,10 +329,11 @@ def insert_report(con, r, sids, offsets, quoted, sketch: bytes) -> None:
 
     cur = con.execute(
         "INSERT INTO reports (id, title, region, year, level, file, sha256, chars, authors, duplicates_dropped,"
-        " sketch, url, urls, date, sidecar) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " sketch, url, urls, date, sidecar, subtitle, speaker, occasion, session, year_source)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (r.id, r.title, r.region, r.year, r.level, r.path, r.sha256, r.chars, dumps(list(r.authors)),
          r.duplicates_dropped, sketch, r.urls[0] if r.urls else None, dumps(list(r.urls)), r.date,
-         dumps(reading_key(r.source_meta), sort=True)))
+         dumps(reading_key(r.source_meta), sort=True), r.subtitle, r.speaker, r.occasion, r.session, r.year_source))
     rid = cur.lastrowid
     con.executemany("INSERT INTO sections (sid, rid, n, heading, level, path, offsets, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [(sid, rid, s.id, s.heading, s.level, dumps(list(s.path)), off, "")

@@ -38,7 +38,8 @@ def ingest(home: Home, paths, sync: bool = False, wait: bool = False, progress=N
         added, updated = _publish(home, todo, known, words, first_time, progress)
         if len(store.segment_names(home.con)) > MAX_SEGMENTS:
             maintenance.merge_segments(home, small_only=True)
-    return IngestResult(tuple(added), tuple(updated), tuple(todo.unchanged), tuple(todo.removed), tuple(todo.failed))
+    return IngestResult(tuple(added), tuple(updated), tuple(todo.unchanged), tuple(todo.removed), tuple(todo.failed),
+                        tuple(todo.skipped))
 
 
 def _publish(home: Home, todo: IngestPlan, known, words, first_time: bool, progress) -> tuple[list[str], list[str]]:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive import ArchiveError, find_files, reading_key
+from archive.charclasses import is_ideograph
 from archive.quoting import quoted_terms
 from archive.reading import decode, read_bytes
 from archive.sidecar import entry_for
@@ -24,6 +26,7 @@ class IngestPlan:
     moved: list[tuple[str, str]] = field(default_factory=list)  # (new path, report id): unchanged, elsewhere
     removed: list[str] = field(default_factory=list)  # report ids whose files are gone (--sync)
     failed: list[dict] = field(default_factory=list)  # {"path", "error"}
+    skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}: a folder's files that are no report
     sidecars: dict[str, dict] = field(default_factory=dict)  # path → what its folder's sidecar says of it
     quoted: dict[str, set[str]] = field(default_factory=dict)  # report id → quoted terms (first ingest only)
 
@@ -32,19 +35,39 @@ class IngestPlan:
         return [Path(t).stem for t in self.todo if Path(t).stem in known] + self.removed
 
 
+# A folder's files that are never reports (a file named on the command line is ingested all the same).
+NOT_A_REPORT = re.compile(r"^(?:README|SOURCES|LICENSE|LICENCE|CHANGELOG)(?:[._-].*)?$", re.IGNORECASE)
+
+
+def _chinese(data: bytes, f: Path) -> bool:
+    """Whether a file holds any Chinese text (an English-only file in a folder is no report)."""
+    try:
+        text = decode(data, f)
+    except ArchiveError:
+        return True  # the worker reports it
+    return any(is_ideograph(c) for c in text)
+
+
 def plan(paths: list[Path], known: dict[str, store.KnownReport], sync: bool, first_time: bool) -> IngestPlan:
     out = IngestPlan()
     files: list[Path] = []
+    in_folder: set[Path] = set()  # found in a folder, not named: a README or a list of sources is skipped
     for p in paths:
         unreadable: list[ArchiveError] = []
         try:
-            files.extend(find_files(p, unreadable))
+            found = find_files(p, unreadable)
+            files.extend(found)
+            if p.is_dir():
+                in_folder.update(found)
         except ArchiveError as e:
             out.failed.append({"path": e.path, "error": e.reason})
         out.failed.extend({"path": e.path, "error": e.reason} for e in unreadable)
     seen: dict[str, str] = {}  # report id → path, in this batch
     for f in files:
         stem, path = f.stem, os.path.abspath(f)  # not resolve(): a symlink's own name is the report id
+        if f in in_folder and NOT_A_REPORT.match(f.name):
+            out.skipped.append({"path": str(f), "reason": "not a report"})
+            continue
         if stem in seen:
             out.failed.append({"path": str(f), "error": f"report id {stem} is already taken by {seen[stem]} in this batch"})
             continue
@@ -56,6 +79,9 @@ def plan(paths: list[Path], known: dict[str, store.KnownReport], sync: bool, fir
             data = read_bytes(f)
         except ArchiveError as e:
             out.failed.append({"path": e.path, "error": e.reason})
+            continue
+        if f in in_folder and not _chinese(data, f):
+            out.skipped.append({"path": str(f), "reason": "no Chinese text"})
             continue
         seen[stem] = path
         try:

@@ -111,7 +111,8 @@ def test_list_and_sections(run):
     r = run("list", "--json")
     rows = json.loads(r.stdout)
     assert {row["id"] for row in rows} == set(SEED.values())
-    assert all(set(row) == {"id", "title", "region", "year", "level", "sections", "chars", "file", "url", "urls", "date"}
+    assert all(set(row) == {"id", "title", "region", "year", "level", "sections", "chars", "file", "url", "urls", "date",
+                                 "subtitle", "speaker", "occasion", "session", "year_source"}
                for row in rows)  # (no duplicate among the seeds: no duplicate_of)
     r = run("list")
     assert "桦甸市" in r.stdout

@@ -26,11 +26,12 @@ MATCH = {**{k: None for k in ("report", "title", "section_id", "section", "parag
          "differences": [{"quote": None, "source": None, "kind": None}]}
 SHAPES = {
     "ingest": {"added": None, "updated": None, "unchanged": None, "removed": None,
-               "failed": [{"path": None, "error": None}]},
+               "failed": [{"path": None, "error": None}], "skipped": [{"path": None, "reason": None}]},
     "list": [{k: None for k in ("id", "title", "region", "year", "level", "sections", "chars", "file",
-                                "duplicate_of?", "url", "urls", "date")}],
+                                "duplicate_of?", "url", "urls", "date", "subtitle", "speaker", "occasion", "session", "year_source")}],
     "sections": [{"id": None, "heading": None, "level": None, "path": None}],
-    "show": {"report": None, "title": None, "file": None, "url": None, "urls": None,
+    "show": {"report": None, "title": None, "file": None, "url": None, "urls": None, "year": None, "year_source": None,
+             "subtitle": None, "speaker": None, "date": None, "occasion": None, "session": None,
              "sections": [{"id": None, "heading": None, "level": None, "path": None,
                            "paragraphs": [{"n": None, "text": None, "kind": None, "line": None}]}]},
     "search": {"query": None, "total": None, "occurrences": None, "variants": [VARIANT], "hits": [HIT],

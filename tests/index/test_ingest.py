@@ -328,3 +328,19 @@ def test_workers_roll_their_whoosh_segments_to_bound_memory(tmp_path, monkeypatc
     assert search(home, "九解一协调", limit=None).total > 0
     assert check(home).ok, check(home).problems
     home.close()
+
+
+def test_a_folder_ingest_skips_what_is_no_report(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEEDS / f"{SEED['000']}.txt", folder / "report.txt")
+    (folder / "README.md").write_text("# 说明\n\n这是一个说明文件。\n", encoding="utf-8")
+    (folder / "SOURCES.md").write_text("# Sources\n\n- https://example.org/a list of sources\n", encoding="utf-8")
+    (folder / "english.txt").write_text("An English-only page with no Chinese text at all.\n", encoding="utf-8")
+    home = Home(tmp_path / "home")
+    result = ingest(home, [folder])
+    assert result.added == ("report",)
+    assert sorted((os.path.basename(s["path"]), s["reason"]) for s in result.skipped) == [
+        ("README.md", "not a report"), ("SOURCES.md", "not a report"), ("english.txt", "no Chinese text")]
+    named = ingest(home, [folder / "README.md"])  # a file named explicitly goes in all the same
+    assert named.added == ("README",) and named.skipped == ()
