@@ -30,7 +30,8 @@ def reports(infos) -> list[dict]:
 def search(result) -> dict:
     """With no hits, also `suggestions`: [{"text", "count"}] (did you mean)."""
     doc = {"query": result.query, "total": result.total, "occurrences": result.occurrences,
-           "variants": [to_json(v) for v in result.variants], "hits": [to_json(h) for h in result.hits]}
+           "reports_matched": result.reports_matched, "variants": [to_json(v) for v in result.variants],
+           "hits": [to_json(h) for h in result.hits]}
     if not result.total:
         doc["suggestions"] = [to_json(s) for s in result.suggestions]
     return doc
@@ -50,7 +51,7 @@ def unusable_quote(line: str, why: str) -> dict:
 
 
 def trend(t) -> dict:
-    return {"by": t.by, "terms": [
+    return {"by": t.by, "reports_matched": t.reports_matched, "terms": [
         {"term": x.term, "total": x.total, "reports": x.reports,
          "first": to_json(x.first) if x.first else None,
          "buckets": [to_json(b) for b in x.buckets], "variants": [to_json(v) for v in x.variants]} for x in t.terms]}
@@ -75,8 +76,8 @@ TARGET_FIELDS = ("report", "title", "year", "region", "level", "indicator", "tex
                  "not_set", "section_id", "paragraph", "url")
 
 
-def targets(rows) -> dict:
-    return {"targets": [{k: getattr(r, k) for k in TARGET_FIELDS} for r in rows]}
+def targets(rows, reports_matched: int | None) -> dict:
+    return {"reports_matched": reports_matched, "targets": [{k: getattr(r, k) for k in TARGET_FIELDS} for r in rows]}
 
 
 KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url",
@@ -84,12 +85,15 @@ KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "pa
 
 
 def kwic(c) -> dict:
-    return {"term": c.term, "total": c.total, "variants": [to_json(v) for v in c.variants],
+    return {"term": c.term, "total": c.total, "reports_matched": c.reports_matched, "variants": [to_json(v) for v in c.variants],
             "lines": [{k: getattr(line, k) for k in KWIC_FIELDS} for line in c.lines]}
 
 
-def error(message: str, hint: str, candidates=()) -> dict:
+def error(message: str, hint: str, candidates=(), reports_matched: int | None = None) -> dict:
+    """With `reports_matched` (0) when the error is filters that keep no report."""
     doc = {"error": message, "hint": hint}
     if candidates:
         doc["candidates"] = list(candidates)
+    if reports_matched is not None:
+        doc["reports_matched"] = reports_matched
     return doc

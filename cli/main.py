@@ -152,6 +152,11 @@ def list_(app: App, filters, region, year, level, report, sort, pager, as_json):
             raise click.BadParameter(f"{field} given twice ({chosen[field]!r} and {value!r})", param_hint="FILTERS")
         chosen[field] = value
     reports = app.backend().reports(chosen, sort)
+    if any(chosen.values()) and not reports:  # filters that keep nothing say so
+        from index.errors import NoReportError
+
+        raise NoReportError("no report matches " + " ".join(f"{k}:{v}" for k, v in chosen.items() if v),
+                            "Check the filters: `baogao list` names the reports, their regions and years.")
     if as_json:
         emit_json(jsonout.reports(reports))
         return
@@ -493,11 +498,11 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
 
     if by and len(indicators) != 1:
         raise click.UsageError("--by makes a table of one indicator: name it (e.g. targets gdp --by year)")
-    rows = app.backend().targets(tuple(indicators), {"region": region, "year": year, "level": level, "report": report},
-                                 with_duplicates)
+    chosen = {"region": region, "year": year, "level": level, "report": report}
+    rows = app.backend().targets(tuple(indicators), chosen, with_duplicates)
     app.earned = 0 if rows else 1
     if as_json:
-        emit_json(jsonout.targets(rows))
+        emit_json(jsonout.targets(rows, len(app.backend().reports(chosen))))
     elif as_csv:
         click.echo(render.targets_csv(rows, by), nl=False)
     elif not rows:

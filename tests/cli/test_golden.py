@@ -33,28 +33,29 @@ SHAPES = {
     "show": {"report": None, "title": None, "file": None, "url": None, "urls": None,
              "sections": [{"id": None, "heading": None, "level": None, "path": None,
                            "paragraphs": [{"n": None, "text": None, "kind": None, "line": None}]}]},
-    "search": {"query": None, "total": None, "occurrences": None, "variants": [VARIANT], "hits": [HIT],
+    "search": {"query": None, "total": None, "occurrences": None, "reports_matched": None, "variants": [VARIANT], "hits": [HIT],
                "suggestions?": [{"text": None, "count": None}]},
     "verify": {"quote": None, "verdict": None, "matches": [MATCH]},
     "remove": {"removed": None},
     "rebuild": {"reports": None, "sections": None, "seconds": None},
     "compact": {"segments_before": None, "segments_after": None},
     "check": {"ok": None, "reports": None, "sections": None, "problems": None},
-    "trend": {"by": None, "terms": [{"term": None, "total": None, "reports": None, "variants": [VARIANT], "buckets": [
+    "trend": {"by": None, "reports_matched": None, "terms": [{"term": None, "total": None, "reports": None, "variants": [VARIANT], "buckets": [
         {"key": None, "count": None, "reports": None}], "first": {k: None for k in (
             "report", "title", "year", "section_id", "section", "paragraph", "url", "urls")}}]},
     "trend --first": {"term": None, "first": [{k: None for k in (
         "region", "level", "year", "date", "report", "title", "section_id", "section", "paragraph", "url")}]},
-    "kwic": {"term": None, "total": None, "variants": [VARIANT], "lines": [{k: None for k in (
+    "kwic": {"term": None, "total": None, "reports_matched": None, "variants": [VARIANT], "lines": [{k: None for k in (
         "report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url",
         "variant")}]},
-    "targets": {"targets": [{k: None for k in (
+    "targets": {"reports_matched": None, "targets": [{k: None for k in (
         "report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit", "modifier",
         "not_set", "section_id", "paragraph", "url")}]},
     "new": {"report": None, "baseline": None, "found": None, "phrases": [{k: None for k in (
         "phrase", "count", "section_id", "paragraph", "quoted", "in_heading")}]},
     "publish": {"collection": None, "published": None, "deleted": None, "unchanged": None, "seconds": None},
-    "error": {"error": None, "hint": None, "candidates?": None},  # exit 2 or 3, any command
+    # exit 2 or 3, any command; exit 1 for filters that keep no report (with "reports_matched": 0)
+    "error": {"error": None, "hint": None, "candidates?": None, "reports_matched?": None},
 }
 
 
@@ -83,7 +84,8 @@ def test_json_shapes_are_the_contracts_exactly():
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
     seen = set()
     for run in golden:
-        command = run["args"][0] + (" --first" if "--first" in run["args"] else "") if run["exit"] < 2 else "error"
+        failed = run["exit"] >= 2 or isinstance(run["stdout"], dict) and "error" in run["stdout"]
+        command = "error" if failed else run["args"][0] + (" --first" if "--first" in run["args"] else "")
         seen.add(command)
         assert shape_errors(run["stdout"], SHAPES[command], command) == [], run["args"]
     assert seen == set(SHAPES)  # every shape is exercised by a recorded command
