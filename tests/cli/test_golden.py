@@ -19,10 +19,10 @@ def test_json_outputs_equal_the_golden_file():
 # list's items each of the one shape it holds; None is any value.
 HIT = {k: None for k in ("report", "title", "region", "year", "section_id", "section", "path", "score", "count",
                          "snippet", "highlights", "text", "verbatim", "variant", "in_heading", "also_in", "url",
-                         "urls")}
+                         "urls", "citation")}
 VARIANT = {"text": None, "occurrences": None, "sections": None}
 MATCH = {**{k: None for k in ("report", "title", "section_id", "section", "paragraph", "paragraph_end",
-                              "similarity", "source", "url", "urls")},
+                              "similarity", "source", "url", "urls", "citation")},
          "differences": [{"quote": None, "source": None, "kind": None}]}
 SHAPES = {
     "ingest": {"added": None, "updated": None, "unchanged": None, "removed": None,
@@ -42,15 +42,16 @@ SHAPES = {
     "check": {"ok": None, "reports": None, "sections": None, "problems": None},
     "trend": {"by": None, "reports_matched": None, "terms": [{"term": None, "total": None, "reports": None, "variants": [VARIANT], "buckets": [
         {"key": None, "count": None, "reports": None}], "first": {k: None for k in (
-            "report", "title", "year", "section_id", "section", "paragraph", "url", "urls")}}]},
+            "report", "title", "year", "section_id", "section", "paragraph", "url", "urls", "citation")}}]},
     "trend --first": {"term": None, "first": [{k: None for k in (
-        "region", "level", "year", "date", "report", "title", "section_id", "section", "paragraph", "url")}]},
+        "region", "level", "year", "date", "report", "title", "section_id", "section", "paragraph", "url",
+        "citation")}]},
     "kwic": {"term": None, "total": None, "reports_matched": None, "variants": [VARIANT], "lines": [{k: None for k in (
         "report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url",
-        "variant")}]},
+        "variant", "citation")}]},
     "targets": {"reports_matched": None, "targets": [{k: None for k in (
         "report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit", "modifier",
-        "not_set", "section_id", "paragraph", "url")}]},
+        "not_set", "section_id", "paragraph", "url", "citation")}]},
     "new": {"report": None, "baseline": None, "found": None, "phrases": [{k: None for k in (
         "phrase", "count", "section_id", "paragraph", "quoted", "in_heading")}]},
     "publish": {"collection": None, "published": None, "deleted": None, "unchanged": None, "seconds": None},
