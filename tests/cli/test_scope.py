@@ -57,3 +57,17 @@ def test_reports_matched_counts_the_top_level_filters(_seeded_home):
     assert doc("kwic", "发展", "--year", "2024")["reports_matched"] == 3
     assert doc("trend", "发展", "--from", "2024")["reports_matched"] == 3
     assert doc("targets", "--region", "通化")["reports_matched"] == 2
+
+
+def test_ids_are_never_cropped_at_80_columns(_seeded_home):
+    """Issue 31: kwic and list at 80 columns (the width a pipe gets) print every report id whole."""
+    import subprocess
+    import sys
+
+    ids = [json.loads(run_cli(_seeded_home, "list", "--json").stdout)[i]["id"] for i in range(5)]
+    env = {"COLUMNS": "80", "NO_COLOR": "1", "PATH": "/usr/bin:/bin", "HOME": str(_seeded_home)}
+    for args in (["kwic", "人参", "--all"], ["list", "--no-pager"]):
+        out = subprocess.run([sys.executable, "-m", "cli", "--home", str(_seeded_home), *args], capture_output=True,
+                             text=True, env=env).stdout
+        rows = [ln for ln in out.splitlines() if ln[:1] != "人" and not ln.startswith(("id ", "5 reports"))]
+        assert rows and all(any(i in ln for i in ids) for ln in rows), out
