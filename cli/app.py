@@ -139,3 +139,11 @@ class App:
             else:
                 self._backend = LocalBackend(self.home())
         return self._backend
+
+    def citations(self):
+        """The one citation builder (cli.citation) over this command's backend, its reports read once."""
+        from .citation import Citations
+
+        if getattr(self, "_citations", None) is None:
+            self._citations = Citations(self.backend())
+        return self._citations

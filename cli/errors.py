@@ -74,7 +74,7 @@ def report(app, e: Exception, as_json: bool) -> None:
     hint = getattr(e, "hint", "") or ""
     candidates = getattr(e, "candidates", ())
     if as_json:
-        click.echo(jsonout.dumps(jsonout.error(str(e), hint, candidates)))
+        click.echo(jsonout.dumps(jsonout.error(str(e), hint, candidates, getattr(e, "reports_matched", None))))
     else:
         from . import render
 

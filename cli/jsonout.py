@@ -27,21 +27,27 @@ def reports(infos) -> list[dict]:
     return [{k: v for k, v in to_json(r).items() if k != "duplicate_of" or v} for r in infos]
 
 
-def search(result) -> dict:
-    """With no hits, also `suggestions`: [{"text", "count"}] (did you mean)."""
+def _none(record) -> None:
+    return None
+
+
+def search(result, cite=_none) -> dict:
+    """With no hits, also `suggestions`: [{"text", "count"}] (did you mean). `cite` (cli.citation)
+    gives each record that carries a place its `citation`."""
     doc = {"query": result.query, "total": result.total, "occurrences": result.occurrences,
-           "variants": [to_json(v) for v in result.variants], "hits": [to_json(h) for h in result.hits]}
+           "reports_matched": result.reports_matched, "variants": [to_json(v) for v in result.variants],
+           "hits": [{**to_json(h), "citation": cite(h)} for h in result.hits]}
     if not result.total:
         doc["suggestions"] = [to_json(s) for s in result.suggestions]
     return doc
 
 
-def verdict(v) -> dict:
+def verdict(v, cite=_none) -> dict:
     return {"quote": v.quote, "verdict": v.verdict, "matches": [
         {"report": m.report, "title": m.title, "section_id": m.section_id, "section": m.section,
          "paragraph": m.paragraph, "paragraph_end": m.paragraph_end, "similarity": m.similarity,
          "source": m.source, "differences": [to_json(d) for d in m.differences], "url": m.url,
-         "urls": list(m.urls)} for m in v.matches]}
+         "urls": list(m.urls), "citation": cite(m)} for m in v.matches]}
 
 
 def unusable_quote(line: str, why: str) -> dict:
@@ -49,19 +55,19 @@ def unusable_quote(line: str, why: str) -> dict:
     return {"quote": line, "error": why}
 
 
-def trend(t) -> dict:
-    return {"by": t.by, "terms": [
+def trend(t, cite=_none) -> dict:
+    return {"by": t.by, "reports_matched": t.reports_matched, "terms": [
         {"term": x.term, "total": x.total, "reports": x.reports,
-         "first": to_json(x.first) if x.first else None,
+         "first": {**to_json(x.first), "citation": cite(x.first)} if x.first else None,
          "buckets": [to_json(b) for b in x.buckets], "variants": [to_json(v) for v in x.variants]} for x in t.terms]}
 
 
-def spread(sp) -> dict:
+def spread(sp, cite=_none) -> dict:
     """`trend --first`."""
     return {"term": sp.term, "first": [
         {"region": r.region, "level": r.level, "year": r.mention.year, "date": r.date, "report": r.mention.report,
          "title": r.mention.title, "section_id": r.mention.section_id, "section": r.mention.section,
-         "paragraph": r.mention.paragraph, "url": r.mention.url} for r in sp.first]}
+         "paragraph": r.mention.paragraph, "url": r.mention.url, "citation": cite(r.mention)} for r in sp.first]}
 
 
 def novelty(nv) -> dict:
@@ -75,21 +81,25 @@ TARGET_FIELDS = ("report", "title", "year", "region", "level", "indicator", "tex
                  "not_set", "section_id", "paragraph", "url")
 
 
-def targets(rows) -> dict:
-    return {"targets": [{k: getattr(r, k) for k in TARGET_FIELDS} for r in rows]}
+def targets(rows, reports_matched: int | None, cite=_none) -> dict:
+    return {"reports_matched": reports_matched,
+            "targets": [{**{k: getattr(r, k) for k in TARGET_FIELDS}, "citation": cite(r)} for r in rows]}
 
 
 KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url",
                "variant")
 
 
-def kwic(c) -> dict:
-    return {"term": c.term, "total": c.total, "variants": [to_json(v) for v in c.variants],
-            "lines": [{k: getattr(line, k) for k in KWIC_FIELDS} for line in c.lines]}
+def kwic(c, cite=_none) -> dict:
+    return {"term": c.term, "total": c.total, "reports_matched": c.reports_matched, "variants": [to_json(v) for v in c.variants],
+            "lines": [{**{k: getattr(line, k) for k in KWIC_FIELDS}, "citation": cite(line)} for line in c.lines]}
 
 
-def error(message: str, hint: str, candidates=()) -> dict:
+def error(message: str, hint: str, candidates=(), reports_matched: int | None = None) -> dict:
+    """With `reports_matched` (0) when the error is filters that keep no report."""
     doc = {"error": message, "hint": hint}
     if candidates:
         doc["candidates"] = list(candidates)
+    if reports_matched is not None:
+        doc["reports_matched"] = reports_matched
     return doc

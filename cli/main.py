@@ -59,6 +59,24 @@ def variants_option(fn):
                              "(一主、六双 for 一主六双).")(fn)
 
 
+def xlsx_option(fn):
+    return click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                        help="Write the rows of --json to an Excel sheet FILE (numbers as numbers, the citation column).")(fn)
+
+
+def emit_xlsx(path, rows) -> None:
+    """--xlsx: the rows to FILE, one line on stdout."""
+    from . import xlsx
+
+    n = xlsx.write(path, rows)
+    click.echo(f"wrote {n} row{'s' if n != 1 else ''} to {path}")
+
+
+def no_xlsx_with(xlsx, as_json, as_csv) -> None:
+    if xlsx and (as_json or as_csv):
+        raise click.UsageError("--xlsx writes a file: give it alone, not with --json or --csv")
+
+
 def emit_json(obj) -> None:
     click.echo(jsonout.dumps(obj))
 
@@ -152,6 +170,11 @@ def list_(app: App, filters, region, year, level, report, sort, pager, as_json):
             raise click.BadParameter(f"{field} given twice ({chosen[field]!r} and {value!r})", param_hint="FILTERS")
         chosen[field] = value
     reports = app.backend().reports(chosen, sort)
+    if any(chosen.values()) and not reports:  # filters that keep nothing say so
+        from index.errors import NoReportError
+
+        raise NoReportError("no report matches " + " ".join(f"{k}:{v}" for k, v in chosen.items() if v),
+                            "Check the filters: `baogao list` names the reports, their regions and years.")
     if as_json:
         emit_json(jsonout.reports(reports))
         return
@@ -238,7 +261,7 @@ def search(app: App, query, limit, show_all, sort, exact, report, region, year, 
                         with_duplicates=with_duplicates, variants=variants)
     app.earned = 0 if result.total else 1
     if as_json:
-        emit_json(jsonout.search(result))
+        emit_json(jsonout.search(result, app.citations().of))
     else:
         render.render_search(app.console, result)
     sys.exit(app.earned)
@@ -391,7 +414,7 @@ def verify(app: App, quote, show_all, as_json):
                 row, unusable = (line.strip(), str(e)), unusable + 1
             rows.append(row)
             if as_json:
-                emit_json(jsonout.verdict(row) if not isinstance(row, tuple) else jsonout.unusable_quote(*row))
+                emit_json(jsonout.verdict(row, app.citations().of) if not isinstance(row, tuple) else jsonout.unusable_quote(*row))
         verdicts = [r for r in rows if not isinstance(r, tuple)]
         app.earned = 2 if unusable else 0 if verdicts and all(v.verdict == "exact" for v in verdicts) else 1
         if not as_json:
@@ -400,7 +423,7 @@ def verify(app: App, quote, show_all, as_json):
     v = backend.verify(text)
     app.earned = 0 if v.verdict == "exact" else 1
     if as_json:
-        emit_json(jsonout.verdict(v))
+        emit_json(jsonout.verdict(v, app.citations().of))
     else:
         render.render_verdict(app.console, v, show_all)
     sys.exit(app.earned)
@@ -416,26 +439,30 @@ def verify(app: App, quote, show_all, as_json):
 @click.option("--all", "show_all", is_flag=True, help="Every occurrence in the terminal too.")
 @click.option("--with-duplicates", is_flag=True, help="Every transcription of a report on its own.")
 @click.option("--csv", "as_csv", is_flag=True, help="Every occurrence as CSV (unless --limit).")
+@xlsx_option
 @variants_option
 @json_option
 @remote_options
 @click.pass_obj
 @handle_errors
-def kwic(app: App, term, region, year, level, report, width, sort, limit, show_all, with_duplicates, as_csv, variants,
-         as_json):
+def kwic(app: App, term, region, year, level, report, width, sort, limit, show_all, with_duplicates, as_csv, xlsx,
+         variants, as_json):
     """Every occurrence of TERM in its context (keyword in context), aligned on the term. TERM is the
     rest of the line, one exact string as `search -e` reads it; filters like region:吉林 apply."""
     from . import render
 
     if width < 1:
         raise click.BadParameter(f"--width must be at least 1 (got {width})", param_hint="--width")
-    if limit is None and not (show_all or as_csv or as_json):
+    no_xlsx_with(xlsx, as_json, as_csv)
+    if limit is None and not (show_all or as_csv or as_json or xlsx):
         limit = 50
     c = app.backend().kwic(" ".join(term), filters={"region": region, "year": year, "level": level, "report": report},
                            width=width, sort=sort, limit=limit, with_duplicates=with_duplicates, variants=variants)
     app.earned = 0 if c.total else 1
-    if as_json:
-        emit_json(jsonout.kwic(c))
+    if xlsx:
+        emit_xlsx(xlsx, jsonout.kwic(c, app.citations().of)["lines"])
+    elif as_json:
+        emit_json(jsonout.kwic(c, app.citations().of))
     elif as_csv:
         click.echo(render.kwic_csv(c), nl=False)
     else:
@@ -481,11 +508,12 @@ def new(app: App, report, against, limit, show_all, as_json):
               help="A table of one indicator: regions × years (year), or years × regions (region).")
 @click.option("--with-duplicates", is_flag=True, help="A row for every transcription of a report.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV: one row per target, or the --by table.")
+@xlsx_option
 @json_option
 @remote_options
 @click.pass_obj
 @handle_errors
-def targets(app: App, indicators, region, year, level, report, by, with_duplicates, as_csv, as_json):
+def targets(app: App, indicators, region, year, level, report, by, with_duplicates, as_csv, xlsx, as_json):
     """The targets each report sets for its year (主要预期目标), with citations. INDICATORs: gdp, cpi,
     urban_jobs, unemployment_surveyed, unemployment_registered, deficit_ratio, grain_output (all when
     none is named)."""
@@ -493,11 +521,14 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
 
     if by and len(indicators) != 1:
         raise click.UsageError("--by makes a table of one indicator: name it (e.g. targets gdp --by year)")
-    rows = app.backend().targets(tuple(indicators), {"region": region, "year": year, "level": level, "report": report},
-                                 with_duplicates)
+    no_xlsx_with(xlsx, as_json, as_csv)
+    chosen = {"region": region, "year": year, "level": level, "report": report}
+    rows = app.backend().targets(tuple(indicators), chosen, with_duplicates)
     app.earned = 0 if rows else 1
-    if as_json:
-        emit_json(jsonout.targets(rows))
+    if xlsx:
+        emit_xlsx(xlsx, jsonout.targets(rows, None, app.citations().of)["targets"])
+    elif as_json:
+        emit_json(jsonout.targets(rows, len(app.backend().reports(chosen)), app.citations().of))
     elif as_csv:
         click.echo(render.targets_csv(rows, by), nl=False)
     elif not rows:
@@ -527,17 +558,19 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
 @click.option("--with-duplicates", is_flag=True, help="Count near-duplicate reports too.")
 @click.option("--first", "first", is_flag=True, help="Each region's first mention of TERM, earliest first (how it spread).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print a terms × buckets CSV matrix.")
+@xlsx_option
 @variants_option
 @json_option
 @remote_options
 @click.pass_obj
 @handle_errors
 def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_file, with_duplicates, first, as_csv,
-          variants, as_json):
+          xlsx, variants, as_json):
     """How often TERMs stand in the archive by year (or region, level), and where each was first
     written. Counts are exact strings; a report in two transcriptions counts once."""
     from . import render
 
+    no_xlsx_with(xlsx, as_json, as_csv)
     words = list(terms)
     if terms_file:
         try:
@@ -553,16 +586,22 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
         spread = app.backend().spread(words[0], region=region, level=level, year_from=year_from, year_to=year_to,
                                       with_duplicates=with_duplicates)
         app.earned = 0 if spread.first else 1
-        if as_json:
-            emit_json(jsonout.spread(spread))
+        if xlsx:
+            emit_xlsx(xlsx, jsonout.spread(spread, app.citations().of)["first"])
+        elif as_json:
+            emit_json(jsonout.spread(spread, app.citations().of))
         else:
             render.render_spread(app.console, spread)
         sys.exit(app.earned)
     result = app.backend().trend(words, by=by, region=region, level=level, year_from=year_from,
                        year_to=year_to, per=per, with_duplicates=with_duplicates, variants=variants)
     app.earned = 0 if any(t.total for t in result.terms) else 1
-    if as_json:
-        emit_json(jsonout.trend(result))
+    if xlsx:
+        from .xlsx import trend_rows
+
+        emit_xlsx(xlsx, trend_rows(jsonout.trend(result, app.citations().of)))
+    elif as_json:
+        emit_json(jsonout.trend(result, app.citations().of))
     elif as_csv:
         click.echo(render.trend_csv(result), nl=False)
     else:

@@ -198,7 +198,7 @@ def render_show(console: Console, view, highlights: dict | None = None) -> None:
 
 
 def reports_table(reports, width: int = 80) -> Table:
-    """One line per report at any width: ids shortened with an ellipsis, titles cropped; level and
+    """One line per report at any width: ids whole (a line must trace to its report), titles cropped; level and
     size only where there is room for them beside a readable title. Widths are set, not left to
     rich, so that a long title never squeezes the other columns."""
     from rich.cells import cell_len
@@ -208,7 +208,7 @@ def reports_table(reports, width: int = 80) -> Table:
     def fit(header: str, values, most: int) -> int:
         return min(most, max([cell_len(header)] + [cell_len(v) for v in values]))
 
-    cols = [("id", fit("id", [safe(r.id) for r in reports], 28 if wide else 16), "left"),
+    cols = [("id", fit("id", [safe(r.id) for r in reports], 1 << 16), "left"),  # never cropped: the title gives way
             ("title", 0, "left"),
             ("region", fit("region", [safe(r.region) for r in reports], 10), "left"),
             ("year", 4, "right")]
@@ -416,15 +416,12 @@ def render_trend(console: Console, t, width: int | None = None) -> None:
 
 def kwic_lines(console: Console, c, width: int) -> list[Text]:
     """One line per occurrence at `width` cells: the left context right-aligned, the match lit up,
-    the right context, then year and place (report · § · ¶); the contexts are cropped to fit, the
+    the right context, then year and place (report, whole · § · ¶); the contexts are cropped to fit, the
     left one from its start, so every match stands in the same column."""
     from rich.cells import cell_len
 
-    report_w = 10 if width < 120 else 24  # ids shortened with an ellipsis: `--json` has them whole
-
-    def place(k) -> str:
+    def place(k) -> str:  # the id whole (a line must trace to its report): the contexts give way
         report = safe(k.report)
-        report = cropped(report, report_w)
         return f"{k.year or '?'} {report} §{k.section_id} {where(k.paragraph)}"
 
     marks = cell_len("".join(PLAIN_MARKS)) if console.no_color or console.color_system is None else 0  # 〖〗, 2 cells each

@@ -130,11 +130,6 @@ def rendered(paint, width: int, plain: bool) -> Text:
     return Text.from_ansi(console.file.getvalue())
 
 
-def citation(title: str, path, paragraph: int, url: str | None) -> str:
-    parts = [f"《{title}》", " › ".join(path), render.where(paragraph)]
-    return " · ".join(p for p in parts if p) + (f" · {url}" if url else "")
-
-
 def hit_prompt(hit, plain: bool, width: int = 80) -> Text:
     """At most four lines at `width` cells: title · region · year and the count; the heading path;
     two lines of the snippet, from a little before its first match."""
@@ -427,11 +422,14 @@ class ReaderScreen(Screen):
         page = self.query_one("#page", VerticalScroll)
         page.scroll_relative(y=by, animate=False)
 
-    def action_cite(self) -> None:
+    async def action_cite(self) -> None:
         if self.hit is None:
             return
+        from .citation import cite  # the one citation: the CLI's under hits, verify and kwic
+
         paragraph = self.lines[self.matches[self.current][0]][0] if self.matches else 0
-        text = citation(self.hit.title, self.hit.path, max(0, paragraph), self.hit.url)
+        info = await self.app.reads("resolve_report", self.hit.report)
+        text = cite(info, self.hit.section_id, self.hit.section, max(0, paragraph))
         self.app.copy_to_clipboard(text)
         self.notify(TEXT["copied"].format(citation=text), timeout=4)
 

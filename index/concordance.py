@@ -29,6 +29,9 @@ def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CO
         raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
     if width < 1:
         raise QueryError(f"--width must be at least 1 (got {width})", "Give the characters of context on each side.")
+    from .scope import check_query
+
+    matched = check_query(home, query, True, filters)  # filters that keep nothing say so
     term, sids, counts, _ = exact_sections(home, query, filters, with_duplicates, variants)
     metas = store.section_heads(home.con, sids.tolist())
     order = sorted(metas.values(), key=lambda m: ((m.year is None, m.year or 0) if sort != "report" else (False, 0),
@@ -47,7 +50,8 @@ def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CO
     elif sort == "right":
         lines.sort(key=lambda k: (k.right, k.match, k.left[::-1]))
     named = query_variants(home, query, True, filters, with_duplicates)
-    return Concordance(term.raw, int(counts.sum()), tuple(lines if limit is None else lines[:limit]), named, variants)
+    return Concordance(term.raw, int(counts.sum()), tuple(lines if limit is None else lines[:limit]), named, variants,
+                       matched)
 
 
 def _occurrences(meta, needle: str, norm: str, display: str, width: int, variants: bool = False) -> list[KwicLine]:

@@ -48,3 +48,11 @@ class SolrError(HomeError):
     def __init__(self, message: str, hint: str = "", unreachable: bool = False):
         super().__init__(message, hint)
         self.unreachable = unreachable
+
+
+class NoReportError(SearchError):
+    """Filters that keep no report (exit 1, as a search that finds nothing): said as such, never
+    read as "the term is not there". `reports_matched` is 0 for the JSON error."""
+
+    exit_code = 1
+    reports_matched = 0

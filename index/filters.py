@@ -52,7 +52,10 @@ def condition(field: str, value: str) -> Condition:
             return Condition("year", high=_year(v[2:], v))
         if "-" in v[1:]:
             lo, _, hi = v.partition("-") if not v.startswith("-") else ("", "", "")
-            return Condition("year", low=_year(lo, v), high=_year(hi, v))
+            low, high = _year(lo, v), _year(hi, v)
+            if low > high:  # keeps no report: a slip of the keys, not a question
+                raise QueryError(f"year:{v} — the range is reversed", f"Write the earlier year first: year:{high}-{low}.")
+            return Condition("year", low=low, high=high)
         year = _year(v, v)
         return Condition("year", low=year, high=year)
     if field == "level":

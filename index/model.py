@@ -123,6 +123,7 @@ class SearchResult:
     suggestions: tuple[Suggestion, ...] = ()  # when nothing is found: did you mean
     variants: tuple[Variant, ...] = ()  # of the query's one term, most frequent first (at most 10)
     variants_counted: bool = False  # among the hits (an unquoted term, or --variants)
+    reports_matched: int | None = None  # the reports the top-level filters keep (None: filters in OR/NOT)
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ class Trend:
     terms: tuple[TermTrend, ...]
     per: int | None = None
     variants_counted: bool = False  # in the counts (--variants)
+    reports_matched: int | None = None  # the reports the filters keep
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,7 @@ class Concordance:
     lines: tuple[KwicLine, ...]
     variants: tuple[Variant, ...] = ()
     variants_counted: bool = False  # lines of their own (--variants)
+    reports_matched: int | None = None  # the reports the top-level filters keep (None: filters in OR/NOT)
 
 
 @dataclass(frozen=True)

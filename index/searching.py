@@ -191,6 +191,9 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
     query's one term names its variants; `variants` counts them in an exact term's answer."""
     if sort not in SORTS:
         raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
+    from .scope import check_query
+
+    matched = check_query(home, query, exact, filters)  # filters that keep nothing say so
     evaluator = _Evaluator(home, variants)
     tree, found, pos, also_in = _found(home, query, exact, filters, with_duplicates, evaluator=evaluator)
     order = _rank(home, found, pos, sort)
@@ -205,7 +208,7 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
         tuple(Suggestion(v.text, v.occurrences) for v in named_variants) + _did_you_mean(home, terms))
     return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
                         suggestions=suggestions, variants=named_variants,
-                        variants_counted=variants or any(not t.exact for t in terms))
+                        variants_counted=variants or any(not t.exact for t in terms), reports_matched=matched)
 
 
 def query_variants(home: Home, query: str, exact: bool, filters: dict | None, with_duplicates: bool,

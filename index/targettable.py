@@ -20,6 +20,9 @@ def targets(home: Home, indicators=(), filters: dict | None = None, with_duplica
     unknown = [i for i in indicators if i not in INDICATORS]
     if unknown:
         raise QueryError(f"unknown indicator {unknown[0]!r}", f"Indicators: {', '.join(INDICATORS)}.")
+    from .scope import check
+
+    check(home, list((filters or {}).items()))  # filters that keep nothing say so
     reports = list_reports(home, filters)
     ids = {r.id for r in list_reports(home)}
     if not with_duplicates:  # one row per report, not per transcription

@@ -31,6 +31,7 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
     terms = [t.strip() for t in terms if t and t.strip()]
     if not terms:
         raise QueryError("no terms to count", "Give one or more terms, or --file with one term a line.")
+    matched = _scope(home, region, level, year_from, year_to)
     reports = _reports(home, chosen_filters(region, level, year_from, year_to))
     wanted = np.fromiter(reports, np.int64, len(reports))
     wanted.sort()
@@ -58,7 +59,18 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
             rows.append(Bucket(key, value, nrep))
         out.append(TermTrend(raw, sum(per_report.values()), len(per_report), _first(home, reports, first_sid, needle),
                              tuple(rows), _variants(home, needle, wanted, with_duplicates)))
-    return Trend(by, tuple(out), per, variants)
+    return Trend(by, tuple(out), per, variants, matched)
+
+
+def _scope(home: Home, region, level, year_from, year_to) -> int:
+    """The reports trend's filters keep; a reversed range is a slip (QueryError), filters keeping
+    none are said to (NoReportError)."""
+    from .scope import check
+
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise QueryError(f"--from {year_from} --to {year_to} — the range is reversed",
+                         f"Give the earlier year first: --from {year_to} --to {year_from}.")
+    return check(home, chosen_filters(region, level, year_from, year_to))
 
 
 def chosen_filters(region=None, level=None, year_from=None, year_to=None, **_) -> list[tuple[str, str | None]]:
@@ -184,6 +196,7 @@ def first_by_region(home: Home, term: str, *, region: str | None = None, level: 
     the national report to provinces and cities. The same counting as `trend`."""
     import numpy as np
 
+    _scope(home, region, level, year_from, year_to)
     reports = _reports(home, chosen_filters(region, level, year_from, year_to))
     wanted = np.array(sorted(reports), np.int64)
     needle = _needle(term)

@@ -31,11 +31,12 @@ def test_search_slogan(run):
     r = run("search", "九解一协调", "--json")
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
-    assert set(doc) == {"query", "total", "occurrences", "variants", "hits"}
+    assert set(doc) == {"query", "total", "occurrences", "reports_matched", "variants", "hits"}
     assert doc["hits"] and all(h["report"] == SEED["000"] for h in doc["hits"])
     h = doc["hits"][0]
     assert set(h) == {"report", "title", "region", "year", "section_id", "section", "path", "score", "count",
-                      "snippet", "highlights", "text", "verbatim", "variant", "in_heading", "also_in", "url", "urls"}
+                      "snippet", "highlights", "text", "verbatim", "variant", "in_heading", "also_in", "url", "urls",
+                      "citation"}
     for s, e in h["highlights"]:
         assert h["snippet"][s:e] == "九解一协调"
     text = run("search", "九解一协调")
@@ -141,7 +142,7 @@ def test_list_sorts_and_says_nothing_matched(run):
     rows = json.loads(run("list", "--sort", "oldest", "--json").stdout)
     assert [r["year"] for r in rows] == sorted(r["year"] for r in rows)
     r = run("list", "year:1800")
-    assert r.exit_code == 1 and "no reports match these filters" in r.stdout
+    assert r.exit_code == 1 and "no report matches year:1800" in r.stderr
     for bad in (["heading:工作"], ["吉林"], ["region:a", "--region", "b"], ["level:town"]):
         r = run("list", *bad)
         assert r.exit_code == 2, bad
@@ -305,11 +306,11 @@ def test_kwic_csv_round_trips_and_equals_json(run):
     import csv
 
     doc = json.loads(run("kwic", "人参", "--json").stdout)
-    assert set(doc) == {"term", "total", "variants", "lines"} and doc["total"] == len(doc["lines"]) > 0
+    assert set(doc) == {"term", "total", "reports_matched", "variants", "lines"} and doc["total"] == len(doc["lines"]) > 0
     rows = list(csv.DictReader(io.StringIO(run("kwic", "人参", "--csv").stdout)))
     assert len(rows) == doc["total"]
     for row, line in zip(rows, doc["lines"]):
-        assert row == {k: "" if v is None else str(v) for k, v in line.items()}
+        assert row == {k: "" if v is None else str(v) for k, v in line.items() if k != "citation"}
     limited = json.loads(run("kwic", "人参", "--limit", "3", "--json").stdout)
     assert limited["total"] == doc["total"] and limited["lines"] == doc["lines"][:3]
     filtered = json.loads(run("kwic", "人参", "region:通化", "year:2024", "--json").stdout)
@@ -344,7 +345,7 @@ def test_trend_first_per_region(run):
     assert doc["term"] == "人参" and [r["region"] for r in doc["first"]] == ["通化市", "辽源市"]
     assert set(doc) == {"term", "first"}
     assert set(doc["first"][0]) == {"region", "level", "year", "date", "report", "title", "section_id", "section",
-                                    "paragraph", "url"}
+                                    "paragraph", "url", "citation"}
     years = [r["year"] for r in doc["first"]]
     assert years == sorted(years)
     r = run("trend", "人参", "--first", env={"NO_COLOR": "1", "COLUMNS": "80"})

@@ -19,10 +19,10 @@ def test_json_outputs_equal_the_golden_file():
 # list's items each of the one shape it holds; None is any value.
 HIT = {k: None for k in ("report", "title", "region", "year", "section_id", "section", "path", "score", "count",
                          "snippet", "highlights", "text", "verbatim", "variant", "in_heading", "also_in", "url",
-                         "urls")}
+                         "urls", "citation")}
 VARIANT = {"text": None, "occurrences": None, "sections": None}
 MATCH = {**{k: None for k in ("report", "title", "section_id", "section", "paragraph", "paragraph_end",
-                              "similarity", "source", "url", "urls")},
+                              "similarity", "source", "url", "urls", "citation")},
          "differences": [{"quote": None, "source": None, "kind": None}]}
 SHAPES = {
     "ingest": {"added": None, "updated": None, "unchanged": None, "removed": None,
@@ -34,28 +34,30 @@ SHAPES = {
              "subtitle": None, "speaker": None, "date": None, "occasion": None, "session": None,
              "sections": [{"id": None, "heading": None, "level": None, "path": None,
                            "paragraphs": [{"n": None, "text": None, "kind": None, "line": None}]}]},
-    "search": {"query": None, "total": None, "occurrences": None, "variants": [VARIANT], "hits": [HIT],
+    "search": {"query": None, "total": None, "occurrences": None, "reports_matched": None, "variants": [VARIANT], "hits": [HIT],
                "suggestions?": [{"text": None, "count": None}]},
     "verify": {"quote": None, "verdict": None, "matches": [MATCH]},
     "remove": {"removed": None},
     "rebuild": {"reports": None, "sections": None, "seconds": None},
     "compact": {"segments_before": None, "segments_after": None},
     "check": {"ok": None, "reports": None, "sections": None, "problems": None},
-    "trend": {"by": None, "terms": [{"term": None, "total": None, "reports": None, "variants": [VARIANT], "buckets": [
+    "trend": {"by": None, "reports_matched": None, "terms": [{"term": None, "total": None, "reports": None, "variants": [VARIANT], "buckets": [
         {"key": None, "count": None, "reports": None}], "first": {k: None for k in (
-            "report", "title", "year", "section_id", "section", "paragraph", "url", "urls")}}]},
+            "report", "title", "year", "section_id", "section", "paragraph", "url", "urls", "citation")}}]},
     "trend --first": {"term": None, "first": [{k: None for k in (
-        "region", "level", "year", "date", "report", "title", "section_id", "section", "paragraph", "url")}]},
-    "kwic": {"term": None, "total": None, "variants": [VARIANT], "lines": [{k: None for k in (
+        "region", "level", "year", "date", "report", "title", "section_id", "section", "paragraph", "url",
+        "citation")}]},
+    "kwic": {"term": None, "total": None, "reports_matched": None, "variants": [VARIANT], "lines": [{k: None for k in (
         "report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url",
-        "variant")}]},
-    "targets": {"targets": [{k: None for k in (
+        "variant", "citation")}]},
+    "targets": {"reports_matched": None, "targets": [{k: None for k in (
         "report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit", "modifier",
-        "not_set", "section_id", "paragraph", "url")}]},
+        "not_set", "section_id", "paragraph", "url", "citation")}]},
     "new": {"report": None, "baseline": None, "found": None, "phrases": [{k: None for k in (
         "phrase", "count", "section_id", "paragraph", "quoted", "in_heading")}]},
     "publish": {"collection": None, "published": None, "deleted": None, "unchanged": None, "seconds": None},
-    "error": {"error": None, "hint": None, "candidates?": None},  # exit 2 or 3, any command
+    # exit 2 or 3, any command; exit 1 for filters that keep no report (with "reports_matched": 0)
+    "error": {"error": None, "hint": None, "candidates?": None, "reports_matched?": None},
 }
 
 
@@ -84,7 +86,8 @@ def test_json_shapes_are_the_contracts_exactly():
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
     seen = set()
     for run in golden:
-        command = run["args"][0] + (" --first" if "--first" in run["args"] else "") if run["exit"] < 2 else "error"
+        failed = run["exit"] >= 2 or isinstance(run["stdout"], dict) and "error" in run["stdout"]
+        command = "error" if failed else run["args"][0] + (" --first" if "--first" in run["args"] else "")
         seen.add(command)
         assert shape_errors(run["stdout"], SHAPES[command], command) == [], run["args"]
     assert seen == set(SHAPES)  # every shape is exercised by a recorded command

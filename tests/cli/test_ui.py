@@ -90,7 +90,10 @@ def test_search_open_jump_back_quit(seeded_home):
             await settle(app, pilot)
 
             await pilot.press("c")
-            assert app.clipboard.startswith(f"《{truth.hits[1].title}》") and "¶" in app.clipboard
+            # the one citation (cli.citation): year, region, 《title》, ¶, [id §]
+            hit = truth.hits[1]
+            assert f"《{hit.title}》" in app.clipboard and "¶" in app.clipboard
+            assert app.clipboard.startswith(f"{hit.year}年 ") and f"[{hit.report} §{hit.section_id}]" in app.clipboard
 
             await pilot.press("escape")  # back to the list, on the hit last read
             await settle(app, pilot)

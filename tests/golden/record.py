@@ -36,6 +36,8 @@ COMMANDS: list[list[str]] = [
     ["search", "发展 year:2023", "--json", "--sort", "year"],
     ["search", "发展", "--region", "桦甸", "--json", "--with-duplicates"],
     ["search", "不存在的词语组合", "--json"],
+    ["search", "发展", "region:火星", "--json"],
+    ["search", "发展 OR region:通化", "--json", "--limit", "1"],
     ["verify", "实干筑就伟业，奋斗开创未来。", "--json"],
     ["verify", "桦甸市地区生产总值增长百分之六", "--json"],
     ["verify", "这是一句报告里没有的话而且很长很长", "--json"],

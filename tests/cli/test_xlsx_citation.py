@@ -1,0 +1,62 @@
+"""Issue 31: `--xlsx` writes the rows of `--json` (read back with openpyxl), and one citation string
+for a sentence wherever it is found (verify, search, kwic)."""
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def test_kwic_xlsx_holds_the_json_rows_with_numbers(_seeded_home, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    doc = json.loads(run_cli(_seeded_home, "kwic", "人参", "--json").stdout)
+    out = tmp_path / "f.xlsx"
+    r = run_cli(_seeded_home, "kwic", "人参", "--xlsx", out)
+    assert r.returncode == 0 and r.stdout == f"wrote {len(doc['lines'])} rows to {out}\n"
+    ws = openpyxl.load_workbook(out).active
+    assert ws.freeze_panes == "A2"
+    rows = list(ws.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header == list(doc["lines"][0]) and "citation" in header
+    got = [{k: v for k, v in zip(header, row)} for row in rows[1:]]
+    assert got == doc["lines"]  # the same rows, years, § and ¶ as numbers (None: an empty cell)
+    assert all(isinstance(g["year"], int) and isinstance(g["paragraph"], int) for g in got)
+
+
+@pytest.mark.parametrize("args", [("kwic", "人参"), ("trend", "人参"), ("targets",)])
+def test_xlsx_with_json_or_csv_is_a_usage_error(_seeded_home, tmp_path, args):
+    for other in ("--json", "--csv"):
+        r = run_cli(_seeded_home, *args, "--xlsx", tmp_path / "x.xlsx", other)
+        assert r.returncode == 2 and "--xlsx" in r.stdout + r.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_trend_and_targets_xlsx(_seeded_home, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    r = run_cli(_seeded_home, "trend", "人参", "发展", "--xlsx", tmp_path / "t.xlsx")
+    assert r.returncode == 0 and r.stdout.startswith("wrote ")
+    rows = list(openpyxl.load_workbook(tmp_path / "t.xlsx").active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("term", "year", "count", "reports") and isinstance(rows[1][2], int)
+
+
+def test_one_citation_for_a_sentence_wherever_it_is_found(_seeded_home):
+    sentence = "实干筑就伟业，奋斗开创未来。"
+    v = json.loads(run_cli(_seeded_home, "verify", sentence, "--json").stdout)["matches"][0]
+    hit = json.loads(run_cli(_seeded_home, "search", "-e", sentence, "--json").stdout)["hits"][0]
+    line = json.loads(run_cli(_seeded_home, "kwic", sentence, "--json").stdout)["lines"][0]
+    assert v["report"] == hit["report"] == line["report"]
+    assert v["citation"] == hit["citation"] == line["citation"]
+    c = v["citation"]
+    assert c.startswith("2023年 桦甸市《") and f"[{v['report']} §{v['section_id']}]" in c and f"¶{v['paragraph']}" in c
+
+
+def test_a_national_report_cites_the_state_council():
+    from types import SimpleNamespace
+
+    from cli.citation import cite
+
+    info = SimpleNamespace(id="国务院_2024", title="政府工作报告", year=2024, region="全国", level="national",
+                           url="https://www.gov.cn/x", date="2024-03-05", speaker="李强")
+    assert cite(info, 4, "二、2024年政府工作任务", 7) == \
+        "2024年 国务院《政府工作报告》（李强，2024年3月5日） · 二、2024年政府工作任务 · ¶7 [国务院_2024 §4] https://www.gov.cn/x"
