@@ -339,10 +339,12 @@ def _column_bytes(reader, column: str) -> bytes:
 def _sid_column(reader, n: int, folder: Path):
     """The section id of each docnum: saved beside the segment (write_sid_files), or decoded."""
     path = folder / sid_file_name(reader)
-    if path.exists():
+    try:
         sids = np.load(path)
         if len(sids) == n:
             return sids
+    except (OSError, ValueError):  # gone: a rebuild replaced the generation this reader opened a moment ago
+        pass
     return _decode_sid_column(reader, n)
 
 
