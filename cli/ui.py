@@ -428,8 +428,7 @@ class ReaderScreen(Screen):
         from .citation import cite  # the one citation: the CLI's under hits, verify and kwic
 
         paragraph = self.lines[self.matches[self.current][0]][0] if self.matches else 0
-        info = await self.app.reads("resolve_report", self.hit.report)
-        text = cite(info, self.hit.section_id, self.hit.section, max(0, paragraph))
+        text = cite(self.hit, self.hit.section_id, self.hit.section, max(0, paragraph))  # the hit carries its report's head
         self.app.copy_to_clipboard(text)
         self.notify(TEXT["copied"].format(citation=text), timeout=4)
 

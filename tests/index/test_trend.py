@@ -114,7 +114,7 @@ def test_trend_cli_chart_json_csv(seeded_home, tmp_path):
     doc = json.loads(runner.invoke(cli, ["--home", home, "trend", "人参", "--json"]).stdout)
     assert doc["by"] == "year" and set(doc["terms"][0]) == {"term", "total", "reports", "first", "buckets", "variants"}
     assert set(doc["terms"][0]["first"]) == {"report", "title", "year", "section_id", "section", "paragraph", "url", "urls",
-                                             "citation"}
+                                             "region", "level", "date", "speaker", "subtitle", "occasion", "session", "year_source", "citation"}
     terms = tmp_path / "terms.txt"
     terms.write_text("人参\n一主六双\n\n九解一协调\n", encoding="utf-8")
     out = runner.invoke(cli, ["--home", home, "trend", "--file", str(terms), "--csv"]).stdout
