@@ -99,3 +99,14 @@ def test_every_record_carries_the_reports_head(national_home):
     citations = {d["citation"] for d in docs.values()}
     assert citations == {"2024年 国务院《政府工作报告》（李强，2024年3月5日） · 一、2023年工作回顾 · ¶1 [国务院_2024 §2]"}
     assert first["citation"] in citations
+
+
+def test_the_terminal_prints_the_one_citation(national_home):
+    """Issue 31: under verify's match, trend's first mention and a section shown, the same string as
+    the JSON `citation`, on a line of its own (through a pipe: never wrapped)."""
+    sentence = "新质生产力加快发展"
+    want = json.loads(run_cli(national_home, "verify", sentence, "--json").stdout)["matches"][0]["citation"]
+    assert want in run_cli(national_home, "verify", sentence).stdout.splitlines()
+    assert "  首次出现: " + want in run_cli(national_home, "trend", sentence).stdout.splitlines()
+    shown = run_cli(national_home, "show", "国务院_2024", "2").stdout.splitlines()
+    assert want.replace(" · ¶1", "") in shown  # a section shown: no ¶
