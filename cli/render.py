@@ -208,7 +208,11 @@ def render_show(console: Console, view, highlights: dict | None = None, citation
             body = lit(console, p.text, spans, base=style)
             if p.kind != "body":
                 body.append(f"  ({p.kind})", style="dim")
-            console.print(_hanging(Text(f"{indent}¶{p.n}", style="cyan"), body, indent=len(indent) + 3))
+            label = Text(f"{indent}¶{p.n}", style="cyan")
+            if console.soft_wrap:  # not wrapped (a pipe, a file): the label, then the paragraph on one line
+                console.print(label.append(" " * max(1, len(indent) + 4 - len(label.plain))).append_text(body))
+            else:
+                console.print(_hanging(label, body, indent=len(indent) + 3))
 
 
 def reports_table(reports, width: int = 80) -> Table:

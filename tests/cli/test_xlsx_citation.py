@@ -110,3 +110,12 @@ def test_the_terminal_prints_the_one_citation(national_home):
     assert "  首次出现: " + want in run_cli(national_home, "trend", sentence).stdout.splitlines()
     shown = run_cli(national_home, "show", "国务院_2024", "2").stdout.splitlines()
     assert want.replace(" · ¶1", "") in shown  # a section shown: no ¶
+
+
+def test_piped_show_is_not_wrapped(national_home):
+    """Issue 31: `show REPORT SECTION | cat`: every paragraph is one line equal, after its ¶N label, to
+    a line of the source file."""
+    source = set(NATIONAL_2024.splitlines())
+    paragraphs = [line for line in run_cli(national_home, "show", "国务院_2024", "3").stdout.splitlines()
+                  if line.startswith("¶")]
+    assert paragraphs and all(line.split(None, 1)[1] in source for line in paragraphs)
