@@ -59,7 +59,11 @@ class App:
         if self._console is None:
             from .render import PipeConsole
 
-            self._console = PipeConsole(markup=False, highlight=False, emoji=False)
+            import sys
+
+            # Piped or redirected output is not wrapped (issue 31): a paragraph is one line, so a quote
+            # copies whole; a terminal still wraps to its width.
+            self._console = PipeConsole(markup=False, highlight=False, emoji=False, soft_wrap=not sys.stdout.isatty())
         return self._console
 
     @console.setter

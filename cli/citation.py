@@ -22,49 +22,38 @@ def _date(text: str | None) -> str:
     return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m else text.strip()
 
 
-def cite(info, section_id: int | None, section: str | None, paragraph: int | None) -> str:
+def _name(speaker: str | None) -> str:
+    """国务院总理 李强 → 李强: the head's speaker is office and name; a citation names the person."""
+    return speaker.split()[-1] if speaker and speaker.split() else ""
+
+
+def cite(record, section_id: int | None, section: str | None, paragraph: int | None) -> str:
     """The citation of ¶`paragraph` (0 or None: the heading or title) of section `section_id`
-    (headed `section`) of the report `info` (a ReportInfo: id, title, year, region, level, url, and
-    `speaker`/`date` where the record has them)."""
-    year = getattr(info, "year", None)
-    level = getattr(info, "level", None)
-    region = getattr(info, "region", "") or ""
-    issuer = NATIONAL if level == "national" else region
-    title = (getattr(info, "title", "") or "").strip()
-    if title and not (title.startswith("《") and title.endswith("》")):
-        title = f"《{title}》"
-    who = [x for x in (getattr(info, "speaker", None) or "", _date(getattr(info, "date", None))) if x]
-    head = " ".join(x for x in (f"{year}年" if year else "", issuer) if x)
-    first = head + title + (f"（{'，'.join(who)}）" if who else "")
-    parts = [first.strip()]
-    if section and section.strip() != (getattr(info, "title", "") or "").strip():
+    (headed `section`) of a report, from a record that carries the report's metadata: a ReportInfo
+    (its `id`) or any record that names its report (`report`) — a hit, a verify match, a kwic line, a
+    first mention, a target row — with title, year, region, level, speaker, date and url beside it."""
+    report_id = getattr(record, "id", None) or record.report
+    issuer = NATIONAL if record.level == "national" else (record.region or "")
+    title = (record.title or "").strip()
+    shown = title if not title or (title.startswith("《") and title.endswith("》")) else f"《{title}》"
+    who = [x for x in (_name(record.speaker), _date(record.date)) if x]
+    head = " ".join(x for x in (f"{record.year}年" if record.year else "", issuer) if x)
+    parts = [(head + shown + (f"（{'，'.join(who)}）" if who else "")).strip()]
+    if section and section.strip() != title:
         parts.append(section.strip())
     if paragraph:
         parts.append(f"¶{paragraph}")
-    where = f"[{info.id}" + (f" §{section_id}]" if section_id else "]")
-    url = getattr(info, "url", None)
-    return " · ".join(p for p in parts if p) + f" {where}" + (f" {url}" if url else "")
+    where = f"[{report_id}" + (f" §{section_id}]" if section_id else "]")
+    return " · ".join(p for p in parts if p) + f" {where}" + (f" {record.url}" if record.url else "")
 
 
 class Citations:
-    """Citations for records that name their report by id: the reports' records read once from the
-    backend (a hit or a kwic line does not carry the level, speaker or date)."""
+    """Citations for the records of one command: each carries its report's metadata (index.model
+    HEAD_FIELDS); a target row names no heading, read here from the backend, once per report."""
 
     def __init__(self, backend):
         self.backend = backend
-        self._infos: dict | None = None
         self._headings: dict[str, dict[int, str]] = {}
-
-    def info(self, report_id: str):
-        if self._infos is None:
-            self._infos = {r.id: r for r in self.backend.reports()}
-        info = self._infos.get(report_id)
-        if info is None:
-            info = self._infos[report_id] = self.backend.resolve_report(report_id)
-        return info
-
-    def __call__(self, report_id: str, section_id, section, paragraph) -> str:
-        return cite(self.info(report_id), section_id, section, paragraph)
 
     def heading(self, report_id: str, section_id: int) -> str | None:
         if report_id not in self._headings:
@@ -81,7 +70,7 @@ class Citations:
         section = getattr(record, "section", None)
         if section is None:
             section = self.heading(record.report, record.section_id)
-        return self(record.report, record.section_id, section, paragraph)
+        return cite(record, record.section_id, section, paragraph)
 
 
 def hit_paragraph(hit) -> int:

@@ -6,6 +6,13 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from index.model import HEAD_FIELDS
+
+
+def _head(record, skip=()) -> dict:
+    """The report-head fields a record carries (index.model.HEAD_FIELDS), in the contract's order."""
+    return {k: getattr(record, k) for k in HEAD_FIELDS if k not in skip}
+
 
 def dumps(doc) -> str:
     return json.dumps(doc, ensure_ascii=False)
@@ -47,7 +54,7 @@ def verdict(v, cite=_none) -> dict:
         {"report": m.report, "title": m.title, "section_id": m.section_id, "section": m.section,
          "paragraph": m.paragraph, "paragraph_end": m.paragraph_end, "similarity": m.similarity,
          "source": m.source, "differences": [to_json(d) for d in m.differences], "url": m.url,
-         "urls": list(m.urls), "citation": cite(m)} for m in v.matches]}
+         "urls": list(m.urls), "region": m.region, **_head(m), "citation": cite(m)} for m in v.matches]}
 
 
 def unusable_quote(line: str, why: str) -> dict:
@@ -67,18 +74,20 @@ def spread(sp, cite=_none) -> dict:
     return {"term": sp.term, "first": [
         {"region": r.region, "level": r.level, "year": r.mention.year, "date": r.date, "report": r.mention.report,
          "title": r.mention.title, "section_id": r.mention.section_id, "section": r.mention.section,
-         "paragraph": r.mention.paragraph, "url": r.mention.url, "citation": cite(r.mention)} for r in sp.first]}
+         "paragraph": r.mention.paragraph, "url": r.mention.url, **_head(r.mention, ("level", "date")),
+         "citation": cite(r.mention)} for r in sp.first]}
 
 
 def novelty(nv) -> dict:
     """`new`."""
-    return {"report": nv.report, "baseline": list(nv.baseline), "found": nv.found, "phrases": [
+    return {"report": nv.report, "title": nv.title, "year": nv.year, "region": nv.region, **_head(nv),
+            "baseline": list(nv.baseline), "found": nv.found, "phrases": [
         {"phrase": p.phrase, "count": p.count, "section_id": p.section_id, "paragraph": p.paragraph,
          "quoted": p.quoted, "in_heading": p.in_heading} for p in nv.phrases]}
 
 
 TARGET_FIELDS = ("report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit", "modifier",
-                 "not_set", "section_id", "paragraph", "url")
+                 "not_set", "section_id", "paragraph", "url", *(k for k in HEAD_FIELDS if k != "level"))
 
 
 def targets(rows, reports_matched: int | None, cite=_none) -> dict:
@@ -87,7 +96,7 @@ def targets(rows, reports_matched: int | None, cite=_none) -> dict:
 
 
 KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url",
-               "variant")
+               "variant", *HEAD_FIELDS)
 
 
 def kwic(c, cite=_none) -> dict:

@@ -227,7 +227,10 @@ def show(app: App, report, section, highlight, pager, as_json):
         emit_json(jsonout.to_json(view))
         return
     marks = backend.highlights(view, highlight) if highlight else {}
-    app.page(lambda: render.render_show(app.console, view, marks), pager)
+    from .citation import cite
+
+    shown = cite(r, sec.id if sec else None, sec.heading if sec else None, None)  # the section (or report) shown
+    app.page(lambda: render.render_show(app.console, view, marks, shown), pager)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -263,7 +266,7 @@ def search(app: App, query, limit, show_all, sort, exact, report, region, year, 
     if as_json:
         emit_json(jsonout.search(result, app.citations().of))
     else:
-        render.render_search(app.console, result)
+        render.render_search(app.console, result, app.citations().of)
     sys.exit(app.earned)
 
 
@@ -425,7 +428,7 @@ def verify(app: App, quote, show_all, as_json):
     if as_json:
         emit_json(jsonout.verdict(v, app.citations().of))
     else:
-        render.render_verdict(app.console, v, show_all)
+        render.render_verdict(app.console, v, show_all, app.citations().of)
     sys.exit(app.earned)
 
 
@@ -605,7 +608,7 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
     elif as_csv:
         click.echo(render.trend_csv(result), nl=False)
     else:
-        render.render_trend(app.console, result)
+        render.render_trend(app.console, result, cite=app.citations().of)
     sys.exit(app.earned)
 
 

@@ -73,7 +73,8 @@ def print_variants(console: Console, variants, counted: bool) -> None:
     console.print(line, soft_wrap=True)
 
 
-def render_search(console: Console, result) -> None:
+def render_search(console: Console, result, cite=None) -> None:
+    """`cite`: a record's citation (cli.citation.Citations.of), printed under each hit."""
     shown = len(result.hits)
     head = Text()
     head.append(safe(result.query), style="bold")
@@ -90,7 +91,7 @@ def render_search(console: Console, result) -> None:
             line.append(f" ({sug.count:,})", style="dim")
         console.print(line)
     for i, hit in enumerate(result.hits, start=1):
-        console.print(hit_block(console, i, hit))
+        console.print(hit_block(console, i, hit, None if cite is None else cite(hit)))
 
 
 class Folded:
@@ -139,7 +140,7 @@ def hit_meta(hit) -> str:
     return " · ".join(safe(str(x)) for x in (hit.region, hit.year) if x)
 
 
-def hit_block(console: Console, i: int, hit) -> Group:
+def hit_block(console: Console, i: int, hit, citation: str | None = None) -> Group:
     title = Text()
     title.append(safe(hit.title), style="bold cyan")
     meta = hit_meta(hit)
@@ -154,9 +155,20 @@ def hit_block(console: Console, i: int, hit) -> Group:
         count.append(" · also in " + ", ".join(safe(r) for r in hit.also_in))
     rows = [_hanging(Text(f"{i:>2}.", style="bold"), title), _hanging("", path), _hanging("", snippet),
             _hanging("", count)]
-    if hit.url:
+    if citation is not None:  # the citation ends with the URL
+        rows.append(cite_line(citation, "    "))
+    elif hit.url:
         rows.append(_hanging("", url_line(hit.url)))
     return Group(*rows, Text(""))
+
+
+def cite_line(citation: str, indent: str = "") -> Text:
+    """The one citation (cli.citation) as printed under a hit, a verify match, a section shown, a first
+    mention: made safe, never cropped, never wrapped by rich (a terminal folds it; a pipe gets one line,
+    the same string as the JSON `citation`)."""
+    t = Text(indent)
+    t.append(safe(citation), style="dim")
+    return t
 
 
 def url_line(url: str) -> Text:
@@ -164,7 +176,7 @@ def url_line(url: str) -> Text:
     return Text(safe(url), style="dim underline", no_wrap=True, overflow="ellipsis")
 
 
-def render_show(console: Console, view, highlights: dict | None = None) -> None:
+def render_show(console: Console, view, highlights: dict | None = None, citation: str | None = None) -> None:
     highlights = highlights or {}
     # The title's marks are those of the first section's title line (-1), the heading's its line 0.
     header = lit(console, view.title, highlights.get((1, -1), []), base="bold")
@@ -176,7 +188,9 @@ def render_show(console: Console, view, highlights: dict | None = None) -> None:
     if said:
         console.print(Text(" · ".join(safe(x) for x in said)))
     console.print(Text(safe(view.file), style="dim"), soft_wrap=True)  # a path is not wrapped mid-name
-    if view.url:
+    if citation is not None:  # what was shown, as the one citation (with the URL)
+        console.print(cite_line(citation), soft_wrap=True)
+    elif view.url:
         console.print(url_line(view.url), soft_wrap=True)
     base_level = min((s.level for s in view.sections), default=1)
     for sec in view.sections:
@@ -194,7 +208,11 @@ def render_show(console: Console, view, highlights: dict | None = None) -> None:
             body = lit(console, p.text, spans, base=style)
             if p.kind != "body":
                 body.append(f"  ({p.kind})", style="dim")
-            console.print(_hanging(Text(f"{indent}¶{p.n}", style="cyan"), body, indent=len(indent) + 3))
+            label = Text(f"{indent}¶{p.n}", style="cyan")
+            if console.soft_wrap:  # not wrapped (a pipe, a file): the label, then the paragraph on one line
+                console.print(label.append(" " * max(1, len(indent) + 4 - len(label.plain))).append_text(body))
+            else:
+                console.print(_hanging(label, body, indent=len(indent) + 3))
 
 
 def reports_table(reports, width: int = 80) -> Table:
@@ -323,12 +341,17 @@ def quote_marks(quote: str, differences) -> list[tuple[int, int]]:
     return spans
 
 
-def render_verdict(console: Console, v, show_all: bool = False) -> None:
+def render_verdict(console: Console, v, show_all: bool = False, cite=None) -> None:
     console.print(verdict_line(v))
     for i, m in enumerate(v.matches if show_all else v.matches[:3]):
-        console.print(citation(m))
-        if m.url:
-            console.print(url_line(m.url), soft_wrap=True)
+        if cite is not None:  # the one citation (with the URL), then the paragraphs the quote spans
+            console.print(cite_line(cite(m)), soft_wrap=True)
+            if m.paragraph_end != m.paragraph:
+                console.print(Text(f"  {where(m.paragraph)}–{where(m.paragraph_end)}", style="dim"))
+        else:
+            console.print(citation(m))
+            if m.url:
+                console.print(url_line(m.url), soft_wrap=True)
         if v.verdict == "close":
             q = _hanging(Text("  引文", style="dim"), Folded(lit(console, v.quote, quote_marks(v.quote, m.differences), style="bold red")), 6)
             console.print(q)
@@ -377,7 +400,7 @@ def trend_csv(t) -> str:
     return out.getvalue()
 
 
-def render_trend(console: Console, t, width: int | None = None) -> None:
+def render_trend(console: Console, t, width: int | None = None, cite=None) -> None:
     """Per term: a line with the totals, a bar per bucket (scaled, the count beside it), and the
     first mention. Labels and bars are measured in cells, so CJK region names line up."""
     from rich.cells import cell_len
@@ -403,7 +426,11 @@ def render_trend(console: Console, t, width: int | None = None) -> None:
             line.append("█" * n, style="cyan")
             line.append(" " + value(b))
             console.print(line, no_wrap=True, overflow="crop")
-        if x.first:
+        if x.first and cite is not None:
+            first = Text("  首次出现: ", style="bold")
+            first.append_text(cite_line(cite(x.first)))
+            console.print(first, soft_wrap=True)
+        elif x.first:
             f = x.first
             first = Text("  首次出现: ", style="bold")
             first.append(f"{f.year or '?'} 《{safe(f.title)}》 · {safe(f.section)} · {where(f.paragraph)}")

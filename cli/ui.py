@@ -131,14 +131,18 @@ def rendered(paint, width: int, plain: bool) -> Text:
 
 
 def hit_prompt(hit, plain: bool, width: int = 80) -> Text:
-    """At most four lines at `width` cells: title · region · year and the count; the heading path;
+    """At most four lines at `width` cells: title · region · year (cropped first), the whole report id
+    and the count; the heading path;
     two lines of the snippet, from a little before its first match."""
     out = Text()
     meta = render.hit_meta(hit)
     count = f"  {hit.count}×" + ("" if hit.verbatim else " (words)") + (f" +{len(hit.also_in)}" if hit.also_in else "")
     from rich.cells import cell_len
 
-    out.append(render.cropped(render.safe(hit.title) + (f" · {meta}" if meta else ""), width - cell_len(count)), style="bold")
+    rid = f"  [{render.safe(hit.report)}]"  # never cropped (issue 31): the title gives way
+    out.append(render.cropped(render.safe(hit.title) + (f" · {meta}" if meta else ""),
+                              max(1, width - cell_len(count) - cell_len(rid))), style="bold")
+    out.append(rid, style="dim")
     out.append(count, style="dim")
     out.append("\n" + render.cropped(" › ".join(render.safe(p) for p in hit.path) + f"  §{hit.section_id}", width), style="green")
     spans = sorted(hit.highlights)
@@ -428,8 +432,7 @@ class ReaderScreen(Screen):
         from .citation import cite  # the one citation: the CLI's under hits, verify and kwic
 
         paragraph = self.lines[self.matches[self.current][0]][0] if self.matches else 0
-        info = await self.app.reads("resolve_report", self.hit.report)
-        text = cite(info, self.hit.section_id, self.hit.section, max(0, paragraph))
+        text = cite(self.hit, self.hit.section_id, self.hit.section, max(0, paragraph))  # the hit carries its report's head
         self.app.copy_to_clipboard(text)
         self.notify(TEXT["copied"].format(citation=text), timeout=4)
 

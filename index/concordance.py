@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import sectiontext, store
 from .errors import QueryError
 from .home import Home
-from .model import Concordance, KwicLine
+from .model import Concordance, KwicLine, head_of
 from .searching import exact_sections, query_variants
 from .snippets import variant_spans
 from .snippets import ready_to_show, section_displays, section_norm_texts
@@ -76,7 +76,7 @@ def _occurrences(meta, needle: str, norm: str, display: str, width: int, variant
             report=meta.report, title=meta.title, year=meta.year, region=meta.region, section_id=meta.n,
             section=meta.heading, paragraph=sectiontext.paragraph_of(line_no, heads),
             left=display[max(line_start, ds - width):ds], match=display[ds:de],
-            right=display[de:min(line_end, de + width)], url=meta.url, variant=variant))
+            right=display[de:min(line_end, de + width)], url=meta.url, variant=variant, **head_of(meta)))
     return out
 
 

@@ -94,6 +94,13 @@ class Hit:
     also_in: tuple[str, ...] = ()  # other transcriptions of this report that match too, folded here
     url: str | None = None
     urls: tuple[str, ...] = ()
+    level: str | None = None  # the report's administrative level (national: issued by 国务院)
+    date: str | None = None  # the report's head (ReportInfo): delivery date, speaker, ...
+    speaker: str | None = None
+    subtitle: str | None = None
+    occasion: str | None = None
+    session: str | None = None
+    year_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,21 @@ class SectionMeta:
     offsets: bytes
     url: str | None
     urls: tuple[str, ...]
+    date: str | None = None  # the report's head (ReportInfo)
+    speaker: str | None = None
+    subtitle: str | None = None
+    occasion: str | None = None
+    session: str | None = None
+    year_source: str | None = None
+
+
+HEAD_FIELDS = ("level", "date", "speaker", "subtitle", "occasion", "session", "year_source")
+
+
+def head_of(record) -> dict:
+    """The report-head fields of a record (a SectionMeta, a ReportInfo) for the records built from it:
+    every record that carries a report's metadata carries these (cli.citation reads them)."""
+    return {k: getattr(record, k, None) for k in HEAD_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -196,6 +218,14 @@ class Match:
     exact: bool = False
     url: str | None = None
     urls: tuple[str, ...] = ()
+    region: str = ""
+    level: str | None = None  # the report's administrative level (national: issued by 国务院)
+    date: str | None = None  # the report's head (ReportInfo): delivery date, speaker, ...
+    speaker: str | None = None
+    subtitle: str | None = None
+    occasion: str | None = None
+    session: str | None = None
+    year_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +252,14 @@ class FirstMention:
     paragraph: int
     url: str | None = None
     urls: tuple[str, ...] = ()
+    region: str = ""
+    level: str | None = None  # the report's administrative level (national: issued by 国务院)
+    date: str | None = None  # the report's head (ReportInfo): delivery date, speaker, ...
+    speaker: str | None = None
+    subtitle: str | None = None
+    occasion: str | None = None
+    session: str | None = None
+    year_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -278,6 +316,13 @@ class KwicLine:
     right: str
     url: str | None = None
     variant: bool = False  # the term with other punctuation inside (kwic --variants)
+    level: str | None = None  # the report's administrative level (national: issued by 国务院)
+    date: str | None = None  # the report's head (ReportInfo): delivery date, speaker, ...
+    speaker: str | None = None
+    subtitle: str | None = None
+    occasion: str | None = None
+    session: str | None = None
+    year_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -311,6 +356,14 @@ class Novelty:
     phrases: tuple[NewPhrase, ...]
     found: int  # every new phrase (phrases may hold fewer: a limit)
     years: tuple[int | None, int | None] = (None, None)  # the baseline's first and last year
+    region: str = ""
+    level: str | None = None  # the report's administrative level (national: issued by 国务院)
+    date: str | None = None  # the report's head (ReportInfo): delivery date, speaker, ...
+    speaker: str | None = None
+    subtitle: str | None = None
+    occasion: str | None = None
+    session: str | None = None
+    year_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -332,3 +385,9 @@ class TargetRow:
     section_id: int
     paragraph: int
     url: str | None = None
+    date: str | None = None  # the report's head (ReportInfo): delivery date, speaker, ...
+    speaker: str | None = None
+    subtitle: str | None = None
+    occasion: str | None = None
+    session: str | None = None
+    year_source: str | None = None

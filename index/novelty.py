@@ -23,7 +23,7 @@ from . import sectiontext, store
 from .catalog import list_reports, resolve_report, show
 from .errors import QueryError
 from .home import Home
-from .model import NewPhrase, Novelty, ReportInfo
+from .model import NewPhrase, Novelty, ReportInfo, head_of
 
 MIN_CHARS, MAX_REPEAT = 2, 12
 LIMIT = 50
@@ -58,7 +58,7 @@ def new_phrases(home: Home, ref: str, against=None, limit: int | None = LIMIT) -
         phrases.append(NewPhrase(p, counts[p], section, paragraph, p in quoted, p in heads))
     years = [r.year for r in baseline if r.year is not None]
     return Novelty(report.id, report.title, report.year, tuple(r.id for r in baseline), tuple(phrases), len(kept),
-                   (min(years, default=None), max(years, default=None)))
+                   (min(years, default=None), max(years, default=None)), region=report.region, **head_of(report))
 
 
 def _weight(count: int, quoted: bool, in_heading: bool, term: bool) -> int:

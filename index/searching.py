@@ -13,7 +13,7 @@ import numpy as np
 from . import filters, sectiontext, store
 from .errors import QueryError
 from .home import Home
-from .model import Hit, SearchResult, SectionMeta, Suggestion
+from .model import Hit, SearchResult, SectionMeta, Suggestion, head_of
 from .query import And, Filter, Not, Or, Term, parse, positive_terms
 from .sectiontable import members
 from .snippets import make_snippet, match_spans, ready_to_show, section_displays, section_norm_texts
@@ -360,5 +360,5 @@ def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool, bool]
             section=meta.heading, path=meta.path, score=round(float(score), 4), count=int(count),
             snippet=snippet, highlights=tuple(snippet_spans), text=display, verbatim=bool(verbatim),
             variant=bool(variant), in_heading=any(s < head_end for s, _ in spans), also_in=(also_in or {}).get(meta.report, ()),
-            url=meta.url, urls=meta.urls))
+            url=meta.url, urls=meta.urls, **head_of(meta)))
     return hits

@@ -437,9 +437,11 @@ def section_heads(con, sids) -> dict[int, "SectionMeta"]:
     from .model import SectionMeta
 
     rows = con.execute(
-        "SELECT s.sid, s.n, s.heading, s.path, r.id, r.title, r.region, r.year, r.level, s.segment, s.offsets, r.url, r.urls"
+        "SELECT s.sid, s.n, s.heading, s.path, r.id, r.title, r.region, r.year, r.level, s.segment, s.offsets, r.url, r.urls,"
+        " r.date, r.speaker, r.subtitle, r.occasion, r.session, r.year_source"
         " FROM sections s JOIN reports r USING (rid) WHERE s.sid IN (SELECT value FROM json_each(?))", (_ids(sids),))
-    return {row[0]: SectionMeta(row[0], row[1], row[2], _list(row[3]), *row[4:12], _list(row[12])) for row in rows}
+    return {row[0]: SectionMeta(row[0], row[1], row[2], _list(row[3]), *row[4:12], _list(row[12]), *row[13:])
+            for row in rows}
 
 
 def report_lines(con, report_ids) -> dict[str, list[tuple[int, int, str]]]:

@@ -10,7 +10,7 @@ from . import store
 from .catalog import list_reports
 from .errors import QueryError
 from .home import Home
-from .model import TargetRow
+from .model import TargetRow, head_of
 
 INDICATORS = tuple(LEXICON)
 
@@ -37,5 +37,6 @@ def targets(home: Home, indicators=(), filters: dict | None = None, with_duplica
                 continue
             section, paragraph, _ = mine[t.line]
             rows.append(TargetRow(r.id, r.title, r.year, r.region, r.level, t.indicator, t.text, t.low, t.high, t.unit,
-                                  t.modifier, t.not_set, section, paragraph, r.url))
+                                  t.modifier, t.not_set, section, paragraph, r.url,
+                                  **{k: v for k, v in head_of(r).items() if k != "level"}))
     return rows

@@ -12,7 +12,7 @@ from archive import normalize_text
 from . import filters, sectiontext, store
 from .errors import QueryError
 from .home import Home
-from .model import Bucket, FirstMention, RegionFirst, Spread, TermTrend, Trend
+from .model import Bucket, FirstMention, RegionFirst, Spread, TermTrend, Trend, head_of
 from .sectiontable import members
 from .variants import named, variant_counts
 
@@ -184,9 +184,8 @@ def _mention(home: Home, info: dict, sid: int, needle: str) -> FirstMention:
     heads = sectiontext.head_lines(info["title"], n, heading)
     lines = heads + paragraphs
     at = next((k for k, line in enumerate(lines) if needle in normalize_text(line)), 0)
-    _, _, _, url, urls = store.report_head(home.con, info["id"])
     return FirstMention(info["id"], info["title"], info["year"], n, heading, sectiontext.paragraph_of(at, len(heads)),
-                        url, urls)
+                        meta.url, meta.urls, region=meta.region, **head_of(meta))
 
 
 def first_by_region(home: Home, term: str, *, region: str | None = None, level: str | None = None,

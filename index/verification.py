@@ -22,7 +22,7 @@ from archive.charclasses import WORDLIKE_IDEOGRAPHS
 from . import sectiontext, store
 from .errors import QueryError
 from .home import Home
-from .model import FORM_KINDS, Difference, Match, Verdict
+from .model import FORM_KINDS, Difference, Match, Verdict, head_of
 
 WINDOW = 8
 CLOSE_AT = 0.7  # below this similarity a passage is not the quoted one
@@ -333,7 +333,7 @@ def _match(home: Home, sid: int, pieces: list[str], quote_words: dict[str, str] 
     return Match(report=report, title=title, year=year, section_id=n, section=heading, path=path,
                  paragraph=max(0, para_start), paragraph_end=max(0, para_end), similarity=round(similarity, 4), source=source,
                  differences=tuple(diffs), source_spans=tuple(source_marks), exact=not substantive, url=url,
-                 urls=urls)
+                 urls=urls, region=meta.region, **head_of(meta))
 
 
 def _in_words(diffs: list[Difference], quote_words: dict[str, str]) -> list[Difference]:

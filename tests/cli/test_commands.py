@@ -36,7 +36,7 @@ def test_search_slogan(run):
     h = doc["hits"][0]
     assert set(h) == {"report", "title", "region", "year", "section_id", "section", "path", "score", "count",
                       "snippet", "highlights", "text", "verbatim", "variant", "in_heading", "also_in", "url", "urls",
-                      "citation"}
+                      "level", "date", "speaker", "subtitle", "occasion", "session", "year_source", "citation"}
     for s, e in h["highlights"]:
         assert h["snippet"][s:e] == "九解一协调"
     text = run("search", "九解一协调")
@@ -345,7 +345,8 @@ def test_trend_first_per_region(run):
     assert doc["term"] == "人参" and [r["region"] for r in doc["first"]] == ["通化市", "辽源市"]
     assert set(doc) == {"term", "first"}
     assert set(doc["first"][0]) == {"region", "level", "year", "date", "report", "title", "section_id", "section",
-                                    "paragraph", "url", "citation"}
+                                    "paragraph", "url", "speaker", "subtitle", "occasion", "session", "year_source",
+                                    "citation"}
     years = [r["year"] for r in doc["first"]]
     assert years == sorted(years)
     r = run("trend", "人参", "--first", env={"NO_COLOR": "1", "COLUMNS": "80"})
@@ -356,7 +357,8 @@ def test_trend_first_per_region(run):
 
 def test_new_json_and_errors(run):
     doc = json.loads(run("new", "002", "--json").stdout)
-    assert set(doc) == {"report", "baseline", "found", "phrases"} and doc["baseline"] == ["001_753262a5c116b1c6"]
+    assert set(doc) == {"report", "title", "year", "region", "level", "date", "speaker", "subtitle", "occasion", "session",
+                        "year_source", "baseline", "found", "phrases"} and doc["baseline"] == ["001_753262a5c116b1c6"]
     assert len(doc["phrases"]) == 50 < doc["found"]
     assert set(doc["phrases"][0]) == {"phrase", "count", "section_id", "paragraph", "quoted", "in_heading"}
     assert json.loads(run("new", "002", "--against", "001", "--all", "--json").stdout)["found"] == doc["found"]

@@ -15,14 +15,16 @@ def test_json_outputs_equal_the_golden_file():
         assert got == want, got["args"]
 
 
+# The report's head on every record that carries a report's metadata (issue 30).
+HEAD = ("level", "date", "speaker", "subtitle", "occasion", "session", "year_source")
 # The JSON shapes of docs/contract.md: a dict's keys exactly (a key ending in "?" may be absent), a
 # list's items each of the one shape it holds; None is any value.
 HIT = {k: None for k in ("report", "title", "region", "year", "section_id", "section", "path", "score", "count",
                          "snippet", "highlights", "text", "verbatim", "variant", "in_heading", "also_in", "url",
-                         "urls", "citation")}
+                         "urls", *HEAD, "citation")}
 VARIANT = {"text": None, "occurrences": None, "sections": None}
 MATCH = {**{k: None for k in ("report", "title", "section_id", "section", "paragraph", "paragraph_end",
-                              "similarity", "source", "url", "urls", "citation")},
+                              "similarity", "source", "url", "urls", "region", *HEAD, "citation")},
          "differences": [{"quote": None, "source": None, "kind": None}]}
 SHAPES = {
     "ingest": {"added": None, "updated": None, "unchanged": None, "removed": None,
@@ -43,17 +45,18 @@ SHAPES = {
     "check": {"ok": None, "reports": None, "sections": None, "problems": None},
     "trend": {"by": None, "reports_matched": None, "terms": [{"term": None, "total": None, "reports": None, "variants": [VARIANT], "buckets": [
         {"key": None, "count": None, "reports": None}], "first": {k: None for k in (
-            "report", "title", "year", "section_id", "section", "paragraph", "url", "urls", "citation")}}]},
+            "report", "title", "year", "section_id", "section", "paragraph", "url", "urls", "region", *HEAD,
+            "citation")}}]},
     "trend --first": {"term": None, "first": [{k: None for k in (
         "region", "level", "year", "date", "report", "title", "section_id", "section", "paragraph", "url",
-        "citation")}]},
+        *HEAD[2:], "citation")}]},
     "kwic": {"term": None, "total": None, "reports_matched": None, "variants": [VARIANT], "lines": [{k: None for k in (
         "report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url",
-        "variant", "citation")}]},
+        "variant", *HEAD, "citation")}]},
     "targets": {"reports_matched": None, "targets": [{k: None for k in (
         "report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit", "modifier",
-        "not_set", "section_id", "paragraph", "url", "citation")}]},
-    "new": {"report": None, "baseline": None, "found": None, "phrases": [{k: None for k in (
+        "not_set", "section_id", "paragraph", "url", *HEAD[1:], "citation")}]},
+    "new": {"report": None, "title": None, "year": None, "region": None, **dict.fromkeys(HEAD), "baseline": None, "found": None, "phrases": [{k: None for k in (
         "phrase", "count", "section_id", "paragraph", "quoted", "in_heading")}]},
     "publish": {"collection": None, "published": None, "deleted": None, "unchanged": None, "seconds": None},
     # exit 2 or 3, any command; exit 1 for filters that keep no report (with "reports_matched": 0)

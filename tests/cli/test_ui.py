@@ -329,3 +329,17 @@ def test_the_app_sees_a_report_ingested_while_it_is_open(seeded_home, tmp_path):
             await pilot.press("ctrl+q")
 
     asyncio.run(scenario())
+
+
+def test_the_hit_list_never_crops_the_id():
+    """Issue 31: at any width the report id stands whole in the hit list; the title gives way."""
+    from index.model import Hit
+
+    from cli.ui import hit_prompt
+
+    rid = "主要城市_吉林省_通化市_2023_政府工作报告"
+    hit = Hit(rid, "通化市2023年政府工作报告" * 4, "通化市", 2023, 3, "二、工作安排", ("二、工作安排",), 1.0, 2,
+              "推进乡村振兴", ((2, 6),), "推进乡村振兴")
+    for width in (40, 60, 80):
+        first = hit_prompt(hit, True, width).plain.split("\n")[0]
+        assert f"[{rid}]" in first and "…" in first, width

@@ -60,3 +60,62 @@ def test_a_national_report_cites_the_state_council():
                            url="https://www.gov.cn/x", date="2024-03-05", speaker="李强")
     assert cite(info, 4, "二、2024年政府工作任务", 7) == \
         "2024年 国务院《政府工作报告》（李强，2024年3月5日） · 二、2024年政府工作任务 · ¶7 [国务院_2024 §4] https://www.gov.cn/x"
+
+
+NATIONAL_2024 = ("政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n国务院总理　李强\n各位代表：\n"
+                 "现在，我代表国务院，向大会报告政府工作，请审议。\n一、2023年工作回顾\n"
+                 "过去一年，我们坚持稳中求进工作总基调，新质生产力加快发展，经济回升向好。\n二、2024年政府工作任务\n"
+                 "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上。\n")
+NATIONAL_2023 = ("政府工作报告\n——2023年3月5日在第十四届全国人民代表大会第一次会议上\n国务院总理　李克强\n各位代表：\n"
+                 "过去一年，我们坚持稳中求进工作总基调，经济社会大局保持稳定。\n")
+
+
+@pytest.fixture(scope="module")
+def national_home(tmp_path_factory):
+    root = tmp_path_factory.mktemp("national")
+    (root / "src").mkdir()
+    (root / "src" / "国务院_2024.txt").write_text(NATIONAL_2024, encoding="utf-8")
+    (root / "src" / "国务院_2023.txt").write_text(NATIONAL_2023, encoding="utf-8")
+    assert run_cli(root / "home", "ingest", root / "src").returncode == 0
+    return root / "home"
+
+
+def test_every_record_carries_the_reports_head(national_home):
+    """Issue 30: speaker, date, occasion, session, year_source reach search hits, verify matches, kwic
+    lines, trend's first mentions (and --first rows), targets and new's header; the citation reads them."""
+    sentence = "新质生产力加快发展"
+    head = {"level": "national", "date": "2024-03-05", "speaker": "国务院总理 李强",
+            "occasion": "第十四届全国人民代表大会第二次会议", "session": "第十四届全国人民代表大会第二次会议"}
+    docs = {"verify": json.loads(run_cli(national_home, "verify", sentence, "--json").stdout)["matches"][0],
+            "search": json.loads(run_cli(national_home, "search", "-e", sentence, "--json").stdout)["hits"][0],
+            "kwic": json.loads(run_cli(national_home, "kwic", sentence, "--json").stdout)["lines"][0],
+            "trend": json.loads(run_cli(national_home, "trend", sentence, "--json").stdout)["terms"][0]["first"]}
+    first = json.loads(run_cli(national_home, "trend", sentence, "--first", "--json").stdout)["first"][0]
+    new = json.loads(run_cli(national_home, "new", "国务院_2024", "--json").stdout)
+    target = json.loads(run_cli(national_home, "targets", "gdp", "--year", "2024", "--json").stdout)["targets"][0]
+    for name, doc in {**docs, "--first": first, "new": new, "targets": target}.items():
+        assert {k: doc[k] for k in head} == head, name
+        assert doc["year_source"], name
+    citations = {d["citation"] for d in docs.values()}
+    assert citations == {"2024年 国务院《政府工作报告》（李强，2024年3月5日） · 一、2023年工作回顾 · ¶1 [国务院_2024 §2]"}
+    assert first["citation"] in citations
+
+
+def test_the_terminal_prints_the_one_citation(national_home):
+    """Issue 31: under verify's match, trend's first mention and a section shown, the same string as
+    the JSON `citation`, on a line of its own (through a pipe: never wrapped)."""
+    sentence = "新质生产力加快发展"
+    want = json.loads(run_cli(national_home, "verify", sentence, "--json").stdout)["matches"][0]["citation"]
+    assert want in run_cli(national_home, "verify", sentence).stdout.splitlines()
+    assert "  首次出现: " + want in run_cli(national_home, "trend", sentence).stdout.splitlines()
+    shown = run_cli(national_home, "show", "国务院_2024", "2").stdout.splitlines()
+    assert want.replace(" · ¶1", "") in shown  # a section shown: no ¶
+
+
+def test_piped_show_is_not_wrapped(national_home):
+    """Issue 31: `show REPORT SECTION | cat`: every paragraph is one line equal, after its ¶N label, to
+    a line of the source file."""
+    source = set(NATIONAL_2024.splitlines())
+    paragraphs = [line for line in run_cli(national_home, "show", "国务院_2024", "3").stdout.splitlines()
+                  if line.startswith("¶")]
+    assert paragraphs and all(line.split(None, 1)[1] in source for line in paragraphs)

@@ -102,7 +102,8 @@ def test_the_command_on_the_seeds(tmp_path):
     rows = doc["targets"]
     assert {(r["report"][:3], r["indicator"], r["text"]) for r in rows} >= {("004", "gdp", "6.5%左右")}
     assert set(rows[0]) == {"report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit",
-                            "modifier", "not_set", "section_id", "paragraph", "url", "citation"}
+                            "modifier", "not_set", "section_id", "paragraph", "url", "date", "speaker", "subtitle", "occasion",
+                            "session", "year_source", "citation"}
     grid = list(csv.reader(run_cli(home, "targets", "gdp", "--by", "year", "--csv").stdout.splitlines()))
     assert grid[0] == ["region", "2024"] and ["辽源市", "6.5%左右"] in grid
     assert run_cli(home, "targets", "gdp", "cpi", "--by", "year").returncode == 2

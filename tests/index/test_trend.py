@@ -106,15 +106,16 @@ def test_trend_cli_chart_json_csv(seeded_home, tmp_path):
     assert r.exit_code == 0
     from rich.cells import cell_len
 
-    assert all(cell_len(line) <= 80 for line in r.stdout.splitlines())
+    assert all(cell_len(line) <= 80 for line in r.stdout.splitlines() if "首次出现" not in line)  # the chart fits
     assert "█" in r.stdout
     firsts = [line for line in r.stdout.splitlines() if "首次出现" in line]
-    assert len(firsts) == 2 and all(line.startswith("  首次出现: 2023 《") for line in firsts)
-    assert all("¶" in line or line.endswith("…") for line in firsts)  # never wrapped onto a second line
     doc = json.loads(runner.invoke(cli, ["--home", home, "trend", "人参", "--json"]).stdout)
+    # the first mention is the one citation, whole on one line (never cropped, never wrapped by us)
+    assert len(firsts) == 2 and firsts[0] == "  首次出现: " + doc["terms"][0]["first"]["citation"]
+    assert all(line.startswith("  首次出现: 2023年 ") and "§" in line for line in firsts)
     assert doc["by"] == "year" and set(doc["terms"][0]) == {"term", "total", "reports", "first", "buckets", "variants"}
     assert set(doc["terms"][0]["first"]) == {"report", "title", "year", "section_id", "section", "paragraph", "url", "urls",
-                                             "citation"}
+                                             "region", "level", "date", "speaker", "subtitle", "occasion", "session", "year_source", "citation"}
     terms = tmp_path / "terms.txt"
     terms.write_text("人参\n一主六双\n\n九解一协调\n", encoding="utf-8")
     out = runner.invoke(cli, ["--home", home, "trend", "--file", str(terms), "--csv"]).stdout
