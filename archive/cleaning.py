@@ -32,7 +32,7 @@ NUMBERING = (
     (3, re.compile(r"^\d{1,2}[.．、](?![\d.．])\s*")),
     (4, re.compile(r"^[（(]\d{1,2}[)）]\s*")),
 )
-_KNOWN_HEADING = re.compile(r"^(写在前面|前言|引言|结束语|结语|.{0,12}工作回顾|.{0,12}工作安排|主要预期目标.{0,10})$")
+KNOWN_HEADING = re.compile(r"^(写在前面|前言|引言|结束语|结语|.{0,12}工作回顾|.{0,12}工作安排|主要预期目标.{0,10})$")
 MAJOR_HEADING = re.compile(r"(工作回顾|工作安排)$")
 
 _NOTE = re.compile(
@@ -186,7 +186,7 @@ def _joinable(prev: Block, nxt: Block) -> bool:
         return False
     if prev.text[-1] in CLOSING or len(prev.text) < 20:
         return False
-    if nxt.numbering or nxt.title_like or _KNOWN_HEADING.match(nxt.text) or nxt.text[0] in "|#":
+    if nxt.numbering or nxt.title_like or KNOWN_HEADING.match(nxt.text) or nxt.text[0] in "|#":
         return False
     return True
 
@@ -221,7 +221,7 @@ def _mark_caption_groups(blocks: list[Block]) -> list[Block]:
 
 def _bare_short(b: Block) -> bool:
     return (b.kind == "body" and not b.md_level and not b.list_item and not b.numbering and len(b.text) <= 20
-            and not _INNER_PUNCT.search(b.text) and b.text[-1] not in CLOSING and not _KNOWN_HEADING.match(b.text))
+            and not _INNER_PUNCT.search(b.text) and b.text[-1] not in CLOSING and not KNOWN_HEADING.match(b.text))
 
 
 def _repeatable(b: Block) -> bool:

@@ -14,7 +14,7 @@ from collections import Counter
 from functools import cache
 from importlib.resources import files
 
-from .cleaning import BYLINE_ROLES, Block
+from .cleaning import BYLINE_ROLES, KNOWN_HEADING, Block
 from .charclasses import is_ideograph
 
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
@@ -403,7 +403,7 @@ def head_of(blocks: tuple[Block, ...], title: str) -> dict:
         text = title_text(b.text)
         if (b.kind in ("body", "caption") and not b.numbering and not b.md_level and 2 <= len(text) <= 40
                 and text[-1] not in "。，,；;：:！!" and not text.startswith("各位代表") and not title.endswith(text)
-                and not _not_title(b.text)):
+                and not KNOWN_HEADING.match(text) and not _not_title(b.text)):  # 写在前面 heads a section
             out["subtitle"] = text
     head = blocks[:12]
     for i, b in enumerate(head):

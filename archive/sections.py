@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cleaning import CLOSING, MAJOR_HEADING, NUMBERING, Block, _KNOWN_HEADING
+from .cleaning import CLOSING, MAJOR_HEADING, NUMBERING, Block, KNOWN_HEADING
 from .model import Paragraph, Section
 
 # An inline heading is the clause before the first 。; longer than this it is a numbered sentence.
@@ -49,7 +49,7 @@ def _heading_of(b: Block, markdown: bool) -> tuple[str, str] | None:
         return None
     if markdown:
         return None
-    if b.title_like or (_KNOWN_HEADING.match(text) and text[-1] not in CLOSING):
+    if b.title_like or (KNOWN_HEADING.match(text) and text[-1] not in CLOSING):
         return text, ""
     return None
 
