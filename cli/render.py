@@ -126,8 +126,13 @@ class Folded:
         return Measurement(min(2, widest), widest)
 
 
-def _hanging(label: Text | str, body, indent: int = 4) -> Table:
-    """`label` then `body` wrapped under itself (CJK text has no spaces to wrap at)."""
+def _hanging(label: Text | str, body, indent: int = 4, console: Console | None = None):
+    """`label` then `body` wrapped under itself (CJK text has no spaces to wrap at); to a pipe or a
+    file (`console.soft_wrap`), the label then the body on one line, so a quote copies whole."""
+    if console is not None and console.soft_wrap:
+        line = label.copy() if isinstance(label, Text) else Text(label)
+        line.append(" " * max(1, indent + 1 - line.cell_len))
+        return line.append_text(body.text if isinstance(body, Folded) else body)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, min_width=indent)
     grid.add_column(overflow="fold")  # no ratio: a short row is not padded out to the full width
@@ -153,12 +158,12 @@ def hit_block(console: Console, i: int, hit, citation: str | None = None) -> Gro
                  + (" (in heading)" if hit.in_heading else ""), style="dim")
     if hit.also_in:
         count.append(" · also in " + ", ".join(safe(r) for r in hit.also_in))
-    rows = [_hanging(Text(f"{i:>2}.", style="bold"), title), _hanging("", path), _hanging("", snippet),
-            _hanging("", count)]
+    rows = [_hanging(Text(f"{i:>2}.", style="bold"), title, console=console), _hanging("", path, console=console),
+            _hanging("", snippet, console=console), _hanging("", count, console=console)]
     if citation is not None:  # the citation ends with the URL
         rows.append(cite_line(citation, "    "))
     elif hit.url:
-        rows.append(_hanging("", url_line(hit.url)))
+        rows.append(_hanging("", url_line(hit.url), console=console))
     return Group(*rows, Text(""))
 
 
@@ -353,9 +358,11 @@ def render_verdict(console: Console, v, show_all: bool = False, cite=None) -> No
             if m.url:
                 console.print(url_line(m.url), soft_wrap=True)
         if v.verdict == "close":
-            q = _hanging(Text("  引文", style="dim"), Folded(lit(console, v.quote, quote_marks(v.quote, m.differences), style="bold red")), 6)
+            q = _hanging(Text("  引文", style="dim"), Folded(lit(console, v.quote, quote_marks(v.quote, m.differences), style="bold red")), 6,
+                         console)
             console.print(q)
-        src = _hanging(Text("  原文", style="dim"), Folded(lit(console, m.source, m.source_spans, style="bold green")), 6)
+        src = _hanging(Text("  原文", style="dim"), Folded(lit(console, m.source, m.source_spans, style="bold green")), 6,
+                       console)
         console.print(src)
         forms = [d for d in m.differences if d.kind in ("figure_form", "script")]
         if forms:  # the same figure or word, written another way: said, never a difference of substance

@@ -367,3 +367,29 @@ def test_new_json_and_errors(run):
     assert run("new", "001").exit_code == 2  # no earlier report of 通化市: one line, a hint
     assert run("new", "002", "--against", "previous", "--against", "001").exit_code == 2
     assert run("new", "nonesuch").exit_code == 2
+
+
+def test_piped_search_and_verify_are_not_wrapped(seeded_home):
+    """Issue 31: to a pipe, a hit's snippet and verify's 原文 are one line each, whatever COLUMNS says,
+    so a quote copied from a saved answer is whole."""
+    import os
+
+    from tests.conftest import run_cli
+
+    old = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "40"
+    try:
+        out = run_cli(seeded_home.path, "search", "九解一协调").stdout
+        doc = json.loads(run_cli(seeded_home.path, "search", "九解一协调", "--json").stdout)
+        quote = "全市在线受理企业“九解一协调”方面各类诉求647件"
+        checked = run_cli(seeded_home.path, "verify", quote).stdout
+    finally:
+        if old is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = old
+    lines = out.splitlines()
+    for hit in doc["hits"]:
+        plain = hit["snippet"]
+        assert any(line.strip().replace("〖", "").replace("〗", "") == plain for line in lines), plain
+    assert any(line.strip() == f"原文 {quote}" for line in checked.splitlines()), checked
