@@ -8,7 +8,7 @@ import importlib
 _EXPORTS = {
     "ArchiveError": "errors",
     "Paragraph": "model", "Report": "model", "Section": "model",
-    "display_span": "normalization", "loose": "normalization", "loose_map": "normalization",
+    "display_span": "normalization", "loose": "normalization",
     "normalize": "normalization", "normalize_text": "normalization",
     "simplified": "normalization", "strip_marks": "normalization",
     "find_files": "reading",

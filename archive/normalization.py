@@ -11,6 +11,7 @@ came from, so highlights found in normalized text land on displayed characters.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -204,9 +205,6 @@ def _one_space(folded: str, start: int, end: int) -> list[tuple[str, int]]:
     return [(" ", start)] if _alnum(before) and _alnum(after) else []
 
 
-_POINT_IN_FIGURE = re.compile(r"(?<=\d)\.(?=\d)")
-
-
 def strip_marks(norm: str) -> str:
     """Normalized text without the marks at its two ends (what a variant of it is compared by)."""
     start, end = 0, len(norm)
@@ -221,17 +219,17 @@ def loose(norm: str) -> str:
     """Normalized text with the marks inside a phrase dropped — all but those that end one (a
     sentence end, brackets: archive.marks.BREAKING) and a point between two digits (4.5% is not
     45%): what a variant is equal to (an exact string's variants, verify's candidate windows)."""
-    return loose_map(norm)[0]
+    return _in_phrase_marks().sub("", norm)
 
 
-def loose_map(norm: str) -> tuple[str, list[int]]:
-    """`loose(norm)`, and for each of its characters its index in `norm`."""
-    keep = [i for i, c in enumerate(norm) if c in FIGURE_UNITS or c in BREAKING or not _is_mark(c)]
-    if "." in norm:
-        points = {m.start() for m in _POINT_IN_FIGURE.finditer(norm)}
-        if points:
-            keep = sorted(set(keep) | points)
-    return "".join(norm[i] for i in keep), keep
+@functools.cache
+def _in_phrase_marks() -> re.Pattern:
+    """One mark inside a phrase: punctuation (punctuation.py lists Unicode's P*, less the figure
+    units) but not one that ends a phrase, nor a point between two digits."""
+    from .punctuation import RANGES
+
+    marks = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in RANGES)
+    return re.compile(r"(?!(?<=\d)\.(?=\d))(?![" + "".join(sorted(BREAKING)) + "])[" + marks + "]")
 
 
 def _is_mark(c: str) -> bool:

@@ -12,6 +12,9 @@ from index import LocalBackend, search, trend
 from tests.conftest import needs_corpus
 
 pytest.importorskip("textual")
+# Driving the app takes a second or two a test: they run with the slow ones (the whole suite, CI), so
+# the inner loop stays within its 35 s.
+pytestmark = pytest.mark.slow
 
 from cli.ui import HISTORY_FILE, BaogaoApp, ReaderScreen, SearchScreen, ToolScreen  # noqa: E402
 
