@@ -55,7 +55,12 @@ def no_fork(monkeypatch):
 
 
 def test_search_open_jump_back_quit(seeded_home):
+    import json
+
+    from tests.conftest import run_cli
+
     truth = search(seeded_home, "九解一协调", limit=None)
+    cited = [h["citation"] for h in json.loads(run_cli(seeded_home.path, "search", "九解一协调", "--json").stdout)["hits"]]
 
     async def scenario():
         app = make_app(seeded_home)
@@ -97,6 +102,7 @@ def test_search_open_jump_back_quit(seeded_home):
             hit = truth.hits[1]
             assert f"《{hit.title}》" in app.clipboard and "¶" in app.clipboard
             assert app.clipboard.startswith(f"{hit.year}年 ") and f"[{hit.report} §{hit.section_id}]" in app.clipboard
+            assert app.clipboard == cited[1]  # the same string as `search --json` gives the hit
 
             await pilot.press("escape")  # back to the list, on the hit last read
             await settle(app, pilot)
