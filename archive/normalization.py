@@ -15,7 +15,7 @@ import functools
 import re
 import unicodedata
 
-from .marks import BREAKING, FIGURE_UNITS, STRAIGHT, mark_class
+from .marks import BREAKING, STRAIGHT, is_mark, mark_class
 
 # After NFKC the full-width forms are already ASCII; these fold the variants NFKC keeps apart.
 _PUNCT = {
@@ -208,9 +208,9 @@ def _one_space(folded: str, start: int, end: int) -> list[tuple[str, int]]:
 def strip_marks(norm: str) -> str:
     """Normalized text without the marks at its two ends (what a variant of it is compared by)."""
     start, end = 0, len(norm)
-    while start < end and _is_mark(norm[start]) and norm[start] not in FIGURE_UNITS:
+    while start < end and is_mark(norm[start]):
         start += 1
-    while end > start and _is_mark(norm[end - 1]) and norm[end - 1] not in FIGURE_UNITS:
+    while end > start and is_mark(norm[end - 1]):
         end -= 1
     return norm[start:end]
 
@@ -223,17 +223,21 @@ def loose(norm: str) -> str:
 
 
 @functools.cache
-def _in_phrase_marks() -> re.Pattern:
-    """One mark inside a phrase: punctuation (punctuation.py lists Unicode's P*, less the figure
-    units) but not one that ends a phrase, nor a point between two digits."""
+def in_phrase_mark() -> str:
+    """A regular expression for one mark inside a phrase: punctuation (punctuation.py lists Unicode's
+    P*, less the figure units) but not one that ends a phrase, nor a point between two digits. What
+    `loose` drops, and what may stand between the characters of a variant (index.snippets)."""
     from .punctuation import RANGES
 
     marks = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in RANGES)
-    return re.compile(r"(?!(?<=\d)\.(?=\d))(?![" + "".join(sorted(BREAKING)) + "])[" + marks + "]")
+    return r"(?!(?<=\d)\.(?=\d))(?![" + "".join(sorted(BREAKING)) + "])[" + marks + "]"
 
 
-def _is_mark(c: str) -> bool:
-    return unicodedata.category(c).startswith("P")
+@functools.cache
+def _in_phrase_marks() -> re.Pattern:
+    return re.compile(in_phrase_mark())
+
+
 
 
 def _sources(text: str, table: _FoldTable) -> list[int]:

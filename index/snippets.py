@@ -147,9 +147,6 @@ def _pattern(bare: str):
     (in C: a section's text is scanned without a Python step per character)."""
     if len(bare) < 2:
         return None
-    from archive.marks import BREAKING
-    from archive.punctuation import RANGES
+    from archive.normalization import in_phrase_mark
 
-    marks = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in RANGES)
-    gap = "(?:(?![" + "".join(BREAKING) + "])[" + marks + "])*"
-    return re.compile(gap.join(re.escape(c) for c in bare))
+    return re.compile(f"(?:{in_phrase_mark()})*".join(re.escape(c) for c in bare))

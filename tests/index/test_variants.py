@@ -139,3 +139,16 @@ def test_corpus_variants_and_tiers_against_the_oracle(corpus_home):
         set(oracle.variants("发展经济", **national)) - set(oracle.counts("发展经济", **national))
     reform = trend(corpus_home, ["改革开放"]).terms[0]
     assert "改革、开放" in [v.text for v in reform.variants]
+
+
+def test_a_point_between_digits_is_never_a_gap_of_a_variant(tmp_path):
+    """`6.5%` is no variant of `65%` (the point is part of the figure), also in a section that holds a
+    real variant (`6，5%`): the lines kwic --variants shows are exactly the variants it counts."""
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "地市_某市_2020.txt").write_text("某市政府工作报告\n一、回顾\n增长6，5%和6.5%。\n", encoding="utf-8")
+    home = Home(tmp_path / "home")
+    ingest(home, [tmp_path / "r"])
+    c = kwic(home, "65%", variants=True)
+    assert c.total == len(c.lines) == sum(Oracle(home).variants("65%").values()) == 1
+    assert [k.match for k in c.lines] == ["6，5%"]
+    home.close()
