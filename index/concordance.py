@@ -10,7 +10,7 @@ from . import sectiontext, store
 from .errors import QueryError
 from .home import Home
 from .model import Concordance, KwicLine, head_of
-from .searching import exact_sections, query_variants
+from .searching import exact_sections
 from .snippets import variant_spans
 from .snippets import ready_to_show, section_displays, section_norm_texts
 
@@ -32,7 +32,7 @@ def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CO
     from .scope import check_query
 
     matched = check_query(home, query, True, filters)  # filters that keep nothing say so
-    term, sids, counts, _ = exact_sections(home, query, filters, with_duplicates, variants)
+    term, sids, counts, _, named = exact_sections(home, query, filters, with_duplicates, variants)
     metas = store.section_heads(home.con, sids.tolist())
     order = sorted(metas.values(), key=lambda m: ((m.year is None, m.year or 0) if sort != "report" else (False, 0),
                                                    m.report, m.n))
@@ -49,7 +49,6 @@ def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CO
         lines.sort(key=lambda k: (k.left[::-1], k.match, k.right))
     elif sort == "right":
         lines.sort(key=lambda k: (k.right, k.match, k.left[::-1]))
-    named = query_variants(home, query, True, filters, with_duplicates)
     return Concordance(term.raw, int(counts.sum()), tuple(lines if limit is None else lines[:limit]), named, variants,
                        matched)
 

@@ -264,10 +264,13 @@ def _found(home: Home, query: str, exact: bool, filters: dict | None, with_dupli
 def exact_sections(home: Home, query: str, filters: dict | None = None, with_duplicates: bool = False,
                    variants: bool = False):
     """For `search -e`'s query (its words joined as typed, one verbatim string; field filters
-    apply): (the term, the sections holding it, their occurrences, their section-table rows);
-    with `variants`, the sections holding it as a variant too."""
-    tree, found, pos, _ = _found(home, query, True, filters, with_duplicates, variants)
-    return positive_terms(tree)[0], found.sids, found.count, pos
+    apply): (the term, the sections holding it, their occurrences, their section-table rows, its
+    named variants); with `variants`, the sections holding it as a variant too. One evaluator
+    serves both (the term's printed and variant sections are found once)."""
+    evaluator = _Evaluator(home, variants)
+    tree, found, pos, _ = _found(home, query, True, filters, with_duplicates, evaluator=evaluator)
+    named = query_variants(home, query, True, filters, with_duplicates, evaluator)
+    return positive_terms(tree)[0], found.sids, found.count, pos, named
 
 
 def _did_you_mean(home: Home, terms: list[Term]):

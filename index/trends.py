@@ -40,7 +40,10 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
     out = []
     for raw in terms:
         needle = _needle(raw)
-        per_report, first_sid = _per_report(home, _found(home, needle, variants), wanted, with_duplicates)
+        printed = home.substring.find(needle)
+        varied = variant_counts(home, needle, printed)  # found once: counted with --variants, named always
+        per_report, first_sid = _per_report(home, _summed(printed, varied) if variants else printed, wanted,
+                                            with_duplicates)
         buckets: dict[str, list] = {}
         for rid, count in per_report.items():
             b = buckets.setdefault(_key(reports[rid], by), [0, 0])
@@ -58,7 +61,7 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
             value = round(count * per / sizes[key], 3) if per and sizes.get(key) else count
             rows.append(Bucket(key, value, nrep))
         out.append(TermTrend(raw, sum(per_report.values()), len(per_report), _first(home, reports, first_sid, needle),
-                             tuple(rows), _variants(home, needle, wanted, with_duplicates)))
+                             tuple(rows), _variants(home, needle, varied, wanted, with_duplicates)))
     return Trend(by, tuple(out), per, variants, matched)
 
 
@@ -86,26 +89,23 @@ def _needle(raw: str) -> str:
     return needle
 
 
-def _found(home: Home, needle: str, variants: bool = False):
-    """(sids, occurrences) of `needle` as printed, live and replaced sections alike; with
-    `variants`, its variant places added."""
+def _summed(printed, varied):
+    """(sids, occurrences) as printed with the variant places added (live and replaced alike)."""
     import numpy as np
 
-    sids, counts = home.substring.find(needle)
-    if variants:
-        vsids, vcounts = variant_counts(home, needle)
-        if len(vsids):
-            both = np.union1d(sids, vsids)
-            total = np.zeros(len(both), np.int64)
-            total[np.searchsorted(both, sids)] += counts
-            total[np.searchsorted(both, vsids)] += vcounts
-            sids, counts = both, total
-    return sids, counts
+    (sids, counts), (vsids, vcounts) = printed, varied
+    if not len(vsids):
+        return printed
+    both = np.union1d(sids, vsids)
+    total = np.zeros(len(both), np.int64)
+    total[np.searchsorted(both, sids)] += counts
+    total[np.searchsorted(both, vsids)] += vcounts
+    return both, total
 
 
-def _variants(home: Home, needle: str, wanted, with_duplicates: bool):
-    """The term's variants in the reports `wanted`, named as printed (index.variants)."""
-    found = variant_counts(home, needle)
+def _variants(home: Home, needle: str, found, wanted, with_duplicates: bool):
+    """The term's variants (`found`: their sections and counts) in the reports `wanted`, named as
+    printed (index.variants)."""
     per_report, _ = _per_report(home, found, wanted, with_duplicates, every_sid=True)
     sids = [sid for rid_sids in per_report.values() for sid in rid_sids]
     if not sids:
@@ -199,7 +199,7 @@ def first_by_region(home: Home, term: str, *, region: str | None = None, level: 
     reports = _reports(home, chosen_filters(region, level, year_from, year_to))
     wanted = np.array(sorted(reports), np.int64)
     needle = _needle(term)
-    _, first_sid = _per_report(home, _found(home, needle), wanted, with_duplicates)
+    _, first_sid = _per_report(home, home.substring.find(needle), wanted, with_duplicates)
     earliest: dict[str, int] = {}
     for rid in first_sid:
         key = reports[rid]["region"]
