@@ -21,6 +21,13 @@ def test_the_title_is_the_heading_line_not_the_speaker():
     assert all(p.text != r.title for s in r.sections for p in s.paragraphs)  # not a dimmed caption too
 
 
+def test_a_section_heading_after_the_title_is_no_subtitle(seed_reports):
+    """The seed newspaper pages head their first section 写在前面: a heading, not the title's subtitle."""
+    r = parse_text("桦甸市：擘画高质量发展精彩画卷\n写在前面\n实干筑就伟业，奋斗开创未来。\n", report_id="z", meta={})
+    assert r.subtitle is None
+    assert seed_reports["000"].subtitle is None
+
+
 def test_a_dateline_and_a_footnote_are_never_the_title():
     r = parse_text("新华社北京2008年3月19日电\n政府工作报告\n——2008年3月5日在第十一届全国人民代表大会第一次会议上\n"
                    "国务院总理　温家宝\n各位代表：\n", report_id="x", meta={})
