@@ -6,6 +6,10 @@ file name says, which wins over what the text suggests. Accepted columns and the
 shared corpus and common spreadsheets name them: title (title_from_filename), region (province), year
 (year_or_name, year_or_congress — a 4-digit year; a party congress's number is turned into its year),
 level or kind, date (publish_date), url (source_url; source_urls holds several, space-separated).
+
+A `.tsv` is read without quote processing: a tab ends a field, a newline ends a row, and a `"` is a
+character like any other — a title `"十四五"规划` keeps its quotes, and one unbalanced `"` cannot swallow
+the rows after it. A `.csv` keeps CSV's quoting (its fields may hold commas).
 """
 
 from __future__ import annotations
@@ -63,7 +67,10 @@ def _read(path: str, mtime_ns: int, size: int) -> dict[str, dict]:
     """file name → its values (cached by the sidecar's path, mtime and size)."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f, delimiter="\t" if path.endswith(".tsv") else ","))
+            if path.endswith(".tsv"):
+                rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+            else:
+                rows = list(csv.DictReader(f, delimiter=","))
     except UnicodeDecodeError:
         raise ArchiveError(Path(path), "the metadata sidecar is not UTF-8 text") from None
     except (OSError, csv.Error) as e:
