@@ -144,6 +144,10 @@ def title_of(blocks: tuple[Block, ...], markdown: bool) -> tuple[str, int | None
         for b in blocks:
             if b.md_level == 1 and not _not_title(b.text) and title_text(b.text):
                 return title_text(b.text), None  # stays a heading too: it heads its own article
+    if len(blocks) == 1 and not _not_title(blocks[0].text) and title_text(blocks[0].text):
+        # A report of one line: the line is its title, whole, and (build_sections) its one section's
+        # heading — one line of text, searched and counted once, not a title plus a paragraph repeating it.
+        return title_text(blocks[0].text), 0
     first = True
     for i, b in enumerate(blocks[:8]):
         if b.kind not in ("body", "caption") or _not_title(b.text) or not title_text(b.text):

@@ -96,6 +96,10 @@ def build_sections(blocks: tuple[Block, ...], markdown: bool, title: str, title_
     for sec in opened:
         sections.append(Section(id=len(sections) + 1, heading=sec.heading, level=sec.level, path=sec.path,
                                 paragraphs=tuple(sec.paragraphs)))
+    if not sections and title_block is not None and title:
+        # The title was the file's only text (a report of one line): it heads section 1, so the line
+        # is searchable, countable and shown like any heading.
+        sections.append(Section(id=1, heading=title, level=1, path=(title,), paragraphs=()))
     return tuple(sections)
 
 
