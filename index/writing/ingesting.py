@@ -97,14 +97,14 @@ def _publish(home: Home, todo: IngestPlan, known, words, first_time: bool, progr
 def _find_duplicates(con, reports: list[tuple[str, bytes]], exclude: list[str]) -> dict[str, str]:
     """report id → the earlier report it is a near-duplicate of: archive first, then batch order.
     `reports` are (id, sketch) in batch order; `exclude` are ids not to compare with (replaced)."""
-    originals = duplicates.Originals()
+    originals = duplicates.Originals(lambda report_id: duplicates.stored_text(con, report_id))
     gone = set(exclude)
     for report_id, sk in store.original_sketches(con):
         if report_id not in gone:
             originals.add(report_id, sk)
     found: dict[str, str] = {}
     for report_id, sk in reports:
-        match = originals.original_of(sk) if sk else None
+        match = originals.original_of(report_id, sk) if sk else None
         if match:
             found[report_id] = match[0]
         elif sk:

@@ -85,4 +85,34 @@ def test_a_report_of_one_line_is_one_section_with_its_line_searchable_once(tmp_p
     assert shown.returncode == 0 and line in shown.stdout, shown.stdout
     verdict = run_cli(home, "verify", line, "--json")
     assert verdict.returncode == 0, verdict.stdout
+    match = json.loads(verdict.stdout)["matches"][0]
+    assert (match["report"], match["section_id"], match["paragraph"]) == ("one", 1, 0)  # the heading line
 
+
+def _resolutions() -> list:
+    names = ["人大决议_第十二届全国人民代表大会第二次会议关于政府工作报告的决议.txt",  # 2014
+             "人大决议_第十二届全国人民代表大会第三次会议关于政府工作报告的决议.txt"]  # 2015
+    return [CORPUS / "wikisource-national" / n for n in names]
+
+
+@needs_corpus()
+def test_the_2014_and_2015_npc_resolutions_are_two_reports_a_shared_phrase_counts_in_both(tmp_path):
+    """Two short texts around the same boilerplate (8-gram resemblance 0.49): not transcriptions of
+    one text, so neither is folded under the other."""
+    home = tmp_path / "home"
+    files = _resolutions()
+    r = run_cli(home, "ingest", *map(str, files))
+    assert r.returncode == 0, r.stdout + r.stderr
+    listed = _listed(home)
+    assert sorted(listed) == sorted(f.stem for f in files)
+    assert [row.get("duplicate_of") for row in listed.values()] == [None, None]
+    phrase = "坚持稳中求进工作总基调"
+    truth = sum(f.read_text(encoding="utf-8").count(phrase) for f in files)
+    assert truth == 2
+    found = run_cli(home, "search", "-e", phrase, "--json")
+    assert found.returncode == 0, found.stdout + found.stderr
+    out = json.loads(found.stdout)
+    assert (out["total"], out["occurrences"]) == (2, truth)
+    assert sorted(h["report"] for h in out["hits"]) == sorted(f.stem for f in files)
+    trend = json.loads(run_cli(home, "trend", phrase, "--json").stdout)
+    assert {b["key"]: b["count"] for b in trend["terms"][0]["buckets"]} == {"2014": 1, "2015": 1}
