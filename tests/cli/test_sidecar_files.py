@@ -36,6 +36,18 @@ def test_tsv_with_an_unbalanced_quote_gives_every_row_its_own_values(tmp_path):
                    "last": ('引号"在中间', "天津市", 2023)}
 
 
+def test_a_csv_sidecar_keeps_csv_quoting(tmp_path):
+    """A .csv is CSV: a quoted field may hold a comma, and a doubled quote is one quote."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("规划纲要\n\n" + BODY, encoding="utf-8")
+    (folder / "metadata.csv").write_text('file,title,region\na.txt,"""十四五""规划，纲要, 解读",北京市\n', encoding="utf-8")
+    home = tmp_path / "home"
+    assert run_cli(home, "ingest", str(folder)).returncode == 0
+    row = _listed(home)["a"]
+    assert (row["title"], row["region"]) == ('"十四五"规划，纲要, 解读', "北京市")
+
+
 @pytest.mark.parametrize("where", ["sidecar", "first line"])
 def test_a_title_starting_with_ascii_quotes_keeps_them(tmp_path, where):
     title = '"十四五"规划纲要解读'
