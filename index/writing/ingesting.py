@@ -39,7 +39,7 @@ def ingest(home: Home, paths, sync: bool = False, wait: bool = False, progress=N
         if len(store.segment_names(home.con)) > MAX_SEGMENTS:
             maintenance.merge_segments(home, small_only=True)
     return IngestResult(tuple(added), tuple(updated), tuple(todo.unchanged), tuple(todo.removed), tuple(todo.failed),
-                        tuple(todo.skipped))
+                        tuple(todo.skipped), tuple(todo.notes))
 
 
 def _publish(home: Home, todo: IngestPlan, known, words, first_time: bool, progress) -> tuple[list[str], list[str]]:
@@ -67,6 +67,8 @@ def _publish(home: Home, todo: IngestPlan, known, words, first_time: bool, progr
                     store.delete_reports(con, [r.id])
                 else:
                     added.append(r.id)
+                if r.read_note:
+                    todo.notes.append({"path": r.path, "report": r.id, "note": r.read_note})
                 store.insert_report(con, r, payload.sids, payload.offsets, payload.quoted, payload.sketch)
                 segments.add(payload.sids, payload.normalized)
                 done.append((r.path, r.id, payload.sketch, len(payload.sids)))

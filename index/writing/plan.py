@@ -29,6 +29,7 @@ class IngestPlan:
     skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}: a folder's files that are no report
     sidecars: dict[str, dict] = field(default_factory=dict)  # path → what its folder's sidecar says of it
     quoted: dict[str, set[str]] = field(default_factory=dict)  # report id → quoted terms (first ingest only)
+    notes: list[dict] = field(default_factory=list)  # {"path", "report", "note"}: read, but not cleanly
 
     def fail(self, path, reason: str, kept: str | None = None) -> None:
         """One failed input. `kept`: the id of the report this file was read into before, which

@@ -76,3 +76,65 @@ def test_a_re_read_that_succeeds_still_replaces_and_a_new_bad_file_keeps_nothing
     assert doc["failed"] == [{"path": str(folder / "new.txt"), "error": "the file is empty", "kept": None}]
     assert _occurrences(home, PHRASE) == (set(), 0) and _occurrences(home, "全新的正文")[1] == 1
     assert run_cli(home, "check").returncode == 0
+
+
+BODY = "政府工作报告\n\n各位代表：\n\n过去一年，我们坚持稳中求进工作总基调，经济社会发展取得新成就。\n\n今年要推进乡村振兴。\n"
+GB_LINE = "这一行是国标编码写的，老系统导出。"
+AT = BODY.encode().index("过去".encode())  # a stray byte between two characters
+
+DECODINGS = {  # name → (bytes, the summary's note, a phrase it must be found by)
+    "utf16le": (BODY.encode("utf-16-le"), None, "稳中求进工作总基调"),
+    "utf16be": (BODY.encode("utf-16-be"), None, "稳中求进工作总基调"),
+    "utf16le_one_line": (BODY.replace("\n", "").encode("utf-16-le"), None, "稳中求进工作总基调"),
+    "stray": (BODY.encode()[:AT] + b"\xff" + BODY.encode()[AT:], "read with 1 undecodable byte replaced", "稳中求进工作总基调"),
+    "cut": (BODY.rstrip("\n").encode()[:-1], "read with 2 undecodable bytes replaced", "推进乡村振兴"),
+    "mixed": (BODY.encode() + GB_LINE.encode("gb18030") + b"\n", "read with 1 line as GB18030", "老系统导出"),
+}
+
+
+def test_text_that_is_utf16_without_bom_or_utf8_but_for_a_few_bytes_goes_in(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, (data, _, _) in DECODINGS.items():
+        (folder / f"{name}.txt").write_bytes(data)
+    home = tmp_path / "home"
+    r = run_cli(home, "ingest", folder)
+    assert r.returncode == 0, r.stdout + r.stderr
+    notes = sorted(ln.strip() for ln in r.stdout.splitlines() if ln.strip().startswith("!"))
+    assert notes == sorted(f"! {folder / name}.txt: {note}" for name, (_, note, _) in DECODINGS.items() if note)
+    doc = json.loads(run_cli(home, "ingest", folder / "stray.txt", "--json").stdout)  # unchanged: no note
+    assert doc["unchanged"] == ["stray"] and doc["notes"] == []
+    for name, (data, note, phrase) in DECODINGS.items():
+        found, count = _occurrences(home, phrase)
+        assert name in found, (name, found)
+    assert _occurrences(home, "稳中求进工作总基调")[0] == {"utf16le", "utf16be", "utf16le_one_line", "stray", "cut", "mixed"}
+    shown = json.loads(run_cli(home, "show", "stray", "--json").stdout)
+    assert "\ufffd" in json.dumps(shown, ensure_ascii=False)  # the byte is replaced, never dropped in silence
+    assert run_cli(home, "check").returncode == 0
+
+
+def test_json_names_each_file_read_with_replacements(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "stray.txt").write_bytes(DECODINGS["stray"][0])
+    doc = json.loads(run_cli(tmp_path / "home", "ingest", folder, "--json").stdout)
+    assert doc["added"] == ["stray"]
+    assert doc["notes"] == [{"path": str(folder / "stray.txt"), "report": "stray", "note": "read with 1 undecodable byte replaced"}]
+
+
+@pytest.mark.parametrize("name,data", [
+    ("many_stray", BODY.encode() + b"\xff" * 17 + b"\n" + BODY.encode() * 10),  # over 16 bytes
+    ("small_share", "政府\n报告\n正文\n".encode() + b"\xff" * 4 + b"\n"),  # 4 bytes, but over 1 byte in 20
+    ("junk", bytes([0x80, 0xFF, 0xFD, 0x81, 0xFE]) * 50),
+    ("nul", b"abc\x00\x00\x00def"),
+])
+def test_past_the_threshold_a_file_is_refused_as_not_text(tmp_path, name, data):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / f"{name}.txt").write_bytes(data)
+    (folder / "good.txt").write_bytes(BODY.encode())
+    r = run_cli(tmp_path / "home", "ingest", folder, "--json")
+    doc = json.loads(r.stdout)
+    assert r.returncode == 1 and doc["added"] == ["good"]
+    assert [f["path"] for f in doc["failed"]] == [str(folder / f"{name}.txt")]
+    assert any(w in doc["failed"][0]["error"] for w in ("cannot decode", "not a text file")), doc["failed"]
