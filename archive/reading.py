@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,50 @@ def find_files(path: str | os.PathLike, unreadable: list | None = None) -> list[
                     continue
                 found.append(Path(root) / name)
     return sorted(found)
+
+
+# Characters a file name must not hold to become a report id: C0 and C1 controls (a line break would
+# split every line that names it), DEL, and bidirectional overrides and isolates.
+_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _not_utf8(text: str) -> bool:
+    return any("\udc80" <= c <= "\udcff" for c in text)  # how the file system encoding keeps such bytes
+
+
+def printable_path(path: str | os.PathLike) -> str:
+    """`path` as one printable line: a part of it that is not UTF-8 with each of its non-ASCII bytes
+    as \\xNN (some of a GBK name's bytes would pass for other UTF-8 characters), control characters
+    as \\n, \\t, \\xNN or \\uNNNN; any other path unchanged."""
+    parts = []
+    for part in os.fspath(path).split("/"):
+        if _not_utf8(part):
+            part = "".join(chr(b) if b < 0x80 else f"\\x{b:02x}" for b in os.fsencode(part))
+        parts.append(_CONTROL_IN_NAME.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), part))
+    return "/".join(parts)
+
+
+def name_problem(path: str | os.PathLike) -> str | None:
+    """Why a file cannot become a report under its name (its id is its stem, and its path is
+    stored and printed), or None: a name that is not UTF-8, or that holds a control character."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(text)
+        guess = ""
+        try:
+            guess = f" (as GBK: {os.path.basename(raw).decode('gb18030')})"
+        except UnicodeDecodeError:
+            pass
+        where = "file name" if _not_utf8(os.path.basename(text)) else "name of its folder"
+        return f"the {where} is not UTF-8{guess}; rename it (convmv -f gbk -t utf-8) and ingest it again"
+    control = _CONTROL_IN_NAME.search(text)
+    if control:
+        where = "file name" if _CONTROL_IN_NAME.search(os.path.basename(text)) else "name of its folder"
+        shown = control.group().encode("unicode_escape").decode("ascii")
+        return f"the {where} holds a control character ({shown}); rename it and ingest it again"
+    return None
 
 
 _NOT_REGULAR = ((stat.S_ISDIR, "is a directory, not a file"), (stat.S_ISFIFO, "is a pipe (FIFO), not a file"),

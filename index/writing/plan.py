@@ -13,7 +13,7 @@ from pathlib import Path
 from archive import ArchiveError, find_files, reading_key
 from archive.charclasses import is_ideograph
 from archive.quoting import quoted_terms
-from archive.reading import decode, read_bytes
+from archive.reading import decode, name_problem, printable_path, read_bytes
 from archive.sidecar import entry_for
 
 from .. import store
@@ -35,7 +35,7 @@ class IngestPlan:
         """One failed input. `kept`: the id of the report this file was read into before, which
         stays as it was (a re-read that fails never deletes it); the line says so."""
         error = f"{KEPT}: {reason}" if kept else reason
-        self.failed.append({"path": str(path), "error": error, "kept": kept})
+        self.failed.append({"path": printable_path(path), "error": error, "kept": kept})
 
 
 # How a failed re-read of a report already in the archive begins its line (and its JSON "error").
@@ -73,6 +73,10 @@ def plan(paths: list[Path], known: dict[str, store.KnownReport], sync: bool, fir
     seen: dict[str, str] = {}  # report id → path, in this batch
     for f in files:
         stem, path = f.stem, os.path.abspath(f)  # not resolve(): a symlink's own name is the report id
+        problem = name_problem(path)
+        if problem:  # an id that could not be stored, typed or printed on one line: the rest goes in
+            out.fail(path, problem, kept=stem if stem in known else None)
+            continue
         if f in in_folder and NOT_A_REPORT.match(f.name):
             out.skipped.append({"path": str(f), "reason": "not a report"})
             continue

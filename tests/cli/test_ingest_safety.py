@@ -138,3 +138,46 @@ def test_past_the_threshold_a_file_is_refused_as_not_text(tmp_path, name, data):
     assert r.returncode == 1 and doc["added"] == ["good"]
     assert [f["path"] for f in doc["failed"]] == [str(folder / f"{name}.txt")]
     assert any(w in doc["failed"][0]["error"] for w in ("cannot decode", "not a text file")), doc["failed"]
+
+
+def test_file_names_that_are_not_utf8_or_hold_a_line_break_are_one_line_each(tmp_path):
+    """A GBK-encoded name (in a file, and in a folder), a name with a line break and one with a bidi
+    override: each refused on one line that shows the name escaped; the rest of the batch goes in."""
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    raw = os.fsencode(folder)
+    body = BODY.encode()
+    gbk_name = "通化报告".encode("gbk") + b".txt"
+    (folder / "good.txt").write_bytes(body)
+    for name in (gbk_name, b"line\nbreak.txt", "rtl\u202eabc.txt".encode()):
+        with open(raw + b"/" + name, "wb") as f:
+            f.write(body)
+    os.mkdir(raw + b"/" + "目录二".encode("gbk"))
+    with open(raw + b"/" + "目录二".encode("gbk") + b"/inside.txt", "wb") as f:
+        f.write(body)
+    home = tmp_path / "home"
+
+    r = run_cli(home, "ingest", folder)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "added 1 · updated 0 · unchanged 0 · removed 0 · failed 4"
+    assert len(lines) == 5  # the summary and one line a file: no name split over two
+    shown = "".join(f"\\x{b:02x}" for b in "通化报告".encode("gbk"))
+    expected = {
+        f"{folder}/{shown}.txt: the file name is not UTF-8 (as GBK: 通化报告.txt); rename it",
+        f"{folder}/line\\nbreak.txt: the file name holds a control character (\\n); rename it",
+        f"{folder}/rtl\\u202eabc.txt: the file name holds a control character (\\u202e); rename it",
+        "inside.txt: the name of its folder is not UTF-8",
+    }
+    for want in expected:
+        assert sum(want in ln for ln in lines[1:]) == 1, (want, lines)
+
+    doc = json.loads(run_cli(home, "ingest", folder, "--json").stdout)
+    assert doc["unchanged"] == ["good"] and len(doc["failed"]) == 4
+    assert all(f["path"].isprintable() for f in doc["failed"])
+    assert {f"{folder}/{shown}.txt", f"{folder}/line\\nbreak.txt"} <= {f["path"] for f in doc["failed"]}
+    assert [d["id"] for d in json.loads(run_cli(home, "list", "--json").stdout)] == ["good"]
+    assert _occurrences(home, "推进乡村振兴") == ({"good"}, 1)
+    assert run_cli(home, "check").returncode == 0
