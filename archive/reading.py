@@ -67,9 +67,13 @@ def find_files(path: str | os.PathLike, unreadable: list | None = None) -> list[
     return sorted(found)
 
 
-# Characters a file name must not hold to become a report id: C0 and C1 controls (a line break would
-# split every line that names it), DEL, and bidirectional overrides and isolates.
-_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What a path shows escaped when a line names it: C0 and C1 controls, DEL, bidi overrides and
+# isolates, and the line and paragraph separators.
+_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# What a file name must not hold to become a report id: a line break (what str.splitlines splits on)
+# would split every line that names the report — `list`, hits, a script reading them line by line.
+# Other control characters go in: the one escaping builder shows them (cli.render.safe).
+_BREAK_IN_NAME = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def _not_utf8(text: str) -> bool:
@@ -90,7 +94,7 @@ def printable_path(path: str | os.PathLike) -> str:
 
 def name_problem(path: str | os.PathLike) -> str | None:
     """Why a file cannot become a report under its name (its id is its stem, and its path is
-    stored and printed), or None: a name that is not UTF-8, or that holds a control character."""
+    stored and printed), or None: a name that is not UTF-8, or that holds a line break."""
     text = os.fspath(path)
     try:
         text.encode("utf-8")
@@ -103,11 +107,11 @@ def name_problem(path: str | os.PathLike) -> str | None:
             pass
         where = "file name" if _not_utf8(os.path.basename(text)) else "name of its folder"
         return f"the {where} is not UTF-8{guess}; rename it (convmv -f gbk -t utf-8) and ingest it again"
-    control = _CONTROL_IN_NAME.search(text)
-    if control:
-        where = "file name" if _CONTROL_IN_NAME.search(os.path.basename(text)) else "name of its folder"
-        shown = control.group().encode("unicode_escape").decode("ascii")
-        return f"the {where} holds a control character ({shown}); rename it and ingest it again"
+    line_break = _BREAK_IN_NAME.search(text)
+    if line_break:
+        where = "file name" if _BREAK_IN_NAME.search(os.path.basename(text)) else "name of its folder"
+        shown = line_break.group().encode("unicode_escape").decode("ascii")
+        return f"the {where} holds a line break ({shown}); rename it and ingest it again"
     return None
 
 
