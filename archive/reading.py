@@ -213,6 +213,7 @@ def read_text(data: bytes, path: Path | str = "<text>") -> Decoded:
 # reads as text. A binary file's NULs fall on both sides, and what it decodes to is no text
 # (PLAUSIBLE_SHARE).
 UTF16_STRAY_NUL_SHARE = 0.01
+UTF16_SAMPLE_BYTES = 1 << 16
 PLAUSIBLE_SHARE = 0.9
 
 
@@ -220,7 +221,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
     """'utf-16-le' or 'utf-16-be' when the NUL bytes say so, else None."""
     if len(data) % 2:
         return None
-    low, high = data[0::2], data[1::2]
+    head = data[:UTF16_SAMPLE_BYTES]  # enough to tell; the whole file is then decoded strictly
+    low, high = head[0::2], head[1::2]
     le_breaks = sum(1 for lo, hi in zip(low, high) if hi == 0 and lo in (0x0A, 0x0D))
     be_breaks = sum(1 for lo, hi in zip(low, high) if lo == 0 and hi in (0x0A, 0x0D))
     if le_breaks and be_breaks:
@@ -235,7 +237,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     best, best_share = None, PLAUSIBLE_SHARE
     for encoding in candidates:
         try:
-            share = _plausible_share(data.decode(encoding))
+            share = _plausible_share(head.decode(encoding))
         except UnicodeDecodeError:
             continue
         if share >= best_share:
@@ -262,16 +264,12 @@ MAX_UNDECODABLE_SHARE = 0.05
 LEGACY_LINE_SHARE = 0.3
 
 
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def _undecodable(line: bytes) -> int:
-    """How many bytes of `line` are not UTF-8."""
-    bad = 0
-    while True:
-        try:
-            line.decode("utf-8")
-            return bad
-        except UnicodeDecodeError as e:
-            bad += e.end - e.start
-            line = line[e.end:]
+    """How many bytes of `line` are not UTF-8 (each becomes one lone surrogate: one pass)."""
+    return len(_ESCAPED_BYTE.findall(line.decode("utf-8", "surrogateescape")))
 
 
 def _mostly_utf8(data: bytes, path) -> Decoded:
@@ -280,28 +278,37 @@ def _mostly_utf8(data: bytes, path) -> Decoded:
     except UnicodeDecodeError:
         pass
     lines = data.split(b"\n")  # 0x0A is never part of a multi-byte character, in UTF-8 or GB18030
-    bad = {i: _undecodable(ln) for i, ln in enumerate(lines)}
-    bad = {i: n for i, n in bad.items() if n}
-    utf8 = sum(1 for i, ln in enumerate(lines) if i not in bad and not ln.isascii())
+    decoded: list[str | None] = [_utf8(ln) for ln in lines]
+    bad = [i for i, text in enumerate(decoded) if text is None]
+    utf8 = sum(1 for ln, text in zip(lines, decoded) if text is not None and not ln.isascii())
     if utf8 <= len(bad):  # mostly not UTF-8: a file in a legacy encoding
         return Decoded(_legacy(data, path))
-    out, replaced, legacy = [], 0, 0
-    for i, ln in enumerate(lines):
-        if i in bad:
-            non_ascii = sum(b >= 0x80 for b in ln)
-            gb = _gb18030(ln) if bad[i] >= LEGACY_LINE_SHARE * non_ascii else None
-            if gb is not None:
-                out.append(gb)
-                legacy += 1
-                continue
-            replaced += bad[i]
-            out.append(ln.decode("utf-8", "replace"))
+    replaced = legacy = 0
+    for i in bad:
+        line = lines[i]
+        undecodable = _undecodable(line)
+        non_ascii = len(line.translate(None, _ASCII))
+        gb = _gb18030(line) if undecodable >= LEGACY_LINE_SHARE * non_ascii else None
+        if gb is not None:
+            decoded[i] = gb
+            legacy += 1
         else:
-            out.append(ln.decode("utf-8"))
-    if replaced > MAX_UNDECODABLE or replaced > MAX_UNDECODABLE_SHARE * len(data):
-        raise ArchiveError(path, f"cannot decode: {replaced:,} bytes are not UTF-8 (at most {MAX_UNDECODABLE} are"
-                                 f" replaced), nor is it GB18030 (GBK) or Big5")
-    return Decoded("\n".join(out), replaced, legacy)
+            decoded[i] = line.decode("utf-8", "replace")
+            replaced += undecodable
+        if replaced > MAX_UNDECODABLE or replaced > MAX_UNDECODABLE_SHARE * len(data):
+            raise ArchiveError(path, f"cannot decode: too many bytes are not UTF-8 (up to {MAX_UNDECODABLE}, and 1 in"
+                                     f" {round(1 / MAX_UNDECODABLE_SHARE)}, are replaced) and it is neither GB18030 (GBK) nor Big5")
+    return Decoded("\n".join(decoded), replaced, legacy)
+
+
+_ASCII = bytes(range(0x80))
+
+
+def _utf8(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _gb18030(line: bytes) -> str | None:

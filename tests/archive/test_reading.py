@@ -134,3 +134,21 @@ def test_no_corpus_file_changes_how_it_decodes():
         if decoded.replaced or decoded.legacy_lines or decoded.text != _decoded_as_before(data):
             changed.append((f.name, decoded.note))
     assert changed == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_told_by_its_line_breaks_not_by_the_nuls_of_its_characters(encoding):
+    """一 is U+4E00: in a text dense with it, most NUL bytes are the characters' (on the side opposite
+    the line breaks'); the line breaks decide the byte order."""
+    from archive.reading import read_text
+
+    text = "一一一一一一\n一二三四五六七八九十一一一\n" * 20
+    assert read_text(text.encode(encoding)).text == text
+
+
+def test_binary_with_nuls_on_one_side_is_still_not_text():
+    from archive.reading import read_text
+
+    for data in (bytes(range(256)) * 40, b"\x00\x01" * 300, bytes([0, 0xD8]) * 300):
+        with pytest.raises(ArchiveError, match="not a text file"):
+            read_text(data)
