@@ -4,6 +4,7 @@ are not UTF-8 or hold control characters are one line each (issue 29). Each case
 exit code, the summary line, `list` / `search -e`, and `check`."""
 
 import json
+import os
 import shutil
 
 import pytest
@@ -36,6 +37,7 @@ DAMAGES = {
     "emptied": (lambda f: f.write_bytes(b""), "the file is empty"),
     "binary": (lambda f: f.write_bytes(bytes(range(256)) * 40), "not a text file"),
     "a 300,000-character line": (lambda f: f.write_text("长" * 300_000 + "\n", encoding="utf-8"), "a line of 300,000"),
+    "a FIFO": (lambda f: (f.unlink(), os.mkfifo(f)), "is a pipe (FIFO)"),  # refused before parsing, by the plan
 }
 
 
@@ -65,6 +67,25 @@ def test_a_failed_re_read_keeps_the_earlier_version(tmp_path, damage):
     assert doc["failed"] == [{"path": str(folder / f"{REPORT}.txt"), "kept": REPORT,
                               "error": failed[0].split(": ", 1)[1]}]
     assert doc["updated"] == [] and doc["added"] == []
+
+
+def test_a_failed_re_read_among_many_in_worker_processes_keeps_the_earlier_version(tmp_path):
+    """Enough changed files for two worker processes: the failure comes back from a worker."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(10):
+        (folder / f"r{k}.txt").write_text(f"报告{k}\n\n第{k}份报告的正文，旧的版本。\n", encoding="utf-8")
+    home = tmp_path / "home"
+    assert run_cli(home, "ingest", folder).returncode == 0
+    for k in range(10):
+        (folder / f"r{k}.txt").write_text(f"报告{k}\n\n第{k}份报告的正文，新的版本。\n", encoding="utf-8")
+    (folder / "r3.txt").write_bytes(b"")
+    doc = json.loads(run_cli(home, "ingest", folder, "--json").stdout)
+    assert sorted(doc["updated"]) == sorted(f"r{k}" for k in range(10) if k != 3)
+    assert doc["failed"] == [{"path": str(folder / "r3.txt"), "error": "kept the earlier version: the file is empty",
+                              "kept": "r3"}]
+    assert _occurrences(home, "旧的版本") == ({"r3"}, 1) and _occurrences(home, "新的版本")[1] == 9
+    assert run_cli(home, "check").returncode == 0
 
 
 def test_a_re_read_that_succeeds_still_replaces_and_a_new_bad_file_keeps_nothing(tmp_path):
@@ -144,8 +165,6 @@ def test_file_names_that_are_not_utf8_or_hold_a_line_break_are_one_line_each(tmp
     """A GBK-encoded name (in a file, and in a folder) and names with a line break: each refused on
     one line that shows the name escaped; the rest of the batch goes in. (Other control characters
     go in, shown escaped: test_robustness.test_report_ids_never_reach_the_terminal_raw.)"""
-    import os
-
     folder = tmp_path / "in"
     folder.mkdir()
     raw = os.fsencode(folder)
