@@ -99,13 +99,13 @@ def name_problem(path: str | os.PathLike) -> str | None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raw = os.fsencode(text)
+        part = next(p for p in reversed(text.split("/")) if _not_utf8(p))  # the last part that is not UTF-8
         guess = ""
         try:
-            guess = f" (as GBK: {os.path.basename(raw).decode('gb18030')})"
+            guess = f" (as GBK: {os.fsencode(part).decode('gb18030')})"
         except UnicodeDecodeError:
             pass
-        where = "file name" if _not_utf8(os.path.basename(text)) else "name of its folder"
+        where = "file name" if part == os.path.basename(text) else "name of its folder"
         return f"the {where} is not UTF-8{guess}; rename it (convmv -f gbk -t utf-8) and ingest it again"
     line_break = _BREAK_IN_NAME.search(text)
     if line_break:

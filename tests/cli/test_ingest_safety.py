@@ -189,7 +189,7 @@ def test_file_names_that_are_not_utf8_or_hold_a_line_break_are_one_line_each(tmp
         f"{folder}/{shown}.txt: the file name is not UTF-8 (as GBK: 通化报告.txt); rename it",
         f"{folder}/line\\nbreak.txt: the file name holds a line break (\\n); rename it",
         f"{folder}/para\\u2029sep.txt: the file name holds a line break (\\u2029); rename it",
-        "inside.txt: the name of its folder is not UTF-8",
+        "/inside.txt: the name of its folder is not UTF-8 (as GBK: 目录二); rename it",
     }
     for want in expected:
         assert sum(want in ln for ln in lines[1:]) == 1, (want, lines)
