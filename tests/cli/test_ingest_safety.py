@@ -125,6 +125,8 @@ def test_text_that_is_utf16_without_bom_or_utf8_but_for_a_few_bytes_goes_in(tmp_
     assert notes == sorted(f"! {folder / name}.txt: {note}" for name, (_, note, _) in DECODINGS.items() if note)
     doc = json.loads(run_cli(home, "ingest", folder / "stray.txt", "--json").stdout)  # unchanged: no note
     assert doc["unchanged"] == ["stray"] and doc["notes"] == []
+    assert r.stdout.splitlines()[0] == f"added {len(DECODINGS)} · updated 0 · unchanged 0 · removed 0 · failed 0"
+    assert sorted(d["id"] for d in json.loads(run_cli(home, "list", "--json").stdout)) == sorted(DECODINGS)
     for name, (data, note, phrase) in DECODINGS.items():
         found, count = _occurrences(home, phrase)
         assert name in found, (name, found)
