@@ -38,7 +38,8 @@ def ingest(home: Home, paths, sync: bool = False, wait: bool = False, progress=N
         added, updated = _publish(home, todo, known, words, first_time, progress)
         if len(store.segment_names(home.con)) > MAX_SEGMENTS:
             maintenance.merge_segments(home, small_only=True)
-    return IngestResult(tuple(added), tuple(updated), tuple(todo.unchanged), tuple(todo.removed), tuple(todo.failed),
+    failed = tuple({**f, "kept": f.get("kept")} for f in todo.failed)  # one shape, however a failure was added
+    return IngestResult(tuple(added), tuple(updated), tuple(todo.unchanged), tuple(todo.removed), failed,
                         tuple(todo.skipped), tuple(todo.notes))
 
 
