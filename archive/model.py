@@ -45,3 +45,4 @@ class Report:
     session: str | None = None  # the congress session the occasion or title names, as printed
     year_source: str | None = None  # where `year` was read: sidecar, file name, title, delivery line, session, text, party congress
     source_meta: dict = field(default_factory=dict, compare=False)  # the sidecar's row, as read
+    read_note: str | None = None  # how its file was read when not cleanly ("read with 1 undecodable byte replaced")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from . import metadata
 from .cleaning import clean
 from .model import Report
-from .reading import decode, read_bytes
+from .reading import read_bytes, read_text
 from .sections import build_sections
 from .sidecar import KIND_LEVELS, entry_for
 
@@ -82,7 +83,9 @@ def parse_file(path: str | os.PathLike, meta: dict | None = None) -> Report:
     raises ArchiveError naming the file when it cannot."""
     p = Path(path)
     data = read_bytes(p)
-    text = decode(data, p)
+    decoded = read_text(data, p)
     if meta is None:
         meta = entry_for(p)
-    return parse_text(text, report_id=p.stem, path=os.path.abspath(p), sha256=hashlib.sha256(data).hexdigest(), meta=meta)
+    report = parse_text(decoded.text, report_id=p.stem, path=os.path.abspath(p), sha256=hashlib.sha256(data).hexdigest(),
+                        meta=meta)
+    return dataclasses.replace(report, read_note=decoded.note) if decoded.note else report

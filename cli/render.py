@@ -286,6 +286,11 @@ def ingest_summary(console: Console, result) -> None:
         console.print(Text(f"skipped {len(skipped)}: " + "; ".join(f"{reason} ({', '.join(names)})"
                                                                    for reason, names in by_reason.items())),
                       soft_wrap=True)
+    for n in getattr(result, "notes", ()):  # ingested, but some bytes were replaced or read otherwise
+        line = Text("  ! ", style="yellow")
+        line.append(safe(n["path"]))
+        line.append(": " + safe(n["note"]))
+        console.print(line, soft_wrap=True)
     for f in result.failed:
         line = Text("  ✘ ", style="red")
         line.append(safe(f["path"]))

@@ -175,6 +175,7 @@ class IngestResult:
     removed: tuple[str, ...] = ()
     failed: tuple[dict, ...] = ()
     skipped: tuple[dict, ...] = ()  # {"path", "reason"}: a folder's files that are no report
+    notes: tuple[dict, ...] = ()  # {"path", "report", "note"}: files read, but not cleanly (bytes replaced)
 
 
 @dataclass(frozen=True)

@@ -38,13 +38,16 @@ def ingest(home: Home, paths, sync: bool = False, wait: bool = False, progress=N
         added, updated = _publish(home, todo, known, words, first_time, progress)
         if len(store.segment_names(home.con)) > MAX_SEGMENTS:
             maintenance.merge_segments(home, small_only=True)
-    return IngestResult(tuple(added), tuple(updated), tuple(todo.unchanged), tuple(todo.removed), tuple(todo.failed),
-                        tuple(todo.skipped))
+    failed = tuple({**f, "kept": f.get("kept")} for f in todo.failed)  # one shape, however a failure was added
+    return IngestResult(tuple(added), tuple(updated), tuple(todo.unchanged), tuple(todo.removed), failed,
+                        tuple(todo.skipped), tuple(todo.notes))
 
 
 def _publish(home: Home, todo: IngestPlan, known, words, first_time: bool, progress) -> tuple[list[str], list[str]]:
     con = home.con
-    replaced = todo.replaced(known)
+    # A changed file's old report is deleted only when its new version has been read: a re-read that
+    # fails keeps the earlier version whole (its rows, sections and word-index entries).
+    replaced = list(todo.removed)
     old_sids = store.sids_of(con, replaced)
     base = store.get_int(con, "next_sid", 1)
     jobs = [("file", (path, base + i * SIDS_PER_REPORT, todo.sidecars[path])) for i, path in enumerate(todo.todo)]
@@ -52,18 +55,27 @@ def _publish(home: Home, todo: IngestPlan, known, words, first_time: bool, progr
     added, updated = [], []
     changed = False
     with transaction(con):
-        store.delete_reports(con, replaced)
+        store.delete_reports(con, todo.removed)
         segments = SubstringSegmentWriter(home, con)
 
         def handle(kind, payload):
             if kind == "prepared":
                 r = payload.report
-                (updated if r.id in known else added).append(r.id)
+                if r.id in known:
+                    updated.append(r.id)
+                    replaced.append(r.id)
+                    old_sids.extend(store.sids_of(con, [r.id]))
+                    store.delete_reports(con, [r.id])
+                else:
+                    added.append(r.id)
+                if r.read_note:
+                    todo.notes.append({"path": r.path, "report": r.id, "note": r.read_note})
                 store.insert_report(con, r, payload.sids, payload.offsets, payload.quoted, payload.sketch)
                 segments.add(payload.sids, payload.normalized)
                 done.append((r.path, r.id, payload.sketch, len(payload.sids)))
             else:
-                todo.failed.append({"path": payload[0], "error": payload[1]})
+                stem = Path(payload[0]).stem
+                todo.fail(payload[0], payload[1], kept=stem if stem in known else None)
             if progress:
                 progress(1)
 

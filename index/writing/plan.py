@@ -13,7 +13,7 @@ from pathlib import Path
 from archive import ArchiveError, find_files, reading_key
 from archive.charclasses import is_ideograph
 from archive.quoting import quoted_terms
-from archive.reading import decode, read_bytes
+from archive.reading import decode, name_problem, printable_path, read_bytes
 from archive.sidecar import entry_for
 
 from .. import store
@@ -25,14 +25,21 @@ class IngestPlan:
     unchanged: list[str] = field(default_factory=list)  # report ids
     moved: list[tuple[str, str]] = field(default_factory=list)  # (new path, report id): unchanged, elsewhere
     removed: list[str] = field(default_factory=list)  # report ids whose files are gone (--sync)
-    failed: list[dict] = field(default_factory=list)  # {"path", "error"}
+    failed: list[dict] = field(default_factory=list)  # {"path", "error", "kept"}: see fail()
     skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}: a folder's files that are no report
     sidecars: dict[str, dict] = field(default_factory=dict)  # path → what its folder's sidecar says of it
     quoted: dict[str, set[str]] = field(default_factory=dict)  # report id → quoted terms (first ingest only)
+    notes: list[dict] = field(default_factory=list)  # {"path", "report", "note"}: read, but not cleanly
 
-    def replaced(self, known: dict[str, store.KnownReport]) -> list[str]:
-        """Report ids whose rows this ingest deletes: changed files and removed ones."""
-        return [Path(t).stem for t in self.todo if Path(t).stem in known] + self.removed
+    def fail(self, path, reason: str, kept: str | None = None) -> None:
+        """One failed input. `kept`: the id of the report this file was read into before, which
+        stays as it was (a re-read that fails never deletes it); the line says so."""
+        error = f"{KEPT}: {reason}" if kept else reason
+        self.failed.append({"path": printable_path(path), "error": error, "kept": kept})
+
+
+# How a failed re-read of a report already in the archive begins its line (and its JSON "error").
+KEPT = "kept the earlier version"
 
 
 # A folder's files that are never reports (a file named on the command line is ingested all the same).
@@ -60,25 +67,30 @@ def plan(paths: list[Path], known: dict[str, store.KnownReport], sync: bool, fir
             if p.is_dir():
                 in_folder.update(found)
         except ArchiveError as e:
-            out.failed.append({"path": e.path, "error": e.reason})
-        out.failed.extend({"path": e.path, "error": e.reason} for e in unreadable)
+            out.fail(e.path, e.reason)
+        for e in unreadable:
+            out.fail(e.path, e.reason)
     seen: dict[str, str] = {}  # report id → path, in this batch
     for f in files:
         stem, path = f.stem, os.path.abspath(f)  # not resolve(): a symlink's own name is the report id
+        problem = name_problem(path)
+        if problem:  # an id that could not be stored, typed or printed on one line: the rest goes in
+            out.fail(path, problem, kept=stem if stem in known else None)
+            continue
         if f in in_folder and NOT_A_REPORT.match(f.name):
             out.skipped.append({"path": str(f), "reason": "not a report"})
             continue
         if stem in seen:
-            out.failed.append({"path": str(f), "error": f"report id {stem} is already taken by {seen[stem]} in this batch"})
+            out.fail(f, f"report id {stem} is already taken by {seen[stem]} in this batch")
             continue
         old = known.get(stem)
         if old and old.file != path and Path(old.file).exists():
-            out.failed.append({"path": str(f), "error": f"report id {stem} belongs to {old.file}"})
+            out.fail(f, f"report id {stem} belongs to {old.file}")
             continue
         try:
             data = read_bytes(f)
         except ArchiveError as e:
-            out.failed.append({"path": e.path, "error": e.reason})
+            out.fail(e.path, e.reason, kept=stem if old else None)
             continue
         if f in in_folder and not _chinese(data, f):
             out.skipped.append({"path": str(f), "reason": "no Chinese text"})
@@ -88,7 +100,7 @@ def plan(paths: list[Path], known: dict[str, store.KnownReport], sync: bool, fir
             out.sidecars[path] = entry_for(f)
         except ArchiveError as e:  # said once per sidecar; its files go in with what they say themselves
             if not any(x["path"] == e.path for x in out.failed):
-                out.failed.append({"path": e.path, "error": e.reason})
+                out.fail(e.path, e.reason)
             out.sidecars[path] = {}
         if old and old.sha256 == hashlib.sha256(data).hexdigest() and \
                 old.sidecar == store.dumps(reading_key(out.sidecars[path]), sort=True):

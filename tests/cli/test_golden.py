@@ -28,7 +28,8 @@ MATCH = {**{k: None for k in ("report", "title", "section_id", "section", "parag
          "differences": [{"quote": None, "source": None, "kind": None}]}
 SHAPES = {
     "ingest": {"added": None, "updated": None, "unchanged": None, "removed": None,
-               "failed": [{"path": None, "error": None}], "skipped": [{"path": None, "reason": None}]},
+               "failed": [{"path": None, "error": None, "kept": None}], "skipped": [{"path": None, "reason": None}],
+               "notes": [{"path": None, "report": None, "note": None}]},
     "list": [{k: None for k in ("id", "title", "region", "year", "level", "sections", "chars", "file",
                                 "duplicate_of?", "url", "urls", "date", "subtitle", "speaker", "occasion", "session", "year_source")}],
     "sections": [{"id": None, "heading": None, "level": None, "path": None}],
