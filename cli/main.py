@@ -3,6 +3,7 @@ JSON through `jsonout`, errors through `errors`."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -81,7 +82,50 @@ def emit_json(obj) -> None:
     click.echo(jsonout.dumps(obj))
 
 
-@click.group(invoke_without_command=True, context_settings=CONTEXT)
+def shown_bytes(text: str) -> str:
+    """An argument as the user typed it, its bytes that are not UTF-8 (which Python keeps as surrogate
+    escapes) written \\xff: what a one-line message can name without breaking the terminal."""
+    return os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
+def refuse_undecodable(ctx: click.Context) -> None:
+    """Every argument and option of the command about to run is valid UTF-8, or a usage error (exit 2)
+    naming it — checked here, for every command, before any of them uses it (a query, a report id or
+    a server's URL with a stray byte gave a UnicodeEncodeError deep inside). File and folder names
+    are exempt: any bytes name a file, and the paths carry them as they are."""
+    named = [(p, ctx.params.get(p.name)) for p in ctx.command.params
+             if p.expose_value and not isinstance(p.type, (click.Path, click.File)) and p.name != "home"]
+    if isinstance(ctx.obj, App):  # --solr/--collection given after the command are kept on the App
+        named += [(p, getattr(ctx.obj, p.name, None)) for p in ctx.command.params if not p.expose_value]
+    for param, value in named:
+        for text in (value if isinstance(value, (tuple, list)) else (value,)):
+            if isinstance(text, str) and not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise click.BadParameter(f"'{shown_bytes(text)}' is not valid UTF-8 text "
+                                             "(set the terminal or the script to UTF-8)", ctx=ctx, param=param) from None
+
+
+class CheckedCommand(click.Command):
+    """A command whose arguments are checked (refuse_undecodable) before it runs."""
+
+    def invoke(self, ctx):
+        refuse_undecodable(ctx)
+        return super().invoke(ctx)
+
+
+class CheckedGroup(click.Group):
+    """`baogao` itself: its own options checked, and every command made a CheckedCommand."""
+
+    command_class = CheckedCommand
+
+    def invoke(self, ctx):
+        refuse_undecodable(ctx)
+        return super().invoke(ctx)
+
+
+@click.group(cls=CheckedGroup, invoke_without_command=True, context_settings=CONTEXT)
 @click.option("--home", envvar=SETTINGS["home"][2], default=SETTINGS["home"][0], metavar="DIR",
               help=SETTINGS["home"][1] + " Also BAOGAO_HOME.")
 @click.option("--solr", envvar=SETTINGS["solr"][2], metavar="URLS", help=SETTINGS["solr"][1] + " Also BAOGAO_SOLR.")
@@ -387,6 +431,22 @@ def publish(app: App, nodes, collection, shards, replicas, as_json):
         render.publish_summary(app.console, result)
 
 
+def stdin_lines():
+    """Each line of stdin as (text, None), or, for a line that is not UTF-8, (the line with its bad
+    bytes written \\xff, why): read as bytes, so that one such line is a row of its own and never
+    stops the batch (or goes on to be searched as surrogates)."""
+    source = getattr(sys.stdin, "buffer", None)
+    if source is None:  # a text stream (no bytes under it): already decoded
+        yield from ((line, None) for line in sys.stdin)
+        return
+    for n, raw in enumerate(source, start=1):
+        try:
+            yield raw.decode("utf-8-sig" if n == 1 else "utf-8"), None
+        except UnicodeDecodeError as e:
+            yield (raw.decode("utf-8", "backslashreplace"),
+                   f"line {n} is not valid UTF-8 (byte 0x{raw[e.start]:02x} at byte {e.start + 1}); nothing to check")
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("quote", nargs=-1, required=True)
 @click.option("--all", "show_all", is_flag=True, help="Show every place the quote stands.")
@@ -406,10 +466,12 @@ def verify(app: App, quote, show_all, as_json):
         from index import SearchError
 
         rows, unusable = [], 0  # per line: a Verdict, or (the line, why it could not be checked)
-        for line in sys.stdin:
+        for line, undecodable in stdin_lines():
             if not line.strip():
                 continue
             try:
+                if undecodable:
+                    raise SearchError(undecodable)
                 row = backend.verify(line.strip())
             except SearchError as e:  # one bad line must not stop a batch, nor go unmentioned
                 if isinstance(e, HomeError):
