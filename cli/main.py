@@ -246,7 +246,7 @@ def sections(app: App, report, as_json):
     if as_json:
         emit_json(jsonout.to_json(secs))
     else:
-        app.console.print(f"{render.safe(r.title)}  [{render.safe(r.id)}]")
+        app.console.print(f"{render.field(r.title)}  [{render.field(r.id)}]")
         app.console.print(render.sections_table(secs))
 
 
@@ -335,7 +335,7 @@ def remove(app: App, report, samples, wait, as_json):
     if as_json:
         emit_json({"removed": removed})
     else:
-        app.console.print(f"removed {', '.join(map(render.safe, removed))}" if removed
+        app.console.print(f"removed {', '.join(map(render.field, removed))}" if removed
                           else "removed nothing (no sample pages are in the archive)")
 
 

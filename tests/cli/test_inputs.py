@@ -70,3 +70,61 @@ def test_a_stdin_line_of_verify_that_is_not_utf8_gets_its_own_row(shared_home):
     table = run_cli(shared_home.path, "verify", "-", input=b"\n".join(lines) + b"\n")
     assert table.returncode == 2 and "\\xff\\xfe" in table.stdout and "not valid UTF-8" in table.stdout
     assert "Traceback" not in table.stderr and raw_controls(table.stdout) == []
+
+
+# Report ids are file names: any character but / may stand in one.
+CONTROL_NAMES = ["esc\x1b[31mred", "bel\x07ring", "nl\nline", "c1\u009b2J\x7f", "rtl\u202eevil\tx"]
+
+
+@pytest.fixture(scope="module")
+def control_ids_home(tmp_path_factory):
+    """The five seeds (texts that differ: none folded as a duplicate), each under a name holding
+    control characters; its title too (the first line)."""
+    from index import Home, ingest
+    from tests.conftest import SEEDS
+
+    folder = tmp_path_factory.mktemp("control-ids")
+    for name, k in zip(CONTROL_NAMES, sorted(SEED)):
+        seed = (SEEDS / f"{SEED[k]}.txt").read_text(encoding="utf-8")
+        (folder / f"{name}.txt").write_text(f"标题{name}尾\n\n正文里有“一主六双”。人参\n\n{seed}", encoding="utf-8")
+    home = Home(tmp_path_factory.mktemp("home"))
+    assert not ingest(home, [folder]).failed
+    home.close()
+    return home.path
+
+
+SHOWN = [["list"], ["search", "一主六双"], ["search", "-e", "一主六双", "--all"], ["sections", "nl"], ["verify", "--all", "正文里有“一主六双”。"],
+         ["verify", "正文里有“一主六双”"], ["trend", "一主六双"], ["trend", "一主六双", "--first"], ["trend", "一主六双", "--by", "region"],
+         ["kwic", "一主六双"], ["new", "bel", "--against", "c1"], ["remove", "zzz"], *[["show", n[:3]] for n in CONTROL_NAMES]]
+DATA = [["kwic", "一主六双", "--csv"], ["trend", "一主六双", "--csv"], ["targets", "--csv"], ["list", "--json"],
+        ["search", "一主六双", "--json"], ["kwic", "一主六双", "--json"], ["trend", "一主六双", "--first", "--json"],
+        ["verify", "正文里有“一主六双”。", "--json"]]
+
+
+@pytest.mark.parametrize("args", SHOWN + DATA, ids=" ".join)
+def test_ids_with_control_characters_are_escaped_everywhere(control_ids_home, args):
+    """ESC, BEL, a newline, C1 CSI, DEL, a bidi override and a tab in ids and titles: made visible in
+    the terminal, in CSV cells (one record a line) and in citations; JSON keeps them, as \\u escapes."""
+    r = run_cli(control_ids_home, *args)
+    assert r.returncode in (0, 1, 2) and "Traceback" not in r.stderr, r.stderr
+    out = r.stdout.replace("\r\n", "\n") if "--csv" in args else r.stdout  # (CSV's own line ends)
+    assert raw_controls(out + r.stderr) == [], out
+    assert not [ln for ln in (out + r.stderr).split("\n") if ln.lstrip('"').startswith("line")], out  # nl\nline on one line
+    if "--json" in args:
+        doc = json.loads(r.stdout)
+        flat = json.dumps(doc, ensure_ascii=False)
+        assert any(json.dumps(n, ensure_ascii=False)[1:-1] in flat for n in CONTROL_NAMES), flat  # the data whole
+        records = [] if isinstance(doc, list) else doc.get("hits", []) + doc.get("lines", []) + doc.get("matches", []) \
+            + doc.get("first", []) + [t["first"] for t in doc.get("terms", []) if t["first"]]
+        citations = [m["citation"] for m in records]
+        assert citations or isinstance(doc, list), doc
+        assert all(raw_controls(c) == [] and "\n" not in c for c in citations), citations
+    elif "--csv" in args and args[0] == "kwic":
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(r.stdout)))
+        assert len(rows) == len(out.splitlines()) > 5, out  # one record a line
+        assert {row[0] for row in rows[1:]} == {"esc␛[31mred", "bel␇ring", "nl␊line", "c1�2J␡", "rtl�evil x"}
+    if args == ["list"]:
+        assert "nl␊line" in out and "bel␇ring" in out and len(out.splitlines()) == 1 + 5 + 1, out
