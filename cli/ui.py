@@ -434,7 +434,7 @@ class ReaderScreen(Screen):
         paragraph = self.lines[self.matches[self.current][0]][0] if self.matches else 0
         text = cite(self.hit, self.hit.section_id, self.hit.section, max(0, paragraph))  # the hit carries its report's head
         self.app.copy_to_clipboard(text)
-        self.notify(TEXT["copied"].format(citation=text), timeout=4)
+        self.notify(TEXT["copied"].format(citation=text), timeout=4, markup=False)  # a title is text, never markup
 
     def action_back(self) -> None:
         self.app.pop_screen()
