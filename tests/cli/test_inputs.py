@@ -128,3 +128,43 @@ def test_ids_with_control_characters_are_escaped_everywhere(control_ids_home, ar
         assert {row[0] for row in rows[1:]} == {"esc␛[31mred", "bel␇ring", "nl␊line", "c1�2J␡", "rtl�evil x"}
     if args == ["list"]:
         assert "nl␊line" in out and "bel␇ring" in out and len(out.splitlines()) == 1 + 5 + 1, out
+
+
+def test_trend_file_is_read_to_the_end(shared_home, tmp_path):
+    """2.3 MB of lines (a first MiB of comments): the last term, past the first MiB, is counted as
+    when it is given alone; a file of exactly the limit's terms is answered whole."""
+    from cli.main import TREND_MAX_TERMS
+
+    fillers = [f"词{i:04d}" for i in range(TREND_MAX_TERMS - 1)]
+    big = tmp_path / "terms.txt"
+    big.write_text("".join("# " + "注" * 1900 + "\n" for _ in range(400)) + "\n".join(fillers) + "\n人参\n",
+                   encoding="utf-8")
+    assert big.stat().st_size > 2 << 20
+    r = run_cli(shared_home.path, "trend", "--file", big, "--json")
+    assert r.returncode == 0, r.stderr
+    terms = json.loads(r.stdout)["terms"]
+    alone = json.loads(run_cli(shared_home.path, "trend", "人参", "--json").stdout)["terms"][0]
+    assert len(terms) == TREND_MAX_TERMS and terms[-1] == alone and alone["total"] > 0
+
+
+@pytest.mark.parametrize("lines,said", [
+    ([f"词{i}" for i in range(1001)], "more than 1,000 terms (line 1001 is term 1,001); trend counts at most 1,000"),
+    (["人参", "长" * 2001], "line 2 is longer than 2,000 characters"),
+    (["人参", "长" * 100000], "line 2 is longer than 2,000 characters"),
+], ids=["too many terms", "a long line", "a line of 300 kB"])
+def test_trend_file_past_its_limits_is_one_line_naming_it(shared_home, tmp_path, lines, said):
+    f = tmp_path / "terms.txt"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = run_cli(shared_home.path, "trend", "--file", f)
+    errors = [ln for ln in r.stderr.splitlines() if ln.startswith("Error")]
+    assert r.returncode == 2 and len(errors) == 1 and said in errors[0] and str(f) in errors[0], r.stderr
+
+
+def test_trend_file_line_that_is_not_utf8_is_named(shared_home, tmp_path):
+    f = tmp_path / "terms.txt"
+    f.write_bytes("\ufeff人参\n".encode() + "政府".encode("gbk") + b"\n")
+    r = run_cli(shared_home.path, "trend", "--file", f)
+    assert r.returncode == 2 and "line 2 is not UTF-8 text (byte 0xd5)" in r.stderr, r.stderr
+    f.write_bytes("\ufeff人参\r\n# 注\r\n\r\n一主六双\r\n".encode())  # a BOM, CRLF, a comment, a blank line
+    doc = json.loads(run_cli(shared_home.path, "trend", "--file", f, "--json").stdout)
+    assert [t["term"] for t in doc["terms"]] == ["人参", "一主六双"]
