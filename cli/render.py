@@ -1,4 +1,4 @@
-"""Rendering with rich: every piece of report text goes in as `Text` (never markup), control
+"""Rendering with rich: every piece of report text goes in as `Text` or a plain `Segment` (never markup), control
 characters made visible first, highlights applied as styles from the index's spans."""
 
 from __future__ import annotations
@@ -450,30 +450,104 @@ def render_trend(console: Console, t, width: int | None = None, cite=None) -> No
         console.print()
 
 
-def kwic_lines(console: Console, c, width: int) -> list[Text]:
-    """One line per occurrence at `width` cells: the left context right-aligned, the match lit up,
-    the right context, then year and place (report, whole · § · ¶); the contexts are cropped to fit, the
-    left one from its start, so every match stands in the same column."""
+def kwic_lines(console: Console, c, width: int) -> list[tuple[list[tuple[str, str | None]], int]]:
+    """One line per occurrence at `width` cells, as (text, style) pieces and the line's width in
+    cells: the left context right-aligned, the match lit up, the right context, then year and place
+    (report, whole · § · ¶); the contexts are cropped to fit, the left one from its start, so every
+    match stands in the same column. Plain strings, not rich Text, and each distinct place and match
+    measured once: `kwic --all` makes hundreds of thousands of lines."""
+    def place(k) -> str:  # the id whole (a line must trace to its report): the contexts give way
+        return f"{k.year or '?'} {field(k.report)} §{k.section_id} {where(k.paragraph)}"
+
+    plain = console.no_color or console.color_system is None  # no colour: the match between 〖〗
+    marks = _cells("".join(PLAIN_MARKS)) if plain else 0  # 2 cells each
+    measured: dict[str, int] = {}
+
+    def cells(text: str) -> int:
+        n = measured.get(text)
+        if n is None:
+            n = measured[text] = _cells(text)
+        return n
+
+    places = [place(k) for k in c.lines]
+    matches = [safe(k.match) for k in c.lines]
+    match_w = max(map(cells, matches), default=0) + marks
+    place_w = max(map(cells, places), default=0)
+    side = max(4, (width - match_w - place_w - 4) // 2)
+    style = None if plain else HIGHLIGHT
+    out = []
+    for k, match, where_ in zip(c.lines, matches, places):
+        left, left_w = _fit_end(safe(k.left).replace("\n", " "), side)
+        right, right_w = _fit_start(safe(k.right).replace("\n", " "), side)
+        shown_place, place_cells = (where_, cells(where_)) if cells(where_) <= place_w else _fit_start(where_, place_w)
+        out.append(([(" " * (side - left_w) + left + " ", None),
+                     (PLAIN_MARKS[0] + match + PLAIN_MARKS[1] if plain else match, style),
+                     (" " * (match_w - marks - cells(match)) + " " + right + " " * (side - right_w) + "  ", None),
+                     (shown_place, "dim")], 2 * side + match_w + 4 + place_cells))
+    return out
+
+
+_CELLS: dict[str, int] = {}  # a character's width in cells (rich's measure, cached: kwic measures millions)
+
+
+def _width(ch: str) -> int:
     from rich.cells import cell_len
 
-    def place(k) -> str:  # the id whole (a line must trace to its report): the contexts give way
-        report = field(k.report)
-        return f"{k.year or '?'} {report} §{k.section_id} {where(k.paragraph)}"
+    w = _CELLS[ch] = cell_len(ch)
+    return w
 
-    marks = cell_len("".join(PLAIN_MARKS)) if console.no_color or console.color_system is None else 0  # 〖〗, 2 cells each
-    match_w = max((cell_len(safe(k.match)) for k in c.lines), default=0) + marks
-    place_w = max((cell_len(place(k)) for k in c.lines), default=0)
-    side = max(4, (width - match_w - place_w - 4) // 2)
-    out = []
-    for k in c.lines:
-        left = _cells_from_end(safe(k.left).replace("\n", " "), side)
-        right = _cells_from_start(safe(k.right).replace("\n", " "), side)
-        line = Text(" " * (side - cell_len(left)) + left + " ")
-        line.append_text(lit(console, k.match, [(0, len(k.match))]))
-        line.append(" " * (match_w - marks - cell_len(safe(k.match))) + " " + right + " " * (side - cell_len(right)) + "  ")
-        line.append(_cells_from_start(place(k), place_w), style="dim")
-        out.append(line)
-    return out
+
+def _cells(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    get = _CELLS.get
+    return sum([get(ch) or _width(ch) for ch in text])
+
+
+def _fit_start(text: str, cells: int) -> tuple[str, int]:
+    """The longest start of `text` within `cells` cells, and its width."""
+    if len(text) * 2 <= cells:  # no character is wider than two cells
+        return text, _cells(text)
+    get, used = _CELLS.get, 0
+    for i, ch in enumerate(text):
+        w = get(ch) or _width(ch)
+        if used + w > cells:
+            return text[:i], used
+        used += w
+    return text, used
+
+
+def _fit_end(text: str, cells: int) -> tuple[str, int]:
+    """The longest end of `text` within `cells` cells, and its width."""
+    kept, used = _fit_start(text[::-1], cells)
+    return kept[::-1], used
+
+
+class PieceLines:
+    """Lines of (text, style) pieces with their widths in cells, as one renderable written as it is:
+    a console.print per line (its measuring, wrapping and buffering) made a table of 100,000 kwic
+    lines take a minute. A line wider than the console is cropped as print(crop=True) crops it."""
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        styles = {s: console.get_style(s) for s in {style for line, _ in self.lines for _, style in line} if s}
+        width, newline = options.max_width, Segment.line()
+        for line, cells in self.lines:
+            segments = [Segment(text, styles[style] if style else None) for text, style in line]
+            yield from Segment.adjust_line_length(segments, width, pad=False) if cells > width else segments
+            yield newline
+
+
+def _cells_from_start(text: str, cells: int) -> str:
+    return _fit_start(text, cells)[0]
+
+
+def _cells_from_end(text: str, cells: int) -> str:
+    return _fit_end(text, cells)[0]
 
 
 def cropped(text: str, cells: int) -> str:
@@ -483,22 +557,6 @@ def cropped(text: str, cells: int) -> str:
     return text if cell_len(text) <= cells else _cells_from_start(text, cells - 1) + "…"
 
 
-def _cells_from_start(text: str, cells: int) -> str:
-    from rich.cells import cell_len
-
-    out, used = [], 0
-    for ch in text:
-        used += cell_len(ch)
-        if used > cells:
-            break
-        out.append(ch)
-    return "".join(out)
-
-
-def _cells_from_end(text: str, cells: int) -> str:
-    return _cells_from_start(text[::-1], cells)[::-1]
-
-
 def render_kwic(console: Console, c, shown_all: bool) -> None:
     head = Text(field(c.term), style="bold")
     head.append(f" — {plural(c.total, 'occurrence')}")
@@ -506,8 +564,9 @@ def render_kwic(console: Console, c, shown_all: bool) -> None:
         head.append(f" (showing {len(c.lines)}; --limit N or --all for more, --csv or --json for every one)", style="dim")
     console.print(head, soft_wrap=True)
     print_variants(console, c.variants, c.variants_counted)
-    for line in kwic_lines(console, c, console.width):
-        console.print(line, no_wrap=True, overflow="crop", crop=True)
+    lines = kwic_lines(console, c, console.width)
+    for start in range(0, len(lines), 5000):  # a few thousand at a time: the output streams, memory stays flat
+        console.print(PieceLines(lines[start:start + 5000]), crop=False)
 
 
 def kwic_csv(c) -> str:
