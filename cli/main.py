@@ -70,8 +70,10 @@ def emit_xlsx(path, rows) -> None:
     """--xlsx: the rows to FILE, one line on stdout."""
     from . import xlsx
 
+    from .visible import field
+
     n = xlsx.write(path, rows)
-    click.echo(f"wrote {n} row{'s' if n != 1 else ''} to {path}")
+    click.echo(f"wrote {n} row{'s' if n != 1 else ''} to {field(str(path))}")  # a name of any bytes, shown
 
 
 def no_xlsx_with(xlsx, as_json, as_csv) -> None:

@@ -54,6 +54,9 @@ def test_a_folder_name_that_is_not_utf8_is_still_a_home(tmp_path, shared_home):
     shutil.copytree(shared_home.path, home)
     r = run_cli(home, "search", "-e", "人参", "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["total"] > 0, r.stderr
+    sheet = tmp_path / "kwic\udcff.xlsx"
+    r = run_cli(home, "kwic", "人参", "--xlsx", sheet)
+    assert r.returncode == 0 and r.stdout == f"wrote 14 rows to {tmp_path}/kwic\\xff.xlsx\n" and sheet.exists(), r.stdout
 
 
 def test_a_stdin_line_of_verify_that_is_not_utf8_gets_its_own_row(shared_home):
