@@ -243,3 +243,27 @@ def test_the_kwic_table_equals_a_line_by_line_drawing_in_a_few_prints(shared_hom
     assert heading.endswith("的 — 270 occurrences" + ("\x1b[0m" if colour else "")) and rest == slow.file.getvalue()
     shown = fast.file.getvalue().splitlines()
     assert len(shown) == 1 + c.total and (colour or all("〖的〗" in ln for ln in shown[1:]) or width < 30)
+
+
+@pytest.mark.parametrize("args", [
+    ["kwic", "人参", "--csv"], ["trend", "人参", "--csv"], ["targets", "--csv"], ["targets", "gdp", "--by", "year", "--csv"],
+    ["search", "人参", "--json"], ["list", "--json"], ["kwic", "人参", "--json"], ["trend", "人参", "--first", "--json"],
+    ["verify", "打响人参产业高质量发展突围战", "--json"], ["new", "002", "--limit", "3", "--json"], ["targets", "--json"],
+], ids=" ".join)
+def test_sidecar_fields_never_reach_csv_or_json_raw(poisoned_home, args):
+    """The sidecar poison (ESC, C1 CSI, NEL, bidi controls, markup) in CSV cells is made visible; in
+    JSON it is kept whole, its C1 and bidi controls written as \\u escapes (json.dumps leaves them raw)."""
+    from tests.conftest import POISON
+
+    r = run_cli(poisoned_home.path, *args)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert raw_controls(r.stdout.replace("\r\n", "\n") + r.stderr) == [], r.stdout
+    if "--json" in args:
+        def strings(x):
+            if isinstance(x, dict):
+                x = list(x.values())
+            return [s for v in x for s in strings(v)] if isinstance(x, list) else [x] if isinstance(x, str) else []
+
+        assert any(POISON in s for s in strings(json.loads(r.stdout))), r.stdout  # the data whole
+    elif args[0] != "trend":  # (trend's CSV holds terms and counts, no field)
+        assert "[red]" in r.stdout and "␛[31m" in r.stdout, r.stdout
