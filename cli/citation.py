@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .visible import field
+
 NATIONAL = "国务院"
 
 
@@ -44,7 +46,8 @@ def cite(record, section_id: int | None, section: str | None, paragraph: int | N
     if paragraph:
         parts.append(f"¶{paragraph}")
     where = f"[{report_id}" + (f" §{section_id}]" if section_id else "]")
-    return " · ".join(p for p in parts if p) + f" {where}" + (f" {record.url}" if record.url else "")
+    whole = " · ".join(p for p in parts if p) + f" {where}" + (f" {record.url}" if record.url else "")
+    return field(whole)  # one line, no control character: it is pasted (the app's `c`, a sheet, a JSON field)
 
 
 class Citations:

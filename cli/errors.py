@@ -78,9 +78,9 @@ def report(app, e: Exception, as_json: bool) -> None:
     else:
         from . import render
 
-        app.err.print(f"baogao: {render.safe(str(e))}", style="red", soft_wrap=True)
+        app.err.print(f"baogao: {render.field(str(e))}", style="red", soft_wrap=True)
         for c in candidates:
-            app.err.print(f"  {render.safe(c)}", soft_wrap=True)
+            app.err.print(f"  {render.field(c)}", soft_wrap=True)
         if hint:
             app.err.print(f"hint: {hint}", style="dim", soft_wrap=True)
     sys.exit(getattr(e, "exit_code", 1))

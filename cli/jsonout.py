@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 from index.model import HEAD_FIELDS
 
@@ -14,8 +15,14 @@ def _head(record, skip=()) -> dict:
     return {k: getattr(record, k) for k in HEAD_FIELDS if k not in skip}
 
 
+# What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on (DEL, C1 controls such as
+# CSI, bidi overrides) or cannot encode (lone surrogates, a file name's bytes that are not UTF-8):
+# written as \uXXXX escapes, which read back as the same string.
+_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def dumps(doc) -> str:
-    return json.dumps(doc, ensure_ascii=False)
+    return _RAW.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(doc, ensure_ascii=False))
 
 
 def to_json(obj):

@@ -1,4 +1,4 @@
-"""Rendering with rich: every piece of report text goes in as `Text` (never markup), control
+"""Rendering with rich: every piece of report text goes in as `Text` or a plain `Segment` (never markup), control
 characters made visible first, highlights applied as styles from the index's spans."""
 
 from __future__ import annotations
@@ -8,17 +8,10 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from .visible import field, safe  # safe: report text (line breaks kept); field: an id, a title, a path (one line)
+
 HIGHLIGHT = "bold black on yellow"
 PLAIN_MARKS = ("〖", "〗")  # where there is no colour, a highlight must still be visible
-
-# C0/C1 control characters (escape sequences above all) are shown, never sent raw to the terminal.
-_CONTROL = {c: 0x2400 + c for c in range(0x20) if c not in (0x0A,)}
-_CONTROL[0x09] = 0x20
-_CONTROL[0x7F] = 0x2421
-_CONTROL.update({c: 0xFFFD for c in range(0x80, 0xA0)})
-# Bidirectional overrides and isolates would reorder what follows them on the line (U+202E).
-_CONTROL.update({c: 0xFFFD for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
-
 
 class PipeConsole(Console):
     """rich's Console, except that a closed stdout (`| head`) is left to the command, which knows
@@ -31,10 +24,6 @@ class PipeConsole(Console):
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def safe(text: str) -> str:
-    return text.translate(_CONTROL)
 
 
 def lit(console: Console, text: str, spans, style: str = HIGHLIGHT, base: str = "") -> Text:
@@ -67,7 +56,7 @@ def print_variants(console: Console, variants, counted: bool) -> None:
         return
     line = Text("also written with punctuation inside: ", style="dim")
     for k, v in enumerate(variants):
-        line.append(("  " if k else "") + safe(v.text), style="bold")
+        line.append(("  " if k else "") + field(v.text), style="bold")
         line.append(f" {v.occurrences:,}", style="dim")
     line.append(" (counted here)" if counted else " (--variants)", style="dim")
     console.print(line, soft_wrap=True)
@@ -77,7 +66,7 @@ def render_search(console: Console, result, cite=None) -> None:
     """`cite`: a record's citation (cli.citation.Citations.of), printed under each hit."""
     shown = len(result.hits)
     head = Text()
-    head.append(safe(result.query), style="bold")
+    head.append(field(result.query), style="bold")
     head.append(f" — {plural(result.total, 'section')}, {plural(result.occurrences, 'occurrence')}")
     if shown < result.total:
         head.append(f" (showing {shown}; --limit N or --all for more)", style="dim")
@@ -87,7 +76,7 @@ def render_search(console: Console, result, cite=None) -> None:
     if result.suggestions:
         line = Text("did you mean: ", style="dim")
         for k, sug in enumerate(result.suggestions):
-            line.append(("  " if k else "") + safe(sug.text), style="bold")
+            line.append(("  " if k else "") + field(sug.text), style="bold")
             line.append(f" ({sug.count:,})", style="dim")
         console.print(line)
     for i, hit in enumerate(result.hits, start=1):
@@ -142,22 +131,22 @@ def _hanging(label: Text | str, body, indent: int = 4, console: Console | None =
 
 def hit_meta(hit) -> str:
     """A hit's `region · year`, made safe (a sidecar's region is text from outside, as a title is)."""
-    return " · ".join(safe(str(x)) for x in (hit.region, hit.year) if x)
+    return " · ".join(field(str(x)) for x in (hit.region, hit.year) if x)
 
 
 def hit_block(console: Console, i: int, hit, citation: str | None = None) -> Group:
     title = Text()
-    title.append(safe(hit.title), style="bold cyan")
+    title.append(field(hit.title), style="bold cyan")
     meta = hit_meta(hit)
     if meta:
         title.append(f" · {meta}")
-    title.append(f"  [{safe(hit.report)}]", style="dim")
-    path = Text(" › ".join(safe(p) for p in hit.path) + f"  §{hit.section_id}", style="green")
+    title.append(f"  [{field(hit.report)}]", style="dim")
+    path = Text(" › ".join(field(p) for p in hit.path) + f"  §{hit.section_id}", style="green")
     snippet = Folded(lit(console, hit.snippet, hit.highlights))
     count = Text(f"{hit.count} occurrence{'s' if hit.count != 1 else ''}" + ("" if hit.verbatim else " (by words)")
                  + (" (in heading)" if hit.in_heading else ""), style="dim")
     if hit.also_in:
-        count.append(" · also in " + ", ".join(safe(r) for r in hit.also_in))
+        count.append(" · also in " + ", ".join(field(r) for r in hit.also_in))
     rows = [_hanging(Text(f"{i:>2}.", style="bold"), title, console=console), _hanging("", path, console=console),
             _hanging("", snippet, console=console), _hanging("", count, console=console)]
     if citation is not None:  # the citation ends with the URL
@@ -172,27 +161,27 @@ def cite_line(citation: str, indent: str = "") -> Text:
     mention: made safe, never cropped, never wrapped by rich (a terminal folds it; a pipe gets one line,
     the same string as the JSON `citation`)."""
     t = Text(indent)
-    t.append(safe(citation), style="dim")
+    t.append(field(citation), style="dim")
     return t
 
 
 def url_line(url: str) -> Text:
     """A source URL, on a line of its own under a citation (never wrapped: a terminal links it whole)."""
-    return Text(safe(url), style="dim underline", no_wrap=True, overflow="ellipsis")
+    return Text(field(url), style="dim underline", no_wrap=True, overflow="ellipsis")
 
 
 def render_show(console: Console, view, highlights: dict | None = None, citation: str | None = None) -> None:
     highlights = highlights or {}
     # The title's marks are those of the first section's title line (-1), the heading's its line 0.
     header = lit(console, view.title, highlights.get((1, -1), []), base="bold")
-    header.append(f"  [{safe(view.report)}]", style="dim")
+    header.append(f"  [{field(view.report)}]", style="dim")
     console.print(header)
     if getattr(view, "subtitle", None):
-        console.print(Text(safe(view.subtitle), style="bold"))
+        console.print(Text(field(view.subtitle), style="bold"))
     said = [x for x in (getattr(view, "speaker", None), getattr(view, "date", None), getattr(view, "occasion", None)) if x]
     if said:
-        console.print(Text(" · ".join(safe(x) for x in said)))
-    console.print(Text(safe(view.file), style="dim"), soft_wrap=True)  # a path is not wrapped mid-name
+        console.print(Text(" · ".join(field(x) for x in said)))
+    console.print(Text(field(view.file), style="dim"), soft_wrap=True)  # a path is not wrapped mid-name
     if citation is not None:  # what was shown, as the one citation (with the URL)
         console.print(cite_line(citation), soft_wrap=True)
     elif view.url:
@@ -231,9 +220,9 @@ def reports_table(reports, width: int = 80) -> Table:
     def fit(header: str, values, most: int) -> int:
         return min(most, max([cell_len(header)] + [cell_len(v) for v in values]))
 
-    cols = [("id", fit("id", [safe(r.id) for r in reports], 1 << 16), "left"),  # never cropped: the title gives way
+    cols = [("id", fit("id", [field(r.id) for r in reports], 1 << 16), "left"),  # never cropped: the title gives way
             ("title", 0, "left"),
-            ("region", fit("region", [safe(r.region) for r in reports], 10), "left"),
+            ("region", fit("region", [field(r.region) for r in reports], 10), "left"),
             ("year", 4, "right")]
     if wide:
         cols.append(("level", fit("level", [r.level for r in reports], 10), "left"))
@@ -245,10 +234,10 @@ def reports_table(reports, width: int = 80) -> Table:
     for name, w, justify in cols:  # a column's width includes its padding (one space)
         t.add_column(name, no_wrap=True, overflow="ellipsis", justify=justify, width=(w or title_w) + 1)
     for r in reports:
-        title = Text(safe(r.title))
+        title = Text(field(r.title))
         if r.duplicate_of:
-            title.append(f" (duplicate of {safe(r.duplicate_of)})", style="dim")
-        row = [Text(safe(r.id), style="dim"), title, Text(safe(r.region)), str(r.year or "")]
+            title.append(f" (duplicate of {field(r.duplicate_of)})", style="dim")
+        row = [Text(field(r.id), style="dim"), title, Text(field(r.region)), str(r.year or "")]
         row += [r.level] if wide else []
         row.append(str(r.sections))
         row += [f"{r.chars:,}"] if wide else []
@@ -270,7 +259,7 @@ def sections_table(secs) -> Table:
     t.add_column("§", justify="right")
     t.add_column("heading", overflow="fold")
     for s in secs:
-        t.add_row(str(s.id), Text("  " * (s.level - 1) + safe(s.heading)))
+        t.add_row(str(s.id), Text("  " * (s.level - 1) + field(s.heading)))
     return t
 
 
@@ -282,7 +271,7 @@ def ingest_summary(console: Console, result) -> None:
     if skipped:
         by_reason: dict[str, list[str]] = {}
         for s in skipped:
-            by_reason.setdefault(s["reason"], []).append(s["path"].replace("\\", "/").rsplit("/", 1)[-1])
+            by_reason.setdefault(field(s["reason"]), []).append(field(s["path"].replace("\\", "/").rsplit("/", 1)[-1]))
         console.print(Text(f"skipped {len(skipped)}: " + "; ".join(f"{reason} ({', '.join(names)})"
                                                                    for reason, names in by_reason.items())),
                       soft_wrap=True)
@@ -293,14 +282,14 @@ def ingest_summary(console: Console, result) -> None:
         console.print(line, soft_wrap=True)
     for f in result.failed:
         line = Text("  ✘ ", style="red")
-        line.append(safe(f["path"]))
-        line.append(": " + safe(f["error"]))
+        line.append(field(f["path"]))
+        line.append(": " + field(f["error"]))
         console.print(line, soft_wrap=True)  # one line per file, whatever the width
 
 
 def publish_summary(console: Console, result: dict) -> None:
     """What `publish --solr` did, on one line (the collection's name as text, never markup)."""
-    line = Text(safe(result["collection"]) + ": ", style="bold")
+    line = Text(field(result["collection"]) + ": ", style="bold")
     line.append(f"published {result['published']:,} · deleted {result['deleted']:,} · unchanged {result['unchanged']:,}"
                 f" ({result['seconds']:.1f} s)")
     console.print(line)
@@ -317,7 +306,7 @@ def verdict_line(v) -> Text:
     if v.verdict == "close" and v.matches:
         subst = [d for d in v.matches[0].differences if not d.of_form]
         if subst:
-            line.append("：" + "；".join(f"{DIFF_WORDS[d.kind]} {safe(d.quote) or '∅'} → {safe(d.source) or '∅'}"
+            line.append("：" + "；".join(f"{DIFF_WORDS[d.kind]} {field(d.quote) or '∅'} → {field(d.source) or '∅'}"
                                          for d in subst[:4]), style="yellow")
     return line
 
@@ -328,10 +317,10 @@ def where(paragraph: int) -> str:
 
 
 def citation(m) -> Text:
-    t = Text("《" + safe(m.title) + "》", style="bold cyan")
-    t.append(" · " + " › ".join(safe(p) for p in m.path))
+    t = Text("《" + field(m.title) + "》", style="bold cyan")
+    t.append(" · " + " › ".join(field(p) for p in m.path))
     t.append(f" · {where(m.paragraph)}" + (f"–{where(m.paragraph_end)}" if m.paragraph_end != m.paragraph else ""))
-    t.append(f"  [{safe(m.report)} §{m.section_id}]", style="dim")
+    t.append(f"  [{field(m.report)} §{m.section_id}]", style="dim")
     return t
 
 
@@ -371,7 +360,7 @@ def render_verdict(console: Console, v, show_all: bool = False, cite=None) -> No
         console.print(src)
         forms = [d for d in m.differences if d.kind in ("figure_form", "script")]
         if forms:  # the same figure or word, written another way: said, never a difference of substance
-            console.print(Text("  写法 " + "；".join(f"{safe(d.quote)} = {safe(d.source)}" for d in forms), style="dim"),
+            console.print(Text("  写法 " + "；".join(f"{field(d.quote)} = {field(d.source)}" for d in forms), style="dim"),
                           soft_wrap=True)
         if v.verdict == "close":
             console.print(Text(f"  相似度 {m.similarity:.0%}", style="dim"))
@@ -387,24 +376,37 @@ def verdicts_table(rows) -> Table:
     t.add_column("where", overflow="fold")
     for v in rows:
         if isinstance(v, tuple):
-            t.add_row(Text("✘ 无法核对", style="bold red"), Text(safe(v[0])), Text(safe(v[1]), style="red"))
+            t.add_row(Text("✘ 无法核对", style="bold red"), Text(field(v[0])), Text(field(v[1]), style="red"))
             continue
         place = Text("")
         if v.matches:
             m = v.matches[0]
-            place = Text(f"{safe(m.title)} · {where(m.paragraph)} [{safe(m.report)} §{m.section_id}]")
-        t.add_row(verdict_line(v), Text(safe(v.quote)), place)
+            place = Text(f"{field(m.title)} · {where(m.paragraph)} [{field(m.report)} §{m.section_id}]")
+        t.add_row(verdict_line(v), Text(field(v.quote)), place)
     return t
+
+
+class CsvWriter:
+    """csv.writer whose text cells are fields (`field`: control characters and line breaks made
+    visible): a CSV is also read in a terminal (`--csv | less`) and by line tools, one record a line
+    (an id made of a file name may hold a newline; a kwic context never does)."""
+
+    def __init__(self, out):
+        import csv
+
+        self._writer = csv.writer(out)
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([field(c) if isinstance(c, str) else c for c in row])
 
 
 def trend_csv(t) -> str:
     """A terms × buckets matrix: a header row, one row per term (what a spreadsheet opens)."""
-    import csv
     import io
 
     keys = sorted({b.key for x in t.terms for b in x.buckets}, key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
     out = io.StringIO()
-    w = csv.writer(out)
+    w = CsvWriter(out)
     w.writerow(["term", *keys, "total"])
     for x in t.terms:
         counts = {b.key: b.count for b in x.buckets}
@@ -420,19 +422,19 @@ def render_trend(console: Console, t, width: int | None = None, cite=None) -> No
     width = min(width or console.width, 100)
     unit = f" per {t.per:,} characters" if t.per else ""
     for x in t.terms:
-        head = Text(safe(x.term), style="bold")
+        head = Text(field(x.term), style="bold")
         head.append(f" — {plural(x.total, 'occurrence')} in {plural(x.reports, 'report')}{unit}, by {t.by}")
         console.print(head)
         print_variants(console, x.variants, t.variants_counted)
         if not x.buckets:
             console.print(Text("  (not found)", style="dim"))
-        label_w = max((cell_len(safe(b.key)) for b in x.buckets), default=4)
+        label_w = max((cell_len(field(b.key)) for b in x.buckets), default=4)
         value = lambda b: f"{b.count:g}" + (f" ({b.reports})" if t.by != "year" or b.reports > 1 else "")
         count_w = max((len(value(b)) for b in x.buckets), default=1)
         bar_w = max(10, width - label_w - count_w - 6)
         top = max((b.count for b in x.buckets), default=0) or 1
         for b in x.buckets:
-            label = safe(b.key)
+            label = field(b.key)
             line = Text("  " + label + " " * (label_w - cell_len(label)) + " ")
             n = int(round(b.count / top * bar_w)) or (1 if b.count else 0)
             line.append("█" * n, style="cyan")
@@ -445,38 +447,112 @@ def render_trend(console: Console, t, width: int | None = None, cite=None) -> No
         elif x.first:
             f = x.first
             first = Text("  首次出现: ", style="bold")
-            first.append(f"{f.year or '?'} 《{safe(f.title)}》 · {safe(f.section)} · {where(f.paragraph)}")
+            first.append(f"{f.year or '?'} 《{field(f.title)}》 · {field(f.section)} · {where(f.paragraph)}")
             console.print(first, no_wrap=True, overflow="ellipsis", crop=True, width=width)
-            console.print(Text(f"            [{safe(f.report)} §{f.section_id}]", style="dim"), no_wrap=True, crop=True)
+            console.print(Text(f"            [{field(f.report)} §{f.section_id}]", style="dim"), no_wrap=True, crop=True)
             if f.url:
                 console.print(Text("            ").append_text(url_line(f.url)), soft_wrap=True)
         console.print()
 
 
-def kwic_lines(console: Console, c, width: int) -> list[Text]:
-    """One line per occurrence at `width` cells: the left context right-aligned, the match lit up,
-    the right context, then year and place (report, whole · § · ¶); the contexts are cropped to fit, the
-    left one from its start, so every match stands in the same column."""
+def kwic_lines(console: Console, c, width: int) -> list[tuple[list[tuple[str, str | None]], int]]:
+    """One line per occurrence at `width` cells, as (text, style) pieces and the line's width in
+    cells: the left context right-aligned, the match lit up, the right context, then year and place
+    (report, whole · § · ¶); the contexts are cropped to fit, the left one from its start, so every
+    match stands in the same column. Plain strings, not rich Text, and each distinct place and match
+    measured once: `kwic --all` makes hundreds of thousands of lines."""
+    def place(k) -> str:  # the id whole (a line must trace to its report): the contexts give way
+        return f"{k.year or '?'} {field(k.report)} §{k.section_id} {where(k.paragraph)}"
+
+    plain = console.no_color or console.color_system is None  # no colour: the match between 〖〗
+    marks = _cells("".join(PLAIN_MARKS)) if plain else 0  # 2 cells each
+    measured: dict[str, int] = {}
+
+    def cells(text: str) -> int:
+        n = measured.get(text)
+        if n is None:
+            n = measured[text] = _cells(text)
+        return n
+
+    places = [place(k) for k in c.lines]
+    matches = [safe(k.match) for k in c.lines]
+    match_w = max(map(cells, matches), default=0) + marks
+    place_w = max(map(cells, places), default=0)
+    side = max(4, (width - match_w - place_w - 4) // 2)
+    style = None if plain else HIGHLIGHT
+    out = []
+    for k, match, where_ in zip(c.lines, matches, places):
+        left, left_w = _fit_end(safe(k.left).replace("\n", " "), side)
+        right, right_w = _fit_start(safe(k.right).replace("\n", " "), side)
+        shown_place, place_cells = (where_, cells(where_)) if cells(where_) <= place_w else _fit_start(where_, place_w)
+        out.append(([(" " * (side - left_w) + left + " ", None),
+                     (PLAIN_MARKS[0] + match + PLAIN_MARKS[1] if plain else match, style),
+                     (" " * (match_w - marks - cells(match)) + " " + right + " " * (side - right_w) + "  ", None),
+                     (shown_place, "dim")], 2 * side + match_w + 4 + place_cells))
+    return out
+
+
+_CELLS: dict[str, int] = {}  # a character's width in cells (rich's measure, cached: kwic measures millions)
+
+
+def _width(ch: str) -> int:
     from rich.cells import cell_len
 
-    def place(k) -> str:  # the id whole (a line must trace to its report): the contexts give way
-        report = safe(k.report)
-        return f"{k.year or '?'} {report} §{k.section_id} {where(k.paragraph)}"
+    w = _CELLS[ch] = cell_len(ch)
+    return w
 
-    marks = cell_len("".join(PLAIN_MARKS)) if console.no_color or console.color_system is None else 0  # 〖〗, 2 cells each
-    match_w = max((cell_len(safe(k.match)) for k in c.lines), default=0) + marks
-    place_w = max((cell_len(place(k)) for k in c.lines), default=0)
-    side = max(4, (width - match_w - place_w - 4) // 2)
-    out = []
-    for k in c.lines:
-        left = _cells_from_end(safe(k.left).replace("\n", " "), side)
-        right = _cells_from_start(safe(k.right).replace("\n", " "), side)
-        line = Text(" " * (side - cell_len(left)) + left + " ")
-        line.append_text(lit(console, k.match, [(0, len(k.match))]))
-        line.append(" " * (match_w - marks - cell_len(safe(k.match))) + " " + right + " " * (side - cell_len(right)) + "  ")
-        line.append(_cells_from_start(place(k), place_w), style="dim")
-        out.append(line)
-    return out
+
+def _cells(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    get = _CELLS.get
+    return sum([get(ch) or _width(ch) for ch in text])
+
+
+def _fit_start(text: str, cells: int) -> tuple[str, int]:
+    """The longest start of `text` within `cells` cells, and its width."""
+    if len(text) * 2 <= cells:  # no character is wider than two cells
+        return text, _cells(text)
+    get, used = _CELLS.get, 0
+    for i, ch in enumerate(text):
+        w = get(ch) or _width(ch)
+        if used + w > cells:
+            return text[:i], used
+        used += w
+    return text, used
+
+
+def _fit_end(text: str, cells: int) -> tuple[str, int]:
+    """The longest end of `text` within `cells` cells, and its width."""
+    kept, used = _fit_start(text[::-1], cells)
+    return kept[::-1], used
+
+
+class PieceLines:
+    """Lines of (text, style) pieces with their widths in cells, as one renderable written as it is:
+    a console.print per line (its measuring, wrapping and buffering) made a table of 100,000 kwic
+    lines take a minute. A line wider than the console is cropped as print(crop=True) crops it."""
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        styles = {s: console.get_style(s) for s in {style for line, _ in self.lines for _, style in line} if s}
+        width, newline = options.max_width, Segment.line()
+        for line, cells in self.lines:
+            segments = [Segment(text, styles[style] if style else None) for text, style in line]
+            yield from Segment.adjust_line_length(segments, width, pad=False) if cells > width else segments
+            yield newline
+
+
+def _cells_from_start(text: str, cells: int) -> str:
+    return _fit_start(text, cells)[0]
+
+
+def _cells_from_end(text: str, cells: int) -> str:
+    return _fit_end(text, cells)[0]
 
 
 def cropped(text: str, cells: int) -> str:
@@ -486,41 +562,25 @@ def cropped(text: str, cells: int) -> str:
     return text if cell_len(text) <= cells else _cells_from_start(text, cells - 1) + "…"
 
 
-def _cells_from_start(text: str, cells: int) -> str:
-    from rich.cells import cell_len
-
-    out, used = [], 0
-    for ch in text:
-        used += cell_len(ch)
-        if used > cells:
-            break
-        out.append(ch)
-    return "".join(out)
-
-
-def _cells_from_end(text: str, cells: int) -> str:
-    return _cells_from_start(text[::-1], cells)[::-1]
-
-
 def render_kwic(console: Console, c, shown_all: bool) -> None:
-    head = Text(safe(c.term), style="bold")
+    head = Text(field(c.term), style="bold")
     head.append(f" — {plural(c.total, 'occurrence')}")
     if len(c.lines) < c.total:
         head.append(f" (showing {len(c.lines)}; --limit N or --all for more, --csv or --json for every one)", style="dim")
     console.print(head, soft_wrap=True)
     print_variants(console, c.variants, c.variants_counted)
-    for line in kwic_lines(console, c, console.width):
-        console.print(line, no_wrap=True, overflow="crop", crop=True)
+    lines = kwic_lines(console, c, console.width)
+    for start in range(0, len(lines), 5000):  # a few thousand at a time: the output streams, memory stays flat
+        console.print(PieceLines(lines[start:start + 5000]), crop=False)
 
 
 def kwic_csv(c) -> str:
-    import csv
     import io
 
     from .jsonout import KWIC_FIELDS
 
     out = io.StringIO()
-    w = csv.writer(out)
+    w = CsvWriter(out)
     w.writerow(KWIC_FIELDS)
     for line in c.lines:
         w.writerow(["" if getattr(line, k) is None else getattr(line, k) for k in KWIC_FIELDS])
@@ -531,22 +591,22 @@ def render_spread(console: Console, sp) -> None:
     """`trend --first`: one line per region, earliest first — year, region, level, report · § · ¶."""
     from rich.cells import cell_len
 
-    head = Text(safe(sp.term), style="bold")
+    head = Text(field(sp.term), style="bold")
     head.append(f" — first written in {plural(len(sp.first), 'region')}, earliest first")
     console.print(head)
     if not sp.first:
         console.print(Text("  (not found)", style="dim"))
         return
-    region_w = min(16, max(cell_len(safe(r.region)) for r in sp.first))
+    region_w = min(16, max(cell_len(field(r.region)) for r in sp.first))
     level_w = max(len(r.level) for r in sp.first)
     for r in sp.first:
         m = r.mention
-        region = _cells_from_start(safe(r.region), region_w)
+        region = _cells_from_start(field(r.region), region_w)
         line = Text(f"  {m.year or '?':>4}  ")
         line.append(region + " " * (region_w - cell_len(region)), style="bold")
         line.append(f"  {r.level:<{level_w}}  ", style="dim")
-        line.append(f"{safe(m.report)} §{m.section_id} {where(m.paragraph)}", style="cyan")
-        line.append(f"  《{safe(m.title)}》 · {safe(m.section)}", style="dim")
+        line.append(f"{field(m.report)} §{m.section_id} {where(m.paragraph)}", style="cyan")
+        line.append(f"  《{field(m.title)}》 · {field(m.section)}", style="dim")
         console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
 
 
@@ -555,17 +615,17 @@ def render_novelty(console: Console, nv) -> None:
     first stands; quoted terms marked “”, phrases in a heading marked #."""
     from rich.cells import cell_len
 
-    head = Text(f"《{safe(nv.title)}》", style="bold")
-    head.append(f"  [{safe(nv.report)}] — {plural(nv.found, 'new phrase')}" +
+    head = Text(f"《{field(nv.title)}》", style="bold")
+    head.append(f"  [{field(nv.report)}] — {plural(nv.found, 'new phrase')}" +
                 (f" (showing {len(nv.phrases)}; --limit N for more)" if len(nv.phrases) < nv.found else ""))
     console.print(head, soft_wrap=True)
     first, last = nv.years
     span = "" if first is None else f", {first}" if first == last else f", {first}–{last}"
-    shown = ", ".join(safe(b) for b in nv.baseline) if len(nv.baseline) <= 3 else "--json lists them"
+    shown = ", ".join(field(b) for b in nv.baseline) if len(nv.baseline) <= 3 else "--json lists them"
     console.print(Text(f"  against {plural(len(nv.baseline), 'report')}{span} ({shown})", style="dim"), soft_wrap=True)
-    width = min(24, max((cell_len(safe(p.phrase)) + 2 for p in nv.phrases), default=4))
+    width = min(24, max((cell_len(field(p.phrase)) + 2 for p in nv.phrases), default=4))
     for p in nv.phrases:
-        phrase = f"“{safe(p.phrase)}”" if p.quoted else safe(p.phrase)
+        phrase = f"“{field(p.phrase)}”" if p.quoted else field(p.phrase)
         phrase = _cells_from_start(phrase, width)
         line = Text("  " + phrase + " " * (width - cell_len(phrase)), style="bold")
         line.append(f"  {p.count:>3}×  ")
@@ -584,9 +644,9 @@ def targets_table(rows) -> Table:
     for name, justify in (("year", "right"), ("region", "left"), ("indicator", "left"), ("target", "left"), ("where", "left")):
         t.add_column(name, justify=justify, no_wrap=name != "where", overflow="ellipsis" if name != "where" else "fold")
     for r in rows:
-        t.add_row(str(r.year or "?"), Text(safe(r.region)), r.indicator,
+        t.add_row(str(r.year or "?"), Text(field(r.region)), r.indicator,
                   Text(target_value(r), style="bold" if not r.not_set else "dim"),
-                  Text(f"{safe(r.report)} §{r.section_id} {where(r.paragraph)}", style="dim"))
+                  Text(f"{field(r.report)} §{r.section_id} {where(r.paragraph)}", style="dim"))
     return t
 
 
@@ -625,7 +685,7 @@ def _compact(r) -> str:
         return f"≥{n(r.low)}"
     if r.low is None and r.high is not None:
         return f"≤{n(r.high)}"
-    return n(r.low) if r.low is not None else safe(r.text)
+    return n(r.low) if r.low is not None else field(r.text)
 
 
 def targets_grid_table(console: Console, rows, by: str) -> tuple[Table, int]:
@@ -644,8 +704,8 @@ def targets_grid_table(console: Console, rows, by: str) -> tuple[Table, int]:
     text = {k: "/".join(v) for k, v in cells.items()}
     units = sorted({r.unit for r in rows if r.unit})
     corner = ("region" if by == "year" else "year") + (f" ({'/'.join(units)})" if units else "")
-    first_w = max([cell_len(corner)] + [cell_len(safe(k)) for k in keys]) + 1
-    widths = {c: max([cell_len(safe(c))] + [cell_len(text.get((k, c), "")) for k in keys]) + 1 for c in cols}
+    first_w = max([cell_len(corner)] + [cell_len(field(k)) for k in keys]) + 1
+    widths = {c: max([cell_len(field(c))] + [cell_len(text.get((k, c), "")) for k in keys]) + 1 for c in cols}
     shown, used = [], first_w
     for c in reversed(cols):  # the latest first
         if used + widths[c] > console.width and shown:
@@ -655,21 +715,20 @@ def targets_grid_table(console: Console, rows, by: str) -> tuple[Table, int]:
     t = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1, 0, 0))
     t.add_column(corner, no_wrap=True)
     for c in shown:
-        t.add_column(safe(c), no_wrap=True, justify="right")
+        t.add_column(field(c), no_wrap=True, justify="right")
     for k in keys:
-        t.add_row(Text(safe(k)), *[Text(text.get((k, c), ""), style="dim" if text.get((k, c)) == "—" else "")
+        t.add_row(Text(field(k)), *[Text(text.get((k, c), ""), style="dim" if text.get((k, c)) == "—" else "")
                                    for c in shown])
     return t, len(cols) - len(shown)
 
 
 def targets_csv(rows, by: str | None) -> str:
-    import csv
     import io
 
     from .jsonout import TARGET_FIELDS
 
     out = io.StringIO()
-    w = csv.writer(out)
+    w = CsvWriter(out)
     if by is None:
         w.writerow(TARGET_FIELDS)
         for r in rows:

@@ -139,12 +139,12 @@ def hit_prompt(hit, plain: bool, width: int = 80) -> Text:
     count = f"  {hit.count}×" + ("" if hit.verbatim else " (words)") + (f" +{len(hit.also_in)}" if hit.also_in else "")
     from rich.cells import cell_len
 
-    rid = f"  [{render.safe(hit.report)}]"  # never cropped (issue 31): the title gives way
-    out.append(render.cropped(render.safe(hit.title) + (f" · {meta}" if meta else ""),
+    rid = f"  [{render.field(hit.report)}]"  # never cropped (issue 31): the title gives way
+    out.append(render.cropped(render.field(hit.title) + (f" · {meta}" if meta else ""),
                               max(1, width - cell_len(count) - cell_len(rid))), style="bold")
     out.append(rid, style="dim")
     out.append(count, style="dim")
-    out.append("\n" + render.cropped(" › ".join(render.safe(p) for p in hit.path) + f"  §{hit.section_id}", width), style="green")
+    out.append("\n" + render.cropped(" › ".join(render.field(p) for p in hit.path) + f"  §{hit.section_id}", width), style="green")
     spans = sorted(hit.highlights)
     start = max(0, spans[0][0] - 12) if spans else 0
     snippet = render.cropped(hit.snippet[start:], 2 * width - 6)  # two lines (its line breaks are already ↵)
@@ -157,12 +157,12 @@ def hit_prompt(hit, plain: bool, width: int = 80) -> Text:
 def preview_text(hit, plain: bool) -> Text:
     """The hit in full for the preview pane: where it stands and the lines that hold its matches."""
     out = Text()
-    out.append(render.safe(hit.title) + "\n", style="bold")
-    out.append(" › ".join(render.safe(p) for p in hit.path) + f"  [{render.safe(hit.report)} §{hit.section_id}]\n", style="green")
+    out.append(render.field(hit.title) + "\n", style="bold")
+    out.append(" › ".join(render.field(p) for p in hit.path) + f"  [{render.field(hit.report)} §{hit.section_id}]\n", style="green")
     if hit.url:
-        out.append(render.safe(hit.url) + "\n", style="dim underline")
+        out.append(render.field(hit.url) + "\n", style="dim underline")
     if hit.also_in:
-        out.append("also in " + ", ".join(render.safe(r) for r in hit.also_in) + "\n", style="dim")
+        out.append("also in " + ", ".join(render.field(r) for r in hit.also_in) + "\n", style="dim")
     terms = {hit.snippet[s:e] for s, e in hit.highlights if e > s}
     lines = [ln for ln in hit.text.split("\n") if any(t in ln for t in terms)] or [hit.snippet]
     for line in lines[:6]:
@@ -307,7 +307,7 @@ class SearchScreen(Screen):
 
     def headline(self, result, filters) -> Text:
         line = Text()
-        line.append(render.safe(result.query), style="bold")
+        line.append(render.field(result.query), style="bold")
         line.append(f" — {render.plural(result.total, 'section')}, {render.plural(result.occurrences, 'occurrence')}")
         chosen = " ".join(f"{k}:{v}" for k, v in filters.items() if v)
         if chosen:
@@ -407,10 +407,10 @@ class ReaderScreen(Screen):
         where = f"match {self.current + 1}/{len(self.matches)}" if self.matches else TEXT["no_match"]
         head = Text(f"[{self.index + 1}/{self.search.total}] {where} ", style="dim")
         width = self.app.size.width - 2 - len(head.plain)
-        head.append(render.cropped(f"《{render.safe(hit.title)}》 · " + " › ".join(render.safe(p) for p in hit.path), width),
+        head.append(render.cropped(f"《{render.field(hit.title)}》 · " + " › ".join(render.field(p) for p in hit.path), width),
                     style="bold cyan")
         if hit.url:
-            head.append("\n" + render.cropped(render.safe(hit.url), self.app.size.width - 2), style="dim underline")
+            head.append("\n" + render.cropped(render.field(hit.url), self.app.size.width - 2), style="dim underline")
         self.query_one("#reader-head", Static).update(head)
 
     async def action_match(self, by: int) -> None:
@@ -434,7 +434,7 @@ class ReaderScreen(Screen):
         paragraph = self.lines[self.matches[self.current][0]][0] if self.matches else 0
         text = cite(self.hit, self.hit.section_id, self.hit.section, max(0, paragraph))  # the hit carries its report's head
         self.app.copy_to_clipboard(text)
-        self.notify(TEXT["copied"].format(citation=text), timeout=4)
+        self.notify(TEXT["copied"].format(citation=text), timeout=4, markup=False)  # a title is text, never markup
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -352,3 +352,39 @@ def test_the_hit_list_never_crops_the_id():
     for width in (40, 60, 80):
         first = hit_prompt(hit, True, width).plain.split("\n")[0]
         assert f"[{rid}]" in first and "…" in first, width
+
+
+def test_the_copied_citation_is_escaped_like_the_screen(tmp_path):
+    """`c` copies the citation through OSC 52: a title holding ESC and BEL (here an OSC 52 of its own,
+    which would overwrite the clipboard) and markup goes in made visible, as the screen shows it."""
+    import shutil
+
+    from index import Home, ingest
+    from tests.conftest import SEED, SEEDS, raw_controls
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEEDS / f"{SEED['001']}.txt", folder)
+    title = "报告\x1b]52;c;aGk=\x07标题\x1b[31m[red][/]"
+    (folder / "MANIFEST.tsv").write_text(f"file\ttitle\tregion\tyear\n{SEED['001']}.txt\t{title}\t通化\x07市\t2023\n",
+                                         encoding="utf-8")
+    home = Home(tmp_path / "home")
+    assert not ingest(home, [folder]).failed
+
+    async def scenario():
+        app = make_app(home, history=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            await ask(app, pilot, "人参")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            await pilot.press("c")
+            await settle(app, pilot)
+            copied = app.clipboard
+            assert copied and raw_controls(copied) == [] and "\n" not in copied, repr(copied)
+            assert "《报告␛]52;c;aGk=␇标题␛[31m[red][/]》" in copied and "通化␇市" in copied, copied
+            shown = screen_text(app)  # the notification says what was copied, markup as text
+            assert raw_controls(shown) == [] and "␇标题␛[31m[red][/]" in shown, shown
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
