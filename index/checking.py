@@ -58,6 +58,9 @@ def _segment_problems(home: Home) -> list[str]:
         except (OSError, ValueError) as e:
             problems.append(f"segment {name} is damaged ({e}) — {REBUILD}")
             continue
+        except HomeError as e:  # the checks a reader runs when it opens one
+            problems.append(f"segment {name}: {e} — {REBUILD}")
+            continue
         problems += [f"segment {name}: {p} — {REBUILD}" for p in integrity.segment_problems(segment)]
         problems += [f"segment {name} (its text without marks): {p} — {REBUILD}"
                      for p in integrity.segment_problems(segment.loose)]

@@ -90,7 +90,17 @@ class Home:
             self._con = con
         return self._con
 
+    def refuse_remains(self) -> None:
+        """Before a new store is made: never a new, empty archive over the indexes of one whose store
+        was deleted or moved (the reports are gone from it; a new store would hide that)."""
+        from .integrity import indexes_without_store
+
+        if left := indexes_without_store(self.path):
+            raise HomeError(f"the store {self.store_path} is missing, but its indexes are there ({', '.join(left)})",
+                            "Put store.sqlite back; or move the home aside and ingest the reports again.")
+
     def _create(self) -> None:
+        self.refuse_remains()
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             (self.segments_path).mkdir(exist_ok=True)
@@ -145,7 +155,7 @@ class Home:
         from . import wordindex
 
         if self._opened.searcher is None:
-            self._opened.searcher = wordindex.open_searcher(self.words, store.get_int(self.con, "whoosh_generation", None))
+            self._opened.searcher = wordindex.open_published(self, store.get_int(self.con, "whoosh_generation", None))
         return self._opened.searcher
 
     @property
@@ -193,7 +203,7 @@ class Home:
         if self._opened.substring is None:
             names = store.segment_names(self.con)
             while True:
-                index = SubstringIndex(self.segments_path, names)
+                index = SubstringIndex(self.segments_path, names, store.recorded_files(self.con))
                 try:
                     index.segments
                     break

@@ -42,6 +42,16 @@ def published_files(home, con: sqlite3.Connection) -> list[str]:
     return paths
 
 
+def indexes_without_store(home_path: Path) -> list[str]:
+    """The index files of a home whose store is gone (deleted or moved while its indexes stayed):
+    then the reports are not in this home any more, and a new store beside them would hide that."""
+    found = [p.name for p in home_path.glob("sections-*.npz")][:1]
+    for folder in ("segments", "words"):
+        if (home_path / folder).is_dir() and any((home_path / folder).iterdir()):
+            found.append(f"{folder}/")
+    return found
+
+
 def record(home, con: sqlite3.Connection) -> None:
     """Inside a publishing transaction: checksums of the new files, none of the files gone. Names
     are never reused, except a Whoosh table of contents (`_MAIN_<generation>.toc` starts again at 1
@@ -78,18 +88,71 @@ def problems(home) -> list[str]:
 
 
 def segment_problems(segment) -> list[str]:
-    """Sizes and ranges of one opened substring segment."""
+    """Sizes and ranges of one opened substring segment: the cheap checks every reader runs, and
+    the suffix array's whole range (a pass over the array: `check` and publish only)."""
+    n, out = len(segment.text), [f"{file}: {reason}" for file, reason in opened_segment_problems(segment)]
+    if not out and n and (int(segment.sa.min()) < 0 or int(segment.sa.max()) >= n):
+        out.append("its suffix array points outside the text")
+    return out
+
+
+def opened_segment_problems(segment) -> list[tuple[str, str]]:
+    """What a reader checks when it opens a segment — nothing that reads more than the small files
+    it loads whole: the arrays' lengths agree with the text's, the section starts divide the text,
+    the section ids ascend. A cut, zeroed or flipped `starts.npy`/`sids.npy` fails here (its values
+    stop ascending); the suffix array's values are checked where they are read (`Segment.checked`).
+    (file name, what is wrong) each."""
     import numpy as np
 
-    n, out = len(segment.text), []
+    from .substring import SAMPLE
+
+    n, out, p = len(segment.text), [], segment.prefix
     if len(segment.sa) != n:
-        out.append(f"its suffix array has {len(segment.sa):,} entries for {n:,} bytes of text")
-    elif n and (int(segment.sa.min()) < 0 or int(segment.sa.max()) >= n):
-        out.append("its suffix array points outside the text")
+        out.append((f"{p}sa.npy", f"it has {len(segment.sa):,} suffixes for {n:,} bytes of {p}text.u8"))
+    if segment.prefixes is not None and len(segment.prefixes) != -(-len(segment.sa) // SAMPLE):
+        out.append((f"{p}prefixes.npy", f"it has {len(segment.prefixes):,} samples for {len(segment.sa):,} suffixes"))
+    if n and segment.text[n - 1] != 0x0A:
+        out.append((f"{p}text.u8", "it does not end with a newline"))
     starts = segment.starts
-    if len(starts) != len(segment.sids) + 1 or (len(starts) and (starts[0] != 0 or starts[-1] != n)) \
-            or np.any(np.diff(starts) <= 0):
-        out.append("its section starts do not divide the text")
-    if np.any(np.diff(segment.sids) <= 0):
-        out.append("its section ids are not in order")
+    if starts.ndim != 1 or (len(starts) and (starts[0] != 0 or starts[-1] != n)) or np.any(np.diff(starts) <= 0):
+        out.append((f"{p}starts.npy", f"its section starts do not divide the {n:,} bytes of {p}text.u8"))
+    sids = segment.sids
+    if sids.ndim != 1 or np.any(np.diff(sids) <= 0) or (len(sids) and sids[0] < 0):
+        out.append(("sids.npy", "its section ids are not in ascending order"))
+    elif starts.ndim == 1 and len(starts) != len(sids) + 1:
+        out.append((f"{p}starts.npy", f"it has {len(starts) - 1:,} sections, sids.npy {len(sids):,}"))
     return out
+
+
+# -- what a reader checks when it opens a published file ------------------------------------------------
+SMALL = 1 << 20  # a published file up to this size is checked against its digest when opened (≤ 1 ms)
+# The word index's small files whose values no structure check can judge: which generation's
+# segments to read, each document's section id, each document's length (BM25).
+DIGESTED_ON_OPEN = (".toc", ".sids.npy", "._words_len.col")
+
+
+def damaged(path: str, reason: str):
+    """The error a reader raises for a damaged published file: one line naming it, exit 3."""
+    from .errors import HomeError
+
+    return HomeError(f"the index file {path} is damaged ({reason})",
+                     "Run `baogao check` to see all the damage, then `baogao rebuild` to re-create the indexes "
+                     "from the store.")
+
+
+def check_opened(home_path: Path, recorded: dict[str, tuple[int, str]], paths) -> None:
+    """Before a reader opens published files: each is there with the size it was published with,
+    and a small one (a word segment's section ids, a table of contents) has its digest. Files with
+    no record (a home older than the record) are taken as they are."""
+    for path in paths:
+        if path not in recorded:
+            continue
+        size, expected = recorded[path]
+        try:
+            got = (home_path / path).stat().st_size
+        except FileNotFoundError:
+            raise damaged(path, "it is missing") from None
+        if got != size:
+            raise damaged(path, f"it has {got:,} bytes, {size:,} were published")
+        if size <= SMALL and path.endswith(DIGESTED_ON_OPEN) and digest(home_path / path) != expected:
+            raise damaged(path, "it differs from what was published")
