@@ -67,7 +67,10 @@ def problems(home) -> list[str]:
     """What is wrong with the files and the store, one line each, with what repairs it."""
     out = []
     con = home.con
-    bad = store.quick_check(con)
+    try:
+        bad = store.integrity_check(con)
+    except sqlite3.DatabaseError as e:  # a page so damaged the check itself stops
+        bad = [str(e)]
     if bad != ["ok"]:
         out.append(f"the store is damaged ({'; '.join(bad[:3])}) — reports in damaged pages may be lost; "
                    "copy the home aside, then ingest the reports again")

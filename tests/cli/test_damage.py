@@ -130,3 +130,93 @@ def test_damage_to_the_section_table_falls_back_to_the_store(_seeded_home, tmp_p
     truncate(FILES["sections-*.npz"](home))
     for name, (code, out, err, answer) in _answers(home).items():
         assert code == 0 and answer(json.loads(out)) == truth[name], name
+
+
+# -- what `check` sees beyond the published files' checksums ------------------------------------------------
+def _varint(data: bytes, i: int) -> tuple[int, int]:
+    value = 0
+    for k in range(9):
+        c = data[i + k]
+        if k == 8:
+            return (value << 8) | c, i + 9
+        value = (value << 7) | (c & 0x7F)
+        if c < 0x80:
+            return value, i + k + 1
+    raise AssertionError
+
+
+def _damage_store_index(db: Path, index: str) -> None:
+    """Change the row id in the first entry of one of the store's own indexes: every page stays
+    well-formed (SQLite's quick_check says ok), but the index no longer matches its table."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (index,)).fetchone()[0]
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    data = bytearray(db.read_bytes())
+    page = (root - 1) * page_size
+    assert data[page] == 0x0A, "a leaf index page"
+    cell = page + int.from_bytes(data[page + 8:page + 10], "big")
+    size, payload = _varint(data, cell)
+    data[payload + size - 1] ^= 0x01  # the last byte of the key: the row id it points to
+    db.write_bytes(bytes(data))
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    con.close()
+
+
+def _check(home: Path) -> tuple[int, str]:
+    r = run_cli(home, "check")
+    assert "Traceback" not in r.stdout + r.stderr
+    return r.returncode, r.stdout + r.stderr
+
+
+@pytest.fixture()
+def home(_seeded_home, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(_seeded_home, home)
+    return home
+
+
+def test_check_sees_a_store_index_that_no_longer_matches_its_table(home):
+    _damage_store_index(home / "store.sqlite", "reports_filters")
+    code, out = _check(home)
+    assert code == 3 and "the store is damaged (row" in out and "reports_filters" in out, out
+
+
+def test_a_store_deleted_under_its_indexes_is_named_by_every_command(home):
+    (home / "store.sqlite").unlink()
+    for args in (["check"], ["search", "-e", TERM], ["search", TERM], ["kwic", TERM], ["trend", TERM], ["list"],
+                 ["ingest", str(Path(__file__).parents[2] / "seeds")]):
+        r = run_cli(home, *args)
+        assert r.returncode == 3 and r.stdout == "", (args, r.stdout, r.stderr)
+        assert r.stderr.startswith(f"baogao: the store {home / 'store.sqlite'} is missing, but its indexes are there"), r.stderr
+        assert len(r.stderr.strip().splitlines()) == 2 and "hint:" in r.stderr  # the line and its hint
+    assert not (home / "store.sqlite").exists()  # nothing made over the remains
+
+
+def test_check_sees_the_meta_table_naming_a_missing_file(home):
+    import sqlite3
+
+    con = sqlite3.connect(home / "store.sqlite")
+    with con:
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'section_table'")
+    con.close()
+    code, out = _check(home)
+    assert code == 3 and "sections-1.npz, which is missing" in out, out
+
+
+def test_check_sees_paragraphs_edited_behind_the_indexes(home):
+    """The store's text changed, the indexes not: a sampled comparison (here every section: the home
+    holds fewer than the 200 sections check compares at least) finds the section."""
+    import sqlite3
+
+    con = sqlite3.connect(home / "store.sqlite")
+    with con:
+        sid, n = con.execute("SELECT sid, n FROM paragraphs WHERE text LIKE ? LIMIT 1", (f"%{TERM}%",)).fetchone()
+        con.execute("UPDATE paragraphs SET text = replace(text, ?, '发达') WHERE sid = ? AND n = ?", (TERM, sid, n))
+    con.close()
+    code, out = _check(home)
+    assert code == 3 and f"1 of 56 sections compared at random (1 in 20) differ" in out and f"section {sid}" in out, out
+    assert "the text of 56 compared with the indexes" in out
