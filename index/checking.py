@@ -21,8 +21,8 @@ def check(home: Home) -> CheckResult:
     gen = store.get_int(con, "whoosh_generation", -1)
     try:  # the generation the store published: what readers search
         keys = wordindex.all_keys(home.searcher) if home.words_path.exists() else set()
-    except HomeError as e:
-        problems.append(str(e))
+    except HomeError as e:  # a file the published generation needs is missing or damaged
+        problems.append(f"{e} — {REBUILD}")
         keys = sids
     except Exception as e:  # Whoosh's own errors on damaged files
         problems.append(f"the word index cannot be read ({type(e).__name__}: {e}) — {REBUILD}")

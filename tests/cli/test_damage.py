@@ -220,3 +220,60 @@ def test_check_sees_paragraphs_edited_behind_the_indexes(home):
     code, out = _check(home)
     assert code == 3 and f"1 of 56 sections compared at random (1 in 20) differ" in out and f"section {sid}" in out, out
     assert "the text of 56 compared with the indexes" in out
+
+
+# -- damage aimed at what a query reads -------------------------------------------------------------------
+def _slice_of(segment_folder: Path, pattern: bytes) -> tuple[int, int]:
+    """(first index, count) of the suffix-array entries listing `pattern`'s occurrences."""
+    from index.substring import Segment, _sa_search
+
+    seg = Segment.open(segment_folder)
+    lo, hi = seg.window(pattern)
+    count, left = _sa_search(seg.text, seg.sa[lo:hi], pattern)
+    assert count > 10
+    return lo + left, count
+
+
+def _aimed(home: Path, file: str, how: str) -> None:
+    """Damage the part of `file` that a search for TERM reads: its suffix-array entries (or the
+    sample of prefixes in front of them, or the text at one occurrence)."""
+    import numpy as np
+
+    folder = _segment(home)
+    first, count = _slice_of(folder, TERM.encode())
+    path = folder / file
+    if file == "text.u8":
+        from index.substring import Segment
+
+        at = int(Segment.open(folder).sa[first + count // 2])  # one occurrence of TERM
+    else:
+        arr = np.load(path, mmap_mode="r")
+        row = first + count // 2 if file == "sa.npy" else (first + count // 2) // 128
+        at = arr.offset + row * arr.itemsize
+    data = bytearray(path.read_bytes())
+    if how == "flip 16 bytes":
+        data[at:at + 16] = bytes(b ^ 0xFF for b in data[at:at + 16])
+    else:
+        start = max(at - 2048, 0)
+        block = bytes(4096) if how == "zero a 4 KiB block" else np.random.default_rng(29).bytes(4096)
+        data[start:start + 4096] = block[:len(data[start:start + 4096])]
+    path.write_bytes(bytes(data))
+
+
+AIMED = [(f, how) for f in ("sa.npy", "prefixes.npy", "text.u8")
+         for how in ("zero a 4 KiB block", "flip 16 bytes", "a random 4 KiB block")]
+
+
+@pytest.mark.parametrize("file,how", AIMED, ids=[" ".join(a) for a in AIMED])
+def test_damage_where_a_query_reads_is_named(home, file, how):
+    """The slice a query reads is checked before use: damaged there, every read command exits 3
+    naming the file — in a process of its own, so a signal (the SIGSEGV of a suffix pointing outside
+    the text) would show as one."""
+    _aimed(home, file, how)
+    for name, (args, _) in COMMANDS.items():
+        r = subprocess.run([sys.executable, "-m", "cli", "--home", str(home), *args], capture_output=True, text=True,
+                           env={**os.environ, "NO_COLOR": "1"}, timeout=120)
+        assert r.returncode == 3, (name, r.returncode, r.stdout[-300:], r.stderr[-2000:])
+        line = r.stderr.splitlines()[0]
+        assert line.startswith("baogao: the index file segments/") and "damaged" in line, r.stderr
+        assert "Traceback" not in r.stderr and "rebuild" in r.stderr
