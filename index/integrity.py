@@ -58,9 +58,23 @@ def record(home, con: sqlite3.Connection) -> None:
     when a damaged word index is re-created): those small files are hashed every time."""
     paths = published_files(home, con)
     known = store.recorded_files(con)
+    _verify_new_segments(home, {p.split("/")[1] for p in paths if p.startswith("segments/") and p not in known})
     store.forget_files(con, [p for p in known if p not in set(paths)])
     store.record_files(con, [(p, (home.path / p).stat().st_size, digest(home.path / p))
                              for p in paths if p not in known or p.endswith(".toc")])
+
+
+def _verify_new_segments(home, names) -> None:
+    """Before a publish records them: each new segment whole (the suffix arrays' full range too —
+    one pass over what was just written, cheap beside building it). A segment read back wrong (a
+    failing disk) is never published: the publish fails, the store keeps its state."""
+    from .substring import Segment
+
+    for name in sorted(names):
+        segment = Segment.open(home.segments_path / name)
+        bad = [f"{p}" for p in segment_problems(segment)] + [f"{p}" for p in segment_problems(segment.loose)]
+        if bad:
+            raise damaged(f"segments/{name}", f"written just now, it reads back wrong: {bad[0]}")
 
 
 def problems(home) -> list[str]:
@@ -95,7 +109,7 @@ def segment_problems(segment) -> list[str]:
     the suffix array's whole range (a pass over the array: `check` and publish only)."""
     n, out = len(segment.text), [f"{file}: {reason}" for file, reason in opened_segment_problems(segment)]
     if not out and n and (int(segment.sa.min()) < 0 or int(segment.sa.max()) >= n):
-        out.append("its suffix array points outside the text")
+        out.append(f"{segment.prefix}sa.npy: a suffix points outside the text")
     return out
 
 
