@@ -20,7 +20,7 @@ import contextlib
 import functools
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -77,11 +77,20 @@ def _write_text(folder: Path, prefix: str, texts: list[str]) -> int:
     return len(arr)
 
 
-def sampled_prefixes(text: np.ndarray, sa: np.ndarray, every: int = SAMPLE) -> np.ndarray:
+def _heads(text: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The first PREFIX bytes of the suffixes at `starts`, zero-padded, as sampled_prefixes has them:
+    one gather of a few thousand bytes (for the few hundred suffixes a reader checks)."""
+    at = starts[:, None] + np.arange(PREFIX)
+    inside = at < len(text)
+    grid = np.where(inside, text[np.where(inside, at, 0)], 0).astype(np.uint8)
+    return np.ascontiguousarray(grid).view(f"S{PREFIX}").ravel()
+
+
+def sampled_prefixes(text: np.ndarray, sa: np.ndarray) -> np.ndarray:
     """The first PREFIX bytes of suffixes SA[0], SA[SAMPLE], SA[2·SAMPLE] …, zero-padded past the
     end of the text (which holds no zero byte), as fixed-width byte strings: they sort as the
     suffixes do. Gathered a column at a time (a PREFIX-wide index matrix would take 8× the text)."""
-    starts = np.asarray(sa[::every], dtype=np.int64)
+    starts = np.asarray(sa[::SAMPLE], dtype=np.int64)
     grid = np.zeros((len(starts), PREFIX), dtype=np.uint8)
     for k in range(PREFIX):
         inside = starts + k < len(text)
@@ -101,6 +110,7 @@ class Segment:
 
     loose: "Segment | None" = None  # the same sections with their marks dropped
     prefix: str = ""  # "" or LOOSE: the names of its files
+    _checked: set = field(default_factory=set)  # suffix-array slices already checked (`checked`)
 
     @classmethod
     def open(cls, folder: Path, prefix: str = "", recorded: dict | None = None) -> "Segment":
@@ -161,20 +171,21 @@ class Segment:
         from . import integrity
 
         sa, n = self.sa[lo:hi], len(self.text)
-        if not len(sa):
+        if not len(sa) or (lo, hi) in self._checked:
             return sa
         if int(sa.min()) < 0 or int(sa.max()) >= n:
             raise integrity.damaged(self._path("sa.npy"), "a suffix points outside the text")
         rows = np.arange(lo, hi) if hi - lo <= PROBES else np.unique(np.concatenate((
             np.linspace(lo, hi - 1, PROBES).astype(np.int64),
             np.arange(-(-lo // SAMPLE) * SAMPLE, hi, SAMPLE)[:PROBES])))
-        heads = sampled_prefixes(self.text, np.asarray(self.sa[rows]), every=1)
+        heads = _heads(self.text, np.asarray(self.sa[rows], dtype=np.int64))
         if np.any(heads[1:] < heads[:-1]):
             raise integrity.damaged(self._path("sa.npy"), f"its suffixes are out of order against {self._path('text.u8')}")
         if self.prefixes is not None:
-            sampled = rows[rows % SAMPLE == 0]
-            if np.any(heads[rows % SAMPLE == 0] != np.asarray(self.prefixes[sampled // SAMPLE])):
+            sampled = rows % SAMPLE == 0
+            if np.any(heads[sampled] != np.asarray(self.prefixes[rows[sampled] // SAMPLE])):
                 raise integrity.damaged(self._path("prefixes.npy"), f"it disagrees with {self._path('sa.npy')} and the text")
+        self._checked.add((lo, hi))
         return sa
 
     def _path(self, file: str) -> str:
