@@ -116,12 +116,12 @@ class Segment:
     def open(cls, folder: Path, prefix: str = "", recorded: dict | None = None) -> "Segment":
         """Open a segment's files; with `recorded` (path → (bytes, digest) as published, from the
         store), first check that each is there with its published size. Either way the cheap
-        structure checks run (integrity.opened_segment_problems); a damaged file raises HomeError."""
-        from . import integrity
+        structure checks run (`structure_problems`); a damaged file raises HomeError."""
+        from . import filecheck
 
         if recorded is not None:
             names = [prefix + f for f in TEXT_FILES] + ([] if prefix else ["sids.npy"])
-            integrity.check_opened(folder.parent.parent, recorded, [f"segments/{folder.name}/{f}" for f in names])
+            filecheck.check_opened(folder.parent.parent, recorded, [f"segments/{folder.name}/{f}" for f in names])
         size = (folder / f"{prefix}text.u8").stat().st_size
         text = np.memmap(folder / f"{prefix}text.u8", dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
         prefixes = folder / f"{prefix}prefixes.npy"
@@ -134,8 +134,8 @@ class Segment:
             prefixes=_random_access(np.load(prefixes, mmap_mode="r")) if prefixes.exists() else None,
         )
         seg.prefix = prefix
-        if problems := integrity.opened_segment_problems(seg):
-            raise integrity.damaged(f"segments/{folder.name}/{problems[0][0]}", problems[0][1])
+        if problems := seg.structure_problems():
+            raise filecheck.damaged(f"segments/{folder.name}/{problems[0][0]}", problems[0][1])
         if not prefix:
             seg.loose = cls.open(folder, LOOSE, recorded)
         return seg
@@ -162,29 +162,54 @@ class Segment:
         last = int(np.searchsorted(self.prefixes, head.ljust(PREFIX, b"\xff"), side="right"))
         return max(0, (first - 1) * SAMPLE), min(n, last * SAMPLE)
 
+    def structure_problems(self) -> list[tuple[str, str]]:
+        """What a reader checks when it opens a segment — nothing that reads more than the small files
+        it loads whole: the arrays' lengths agree with the text's, the section starts divide the text,
+        the section ids ascend. A cut, zeroed or flipped `starts.npy`/`sids.npy` fails here (its values
+        stop ascending); the suffix array's values are checked where they are read (`checked`).
+        (file name, what is wrong) each."""
+        import numpy as np
+
+        n, out, p = len(self.text), [], self.prefix
+        if len(self.sa) != n:
+            out.append((f"{p}sa.npy", f"it has {len(self.sa):,} suffixes for {n:,} bytes of {p}text.u8"))
+        if self.prefixes is not None and len(self.prefixes) != -(-len(self.sa) // SAMPLE):
+            out.append((f"{p}prefixes.npy", f"it has {len(self.prefixes):,} samples for {len(self.sa):,} suffixes"))
+        if n and self.text[n - 1] != 0x0A:
+            out.append((f"{p}text.u8", "it does not end with a newline"))
+        starts = self.starts
+        if starts.ndim != 1 or (len(starts) and (starts[0] != 0 or starts[-1] != n)) or np.any(np.diff(starts) <= 0):
+            out.append((f"{p}starts.npy", f"its section starts do not divide the {n:,} bytes of {p}text.u8"))
+        sids = self.sids
+        if sids.ndim != 1 or np.any(np.diff(sids) <= 0) or (len(sids) and sids[0] < 0):
+            out.append(("sids.npy", "its section ids are not in ascending order"))
+        elif starts.ndim == 1 and len(starts) != len(sids) + 1:
+            out.append((f"{p}starts.npy", f"it has {len(starts) - 1:,} sections, sids.npy {len(sids):,}"))
+        return out
+
     def checked(self, lo: int, hi: int) -> np.ndarray:
         """The suffix array's slice [lo, hi), checked before the C search reads the text at its values
         (a damaged value out of range would read outside the mapping: SIGSEGV): every value is inside
         the text, and the suffixes it lists — all of them in a small slice, PROBES of them spread over
         a large one — sort in order, and agree with the sampled prefixes. Cost: one pass over the slice
         (which `positions` copies anyway) and a few hundred bytes of text."""
-        from . import integrity
+        from .filecheck import damaged
 
         sa, n = self.sa[lo:hi], len(self.text)
         if not len(sa) or (lo, hi) in self._checked:
             return sa
         if int(sa.min()) < 0 or int(sa.max()) >= n:
-            raise integrity.damaged(self._path("sa.npy"), "a suffix points outside the text")
+            raise damaged(self._path("sa.npy"), "a suffix points outside the text")
         rows = np.arange(lo, hi) if hi - lo <= PROBES else np.unique(np.concatenate((
             np.linspace(lo, hi - 1, PROBES).astype(np.int64),
             np.arange(-(-lo // SAMPLE) * SAMPLE, hi, SAMPLE)[:PROBES])))
         heads = _heads(self.text, np.asarray(self.sa[rows], dtype=np.int64))
         if np.any(heads[1:] < heads[:-1]):
-            raise integrity.damaged(self._path("sa.npy"), f"its suffixes are out of order against {self._path('text.u8')}")
+            raise damaged(self._path("sa.npy"), f"its suffixes are out of order against {self._path('text.u8')}")
         if self.prefixes is not None:
             sampled = rows % SAMPLE == 0
             if np.any(heads[sampled] != np.asarray(self.prefixes[rows[sampled] // SAMPLE])):
-                raise integrity.damaged(self._path("prefixes.npy"), f"it disagrees with {self._path('sa.npy')} and the text")
+                raise damaged(self._path("prefixes.npy"), f"it disagrees with {self._path('sa.npy')} and the text")
         self._checked.add((lo, hi))
         return sa
 
@@ -239,9 +264,9 @@ class Segment:
         try:
             return bytes(self.text[self.starts[i]:self.starts[i + 1] - 1]).decode("utf-8")
         except UnicodeDecodeError:  # the index wrote UTF-8: bytes changed since
-            from . import integrity
+            from .filecheck import damaged
 
-            raise integrity.damaged(self._path("text.u8"), f"section {int(self.sids[i])} is not UTF-8") from None
+            raise damaged(self._path("text.u8"), f"section {int(self.sids[i])} is not UTF-8") from None
 
 
 def _random_access(array: np.ndarray) -> np.ndarray:

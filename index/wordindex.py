@@ -396,16 +396,16 @@ def _decode_sid_column(reader, n: int):
 
 def open_published(home, generation: int | None):
     """A searcher on the generation the store published, once its files are checked against what
-    was published (integrity.check_opened: each there with its size, the small ones with their
+    was published (filecheck.check_opened: each there with its size, the small ones with their
     digest) — before Whoosh opens the folder, which would create an empty index where it was
     deleted. A file missing because a writer published and cleaned a moment ago is no damage: the
     store then names another generation, which is read instead."""
-    from . import integrity, store
+    from . import filecheck, store
 
     while generation is not None and generation >= 0:
         words = {p: v for p, v in store.recorded_files(home.con).items() if p.startswith("words/")}
         try:
-            integrity.check_opened(home.path, words, sorted(words))
+            filecheck.check_opened(home.path, words, sorted(words))
             break
         except HomeError:
             again = store.get_int(home.con, "whoosh_generation", None)
