@@ -95,7 +95,8 @@ class Home:
         was deleted or moved (the reports are gone from it; a new store would hide that)."""
         from .integrity import indexes_without_store
 
-        if left := indexes_without_store(self.path):
+        left = indexes_without_store(self.path)
+        if left and not self.initialized:  # (looked at after: a concurrent first read may have just made both)
             raise HomeError(f"the store {self.store_path} is missing, but its indexes are there ({', '.join(left)})",
                             "Put store.sqlite back; or move the home aside and ingest the reports again.")
 
