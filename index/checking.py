@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from . import integrity, store
 from .errors import HomeError
 from .home import Home
@@ -36,7 +38,12 @@ def check(home: Home) -> CheckResult:
     segment_problems, segments = _segment_problems(home)
     problems += segment_problems
     problems += _named_files_missing(home, gen)
-    text_problems, compared = _text_problems(home, segments)
+    try:
+        text_problems, compared = _text_problems(home, segments)
+    except sqlite3.DatabaseError as e:  # store pages damaged under the text (its bytes not UTF-8 any more …)
+        reason = str(e).split(" with text ")[0]  # (never the damaged bytes themselves)
+        text_problems, compared = [f"the store's text cannot be read ({reason}) — reports in damaged pages may be "
+                                   "lost; copy the home aside, then ingest the reports again"], 0
     problems += text_problems
     if home.meta("format") != str(store.FORMAT_VERSION):
         problems.append(f"the store's format version differs from this baogao — {REBUILD}")

@@ -317,3 +317,13 @@ def test_a_segment_that_reads_back_wrong_is_never_published(seeded_home, tmp_pat
         ingest(seeded_home, [report])
     seeded_home.refresh()
     assert store.count_reports(seeded_home.con) == before
+
+
+def test_check_sees_flipped_store_pages(home):
+    """16 bytes flipped in the store's middle page (a section's heading): the page still parses;
+    check reads the text it compares with the indexes and names what it cannot read (and
+    integrity_check the index entry the flip broke) — each one line."""
+    flip_bytes(home / "store.sqlite")
+    code, out = _check(home)
+    assert code == 3 and ("the store's text cannot be read" in out or "differ between the store" in out), out
+    assert "\ufffd" not in out and all(line.startswith("  ✘ ") for line in out.splitlines()[1:]), out  # no damaged bytes echoed
