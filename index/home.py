@@ -180,8 +180,10 @@ class Home:
         return self._opened.sections
 
     def _saved_columns(self, keys) -> dict | None:
-        """`keys` from the section table file the store names, if it holds them all."""
+        """`keys` from the section table file the store names, if it holds them all, well formed."""
         import numpy as np
+
+        from . import sectiontable
 
         name = self.meta("section_table")
         path = self.path / f"sections-{name}.npz" if name else None
@@ -189,7 +191,8 @@ class Home:
             return None
         try:
             with np.load(path) as z:
-                return {k: z[k] for k in keys} if all(k in z.files for k in keys) else None
+                columns = {k: z[k] for k in keys} if all(k in z.files for k in keys) else None
+            return columns if columns is not None and sectiontable.well_formed(columns) else None
         except (OSError, ValueError, EOFError, zipfile.BadZipFile):  # damaged: the store still knows (check says so)
             return None
 

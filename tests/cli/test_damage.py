@@ -327,3 +327,18 @@ def test_check_sees_flipped_store_pages(home):
     code, out = _check(home)
     assert code == 3 and ("the store's text cannot be read" in out or "differ between the store" in out), out
     assert "\ufffd" not in out and all(line.startswith("  ✘ ") for line in out.splitlines()[1:]), out  # no damaged bytes echoed
+
+
+def test_a_section_table_whole_but_wrong_is_read_from_the_store(home, truth):
+    """A section table file with a valid zip (its CRCs match) but ids out of order — another state's,
+    or written wrong: readers see it is no section table and read the store instead."""
+    import numpy as np
+
+    path = FILES["sections-*.npz"](home)
+    with np.load(path) as z:
+        columns = {k: z[k] for k in z.files}
+    columns["sid"] = columns["sid"][::-1].copy()
+    with open(path, "wb") as f:
+        np.savez(f, **columns)
+    for name, (code, out, err, answer) in _answers(home).items():
+        assert code == 0 and answer(json.loads(out)) == truth[name], name
