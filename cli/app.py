@@ -89,6 +89,7 @@ class App:
                                          param_hint="--home")
             home = Home(self.home_path)
             if reading and not home.initialized:
+                home.refuse_remains()  # a store deleted under its indexes: one line, exit 3 — not samples over them
                 seeds = seeds_folder()
                 self.err.print(f"baogao: new archive at {home.path} with the {len(list(seeds.glob('*.txt')))} bundled sample "
                                "pages; `baogao ingest PATH` adds your reports, `baogao remove --samples` drops these.", soft_wrap=True)

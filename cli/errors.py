@@ -56,7 +56,9 @@ def store_error(home_path, e: sqlite3.DatabaseError):
     from index import HomeError
 
     text = str(e)
-    if isinstance(e, sqlite3.OperationalError):
+    if "Could not decode" in text:  # a text column's bytes changed on disk (its value would echo them raw)
+        text = f"{text.split(' with text ')[0]}: not UTF-8"
+    elif isinstance(e, sqlite3.OperationalError):
         if "readonly" in text or "read-only" in text:
             return HomeError(f"the archive {home_path} is read-only ({text})", HINT_READ_ONLY)
         if "full" in text:

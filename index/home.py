@@ -90,7 +90,18 @@ class Home:
             self._con = con
         return self._con
 
+    def refuse_remains(self) -> None:
+        """Before a new store is made: never a new, empty archive over the indexes of one whose store
+        was deleted or moved (the reports are gone from it; a new store would hide that)."""
+        from .integrity import indexes_without_store
+
+        left = indexes_without_store(self.path)
+        if left and not self.initialized:  # (looked at after: a concurrent first read may have just made both)
+            raise HomeError(f"the store {self.store_path} is missing, but its indexes are there ({', '.join(left)})",
+                            "Put store.sqlite back; or move the home aside and ingest the reports again.")
+
     def _create(self) -> None:
+        self.refuse_remains()
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             (self.segments_path).mkdir(exist_ok=True)
@@ -145,7 +156,7 @@ class Home:
         from . import wordindex
 
         if self._opened.searcher is None:
-            self._opened.searcher = wordindex.open_searcher(self.words, store.get_int(self.con, "whoosh_generation", None))
+            self._opened.searcher = wordindex.open_published(self, store.get_int(self.con, "whoosh_generation", None))
         return self._opened.searcher
 
     @property
@@ -169,8 +180,10 @@ class Home:
         return self._opened.sections
 
     def _saved_columns(self, keys) -> dict | None:
-        """`keys` from the section table file the store names, if it holds them all."""
+        """`keys` from the section table file the store names, if it holds them all, well formed."""
         import numpy as np
+
+        from . import sectiontable
 
         name = self.meta("section_table")
         path = self.path / f"sections-{name}.npz" if name else None
@@ -178,7 +191,8 @@ class Home:
             return None
         try:
             with np.load(path) as z:
-                return {k: z[k] for k in keys} if all(k in z.files for k in keys) else None
+                columns = {k: z[k] for k in keys} if all(k in z.files for k in keys) else None
+            return columns if columns is not None and sectiontable.well_formed(columns) else None
         except (OSError, ValueError, EOFError, zipfile.BadZipFile):  # damaged: the store still knows (check says so)
             return None
 
@@ -193,7 +207,7 @@ class Home:
         if self._opened.substring is None:
             names = store.segment_names(self.con)
             while True:
-                index = SubstringIndex(self.segments_path, names)
+                index = SubstringIndex(self.segments_path, names, store.recorded_files(self.con))
                 try:
                     index.segments
                     break

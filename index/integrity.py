@@ -4,26 +4,18 @@ Every publish records, inside its transaction, the size and BLAKE2b digest of ea
 published state that is new (substring segments, the Whoosh generation, the section table): paths
 are never reused, so a recorded file is hashed once. `check` re-reads every recorded file and also
 tests what a checksum cannot tell a reader cheaply: the suffix arrays' sizes and ranges (a flipped
-sign bit would send the binary search out of the text) and the store's own pages.
+sign bit would send the binary search out of the text) and the store's own pages. A publish checks
+each new segment whole before recording it. Readers run only the cheap checks (`filecheck`, and a
+segment's `structure_problems` and `checked`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from pathlib import Path
 
 from . import store
-
-_CHUNK = 1 << 22
-
-
-def digest(path: Path) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
+from .filecheck import damaged, digest
 
 
 def published_files(home, con: sqlite3.Connection) -> list[str]:
@@ -42,22 +34,49 @@ def published_files(home, con: sqlite3.Connection) -> list[str]:
     return paths
 
 
+def indexes_without_store(home_path: Path) -> list[str]:
+    """The index files of a home whose store is gone (deleted or moved while its indexes stayed):
+    then the reports are not in this home any more, and a new store beside them would hide that."""
+    found = [p.name for p in home_path.glob("sections-*.npz")][:1]
+    for folder in ("segments", "words"):
+        if (home_path / folder).is_dir() and any((home_path / folder).iterdir()):
+            found.append(f"{folder}/")
+    return found
+
+
 def record(home, con: sqlite3.Connection) -> None:
     """Inside a publishing transaction: checksums of the new files, none of the files gone. Names
     are never reused, except a Whoosh table of contents (`_MAIN_<generation>.toc` starts again at 1
     when a damaged word index is re-created): those small files are hashed every time."""
     paths = published_files(home, con)
     known = store.recorded_files(con)
+    _verify_new_segments(home, {p.split("/")[1] for p in paths if p.startswith("segments/") and p not in known})
     store.forget_files(con, [p for p in known if p not in set(paths)])
     store.record_files(con, [(p, (home.path / p).stat().st_size, digest(home.path / p))
                              for p in paths if p not in known or p.endswith(".toc")])
+
+
+def _verify_new_segments(home, names) -> None:
+    """Before a publish records them: each new segment whole (the suffix arrays' full range too —
+    one pass over what was just written, cheap beside building it). A segment read back wrong (a
+    failing disk) is never published: the publish fails, the store keeps its state."""
+    from .substring import Segment
+
+    for name in sorted(names):
+        segment = Segment.open(home.segments_path / name)
+        bad = [f"{p}" for p in segment_problems(segment)] + [f"{p}" for p in segment_problems(segment.loose)]
+        if bad:
+            raise damaged(f"segments/{name}", f"written just now, it reads back wrong: {bad[0]}")
 
 
 def problems(home) -> list[str]:
     """What is wrong with the files and the store, one line each, with what repairs it."""
     out = []
     con = home.con
-    bad = store.quick_check(con)
+    try:
+        bad = store.integrity_check(con)
+    except sqlite3.DatabaseError as e:  # a page so damaged the check itself stops
+        bad = [str(e)]
     if bad != ["ok"]:
         out.append(f"the store is damaged ({'; '.join(bad[:3])}) — reports in damaged pages may be lost; "
                    "copy the home aside, then ingest the reports again")
@@ -78,18 +97,9 @@ def problems(home) -> list[str]:
 
 
 def segment_problems(segment) -> list[str]:
-    """Sizes and ranges of one opened substring segment."""
-    import numpy as np
-
-    n, out = len(segment.text), []
-    if len(segment.sa) != n:
-        out.append(f"its suffix array has {len(segment.sa):,} entries for {n:,} bytes of text")
-    elif n and (int(segment.sa.min()) < 0 or int(segment.sa.max()) >= n):
-        out.append("its suffix array points outside the text")
-    starts = segment.starts
-    if len(starts) != len(segment.sids) + 1 or (len(starts) and (starts[0] != 0 or starts[-1] != n)) \
-            or np.any(np.diff(starts) <= 0):
-        out.append("its section starts do not divide the text")
-    if np.any(np.diff(segment.sids) <= 0):
-        out.append("its section ids are not in order")
+    """Sizes and ranges of one opened substring segment: the cheap checks every reader runs, and
+    the suffix array's whole range (a pass over the array: `check` and publish only)."""
+    n, out = len(segment.text), [f"{file}: {reason}" for file, reason in segment.structure_problems()]
+    if not out and n and (int(segment.sa.min()) < 0 or int(segment.sa.max()) >= n):
+        out.append(f"{segment.prefix}sa.npy: a suffix points outside the text")
     return out

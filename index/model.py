@@ -184,6 +184,7 @@ class CheckResult:
     reports: int
     sections: int
     problems: tuple[str, ...] = field(default_factory=tuple)
+    texts_compared: int = 0  # sections whose index text check compared with the store's (1 in 20 at random, ≥ 200)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,18 @@ class SectionTable:
         return self.dup_rid[both], self.dup_orig[both]
 
 
+def well_formed(columns: dict) -> bool:
+    """Whether saved columns can be a section table: each one-dimensional, the four section columns
+    of one length with the ids ascending, the duplicate pairs of one length. A reader checks this
+    when it loads the file (the zip's CRC sees changed bytes; this, a table that is whole but wrong)."""
+    shapes = {name: np.shape(columns[name]) for name in COLUMNS}
+    if any(len(shape) != 1 for shape in shapes.values()):
+        return False
+    sid = columns["sid"]
+    return len({shapes[name] for name in COLUMNS[:4]}) == 1 and shapes["dup_rid"] == shapes["dup_orig"] \
+        and bool(np.all(sid[1:] > sid[:-1]))
+
+
 def members(values: np.ndarray, sorted_among: np.ndarray) -> np.ndarray:
     """For each of `values`, whether it is in `sorted_among`: a binary search each, so a handful of
     values costs nothing however large the array (np.isin sorts both)."""

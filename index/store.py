@@ -493,13 +493,15 @@ def section_rows(con) -> list[tuple[int, int, int, int]]:
         "SELECT s.sid, COALESCE(r.year, 0), s.rid, s.n FROM sections s JOIN reports r USING (rid) ORDER BY s.sid").fetchall()
 
 
-def section_lines(con, segments: list[str] | None = None):
+def section_lines(con, segments: list[str] | None = None, sids: list[int] | None = None):
     """(sid, report title, n, heading, [paragraph texts]) of each section (of those filed in
-    `segments`, if given), by sid, streamed."""
+    `segments`, or of `sids`, if given), by sid, streamed."""
     from itertools import groupby
 
     where = "WHERE s.segment IN (SELECT value FROM json_each(?))" if segments is not None else ""
     args = (_ids(segments),) if segments is not None else ()
+    if sids is not None:
+        where, args = "WHERE s.sid IN (SELECT value FROM json_each(?))", (_ids(sids),)
     rows = con.execute(
         "SELECT s.sid, r.title, s.n, s.heading, p.text FROM sections s JOIN reports r USING (rid)"
         f" LEFT JOIN paragraphs p ON p.sid = s.sid {where} ORDER BY s.sid, p.n", args)
@@ -562,3 +564,9 @@ def quoted_counts(con) -> list[tuple[str, int]]:
 def quick_check(con, limit: int = 20) -> list[str]:
     """SQLite's page-level check: ["ok"] or the first problems."""
     return [row[0] for row in con.execute(f"PRAGMA quick_check({int(limit)})")]
+
+
+def integrity_check(con, limit: int = 20) -> list[str]:
+    """SQLite's full check (quick_check's, and every index against its table, UNIQUE constraints):
+    ["ok"] or the first problems."""
+    return [row[0] for row in con.execute(f"PRAGMA integrity_check({int(limit)})")]

@@ -20,7 +20,7 @@ import contextlib
 import functools
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +28,7 @@ import numpy as np
 SEGMENT_BYTES = 128 * 2**20  # past this an ingest starts a new segment: bounds the build's memory (~6 bytes a byte)
 SAMPLE = 128  # every SAMPLE-th suffix has its prefix kept: 16 bytes per 128 suffixes, 3 % of the array
 PREFIX = 16
+PROBES = 512  # a reader checks the order of at most this many suffixes of the slice it searches
 
 
 LOOSE = "loose-"  # the file-name prefix of a segment's text without marks
@@ -76,6 +77,15 @@ def _write_text(folder: Path, prefix: str, texts: list[str]) -> int:
     return len(arr)
 
 
+def _heads(text: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The first PREFIX bytes of the suffixes at `starts`, zero-padded, as sampled_prefixes has them:
+    one gather of a few thousand bytes (for the few hundred suffixes a reader checks)."""
+    at = starts[:, None] + np.arange(PREFIX)
+    inside = at < len(text)
+    grid = np.where(inside, text[np.where(inside, at, 0)], 0).astype(np.uint8)
+    return np.ascontiguousarray(grid).view(f"S{PREFIX}").ravel()
+
+
 def sampled_prefixes(text: np.ndarray, sa: np.ndarray) -> np.ndarray:
     """The first PREFIX bytes of suffixes SA[0], SA[SAMPLE], SA[2·SAMPLE] …, zero-padded past the
     end of the text (which holds no zero byte), as fixed-width byte strings: they sort as the
@@ -99,9 +109,19 @@ class Segment:
 
 
     loose: "Segment | None" = None  # the same sections with their marks dropped
+    prefix: str = ""  # "" or LOOSE: the names of its files
+    _checked: set = field(default_factory=set)  # suffix-array slices already checked (`checked`)
 
     @classmethod
-    def open(cls, folder: Path, prefix: str = "") -> "Segment":
+    def open(cls, folder: Path, prefix: str = "", recorded: dict | None = None) -> "Segment":
+        """Open a segment's files; with `recorded` (path → (bytes, digest) as published, from the
+        store), first check that each is there with its published size. Either way the cheap
+        structure checks run (`structure_problems`); a damaged file raises HomeError."""
+        from . import filecheck
+
+        if recorded is not None:
+            names = [prefix + f for f in TEXT_FILES] + ([] if prefix else ["sids.npy"])
+            filecheck.check_opened(folder.parent.parent, recorded, [f"segments/{folder.name}/{f}" for f in names])
         size = (folder / f"{prefix}text.u8").stat().st_size
         text = np.memmap(folder / f"{prefix}text.u8", dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
         prefixes = folder / f"{prefix}prefixes.npy"
@@ -113,8 +133,11 @@ class Segment:
             sids=np.load(folder / "sids.npy"),
             prefixes=_random_access(np.load(prefixes, mmap_mode="r")) if prefixes.exists() else None,
         )
+        seg.prefix = prefix
+        if problems := seg.structure_problems():
+            raise filecheck.damaged(f"segments/{folder.name}/{problems[0][0]}", problems[0][1])
         if not prefix:
-            seg.loose = cls.open(folder, LOOSE)
+            seg.loose = cls.open(folder, LOOSE, recorded)
         return seg
 
     def positions(self, pattern: bytes) -> np.ndarray:
@@ -122,7 +145,7 @@ class Segment:
         if not pattern or len(self.text) == 0:
             return np.zeros(0, dtype=np.int64)
         lo, hi = self.window(pattern)
-        count, left = _sa_search(self.text, self.sa[lo:hi], pattern)
+        count, left = _sa_search(self.text, self.checked(lo, hi), pattern)
         if not count:
             return np.zeros(0, dtype=np.int64)
         return np.array(self.sa[lo + left:lo + left + count])  # int32 or int64 as stored: int32 sorts faster
@@ -138,6 +161,60 @@ class Segment:
         first = int(np.searchsorted(self.prefixes, head, side="left"))
         last = int(np.searchsorted(self.prefixes, head.ljust(PREFIX, b"\xff"), side="right"))
         return max(0, (first - 1) * SAMPLE), min(n, last * SAMPLE)
+
+    def structure_problems(self) -> list[tuple[str, str]]:
+        """What a reader checks when it opens a segment — nothing that reads more than the small files
+        it loads whole: the arrays' lengths agree with the text's, the section starts divide the text,
+        the section ids ascend. A cut, zeroed or flipped `starts.npy`/`sids.npy` fails here (its values
+        stop ascending); the suffix array's values are checked where they are read (`checked`).
+        (file name, what is wrong) each."""
+        import numpy as np
+
+        n, out, p = len(self.text), [], self.prefix
+        if len(self.sa) != n:
+            out.append((f"{p}sa.npy", f"it has {len(self.sa):,} suffixes for {n:,} bytes of {p}text.u8"))
+        if self.prefixes is not None and len(self.prefixes) != -(-len(self.sa) // SAMPLE):
+            out.append((f"{p}prefixes.npy", f"it has {len(self.prefixes):,} samples for {len(self.sa):,} suffixes"))
+        if n and self.text[n - 1] != 0x0A:
+            out.append((f"{p}text.u8", "it does not end with a newline"))
+        starts = self.starts
+        if starts.ndim != 1 or (len(starts) and (starts[0] != 0 or starts[-1] != n)) or np.any(np.diff(starts) <= 0):
+            out.append((f"{p}starts.npy", f"its section starts do not divide the {n:,} bytes of {p}text.u8"))
+        sids = self.sids
+        if sids.ndim != 1 or np.any(np.diff(sids) <= 0) or (len(sids) and sids[0] < 0):
+            out.append(("sids.npy", "its section ids are not in ascending order"))
+        elif starts.ndim == 1 and len(starts) != len(sids) + 1:
+            out.append((f"{p}starts.npy", f"it has {len(starts) - 1:,} sections, sids.npy {len(sids):,}"))
+        return out
+
+    def checked(self, lo: int, hi: int) -> np.ndarray:
+        """The suffix array's slice [lo, hi), checked before the C search reads the text at its values
+        (a damaged value out of range would read outside the mapping: SIGSEGV): every value is inside
+        the text, and the suffixes it lists — all of them in a small slice, PROBES of them spread over
+        a large one — sort in order, and agree with the sampled prefixes. Cost: one pass over the slice
+        (which `positions` copies anyway) and a few hundred bytes of text."""
+        from .filecheck import damaged
+
+        sa, n = self.sa[lo:hi], len(self.text)
+        if not len(sa) or (lo, hi) in self._checked:
+            return sa
+        if int(sa.min()) < 0 or int(sa.max()) >= n:
+            raise damaged(self._path("sa.npy"), "a suffix points outside the text")
+        rows = np.arange(lo, hi) if hi - lo <= PROBES else np.unique(np.concatenate((
+            np.linspace(lo, hi - 1, PROBES).astype(np.int64),
+            np.arange(-(-lo // SAMPLE) * SAMPLE, hi, SAMPLE)[:PROBES])))
+        heads = _heads(self.text, np.asarray(self.sa[rows], dtype=np.int64))
+        if np.any(heads[1:] < heads[:-1]):
+            raise damaged(self._path("sa.npy"), f"its suffixes are out of order against {self._path('text.u8')}")
+        if self.prefixes is not None:
+            sampled = rows % SAMPLE == 0
+            if np.any(heads[sampled] != np.asarray(self.prefixes[rows[sampled] // SAMPLE])):
+                raise damaged(self._path("prefixes.npy"), f"it disagrees with {self._path('sa.npy')} and the text")
+        self._checked.add((lo, hi))
+        return sa
+
+    def _path(self, file: str) -> str:
+        return f"segments/{self.name}/{self.prefix}{file}"
 
     def sections_of(self, positions: np.ndarray, width: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """(section ids, occurrence counts) for byte positions, in section order. With `width` (a
@@ -184,7 +261,12 @@ class Segment:
         return found
 
     def section_text(self, i: int) -> str:
-        return bytes(self.text[self.starts[i]:self.starts[i + 1] - 1]).decode("utf-8")
+        try:
+            return bytes(self.text[self.starts[i]:self.starts[i + 1] - 1]).decode("utf-8")
+        except UnicodeDecodeError:  # the index wrote UTF-8: bytes changed since
+            from .filecheck import damaged
+
+            raise damaged(self._path("text.u8"), f"section {int(self.sids[i])} is not UTF-8") from None
 
 
 def _random_access(array: np.ndarray) -> np.ndarray:
@@ -229,9 +311,10 @@ def _sa_search(text: np.ndarray, sa: np.ndarray, pattern: bytes) -> tuple[int, i
 class SubstringIndex:
     """The published segments of a home, opened lazily."""
 
-    def __init__(self, root: Path, names: list[str]):
+    def __init__(self, root: Path, names: list[str], recorded: dict | None = None):
         self.root = root
         self.names = names
+        self.recorded = recorded  # the files' published sizes (store.recorded_files), checked at open
         self._segments: list[Segment] | None = None
 
     @property
@@ -244,7 +327,7 @@ class SubstringIndex:
         from .errors import HomeError
 
         try:
-            return Segment.open(self.root / name)
+            return Segment.open(self.root / name, recorded=self.recorded)
         except (OSError, ValueError) as e:  # missing or cut files: numpy says ValueError
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
             raise HomeError(f"the substring index segment {name} is damaged or missing ({reason})",
@@ -280,7 +363,7 @@ class SubstringIndex:
             seg = seg.loose if loose else seg
             if len(seg.text):
                 lo, hi = seg.window(pattern)
-                out += _sa_search(seg.text, seg.sa[lo:hi], pattern)[0]
+                out += _sa_search(seg.text, seg.checked(lo, hi), pattern)[0]
         return out
 
     def holding(self, needle: str, at_most: int):

@@ -242,6 +242,14 @@ class WordScorer:
     pins the scores equal to Whoosh's own matchers'."""
 
     def __init__(self, searcher, folder: Path):
+        try:
+            self._read(searcher, folder)
+        except HomeError:
+            raise
+        except Exception as e:  # a damaged file Whoosh cannot read
+            raise _unreadable(e) from None
+
+    def _read(self, searcher, folder: Path) -> None:
         from whoosh.util.numeric import byte_to_length
 
         self.searcher = searcher
@@ -262,6 +270,14 @@ class WordScorer:
     def score(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(section ids, BM25 summed over `words`, repeats counted as Whoosh's And does), for the
         sections holding every word; sorted by section id."""
+        try:
+            return self._score(words)
+        except HomeError:
+            raise
+        except Exception as e:  # a damaged postings file
+            raise _unreadable(e) from None
+
+    def _score(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         model = BM25F()
         B, K1 = model.B, model.K1
         sids, scores = [], []
@@ -376,6 +392,33 @@ def _decode_sid_column(reader, n: int):
         matrix = digits[offsets[rows, None] + np.arange(width)]
         sids[rows] = matrix @ (10 ** np.arange(width - 1, -1, -1, dtype=np.int64))
     return sids
+
+
+def open_published(home, generation: int | None):
+    """A searcher on the generation the store published, once its files are checked against what
+    was published (filecheck.check_opened: each there with its size, the small ones with their
+    digest) — before Whoosh opens the folder, which would create an empty index where it was
+    deleted. A file missing because a writer published and cleaned a moment ago is no damage: the
+    store then names another generation, which is read instead."""
+    from . import filecheck, store
+
+    while generation is not None and generation >= 0:
+        words = {p: v for p, v in store.recorded_files(home.con).items() if p.startswith("words/")}
+        try:
+            filecheck.check_opened(home.path, words, sorted(words))
+            break
+        except HomeError:
+            again = store.get_int(home.con, "whoosh_generation", None)
+            if again == generation:
+                raise
+            generation = again
+    return open_searcher(home.words, generation)
+
+
+def _unreadable(e: Exception) -> HomeError:
+    """Whoosh's own errors on a damaged file (struct, zlib, index errors …), as one line."""
+    return HomeError(f"the word index cannot be read ({type(e).__name__}: {e})",
+                     "Run `baogao check` to see all the damage, then `baogao rebuild` to re-create the indexes from the store.")
 
 
 def open_searcher(ix, generation: int | None = None):

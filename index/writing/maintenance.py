@@ -71,11 +71,11 @@ def remove(home: Home, report_ids: list[str], wait: bool = False) -> list[str]:
 
 
 # -- rebuild, compact, reindex ----------------------------------------------------------------------
-def section_texts(home: Home, segments: list[str] | None = None, with_offsets: bool = False):
-    """(sid, normalized text) for the sections in the store (those filed in `segments`, if given),
+def section_texts(home: Home, segments: list[str] | None = None, with_offsets: bool = False, sids=None):
+    """(sid, normalized text) for the sections in the store (those filed in `segments`, or `sids`, if given),
     re-normalized from the display lines exactly as an ingest normalizes them; with `with_offsets`,
     (sid, normalized text, offset map)."""
-    for sid, title, n, heading, paragraphs in store.section_lines(home.con, segments):
+    for sid, title, n, heading, paragraphs in store.section_lines(home.con, segments, sids):
         text, offsets = sectiontext.normalized(sectiontext.lines_of(title, n, heading, paragraphs))
         yield (sid, text, offsets) if with_offsets else (sid, text)
 

@@ -43,7 +43,7 @@ SHAPES = {
     "remove": {"removed": None},
     "rebuild": {"reports": None, "sections": None, "seconds": None},
     "compact": {"segments_before": None, "segments_after": None},
-    "check": {"ok": None, "reports": None, "sections": None, "problems": None},
+    "check": {"ok": None, "reports": None, "sections": None, "problems": None, "texts_compared": None},
     "trend": {"by": None, "reports_matched": None, "terms": [{"term": None, "total": None, "reports": None, "variants": [VARIANT], "buckets": [
         {"key": None, "count": None, "reports": None}], "first": {k: None for k in (
             "report", "title", "year", "section_id", "section", "paragraph", "url", "urls", "region", *HEAD,
