@@ -282,13 +282,7 @@ class SolrBackend:
 
     def _home(self, scope=(), headings: bool = False) -> RemoteHome:
         """A fresh view for one read, on the collection's current published state."""
-        try:
-            docs = self.client.select({"q": f"id:{solr.STATE_ID}", "fl": "state"})["response"]["docs"]
-        except SolrError as e:
-            if not e.unreachable and "404" in str(e):
-                raise SolrError(f"the cluster has no collection {self.client.collection}",
-                                "Publish one with `baogao publish --solr …`, or name another with --collection.") from None
-            raise
+        docs = self.client.select({"q": f"id:{solr.STATE_ID}", "fl": "state"})["response"]["docs"]
         if not docs:
             raise SolrError(f"collection {self.client.collection} holds no published archive",
                             "Fill it with `baogao publish --solr …`.")

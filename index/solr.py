@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from .errors import SolrError
+from .errors import CollectionMissing, SolrError
 
 CONFIGSET = Path(__file__).with_name("solrconfigset")
 PAGE = 1000  # documents a cursor page fetches
@@ -34,7 +34,11 @@ def nodes_of(text: str) -> list[str]:
     if not urls:
         raise SolrError("no Solr node given", "Give --solr http://HOST:PORT/solr[,…] or set BAOGAO_SOLR.")
     for u in urls:
-        parts = urlsplit(u)
+        try:  # urlsplit and .port raise on a bad IPv6 bracket or a port out of 0-65535
+            parts = urlsplit(u)
+            parts.port
+        except ValueError as e:
+            raise SolrError(f"'{u}' is not a Solr node URL ({e})", "Write it as http://HOST:PORT/solr.") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SolrError(f"'{u}' is not a Solr node URL", "Write it as http://HOST:PORT/solr.")
     return urls
@@ -48,7 +52,7 @@ class SolrClient:
         self._conns: dict[int, http.client.HTTPConnection] = {}
 
     # -- transport -----------------------------------------------------------------------------
-    def _send(self, k: int, method: str, path: str, body: bytes | None, ctype: str) -> tuple[int, bytes]:
+    def _send(self, k: int, method: str, path: str, body: bytes | None, ctype: str) -> tuple[int, str, bytes]:
         parts = urlsplit(self.nodes[k])
         conn = self._conns.get(k)
         if conn is None:
@@ -58,7 +62,7 @@ class SolrClient:
         try:
             conn.request(method, parts.path + path, body=body, headers=headers)
             resp = conn.getresponse()
-            return resp.status, resp.read()
+            return resp.status, resp.getheader("Content-Type") or "", resp.read()
         except (OSError, http.client.HTTPException):
             conn.close()
             self._conns.pop(k, None)
@@ -67,8 +71,9 @@ class SolrClient:
     def request(self, path: str, params: dict | list | None = None, body: bytes | None = None,
                 ctype: str = "application/json") -> dict:
         """One request, to the node that last answered and failing that to each other in turn. A
-        node that refuses, times out or answers a server error is passed over; a 4xx (a bad request)
-        is said at once. Parameters go in the body of a POST (a long query stays within URL limits)."""
+        node that refuses, times out, answers a server error or answers what is not Solr's JSON (a
+        web server that is not Solr) is passed over; a 4xx (a bad request) is said at once.
+        Parameters go in the body of a POST (a long query stays within URL limits)."""
         query = urlencode(list(params.items()) if isinstance(params, dict) else (params or []))
         if body is None:
             method, path, body, ctype = "POST", path, query.encode(), "application/x-www-form-urlencoded"
@@ -77,32 +82,61 @@ class SolrClient:
         end = time.monotonic() + SETTLING
         while True:
             errors: list[str] = []
-            out = self._try_each(method, path, body, ctype, errors)
+            strangers: list[str] = []  # nodes that answered, but not as Solr
+            out = self._try_each(method, path, body, ctype, errors, strangers)
             if out is not None:
                 return out
+            if strangers and len(strangers) == len(errors):  # waiting will not make them Solr
+                raise SolrError("; ".join(strangers), "Check --solr / BAOGAO_SOLR: each URL is a Solr node's, "
+                                "up to its /solr (http://HOST:PORT/solr).")
             answered = any(" HTTP " in e for e in errors)  # a node is up but cannot serve yet
             if not answered or time.monotonic() > end:  # all refused: the cluster is down, say so now
                 raise SolrError(f"no Solr node answered ({'; '.join(errors)})",
                                 "Check --solr / BAOGAO_SOLR and that the cluster runs.", unreachable=not answered)
             time.sleep(0.5)
 
-    def _try_each(self, method, path, body, ctype, errors) -> dict | None:
+    def _try_each(self, method, path, body, ctype, errors, strangers) -> dict | None:
         n = len(self.nodes)
         for i in range(n):
             k = (self._good + i) % n
             try:
-                status, data = self._send(k, method, path, body, ctype)
+                status, rtype, data = self._send(k, method, path, body, ctype)
             except (OSError, http.client.HTTPException) as e:
                 errors.append(f"{self.nodes[k]}: {e.__class__.__name__}")
                 continue
+            answer = _solr_json(data)
+            if answer is None and status < 500:
+                # Solr answers JSON, but for a collection it does not hold its Jetty says 404 in HTML:
+                # a node that answers its admin API in JSON is Solr, and lacks the collection.
+                if status == 404 and self._collection_of(path) and self._is_solr(k):
+                    raise CollectionMissing(self._collection_of(path))
+                said = f"{self.nodes[k]} answers, but not as Solr (HTTP {status}, {_what(rtype, data)})"
+                errors.append(said)
+                strangers.append(said)
+                continue
             if status >= 500 or status in (404, 503) and b"no servers hosting" in data.lower():
-                errors.append(f"{self.nodes[k]}: HTTP {status} {_message(data)}")
+                errors.append(f"{self.nodes[k]}: HTTP {status} {_message(answer, rtype, data)}")
                 continue
             self._good = k
             if status >= 400:
-                raise SolrError(f"Solr refused a request ({status}): {_message(data)}")
-            return json.loads(data)
+                raise SolrError(f"Solr refused a request ({status}): {_message(answer, rtype, data)}")
+            return answer
         return None
+
+    @staticmethod
+    def _collection_of(path: str) -> str | None:
+        """The collection a request's path names (/NAME/select), or None for the admin API."""
+        first = path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
+        return None if first in ("admin", "") else first
+
+    def _is_solr(self, k: int) -> bool:
+        try:
+            status, _, data = self._send(k, "POST", "/admin/collections", b"action=LIST&wt=json",
+                                         "application/x-www-form-urlencoded")
+        except (OSError, http.client.HTTPException):
+            return False
+        answer = _solr_json(data)
+        return status == 200 and answer is not None and "collections" in answer
 
     def collection_path(self, handler: str) -> str:
         return f"/{self.collection}/{handler}"
@@ -182,11 +216,40 @@ class SolrClient:
             time.sleep(0.2)
 
 
-def _message(data: bytes) -> str:
+def _solr_json(data: bytes) -> dict | None:
+    """A response's JSON as Solr writes it (an object with its responseHeader), or None: a web page,
+    broken JSON, or JSON of something that is not Solr."""
     try:
-        return json.loads(data)["error"]["msg"].splitlines()[0][:300]
-    except Exception:
-        return data[:200].decode("utf-8", "replace").strip()
+        answer = json.loads(data)
+    except ValueError:  # (UnicodeDecodeError is one too)
+        return None
+    return answer if isinstance(answer, dict) and "responseHeader" in answer else None
+
+
+def _what(ctype: str, data: bytes) -> str:
+    """What a server answered instead of Solr's JSON, in a few words (never its raw text: it may be a
+    page of HTML)."""
+    kind = ctype.split(";")[0].strip().lower()
+    if "html" in kind or data.lstrip()[:1] == b"<":
+        return "an HTML page"
+    if "json" in kind or data.lstrip()[:1] in (b"{", b"["):
+        return "broken JSON" if _json_or_none(data) is None else "JSON that is not Solr's"
+    return f"{len(data)} bytes of {kind or 'unknown type'}"
+
+
+def _json_or_none(data: bytes):
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
+
+
+def _message(answer: dict | None, ctype: str = "", data: bytes = b"") -> str:
+    """Solr's error message, on one line; or what came instead of it."""
+    try:
+        return " ".join(answer["error"]["msg"].split())[:300]
+    except (KeyError, TypeError, AttributeError):
+        return f"({_what(ctype, data)})" if answer is None else "(no message)"
 
 
 # -- query syntax ------------------------------------------------------------------------------------
