@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -20,6 +21,8 @@ from urllib.parse import urlencode, urlsplit
 from .errors import CollectionMissing, SolrError
 
 CONFIGSET = Path(__file__).with_name("solrconfigset")
+GENERATION_DIGITS = 17  # a published collection is <alias>_<YYYYMMDDhhmmssfff> (UTC): publish names it
+GENERATION = re.compile(r".+_\d{%d}" % GENERATION_DIGITS)
 PAGE = 1000  # documents a cursor page fetches
 TIMEOUT = 60  # seconds a request may take before the next node is tried
 SETTLING = 20  # seconds to keep trying while nodes answer but cannot serve (a replica recovering)
@@ -171,6 +174,27 @@ class SolrClient:
     def collections(self) -> list[str]:
         return self.request("/admin/collections", {"action": "LIST", "wt": "json"}).get("collections", [])
 
+    def aliases(self) -> dict[str, str]:
+        """Each alias of the cluster and the collection(s) it names (comma-separated)."""
+        return self.request("/admin/collections", {"action": "LISTALIASES", "wt": "json"}).get("aliases", {})
+
+    def live(self) -> str | None:
+        """The collection readers of `self.collection` read: the one the alias of that name points
+        to, or a plain collection of that name (published before aliases), or None."""
+        target = self.aliases().get(self.collection)
+        if target:
+            return target
+        return self.collection if self.collection in self.collections() else None
+
+    def generations(self, names) -> list[str]:
+        """Those of `names` that are this alias's collections (`<name>_<UTC time to the ms>`, as
+        `publish` names them), oldest first."""
+        return sorted(n for n in names if GENERATION.fullmatch(n) and n[:-GENERATION_DIGITS - 1] == self.collection)
+
+    def new_generation(self) -> str:
+        """A name for the collection a publish fills, after every earlier one (UTC time, to the ms)."""
+        return f"{self.collection}_{time.strftime('%Y%m%d%H%M%S', time.gmtime())}{time.time_ns() // 1_000_000 % 1000:03d}"
+
     def prepare(self, shards: int, replicas: int) -> None:
         """Upload the configset shipped with baogao (under the collection's name), then create the
         collection from it — or, if it exists, reload it, so that a newer schema applies."""
@@ -188,26 +212,50 @@ class SolrClient:
                                                 "numShards": shards, "replicationFactor": replicas,
                                                 "waitForFinalState": "true", "wt": "json"})
 
+    def switch(self, alias: str) -> None:
+        """Point the alias `alias` at this collection: one atomic change in ZooKeeper (CREATEALIAS
+        replaces an alias of that name), after which every reader of `alias` reads this one."""
+        self.request("/admin/collections", {"action": "CREATEALIAS", "name": alias, "collections": self.collection,
+                                            "wt": "json"})
+
+    def delete_collection(self, name: str) -> None:
+        """Delete the collection `name` and the configset of that name (each publish uploads its own)."""
+        if name in self.collections():
+            self.request("/admin/collections", {"action": "DELETE", "name": name, "wt": "json"})
+        self.delete_configset(name)
+
+    def delete_configset(self, name: str) -> None:
+        if name in self.configsets():
+            self.request("/admin/configs", {"action": "DELETE", "name": name, "wt": "json"})
+
+    def configsets(self) -> list[str]:
+        return self.request("/admin/configs", {"action": "LIST", "wt": "json"}).get("configSets", [])
+
     def index_bytes(self) -> int:
         """The collection's index on disk, every replica counted (the cores' sizes, node by node)."""
-        total = 0
+        total, name = 0, self.live()
         for node in self.nodes:
             one = SolrClient([node], self.collection)
             cores = one.request("/admin/cores", {"action": "STATUS", "wt": "json"})["status"]
             total += sum(c["index"]["sizeInBytes"] for c in cores.values()
-                         if c.get("cloud", {}).get("collection") == self.collection)
+                         if c.get("cloud", {}).get("collection") == name)
         return total
 
     def drop(self) -> None:
-        """Delete the collection (tests and benchmarks clean up after themselves)."""
-        self.request("/admin/collections", {"action": "DELETE", "name": self.collection, "wt": "json"})
+        """Delete the alias and every collection it has named (tests and benchmarks clean up after
+        themselves), or the plain collection of that name."""
+        if self.collection in self.aliases():
+            self.request("/admin/collections", {"action": "DELETEALIAS", "name": self.collection, "wt": "json"})
+        for name in self.generations(self.collections()) + [self.collection]:
+            self.delete_collection(name)
 
     def wait_active(self, seconds: float = 60) -> None:
         """Until every shard of the collection has an active leader (after a node comes back)."""
         end = time.monotonic() + seconds
         while True:
-            status = self.request("/admin/collections", {"action": "CLUSTERSTATUS", "collection": self.collection})
-            shards = status["cluster"]["collections"][self.collection]["shards"]
+            name = self.live()  # (the collection the alias names)
+            status = self.request("/admin/collections", {"action": "CLUSTERSTATUS", "collection": name})
+            shards = status["cluster"]["collections"][name]["shards"]
             if all(any(r.get("state") == "active" and r.get("leader") == "true" for r in s["replicas"].values())
                    for s in shards.values()):
                 return
