@@ -278,15 +278,16 @@ def needs_universe(node) -> bool:
 
 def _read(method):
     """A read that answers from one collection whole: when a publish switched the alias and deleted
-    the collection it was reading from under it, it reads again from the collection the alias names now."""
+    the collection it was reading from under it (Solr then says the collection, or one of its shards,
+    is missing), it reads again from the collection the alias names now."""
 
     @functools.wraps(method)
     def read(self, *args, **kwargs):
         for attempt in range(3):
             try:
                 return method(self, *args, **kwargs)
-            except CollectionMissing as e:
-                if e.name == self.client.collection or attempt == 2:  # the alias itself is missing
+            except SolrError as e:
+                if attempt == 2 or getattr(e, "name", None) == self.client.collection or not self._moved():
                     raise
     return read
 
@@ -334,9 +335,20 @@ class SolrBackend:
         client = self._pinned.get(name)
         if client is None:
             client = self._pinned[name] = solr.SolrClient(self.client.nodes, name)
+        self._reading = name
         if self._catalogue is None or (self._catalogue.collection, self._catalogue.published) != (name, state["published"]):
             self._catalogue = Catalogue(client, state)
         return RemoteHome(self._catalogue, client, scope, headings)
+
+    def _moved(self) -> bool:
+        """Whether the alias has moved on from the collection the last read was pinned to."""
+        pinned = getattr(self, "_reading", None)
+        if pinned is None or pinned == self.client.collection:  # a plain collection: nothing moves
+            return False
+        try:
+            return self.client.aliases().get(self.client.collection) != pinned
+        except SolrError:
+            return False
 
     def _counted(self, info):
         return replace(info, sections=self._catalogue.sections.get(info.id, info.sections))

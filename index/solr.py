@@ -295,7 +295,8 @@ def _json_or_none(data: bytes):
 def _message(answer: dict | None, ctype: str = "", data: bytes = b"") -> str:
     """Solr's error message, on one line; or what came instead of it."""
     try:
-        return " ".join(answer["error"]["msg"].split())[:300]
+        msg = answer["error"]["msg"]
+        return " ".join((msg[:msg.find("<html")] if "<html" in msg else msg).split())[:300]  # (a shard's page quoted)
     except (KeyError, TypeError, AttributeError):
         return f"({_what(ctype, data)})" if answer is None else "(no message)"
 
