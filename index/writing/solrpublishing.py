@@ -82,6 +82,8 @@ def publish(home: Home, client: solr.SolrClient, shards: int = 2, replicas: int 
     for name in leftovers + [n for n in client.generations(client.configsets()) if n != live and n not in leftovers]:
         client.delete_collection(name)  # what killed publishes left (the configset of one killed before its CREATE)
 
+    if live == alias:
+        _ours_to_replace(client)
     published = {}
     if live:
         was = solr.SolrClient(client.nodes, live)
@@ -107,6 +109,20 @@ def publish(home: Home, client: solr.SolrClient, shards: int = 2, replicas: int 
     for name in [live] if live and live != alias else []:
         client.delete_collection(name)
     return {"collection": alias, "generation": fresh.collection, **counts, "seconds": round(time.monotonic() - start, 2)}
+
+
+def _ours_to_replace(client: solr.SolrClient) -> None:
+    """A plain collection of the alias's name is replaced only when baogao published it (it holds
+    the published state) or it is empty (a first publish killed before its commit): never another
+    application's collection."""
+    try:
+        state = client.select({"q": f"id:{solr.STATE_ID}", "rows": 0})["response"]["numFound"]
+        held = client.select({"q": solr.EVERYTHING, "rows": 0})["response"]["numFound"]
+    except solr.SolrError:  # (a schema without our fields refuses the query)
+        state, held = 0, 1
+    if not state and held:
+        raise solr.SolrError(f"collection {client.collection} holds documents baogao did not publish; "
+                             "publish would replace it", "Name another with --collection.")
 
 
 def _fill(home: Home, client: solr.SolrClient, keys: list[tuple[dict, str]], words, progress) -> None:

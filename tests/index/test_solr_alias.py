@@ -226,3 +226,19 @@ def SolrClientFor(nodes, collection):
     from index.solr import SolrClient
 
     return SolrClient(nodes, collection)
+
+
+def test_a_plain_collection_baogao_did_not_publish_is_never_replaced(solr_nodes, _seeded_home):  # noqa: F811
+    from index.solr import SolrClient
+
+    collection = f"foreign_{uuid.uuid4().hex[:8]}"
+    client = SolrClient(solr_nodes, collection)
+    client.prepare(1, 1)
+    try:
+        client.update(json.dumps({"add": {"doc": {"id": "someone-else", "kind": "other"}}}), commit=True)
+        r = baogao(_seeded_home, "publish", "--solr", ",".join(solr_nodes), "--collection", collection)
+        assert r.returncode == 3 and "did not publish" in r.stderr and "Traceback" not in r.stderr, r.stderr
+        assert client.select({"q": "id:someone-else", "rows": 0})["response"]["numFound"] == 1
+        assert client.generations(client.collections()) == [] and collection not in client.aliases()
+    finally:
+        client.drop()
