@@ -17,6 +17,7 @@ import base64
 import functools
 import json
 import sqlite3
+import threading
 import time
 from dataclasses import replace
 
@@ -304,6 +305,7 @@ class SolrBackend:
         self.client = solr.SolrClient(nodes, collection)
         self._catalogue: Catalogue | None = None
         self._pinned: dict[str, solr.SolrClient] = {}
+        self._reading = threading.local()  # the collection this thread's last read was pinned to
 
     def _state(self) -> dict:
         """The published state, read through the alias. Between the deletion of a plain collection
@@ -335,14 +337,14 @@ class SolrBackend:
         client = self._pinned.get(name)
         if client is None:
             client = self._pinned[name] = solr.SolrClient(self.client.nodes, name)
-        self._reading = name
+        self._reading.name = name
         if self._catalogue is None or (self._catalogue.collection, self._catalogue.published) != (name, state["published"]):
             self._catalogue = Catalogue(client, state)
         return RemoteHome(self._catalogue, client, scope, headings)
 
     def _moved(self) -> bool:
         """Whether the alias has moved on from the collection the last read was pinned to."""
-        pinned = getattr(self, "_reading", None)
+        pinned = getattr(self._reading, "name", None)
         if pinned is None or pinned == self.client.collection:  # a plain collection: nothing moves
             return False
         try:

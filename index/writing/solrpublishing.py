@@ -100,9 +100,16 @@ def publish(home: Home, client: solr.SolrClient, shards: int = 2, replicas: int 
         return {"collection": alias, "generation": live, **counts, "seconds": round(time.monotonic() - start, 2)}
 
     fresh = solr.SolrClient(client.nodes, client.new_generation())
-    fresh.prepare(shards, replicas)
-    _fill(home, fresh, keys, words, progress)
-    _check_counts(home, fresh, len(rows))
+    try:
+        fresh.prepare(shards, replicas)
+        _fill(home, fresh, keys, words, progress)
+        _check_counts(home, fresh, len(rows))
+    except solr.SolrError:  # (Solr says a collection deleted mid-update in several ways: ask whether it is there)
+        if fresh.collection in client.collections():
+            raise
+        raise solr.SolrError(f"collection {fresh.collection} was deleted while this publish filled it (by another "
+                             "publish to the same alias?); the alias was left where it was",
+                             "Run one publish at a time, then run it again.") from None
     if live == alias:  # a plain collection from before aliases holds the name: it goes, the alias comes
         client.delete_collection(alias)
     fresh.switch(alias)

@@ -247,3 +247,35 @@ def test_a_plain_collection_baogao_did_not_publish_is_never_replaced(solr_nodes,
         assert client.generations(client.collections()) == [] and collection not in client.aliases()
     finally:
         client.drop()
+
+
+def test_a_publish_whose_collection_is_deleted_under_it_says_so_and_leaves_the_alias(solr_nodes, tmp_path):  # noqa: F811
+    """Two publishes to one alias at once: one may delete the other's half-built collection as left
+    over. The one that loses says so in one line and the alias stays where it was."""
+    from index.errors import SolrError
+    from index.remote import SolrBackend
+    from index.solr import SolrClient
+    from index.writing.solrpublishing import publish
+
+    nodes = ",".join(solr_nodes)
+    collection = f"race_{uuid.uuid4().hex[:8]}"
+    homes = {"old": archive(tmp_path, "old", 4), "new": archive(tmp_path, "new", 12, "全新的一段话：鹦鹉螺号。")}
+    assert baogao(homes["old"], "publish", "--solr", nodes, "--collection", collection).returncode == 0
+    client = SolrClient(solr_nodes, collection)
+    live = client.live()
+
+    def rival(k, n):  # as another publish starting now would: every collection but the live one goes
+        if k == 2:
+            for name in client.generations(client.collections()):
+                if name != live:
+                    client.delete_collection(name)
+
+    home = Home(homes["new"])
+    try:
+        with pytest.raises(SolrError, match="was deleted while this publish filled it"):
+            publish(home, SolrClient(solr_nodes, collection), progress=rival)
+        assert client.live() == live
+        assert signature(SolrBackend(solr_nodes, collection)) == truth(homes["old"])
+    finally:
+        home.close()
+        client.drop()
