@@ -405,8 +405,8 @@ def check(app: App, as_json):
 @click.pass_obj
 @handle_errors
 def publish(app: App, nodes, collection, shards, replicas, as_json):
-    """Send the archive to a SolrCloud collection (created when missing): changed reports replaced,
-    removed ones deleted, one commit at the end. Then read it with --solr on any machine."""
+    """Send the archive to a SolrCloud, all or nothing: a new collection filled, then the alias
+    --collection switched to it and the old one deleted. Then read it with --solr on any machine."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from index.solr import SolrClient, nodes_of

@@ -50,6 +50,15 @@ class SolrError(HomeError):
         self.unreachable = unreachable
 
 
+class CollectionMissing(SolrError):
+    """The cluster answers but holds no collection (or alias) of that name."""
+
+    def __init__(self, name: str):
+        super().__init__(f"the cluster has no collection {name}",
+                         "Publish one with `baogao publish --solr …`, or name another with --collection.")
+        self.name = name
+
+
 class NoReportError(SearchError):
     """Filters that keep no report (exit 1, as a search that finds nothing): said as such, never
     read as "the term is not there". `reports_matched` is 0 for the JSON error."""

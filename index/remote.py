@@ -14,8 +14,11 @@ text, and the differential tests hold both to the oracle."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import sqlite3
+import threading
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -23,7 +26,7 @@ import numpy as np
 import archive
 
 from . import solr, store
-from .errors import QueryError, SolrError
+from .errors import CollectionMissing, QueryError, SolrError
 from .filters import conditions
 from .query import And, Filter, Not, Or, Term, parse
 
@@ -36,6 +39,7 @@ class Catalogue:
     def __init__(self, client: solr.SolrClient, state: dict):
         from .segmenter import Segmenter
 
+        self.collection = client.collection
         self.published = state["published"]
         self.rows = [json.loads(d["row"]) for d in client.stream(solr.REPORTS, fl="row")]
         self.sections = {r["id"]: r.get("sections", 0) for r in self.rows}
@@ -273,22 +277,49 @@ def needs_universe(node) -> bool:
     return True
 
 
+def _read(method):
+    """A read that answers from one collection whole: when a publish switched the alias and deleted
+    the collection it was reading from under it (Solr then says the collection, or one of its shards,
+    is missing), it reads again from the collection the alias names now."""
+
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        for attempt in range(3):
+            try:
+                return method(self, *args, **kwargs)
+            except SolrError as e:
+                if attempt == 2 or getattr(e, "name", None) == self.client.collection or not self._moved():
+                    raise
+    return read
+
+
 class SolrBackend:
-    """A SolrCloud collection that `publish --solr` filled (index.backend.Backend)."""
+    """A SolrCloud collection that `publish --solr` filled (index.backend.Backend). Its name is the
+    alias a publish switches; each read asks it once for the published state, which names the
+    collection the alias pointed to, and reads the rest from that collection: one archive per read,
+    whatever publish switches meanwhile."""
+
+    MIGRATION_WAIT = 10  # seconds a reader waits for the alias when a publish replaces a plain collection
 
     def __init__(self, nodes: list[str], collection: str = "baogao"):
         self.client = solr.SolrClient(nodes, collection)
         self._catalogue: Catalogue | None = None
+        self._pinned: dict[str, solr.SolrClient] = {}
+        self._reading = threading.local()  # the collection this thread's last read was pinned to
 
-    def _home(self, scope=(), headings: bool = False) -> RemoteHome:
-        """A fresh view for one read, on the collection's current published state."""
-        try:
-            docs = self.client.select({"q": f"id:{solr.STATE_ID}", "fl": "state"})["response"]["docs"]
-        except SolrError as e:
-            if not e.unreachable and "404" in str(e):
-                raise SolrError(f"the cluster has no collection {self.client.collection}",
-                                "Publish one with `baogao publish --solr …`, or name another with --collection.") from None
-            raise
+    def _state(self) -> dict:
+        """The published state, read through the alias. Between the deletion of a plain collection
+        of the alias's name and the alias's creation (the first publish of an archive published
+        before aliases) the name is missing a moment: a reader waits for it."""
+        end = time.monotonic() + self.MIGRATION_WAIT
+        while True:
+            try:
+                docs = self.client.select({"q": f"id:{solr.STATE_ID}", "fl": "state"})["response"]["docs"]
+                break
+            except CollectionMissing:
+                if time.monotonic() > end or not self.client.generations(self.client.collections()):
+                    raise
+                time.sleep(0.2)
         if not docs:
             raise SolrError(f"collection {self.client.collection} holds no published archive",
                             "Fill it with `baogao publish --solr …`.")
@@ -297,13 +328,34 @@ class SolrBackend:
             raise SolrError(f"collection {self.client.collection} was published by another version of baogao "
                             f"(format {state.get('format')}; this one reads {solr.FORMAT})",
                             "Republish it: `baogao publish --solr …` sends every report again.")
-        if self._catalogue is None or self._catalogue.published != state["published"]:
-            self._catalogue = Catalogue(self.client, state)
-        return RemoteHome(self._catalogue, self.client, scope, headings)
+        return state
+
+    def _home(self, scope=(), headings: bool = False) -> RemoteHome:
+        """A fresh view for one read, on the collection's current published state."""
+        state = self._state()
+        name = state.get("collection") or self.client.collection  # (published before aliases: itself)
+        client = self._pinned.get(name)
+        if client is None:
+            client = self._pinned[name] = solr.SolrClient(self.client.nodes, name)
+        self._reading.name = name
+        if self._catalogue is None or (self._catalogue.collection, self._catalogue.published) != (name, state["published"]):
+            self._catalogue = Catalogue(client, state)
+        return RemoteHome(self._catalogue, client, scope, headings)
+
+    def _moved(self) -> bool:
+        """Whether the alias has moved on from the collection the last read was pinned to."""
+        pinned = getattr(self._reading, "name", None)
+        if pinned is None or pinned == self.client.collection:  # a plain collection: nothing moves
+            return False
+        try:
+            return self.client.aliases().get(self.client.collection) != pinned
+        except SolrError:
+            return False
 
     def _counted(self, info):
         return replace(info, sections=self._catalogue.sections.get(info.id, info.sections))
 
+    @_read
     def warm(self) -> None:
         self._home().segmenter.words_of("政府工作报告")
 
@@ -311,11 +363,13 @@ class SolrBackend:
         """(The local home cuts a query's words in a child while it opens its indexes; a remote read
         waits on the network instead, and cuts them when it needs them.)"""
 
+    @_read
     def reports(self, filters=None, sort="id"):
         from .catalog import list_reports
 
         return [self._counted(r) for r in list_reports(self._home(), filters, sort)]
 
+    @_read
     def resolve_report(self, ref):
         from .catalog import resolve_report
 
@@ -326,21 +380,25 @@ class SolrBackend:
         home.load_reports([report_id])
         return home
 
+    @_read
     def sections(self, report_id):
         from .catalog import sections
 
         return sections(self._report_home(report_id), report_id)
 
+    @_read
     def resolve_section(self, report_id, ref):
         from .catalog import resolve_section
 
         return resolve_section(self._report_home(report_id), report_id, ref)
 
+    @_read
     def show(self, report_id, section=None):
         from .catalog import show
 
         return show(self._report_home(report_id), report_id, section)
 
+    @_read
     def highlights(self, view, query):
         from .snippets import highlight_spans
 
@@ -359,17 +417,20 @@ class SolrBackend:
             home.load(solr.EVERYTHING)
         return home
 
+    @_read
     def search(self, query, **options):
         from .searching import search
 
         home = self._query_home(query, options.get("exact", False), options.get("filters"))
         return search(home, query, **options)
 
+    @_read
     def verify(self, quote):
         from .verification import verify
 
         return verify(self._home(), quote)
 
+    @_read
     def kwic(self, query, **options):
         from .concordance import kwic
 
@@ -380,16 +441,19 @@ class SolrBackend:
 
         return self._home(scope_of(chosen_filters(**options)))
 
+    @_read
     def trend(self, terms, by="year", **options):
         from .trends import trend
 
         return trend(self._trend_home(options), terms, by, **options)
 
+    @_read
     def spread(self, term, **options):
         from .trends import first_by_region
 
         return first_by_region(self._trend_home(options), term, **options)
 
+    @_read
     def new_phrases(self, report, against=None, limit=50):
         """`new` reads the report and its baseline (chosen from the catalogue by novelty's rule)."""
         from .catalog import resolve_report
@@ -400,6 +464,7 @@ class SolrBackend:
         home.load_reports(sorted({info.id, *(r.id for r in baseline_of(home, info, against))}))
         return new_phrases(home, report, against, limit)
 
+    @_read
     def targets(self, indicators=(), filters=None, with_duplicates=False):
         """`targets` reads every report its filters keep."""
         from .targettable import targets

@@ -12,14 +12,17 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import re
 import time
 import zipfile
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from .errors import SolrError
+from .errors import CollectionMissing, SolrError
 
 CONFIGSET = Path(__file__).with_name("solrconfigset")
+GENERATION_DIGITS = 17  # a published collection is <alias>_<YYYYMMDDhhmmssfff> (UTC): publish names it
+GENERATION = re.compile(r".+_\d{%d}" % GENERATION_DIGITS)
 PAGE = 1000  # documents a cursor page fetches
 TIMEOUT = 60  # seconds a request may take before the next node is tried
 SETTLING = 20  # seconds to keep trying while nodes answer but cannot serve (a replica recovering)
@@ -34,7 +37,11 @@ def nodes_of(text: str) -> list[str]:
     if not urls:
         raise SolrError("no Solr node given", "Give --solr http://HOST:PORT/solr[,…] or set BAOGAO_SOLR.")
     for u in urls:
-        parts = urlsplit(u)
+        try:  # urlsplit and .port raise on a bad IPv6 bracket or a port out of 0-65535
+            parts = urlsplit(u)
+            parts.port
+        except ValueError as e:
+            raise SolrError(f"'{u}' is not a Solr node URL ({e})", "Write it as http://HOST:PORT/solr.") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SolrError(f"'{u}' is not a Solr node URL", "Write it as http://HOST:PORT/solr.")
     return urls
@@ -48,7 +55,7 @@ class SolrClient:
         self._conns: dict[int, http.client.HTTPConnection] = {}
 
     # -- transport -----------------------------------------------------------------------------
-    def _send(self, k: int, method: str, path: str, body: bytes | None, ctype: str) -> tuple[int, bytes]:
+    def _send(self, k: int, method: str, path: str, body: bytes | None, ctype: str) -> tuple[int, str, bytes]:
         parts = urlsplit(self.nodes[k])
         conn = self._conns.get(k)
         if conn is None:
@@ -58,7 +65,7 @@ class SolrClient:
         try:
             conn.request(method, parts.path + path, body=body, headers=headers)
             resp = conn.getresponse()
-            return resp.status, resp.read()
+            return resp.status, resp.getheader("Content-Type") or "", resp.read()
         except (OSError, http.client.HTTPException):
             conn.close()
             self._conns.pop(k, None)
@@ -67,8 +74,9 @@ class SolrClient:
     def request(self, path: str, params: dict | list | None = None, body: bytes | None = None,
                 ctype: str = "application/json") -> dict:
         """One request, to the node that last answered and failing that to each other in turn. A
-        node that refuses, times out or answers a server error is passed over; a 4xx (a bad request)
-        is said at once. Parameters go in the body of a POST (a long query stays within URL limits)."""
+        node that refuses, times out, answers a server error or answers what is not Solr's JSON (a
+        web server that is not Solr) is passed over; a 4xx (a bad request) is said at once.
+        Parameters go in the body of a POST (a long query stays within URL limits)."""
         query = urlencode(list(params.items()) if isinstance(params, dict) else (params or []))
         if body is None:
             method, path, body, ctype = "POST", path, query.encode(), "application/x-www-form-urlencoded"
@@ -77,32 +85,61 @@ class SolrClient:
         end = time.monotonic() + SETTLING
         while True:
             errors: list[str] = []
-            out = self._try_each(method, path, body, ctype, errors)
+            strangers: list[str] = []  # nodes that answered, but not as Solr
+            out = self._try_each(method, path, body, ctype, errors, strangers)
             if out is not None:
                 return out
+            if strangers and len(strangers) == len(errors):  # waiting will not make them Solr
+                raise SolrError("; ".join(strangers), "Check --solr / BAOGAO_SOLR: each URL is a Solr node's, "
+                                "up to its /solr (http://HOST:PORT/solr).")
             answered = any(" HTTP " in e for e in errors)  # a node is up but cannot serve yet
             if not answered or time.monotonic() > end:  # all refused: the cluster is down, say so now
                 raise SolrError(f"no Solr node answered ({'; '.join(errors)})",
                                 "Check --solr / BAOGAO_SOLR and that the cluster runs.", unreachable=not answered)
             time.sleep(0.5)
 
-    def _try_each(self, method, path, body, ctype, errors) -> dict | None:
+    def _try_each(self, method, path, body, ctype, errors, strangers) -> dict | None:
         n = len(self.nodes)
         for i in range(n):
             k = (self._good + i) % n
             try:
-                status, data = self._send(k, method, path, body, ctype)
+                status, rtype, data = self._send(k, method, path, body, ctype)
             except (OSError, http.client.HTTPException) as e:
                 errors.append(f"{self.nodes[k]}: {e.__class__.__name__}")
                 continue
+            answer = _solr_json(data)
+            if answer is None and status < 500:
+                # Solr answers JSON, but for a collection it does not hold its Jetty says 404 in HTML:
+                # a node that answers its admin API in JSON is Solr, and lacks the collection.
+                if status == 404 and self._collection_of(path) and self._is_solr(k):
+                    raise CollectionMissing(self._collection_of(path))
+                said = f"{self.nodes[k]} answers, but not as Solr (HTTP {status}, {_what(rtype, data)})"
+                errors.append(said)
+                strangers.append(said)
+                continue
             if status >= 500 or status in (404, 503) and b"no servers hosting" in data.lower():
-                errors.append(f"{self.nodes[k]}: HTTP {status} {_message(data)}")
+                errors.append(f"{self.nodes[k]}: HTTP {status} {_message(answer, rtype, data)}")
                 continue
             self._good = k
             if status >= 400:
-                raise SolrError(f"Solr refused a request ({status}): {_message(data)}")
-            return json.loads(data)
+                raise SolrError(f"Solr refused a request ({status}): {_message(answer, rtype, data)}")
+            return answer
         return None
+
+    @staticmethod
+    def _collection_of(path: str) -> str | None:
+        """The collection a request's path names (/NAME/select), or None for the admin API."""
+        first = path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
+        return None if first in ("admin", "") else first
+
+    def _is_solr(self, k: int) -> bool:
+        try:
+            status, _, data = self._send(k, "POST", "/admin/collections", b"action=LIST&wt=json",
+                                         "application/x-www-form-urlencoded")
+        except (OSError, http.client.HTTPException):
+            return False
+        answer = _solr_json(data)
+        return status == 200 and answer is not None and "collections" in answer
 
     def collection_path(self, handler: str) -> str:
         return f"/{self.collection}/{handler}"
@@ -137,6 +174,27 @@ class SolrClient:
     def collections(self) -> list[str]:
         return self.request("/admin/collections", {"action": "LIST", "wt": "json"}).get("collections", [])
 
+    def aliases(self) -> dict[str, str]:
+        """Each alias of the cluster and the collection(s) it names (comma-separated)."""
+        return self.request("/admin/collections", {"action": "LISTALIASES", "wt": "json"}).get("aliases", {})
+
+    def live(self) -> str | None:
+        """The collection readers of `self.collection` read: the one the alias of that name points
+        to, or a plain collection of that name (published before aliases), or None."""
+        target = self.aliases().get(self.collection)
+        if target:
+            return target
+        return self.collection if self.collection in self.collections() else None
+
+    def generations(self, names) -> list[str]:
+        """Those of `names` that are this alias's collections (`<name>_<UTC time to the ms>`, as
+        `publish` names them), oldest first."""
+        return sorted(n for n in names if GENERATION.fullmatch(n) and n[:-GENERATION_DIGITS - 1] == self.collection)
+
+    def new_generation(self) -> str:
+        """A name for the collection a publish fills, after every earlier one (UTC time, to the ms)."""
+        return f"{self.collection}_{time.strftime('%Y%m%d%H%M%S', time.gmtime())}{time.time_ns() // 1_000_000 % 1000:03d}"
+
     def prepare(self, shards: int, replicas: int) -> None:
         """Upload the configset shipped with baogao (under the collection's name), then create the
         collection from it — or, if it exists, reload it, so that a newer schema applies."""
@@ -154,26 +212,50 @@ class SolrClient:
                                                 "numShards": shards, "replicationFactor": replicas,
                                                 "waitForFinalState": "true", "wt": "json"})
 
+    def switch(self, alias: str) -> None:
+        """Point the alias `alias` at this collection: one atomic change in ZooKeeper (CREATEALIAS
+        replaces an alias of that name), after which every reader of `alias` reads this one."""
+        self.request("/admin/collections", {"action": "CREATEALIAS", "name": alias, "collections": self.collection,
+                                            "wt": "json"})
+
+    def delete_collection(self, name: str) -> None:
+        """Delete the collection `name` and the configset of that name (each publish uploads its own)."""
+        if name in self.collections():
+            self.request("/admin/collections", {"action": "DELETE", "name": name, "wt": "json"})
+        self.delete_configset(name)
+
+    def delete_configset(self, name: str) -> None:
+        if name in self.configsets():
+            self.request("/admin/configs", {"action": "DELETE", "name": name, "wt": "json"})
+
+    def configsets(self) -> list[str]:
+        return self.request("/admin/configs", {"action": "LIST", "wt": "json"}).get("configSets", [])
+
     def index_bytes(self) -> int:
         """The collection's index on disk, every replica counted (the cores' sizes, node by node)."""
-        total = 0
+        total, name = 0, self.live()
         for node in self.nodes:
             one = SolrClient([node], self.collection)
             cores = one.request("/admin/cores", {"action": "STATUS", "wt": "json"})["status"]
             total += sum(c["index"]["sizeInBytes"] for c in cores.values()
-                         if c.get("cloud", {}).get("collection") == self.collection)
+                         if c.get("cloud", {}).get("collection") == name)
         return total
 
     def drop(self) -> None:
-        """Delete the collection (tests and benchmarks clean up after themselves)."""
-        self.request("/admin/collections", {"action": "DELETE", "name": self.collection, "wt": "json"})
+        """Delete the alias and every collection it has named (tests and benchmarks clean up after
+        themselves), or the plain collection of that name."""
+        if self.collection in self.aliases():
+            self.request("/admin/collections", {"action": "DELETEALIAS", "name": self.collection, "wt": "json"})
+        for name in self.generations(self.collections()) + [self.collection]:
+            self.delete_collection(name)
 
     def wait_active(self, seconds: float = 60) -> None:
         """Until every shard of the collection has an active leader (after a node comes back)."""
         end = time.monotonic() + seconds
         while True:
-            status = self.request("/admin/collections", {"action": "CLUSTERSTATUS", "collection": self.collection})
-            shards = status["cluster"]["collections"][self.collection]["shards"]
+            name = self.live()  # (the collection the alias names)
+            status = self.request("/admin/collections", {"action": "CLUSTERSTATUS", "collection": name})
+            shards = status["cluster"]["collections"][name]["shards"]
             if all(any(r.get("state") == "active" and r.get("leader") == "true" for r in s["replicas"].values())
                    for s in shards.values()):
                 return
@@ -182,11 +264,41 @@ class SolrClient:
             time.sleep(0.2)
 
 
-def _message(data: bytes) -> str:
+def _solr_json(data: bytes) -> dict | None:
+    """A response's JSON as Solr writes it (an object with its responseHeader), or None: a web page,
+    broken JSON, or JSON of something that is not Solr."""
     try:
-        return json.loads(data)["error"]["msg"].splitlines()[0][:300]
-    except Exception:
-        return data[:200].decode("utf-8", "replace").strip()
+        answer = json.loads(data)
+    except ValueError:  # (UnicodeDecodeError is one too)
+        return None
+    return answer if isinstance(answer, dict) and "responseHeader" in answer else None
+
+
+def _what(ctype: str, data: bytes) -> str:
+    """What a server answered instead of Solr's JSON, in a few words (never its raw text: it may be a
+    page of HTML)."""
+    kind = ctype.split(";")[0].strip().lower()
+    if "html" in kind or data.lstrip()[:1] == b"<":
+        return "an HTML page"
+    if "json" in kind or data.lstrip()[:1] in (b"{", b"["):
+        return "broken JSON" if _json_or_none(data) is None else "JSON that is not Solr's"
+    return f"{len(data)} bytes of {kind or 'unknown type'}"
+
+
+def _json_or_none(data: bytes):
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
+
+
+def _message(answer: dict | None, ctype: str = "", data: bytes = b"") -> str:
+    """Solr's error message, on one line; or what came instead of it."""
+    try:
+        msg = answer["error"]["msg"]
+        return " ".join((msg[:msg.find("<html")] if "<html" in msg else msg).split())[:300]  # (a shard's page quoted)
+    except (KeyError, TypeError, AttributeError):
+        return f"({_what(ctype, data)})" if answer is None else "(no message)"
 
 
 # -- query syntax ------------------------------------------------------------------------------------

@@ -1,11 +1,19 @@
-"""`publish --solr`: the local archive → a SolrCloud collection.
+"""`publish --solr`: the local archive → a SolrCloud collection, all or nothing.
 
-One update per report — its old sections deleted, its report document and its sections added — and
-one commit at the end, so readers see the whole publish or none of it. A report is sent only when
-its key changed: a hash of its row, the dictionary its words were cut with and the document format.
-Reports no longer in the archive are deleted. What a section carries is what the local engine reads:
-its lines with their kinds, the normalized text and its map to the display text, and its words cut
-by our own segmenter with the archive's frozen dictionary."""
+Readers name an alias (`--collection`, default baogao). A publish fills a new collection of its own,
+`<alias>_<UTC time to the ms>`, from the configset baogao ships, commits it, checks its counts, and
+only then points the alias at it (CREATEALIAS: one atomic change), so a reader sees the old archive
+until the switch and the new one after, never a mix; the collections the alias named before are then
+deleted. A publish killed before the switch leaves the alias where it was; the collections it left
+(half built, or the old one it had not deleted yet) are deleted by the next publish. An archive
+published before aliases (a plain collection of the alias's name) is replaced the same way: the new
+collection filled, the plain one deleted, the alias created at once after.
+
+Every report goes into the new collection; the counts say what changed against the live one (a
+report's key: a hash of its row, the dictionary its words were cut with and the document format), and
+when nothing did, nothing is sent. What a section carries is what the local engine reads: its lines
+with their kinds, the normalized text and its map to the display text, and its words cut by our own
+segmenter with the archive's frozen dictionary."""
 
 from __future__ import annotations
 
@@ -64,22 +72,69 @@ def report_update(home: Home, row: dict, key: str, segmenter) -> str:
 
 
 def publish(home: Home, client: solr.SolrClient, shards: int = 2, replicas: int = 2, progress=None) -> dict:
-    """Send the archive to the collection (created from the shipped configset when missing).
-    Returns {"collection", "published", "deleted", "unchanged", "seconds"}."""
+    """Publish the archive under the alias `client.collection` (see the module's doc). Returns
+    {"collection" (the alias), "generation" (the collection it names), "published", "deleted",
+    "unchanged", "seconds"}."""
     start = time.monotonic()
-    client.prepare(shards, replicas)
-    published = {d["report"]: d.get("key") for d in client.stream(solr.REPORTS, fl="report,key")}
+    alias = client.collection
+    live = client.live()
+    leftovers = [n for n in client.generations(client.collections()) if n != live]
+    for name in leftovers + [n for n in client.generations(client.configsets()) if n != live and n not in leftovers]:
+        client.delete_collection(name)  # what killed publishes left (the configset of one killed before its CREATE)
+
+    if live == alias:
+        _ours_to_replace(client)
+    published = {}
+    if live:
+        was = solr.SolrClient(client.nodes, live)
+        published = {d["report"]: d.get("key") for d in was.stream(solr.REPORTS, fl="report,key")}
     con = home.con
     words = store.dictionary(con)
     words_hash = dictionary_hash(words)
-    segmenter = home.segmenter
     rows = store.report_rows(con)
-    changed, unchanged = [], []
-    for row in rows:
-        key = report_key(row, words_hash)
-        (unchanged if published.get(row["id"]) == key else changed).append((row, key))
+    keys = [(row, report_key(row, words_hash)) for row in rows]
+    changed = [row["id"] for row, key in keys if published.get(row["id"]) != key]
     gone = sorted(set(published) - {r["id"] for r in rows})
+    counts = {"published": len(changed), "deleted": len(gone), "unchanged": len(rows) - len(changed)}
+    if live and live != alias and not changed and not gone:  # the alias names this very archive
+        return {"collection": alias, "generation": live, **counts, "seconds": round(time.monotonic() - start, 2)}
 
+    fresh = solr.SolrClient(client.nodes, client.new_generation())
+    try:
+        fresh.prepare(shards, replicas)
+        _fill(home, fresh, keys, words, progress)
+        _check_counts(home, fresh, len(rows))
+    except solr.SolrError:  # (Solr says a collection deleted mid-update in several ways: ask whether it is there)
+        if fresh.collection in client.collections():
+            raise
+        raise solr.SolrError(f"collection {fresh.collection} was deleted while this publish filled it (by another "
+                             "publish to the same alias?); the alias was left where it was",
+                             "Run one publish at a time, then run it again.") from None
+    if live == alias:  # a plain collection from before aliases holds the name: it goes, the alias comes
+        client.delete_collection(alias)
+    fresh.switch(alias)
+    for name in [live] if live and live != alias else []:
+        client.delete_collection(name)
+    return {"collection": alias, "generation": fresh.collection, **counts, "seconds": round(time.monotonic() - start, 2)}
+
+
+def _ours_to_replace(client: solr.SolrClient) -> None:
+    """A plain collection of the alias's name is replaced only when baogao published it (it holds
+    the published state) or it is empty (a first publish killed before its commit): never another
+    application's collection."""
+    try:
+        state = client.select({"q": f"id:{solr.STATE_ID}", "rows": 0})["response"]["numFound"]
+        held = client.select({"q": solr.EVERYTHING, "rows": 0})["response"]["numFound"]
+    except solr.SolrError:  # (a schema without our fields refuses the query)
+        state, held = 0, 1
+    if not state and held:
+        raise solr.SolrError(f"collection {client.collection} holds documents baogao did not publish; "
+                             "publish would replace it", "Name another with --collection.")
+
+
+def _fill(home: Home, client: solr.SolrClient, keys: list[tuple[dict, str]], words, progress) -> None:
+    """Every report into the (new, empty) collection, then its published state, then one commit."""
+    segmenter = home.segmenter
     updates: queue.Queue = queue.Queue(SENDERS * 2)
     failed: list[BaseException] = []
 
@@ -97,12 +152,12 @@ def publish(home: Home, client: solr.SolrClient, shards: int = 2, replicas: int 
         t.start()
         senders.append(t)
     try:
-        for k, (row, key) in enumerate(changed):
+        for k, (row, key) in enumerate(keys):
             if failed:
                 break
             updates.put(report_update(home, row, key, segmenter))
             if progress:
-                progress(k + 1, len(changed))
+                progress(k + 1, len(keys))
     finally:
         for _ in senders:
             updates.put(None)
@@ -110,11 +165,21 @@ def publish(home: Home, client: solr.SolrClient, shards: int = 2, replicas: int 
             t.join()
     if failed:
         raise failed[0]
-    for report_id in gone:
-        client.update(json.dumps({"delete": {"query": f"report:{solr.escape(report_id)}"}}))
-    state = {"published": time.time_ns(), "dictionary": list(words), "format": FORMAT}
+    # `collection`: the collection itself, so that a reader of the alias reads the rest of its
+    # answer from it, whatever the alias names by then (index.remote).
+    state = {"published": time.time_ns(), "dictionary": list(words), "format": FORMAT, "collection": client.collection}
     client.update(json.dumps({"add": {"doc": {"id": solr.STATE_ID, "kind": "state",
                                                "state": json.dumps(state, ensure_ascii=False)}}}, ensure_ascii=False))
     client.commit()
-    return {"collection": client.collection, "published": len(changed), "deleted": len(gone),
-            "unchanged": len(unchanged), "seconds": round(time.monotonic() - start, 2)}
+
+
+def _check_counts(home: Home, client: solr.SolrClient, reports: int) -> None:
+    """Before the switch: the new collection holds every report and section of the archive (a
+    cheap check that nothing was lost on the way; the alias stays where it was if not)."""
+    sections = store.count_sections(home.con)
+    for q, want in ((solr.REPORTS, reports), (solr.SECTIONS, sections)):
+        got = client.select({"q": q, "rows": 0})["response"]["numFound"]
+        if got != want:
+            raise solr.SolrError(f"collection {client.collection} holds {got} of the archive's {want} {q[5:]}s "
+                                 "after publishing; the alias was left where it was",
+                                 "Run `baogao publish` again.")

@@ -59,7 +59,7 @@ SHAPES = {
         "not_set", "section_id", "paragraph", "url", *HEAD[1:], "citation")}]},
     "new": {"report": None, "title": None, "year": None, "region": None, **dict.fromkeys(HEAD), "baseline": None, "found": None, "phrases": [{k: None for k in (
         "phrase", "count", "section_id", "paragraph", "quoted", "in_heading")}]},
-    "publish": {"collection": None, "published": None, "deleted": None, "unchanged": None, "seconds": None},
+    "publish": {"collection": None, "generation": None, "published": None, "deleted": None, "unchanged": None, "seconds": None},
     # exit 2 or 3, any command; exit 1 for filters that keep no report (with "reports_matched": 0)
     "error": {"error": None, "hint": None, "candidates?": None, "reports_matched?": None},
 }

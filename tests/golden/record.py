@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from index.solr import SolrClient as REAL_CLIENT  # noqa: E402 (FakeSolr stands in its place)
 SEEDS = ROOT / "seeds"
 GOLDEN = Path(__file__).with_name("seeds.json")
 
@@ -84,17 +86,56 @@ class FakeSolr:
     """`index.solr.SolrClient` for `publish`, without a cluster: collections in memory, shared by
     every client (publish opens one per sender thread), reading the JSON update bodies it is sent."""
 
-    collections: dict[str, dict[str, dict]] = {}
+    stored: dict[str, dict[str, dict]] = {}  # each collection's documents by id
+    alias: dict[str, str] = {}  # each alias and the collection it names
+    made = [0]  # generations made: their names are numbered, so the golden file stays put
 
     def __init__(self, nodes, collection="baogao"):
         self.nodes, self.collection = list(nodes), collection
 
+    @classmethod
+    def reset(cls):
+        cls.stored.clear()
+        cls.alias.clear()
+        cls.made[0] = 0
+
     @property
     def docs(self) -> dict[str, dict]:
-        return self.collections.setdefault(self.collection, {})
+        return self.stored.setdefault(self.collection, {})
 
     def prepare(self, shards, replicas):
         self.docs
+
+    # the alias, as `publish` switches it (index.solr.SolrClient's)
+    def aliases(self):
+        return dict(self.alias)
+
+    def live(self):
+        return self.alias.get(self.collection) or (self.collection if self.collection in self.stored else None)
+
+    def generations(self, names):
+        return REAL_CLIENT.generations(self, names)
+
+    def new_generation(self):
+        self.made[0] += 1
+        return f"{self.collection}_{self.made[0]:017d}"
+
+    def collections(self):
+        return sorted(self.stored)
+
+    def configsets(self):
+        return []
+
+    def switch(self, alias):
+        self.alias[alias] = self.collection
+
+    def delete_collection(self, name):
+        self.stored.pop(name, None)
+
+    def select(self, params):
+        field, _, value = params["q"].partition(":")
+        found = [d for d in self.docs.values() if value == "*" or d.get(field) == value]
+        return {"response": {"numFound": len(found), "docs": found[:int(params.get("rows", 10))]}}
 
     def stream(self, q, fq=(), fl="id", extra=None, sort="id asc"):
         field, _, value = q.partition(":")
@@ -125,7 +166,7 @@ def run_all() -> list[dict]:
     from tests.conftest import run_cli
 
     out = []
-    FakeSolr.collections.clear()
+    FakeSolr.reset()
     with tempfile.TemporaryDirectory() as tmp, mock.patch("index.solr.SolrClient", FakeSolr):
         home = Path(tmp) / "home"
         for args in COMMANDS:
