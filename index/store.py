@@ -94,10 +94,20 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     return con
 
 
-def create(con: sqlite3.Connection) -> None:
-    """Create the tables in one transaction: a store either has a format version or is not a store."""
+def is_blank(con: sqlite3.Connection) -> bool:
+    """No table at all: a store not yet created, or whose creating transaction never committed."""
+    return con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def create(con: sqlite3.Connection, samples: bool = False) -> None:
+    """Create the tables in one transaction: a store either has a format version or is not a store.
+    Safe to race: IMMEDIATE waits for another creator's commit, then every statement finds its work
+    done. `samples`: the creator is a first read, which adds the bundled sample pages (recorded only
+    by the transaction that really creates the store)."""
+    due = ("INSERT OR IGNORE INTO meta SELECT 'samples', 'due' WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'format');"
+           if samples else "")
     con.executescript(
-        "BEGIN;" + SCHEMA +
+        "BEGIN IMMEDIATE;" + SCHEMA + due +
         f"INSERT OR IGNORE INTO meta VALUES ('format', '{FORMAT_VERSION}');"
         "INSERT OR IGNORE INTO meta VALUES ('next_sid', '1');"
         "INSERT OR IGNORE INTO meta VALUES ('whoosh_generation', '-1');"
