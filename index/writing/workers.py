@@ -2,8 +2,15 @@
 offset maps, index-mode words) and writes its own Whoosh segment, so segmentation and Whoosh's
 posting work run on both cores while the parent builds the suffix arrays and the store rows.
 
-Workers are forked, load the home's frozen dictionary into their own segmenter, ignore Ctrl-C (the
-parent handles it) and die with their parent (PR_SET_PDEATHSIG): no worker outlives a killed ingest.
+Workers load the home's frozen dictionary into their own segmenter, ignore Ctrl-C (the parent
+handles it) and end with the ingest: no worker outlives a killed ingest. They are forked by
+multiprocessing's fork server (a single-threaded process spawned for the ingest, this module
+preloaded), never from the ingest itself: a fork of a process whose other threads (rich's progress
+bar on a terminal, a queue's feeder) hold a lock gets that lock held forever — such a child hung on
+a futex before it could ask to die with its parent, and kept the home's lock (inherited with the
+ingest's open files) after the ingest was killed. A worker watches the ingest (`_die_with_parent`);
+once the workers are gone, the fork server and multiprocessing's resource tracker see their pipes
+close and exit.
 """
 
 from __future__ import annotations
@@ -57,11 +64,27 @@ def prepare(report: Report, base_sid: int, quoted) -> Prepared:
 
 
 def _die_with_parent() -> None:
+    """In a worker: end when the ingest ends, however it ends. The worker's parent is the fork
+    server, which lives on while any worker does (each holds the pipe whose closing tells the
+    server its client is gone) — so the worker watches the ingest itself: multiprocessing keeps,
+    in the ingest, the write end of a pipe whose read end is the worker's `parent_process().sentinel`;
+    it reads as ready once the ingest is gone (at once if it was gone before the watch began).
+    PR_SET_PDEATHSIG covers the fork server's death."""
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
+    except (OSError, AttributeError):
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ingest = multiprocessing.parent_process()
+    if ingest is not None and ingest.sentinel is not None:
+        threading.Thread(target=_exit_when_ready, args=(ingest.sentinel,), daemon=True, name="ingest-watch").start()
+
+
+def _exit_when_ready(sentinel) -> None:
+    from multiprocessing.connection import wait
+
+    wait([sentinel])
+    os._exit(1)  # nothing of a killed ingest is published: its unlisted files are the next writer's to discard
 
 
 def _worker(words, index_dir, jobs, results, in_thread: bool = False) -> None:
@@ -111,6 +134,14 @@ def _worker(words, index_dir, jobs, results, in_thread: bool = False) -> None:
             raise
 
 
+def worker_context():
+    """multiprocessing's fork-server context, with this module (and what it imports: the parser,
+    the segmenter, Whoosh) loaded once in the server rather than in each worker."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ctx
+
+
 class WordWriters:
     """Two (or as many as cores) worker processes writing Whoosh segments in parallel — or, for a
     small batch (`in_thread`), one thread of this process: no fork, and the dictionary this process
@@ -125,7 +156,7 @@ class WordWriters:
             self.workers = [threading.Thread(target=_worker, args=(tuple(words), str(index_dir), self.jobs, self.results),
                                              kwargs={"in_thread": True}, daemon=True)]
         else:
-            ctx = multiprocessing.get_context("fork")
+            ctx = worker_context()
             self.jobs = ctx.Queue(self.procs * 8)
             self.results = ctx.Queue()
             self.workers = [ctx.Process(target=_worker, args=(tuple(words), str(index_dir), self.jobs, self.results),
