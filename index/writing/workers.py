@@ -134,12 +134,42 @@ def _worker(words, index_dir, jobs, results, in_thread: bool = False) -> None:
             raise
 
 
+@contextlib.contextmanager
+def _ctrl_c_deferred(wanted: bool):
+    """Hold a Ctrl-C (SIGINT) that arrives inside the block; raise it as KeyboardInterrupt after."""
+    if not wanted or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
+
+
 def worker_context():
     """multiprocessing's fork-server context, with this module (and what it imports: the parser,
     the segmenter, Whoosh) loaded once in the server rather than in each worker."""
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload([__name__])
     return ctx
+
+
+def _start_fork_server() -> None:
+    """Spawn the fork server (if it is not running) with Ctrl-C ignored: a signal ignored stays
+    ignored across exec and Python then leaves it so, and the workers it forks inherit that — a
+    terminal's Ctrl-C reaches the whole process group, and only the ingest is to handle it (a
+    worker would print a KeyboardInterrupt traceback under the ingest's one-line message)."""
+    from multiprocessing import forkserver
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class WordWriters:
@@ -161,8 +191,21 @@ class WordWriters:
             self.results = ctx.Queue()
             self.workers = [ctx.Process(target=_worker, args=(tuple(words), str(index_dir), self.jobs, self.results),
                                         daemon=True) for _ in range(self.procs)]
-        for w in self.workers:
-            w.start()
+        self.started = []
+        # A Ctrl-C while a worker is being started (the fork server forks it, then it reads its
+        # arguments) would leave a child this process knows nothing of, failing once the exit has
+        # removed its queues: it waits until the workers are started, then stops them all.
+        with _ctrl_c_deferred(not in_thread):
+            try:
+                if not in_thread:
+                    _start_fork_server()
+                for w in self.workers:
+                    w.start()
+                    self.started.append(w)
+            except BaseException:
+                self.stop()
+                raise
+        # (a deferred Ctrl-C is raised here, with every worker started known to `stop`)
 
     def run(self, jobs, handle) -> list:
         """Feed `jobs` (from a thread: the job queue is bounded), pass every result to
@@ -203,13 +246,13 @@ class WordWriters:
                     raise RuntimeError(f"an ingest worker died (exit code {dead[0].exitcode})") from None
 
     def stop(self) -> None:
-        for w in self.workers:
+        for w in self.started:
             if w.is_alive() and hasattr(w, "kill"):
                 w.kill()
             elif w.is_alive():  # a thread ends at the next job it takes
                 with contextlib.suppress(Exception):
                     self.jobs.put_nowait(None)
-        for w in self.workers:
+        for w in self.started:
             w.join(timeout=5)
 
     def __enter__(self):

@@ -6,6 +6,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -155,6 +156,37 @@ def test_a_later_ingest_killed_at_random_points_leaves_no_process_and_the_next_i
             assert archive(home) == truth
 
     kill_rounds(30, took, run_round)
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_random_points_of_a_first_ingest_is_one_line_and_leaves_no_process(tmp_path, folder, fresh):
+    """Ctrl-C as a terminal sends it (to the whole process group), at 10 random points: the one
+    line and exit 130 — never a worker's traceback (a worker still starting when the ingest left) —
+    nothing left running, and the next ingest completes."""
+    truth, took = fresh
+    rng = random.Random(31)
+    for k in range(10):
+        delay = rng.uniform(0.0, took * 0.8)
+        home = tmp_path / f"home{k}"
+        proc = subprocess.Popen([sys.executable, "-m", "cli", "--home", str(home), "ingest", str(folder)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT,
+                                start_new_session=True)
+        while not home.exists() and proc.poll() is None:  # past the interpreter's start (a Ctrl-C
+            time.sleep(0.01)  # during its imports is Python's own traceback, before baogao runs)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        err = proc.communicate(timeout=60)[1]
+        case = f"Ctrl-C {k + 1} (seed 31, {delay:.2f} s after the home appeared)"
+        if proc.returncode == 0:
+            continue  # it had finished
+        assert proc.returncode == 130 and err.strip().splitlines() == [
+            "baogao: interrupted; nothing was half-written (the archive is as it was or complete)."], (case, proc.returncode, err)
+        deadline = time.monotonic() + GONE_WITHIN
+        while (left := processes_of(proc.pid, home)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert left == [], (case, left)
+        ingest_completes(home, folder)
+        assert archive(home) == truth, case
 
 
 # An ingest in a process where another thread holds a lock when the workers start: here a thread
