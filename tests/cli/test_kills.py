@@ -116,7 +116,10 @@ def kill_rounds(seed: int, took: float, run_round) -> None:
 
 @pytest.mark.slow
 def test_a_first_ingest_killed_at_random_points_leaves_no_process_and_the_next_ingest_completes(tmp_path, folder, fresh):
+    """Each round kills the first ingest of a new home: a reader then finds it empty or whole, and
+    every second round (the last too) the next ingest completes it."""
     truth, took = fresh
+    rounds = iter(range(1, KILLS + 1))
 
     def run_round(delay):
         home = tmp_path / f"home{delay:.4f}"
@@ -124,9 +127,12 @@ def test_a_first_ingest_killed_at_random_points_leaves_no_process_and_the_next_i
         time.sleep(delay)
         left = left_after_kill(proc, home)
         assert left == [], f"still running {GONE_WITHIN} s after the kill: {left}"
-        ingest_completes(home, folder)
-        assert archive(home) == truth
-        shutil.rmtree(home)
+        if home.exists():
+            assert archive(home) in ({"ids": [], "found": {n: [] for n in NEEDLES}}, truth)
+        if next(rounds) % 2 == 0:
+            ingest_completes(home, folder)
+            assert archive(home) == truth
+        shutil.rmtree(home, ignore_errors=True)
 
     kill_rounds(29, took, run_round)
 
