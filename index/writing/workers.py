@@ -150,6 +150,29 @@ def _ctrl_c_deferred(wanted: bool):
         raise KeyboardInterrupt
 
 
+@contextlib.contextmanager
+def _main_module_kept_out(wanted: bool):
+    """While workers start: a worker the fork server forks runs the main script again first (as
+    `__mp_main__`) when the main module names its file — a program calling `ingest` at the top of
+    an unguarded script would ingest again in each worker. The workers need nothing of it, so it
+    is not named to them (multiprocessing passes it only when `__main__` has a `__spec__` name or
+    a `__file__`)."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    if not wanted or main is None:
+        yield
+        return
+    saved = {k: main.__dict__[k] for k in ("__spec__", "__file__") if k in main.__dict__}
+    main.__spec__ = None
+    main.__dict__.pop("__file__", None)
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
 def worker_context():
     """multiprocessing's fork-server context, with this module (and what it imports: the parser,
     the segmenter, Whoosh) loaded once in the server rather than in each worker."""
@@ -199,9 +222,10 @@ class WordWriters:
             try:
                 if not in_thread:
                     _start_fork_server()
-                for w in self.workers:
-                    w.start()
-                    self.started.append(w)
+                with _main_module_kept_out(not in_thread):
+                    for w in self.workers:
+                        w.start()
+                        self.started.append(w)
             except BaseException:
                 self.stop()
                 raise

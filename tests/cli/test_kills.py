@@ -224,6 +224,20 @@ def test_an_ingest_whose_other_threads_hold_locks_when_workers_start_leaves_no_p
     assert len(archive(home)["found"][MARKER]) == 24
 
 
+@pytest.mark.slow
+def test_a_script_calling_ingest_unguarded_is_not_run_again_by_the_workers(tmp_path, folder):
+    """The workers come from a fork server, which would run the main script again in each (as
+    `__mp_main__`): a script with no `if __name__ == "__main__"` would ingest again there."""
+    script = tmp_path / "script.py"
+    script.write_text("import sys\nfrom index import Home, ingest\nprint('ingesting', flush=True)\n"
+                      "ingest(Home(sys.argv[1]), [sys.argv[2]])\n", encoding="utf-8")
+    home = tmp_path / "home"
+    r = subprocess.run([sys.executable, str(script), str(home), str(folder)], capture_output=True, text=True, env=ENV,
+                       cwd=ROOT, timeout=120)
+    assert r.returncode == 0 and r.stdout == "ingesting\n" and "Traceback" not in r.stderr, (r.stdout, r.stderr)
+    assert len(archive(home)["found"][MARKER]) == 24
+
+
 @pytest.mark.parametrize("state", ["empty file", "uncommitted tables"])
 def test_a_store_whose_creation_was_killed_is_created_by_the_next_command(tmp_path, folder, state):
     """What a kill while creating the store leaves (the file made, its first transaction never
