@@ -218,18 +218,17 @@ class WordWriters:
         # A Ctrl-C while a worker is being started (the fork server forks it, then it reads its
         # arguments) would leave a child this process knows nothing of, failing once the exit has
         # removed its queues: it waits until the workers are started, then stops them all.
-        with _ctrl_c_deferred(not in_thread):
-            try:
+        try:
+            with _ctrl_c_deferred(not in_thread):  # (raised as it ends: every worker started is in `started`)
                 if not in_thread:
                     _start_fork_server()
                 with _main_module_kept_out(not in_thread):
                     for w in self.workers:
                         w.start()
                         self.started.append(w)
-            except BaseException:
-                self.stop()
-                raise
-        # (a deferred Ctrl-C is raised here, with every worker started known to `stop`)
+        except BaseException:
+            self.stop()
+            raise
 
     def run(self, jobs, handle) -> list:
         """Feed `jobs` (from a thread: the job queue is bounded), pass every result to
