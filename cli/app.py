@@ -88,14 +88,17 @@ class App:
                 raise click.BadParameter(f"{self.home_path} is a file, not a folder (it is created if missing)",
                                          param_hint="--home")
             home = Home(self.home_path)
-            if reading and not home.initialized:
-                home.refuse_remains()  # a store deleted under its indexes: one line, exit 3 — not samples over them
+            if reading and not home.read_only:
+                home.open(samples=True)  # a new home is made here, recording that its samples are due
+            if reading and not home.read_only and home.samples_due:
                 seeds = seeds_folder()
                 self.err.print(f"baogao: new archive at {home.path} with the {len(list(seeds.glob('*.txt')))} bundled sample "
                                "pages; `baogao ingest PATH` adds your reports, `baogao remove --samples` drops these.", soft_wrap=True)
                 from index import ingest
 
-                ingest(home, [seeds], wait=True)  # a second first command waits for the first
+                # Another first read racing this one waits for the lock, then finds them in (or, if
+                # that one was killed, adds them): every first read answers from the same archive.
+                ingest(home, [seeds], wait=True)
             self._home = home
         return self._home
 

@@ -67,13 +67,20 @@ class Home:
         """The store's connection (`open` makes it)."""
         return self._con if self._con is not None else self.open()
 
-    def open(self) -> sqlite3.Connection:
-        """Open the store, creating a new home first if there is none; check its format version."""
+    def open(self, samples: bool = False) -> sqlite3.Connection:
+        """Open the store, creating a new home first if there is none (`samples`: a first read made
+        it, so the bundled sample pages are due, `samples_due`); check its format version."""
         if self._con is None:
             if not self.initialized:
-                self._create()
+                self.refuse_remains()
+                self._make_folder()
             try:
                 con = store.connect(self.store_path, read_only=self.read_only)
+                if not self.read_only and store.is_blank(con):
+                    # A new store, or one whose creation was killed (an empty file, or tables never
+                    # committed): created in one transaction that any number of processes may race
+                    # to run — the first makes it, the others find it made (never "no such table").
+                    store.create(con, samples=samples)
                 if store.get_meta(con, "format") is None:
                     raise HomeError(f"{self.store_path} is not a baogao store", "Pass --home a baogao home.")
                 version = store.get_int(con, "format", 0)
@@ -100,16 +107,18 @@ class Home:
             raise HomeError(f"the store {self.store_path} is missing, but its indexes are there ({', '.join(left)})",
                             "Put store.sqlite back; or move the home aside and ingest the reports again.")
 
-    def _create(self) -> None:
-        self.refuse_remains()
+    @property
+    def samples_due(self) -> bool:
+        """A first read made this home and no ingest has published yet (the one that adds the
+        sample pages is running, or was killed): a reader adds them, waiting for the lock."""
+        return self.meta("samples") == "due" and self.meta("dictionary_hash") is None
+
+    def _make_folder(self) -> None:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             (self.segments_path).mkdir(exist_ok=True)
         except OSError as e:
             raise HomeError(f"cannot create the home {self.path} ({e.strerror})", "Pass --home a writable folder.") from None
-        con = store.connect(self.store_path)
-        store.create(con)
-        con.close()
 
     def close(self) -> None:
         self.refresh()

@@ -82,11 +82,10 @@ def transaction(con: sqlite3.Connection):
 
 
 def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
-    """A connection to the store. `read_only` (a home on a read-only mount, a shared folder): no
-    write-ahead log can be made there, so the store is opened as immutable — no writer can change it."""
+    """A connection to the store. `read_only` (a home on a read-only mount, a shared folder): see
+    `connect_read_only`."""
     if read_only:
-        uri = f"file:{path}?mode=ro&immutable=1"
-        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        return connect_read_only(path)
     con = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
@@ -94,10 +93,52 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     return con
 
 
-def create(con: sqlite3.Connection) -> None:
-    """Create the tables in one transaction: a store either has a format version or is not a store."""
+# A write-ahead log starts with a 32-byte header; frames (committed changes) follow it.
+WAL_HEADER_BYTES = 32
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A store no process here can write. With no write-ahead log (or an empty one) the file is the
+    whole store: opened as immutable (no lock, no -shm needed). With a log still holding commits
+    (a remove not yet checkpointed when the home was mounted read-only), `immutable` would ignore
+    them and show a superseded archive: it is read with its log (SQLite reads a WAL on a read-only
+    medium when the -shm file exists, https://www.sqlite.org/wal.html "Read-Only Databases"), or
+    refused in one line when it cannot be."""
+    from .errors import HomeError
+
+    wal = path.with_name(path.name + "-wal")
+    try:
+        pending = wal.stat().st_size > WAL_HEADER_BYTES
+    except FileNotFoundError:
+        pending = False
+    if not pending:
+        return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the log and its index now
+    except sqlite3.OperationalError as e:
+        con.close()
+        raise HomeError(f"the read-only home's store {path} has changes in its write-ahead log {wal.name} that cannot be "
+                        f"read here ({e}; {path.name}-shm is missing or unusable)",
+                        "Open the home once where it can be written (any baogao command folds the log into the "
+                        "store), or copy the home to a writable folder.") from None
+    return con
+
+
+def is_blank(con: sqlite3.Connection) -> bool:
+    """No table at all: a store not yet created, or whose creating transaction never committed."""
+    return con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def create(con: sqlite3.Connection, samples: bool = False) -> None:
+    """Create the tables in one transaction: a store either has a format version or is not a store.
+    Safe to race: IMMEDIATE waits for another creator's commit, then every statement finds its work
+    done. `samples`: the creator is a first read, which adds the bundled sample pages (recorded only
+    by the transaction that really creates the store)."""
+    due = ("INSERT OR IGNORE INTO meta SELECT 'samples', 'due' WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'format');"
+           if samples else "")
     con.executescript(
-        "BEGIN;" + SCHEMA +
+        "BEGIN IMMEDIATE;" + SCHEMA + due +
         f"INSERT OR IGNORE INTO meta VALUES ('format', '{FORMAT_VERSION}');"
         "INSERT OR IGNORE INTO meta VALUES ('next_sid', '1');"
         "INSERT OR IGNORE INTO meta VALUES ('whoosh_generation', '-1');"

@@ -2,8 +2,15 @@
 offset maps, index-mode words) and writes its own Whoosh segment, so segmentation and Whoosh's
 posting work run on both cores while the parent builds the suffix arrays and the store rows.
 
-Workers are forked, load the home's frozen dictionary into their own segmenter, ignore Ctrl-C (the
-parent handles it) and die with their parent (PR_SET_PDEATHSIG): no worker outlives a killed ingest.
+Workers load the home's frozen dictionary into their own segmenter, ignore Ctrl-C (the parent
+handles it) and end with the ingest: no worker outlives a killed ingest. They are forked by
+multiprocessing's fork server (a single-threaded process spawned for the ingest, this module
+preloaded), never from the ingest itself: a fork of a process whose other threads (rich's progress
+bar on a terminal, a queue's feeder) hold a lock gets that lock held forever — such a child hung on
+a futex before it could ask to die with its parent, and kept the home's lock (inherited with the
+ingest's open files) after the ingest was killed. A worker watches the ingest (`_die_with_parent`);
+once the workers are gone, the fork server and multiprocessing's resource tracker see their pipes
+close and exit.
 """
 
 from __future__ import annotations
@@ -57,11 +64,27 @@ def prepare(report: Report, base_sid: int, quoted) -> Prepared:
 
 
 def _die_with_parent() -> None:
+    """In a worker: end when the ingest ends, however it ends. The worker's parent is the fork
+    server, which lives on while any worker does (each holds the pipe whose closing tells the
+    server its client is gone) — so the worker watches the ingest itself: multiprocessing keeps,
+    in the ingest, the write end of a pipe whose read end is the worker's `parent_process().sentinel`;
+    it reads as ready once the ingest is gone (at once if it was gone before the watch began).
+    PR_SET_PDEATHSIG covers the fork server's death."""
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
+    except (OSError, AttributeError):
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ingest = multiprocessing.parent_process()
+    if ingest is not None and ingest.sentinel is not None:
+        threading.Thread(target=_exit_when_ready, args=(ingest.sentinel,), daemon=True, name="ingest-watch").start()
+
+
+def _exit_when_ready(sentinel) -> None:
+    from multiprocessing.connection import wait
+
+    wait([sentinel])
+    os._exit(1)  # nothing of a killed ingest is published: its unlisted files are the next writer's to discard
 
 
 def _worker(words, index_dir, jobs, results, in_thread: bool = False) -> None:
@@ -111,6 +134,67 @@ def _worker(words, index_dir, jobs, results, in_thread: bool = False) -> None:
             raise
 
 
+@contextlib.contextmanager
+def _ctrl_c_deferred(wanted: bool):
+    """Hold a Ctrl-C (SIGINT) that arrives inside the block; raise it as KeyboardInterrupt after."""
+    if not wanted or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _main_module_kept_out(wanted: bool):
+    """While workers start: a worker the fork server forks runs the main script again first (as
+    `__mp_main__`) when the main module names its file — a program calling `ingest` at the top of
+    an unguarded script would ingest again in each worker. The workers need nothing of it, so it
+    is not named to them (multiprocessing passes it only when `__main__` has a `__spec__` name or
+    a `__file__`)."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    if not wanted or main is None:
+        yield
+        return
+    saved = {k: main.__dict__[k] for k in ("__spec__", "__file__") if k in main.__dict__}
+    main.__spec__ = None
+    main.__dict__.pop("__file__", None)
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
+def worker_context():
+    """multiprocessing's fork-server context, with this module (and what it imports: the parser,
+    the segmenter, Whoosh) loaded once in the server rather than in each worker."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ctx
+
+
+def _start_fork_server() -> None:
+    """Spawn the fork server (if it is not running) with Ctrl-C ignored: a signal ignored stays
+    ignored across exec and Python then leaves it so, and the workers it forks inherit that — a
+    terminal's Ctrl-C reaches the whole process group, and only the ingest is to handle it (a
+    worker would print a KeyboardInterrupt traceback under the ingest's one-line message)."""
+    from multiprocessing import forkserver
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class WordWriters:
     """Two (or as many as cores) worker processes writing Whoosh segments in parallel — or, for a
     small batch (`in_thread`), one thread of this process: no fork, and the dictionary this process
@@ -125,13 +209,26 @@ class WordWriters:
             self.workers = [threading.Thread(target=_worker, args=(tuple(words), str(index_dir), self.jobs, self.results),
                                              kwargs={"in_thread": True}, daemon=True)]
         else:
-            ctx = multiprocessing.get_context("fork")
+            ctx = worker_context()
             self.jobs = ctx.Queue(self.procs * 8)
             self.results = ctx.Queue()
             self.workers = [ctx.Process(target=_worker, args=(tuple(words), str(index_dir), self.jobs, self.results),
                                         daemon=True) for _ in range(self.procs)]
-        for w in self.workers:
-            w.start()
+        self.started = []
+        # A Ctrl-C while a worker is being started (the fork server forks it, then it reads its
+        # arguments) would leave a child this process knows nothing of, failing once the exit has
+        # removed its queues: it waits until the workers are started, then stops them all.
+        try:
+            with _ctrl_c_deferred(not in_thread):  # (raised as it ends: every worker started is in `started`)
+                if not in_thread:
+                    _start_fork_server()
+                with _main_module_kept_out(not in_thread):
+                    for w in self.workers:
+                        w.start()
+                        self.started.append(w)
+        except BaseException:
+            self.stop()
+            raise
 
     def run(self, jobs, handle) -> list:
         """Feed `jobs` (from a thread: the job queue is bounded), pass every result to
@@ -172,13 +269,13 @@ class WordWriters:
                     raise RuntimeError(f"an ingest worker died (exit code {dead[0].exitcode})") from None
 
     def stop(self) -> None:
-        for w in self.workers:
+        for w in self.started:
             if w.is_alive() and hasattr(w, "kill"):
                 w.kill()
             elif w.is_alive():  # a thread ends at the next job it takes
                 with contextlib.suppress(Exception):
                     self.jobs.put_nowait(None)
-        for w in self.workers:
+        for w in self.started:
             w.join(timeout=5)
 
     def __enter__(self):
