@@ -281,8 +281,13 @@ def _mostly_utf8(data: bytes, path) -> Decoded:
     decoded: list[str | None] = [_utf8(ln) for ln in lines]
     bad = [i for i, text in enumerate(decoded) if text is None]
     utf8 = sum(1 for ln, text in zip(lines, decoded) if text is not None and not ln.isascii())
-    if utf8 <= len(bad):  # mostly not UTF-8: a file in a legacy encoding
-        return Decoded(_legacy(data, path))
+    if utf8 <= len(bad):  # mostly not UTF-8: a file in a legacy encoding…
+        try:
+            return Decoded(_legacy(data, path))
+        except ArchiveError:
+            if not utf8:
+                raise
+            # …unless it is none: a short file, half its lines UTF-8 and the rest but for a byte
     replaced = legacy = 0
     for i in bad:
         line = lines[i]

@@ -152,3 +152,18 @@ def test_binary_with_nuls_on_one_side_is_still_not_text():
     for data in (bytes(range(256)) * 40, b"\x00\x01" * 300, bytes([0, 0xD8]) * 300):
         with pytest.raises(ArchiveError, match="not a text file"):
             read_text(data)
+
+
+@pytest.mark.parametrize("data", [
+    "吉林省报告\n\n发展\udcff人参产业。\n",       # a stray byte in one of two lines
+    "吉林省报告\n\n发展人参产业。\udce4\udcba\n",  # the last character cut in half
+], ids=["stray byte", "cut last character"])
+def test_a_short_utf8_file_but_for_a_byte_is_read_with_it_replaced(data):
+    """As many lines fail UTF-8 as pass it, and the whole is no GB18030 either: still UTF-8 with the
+    bytes replaced, not refused (a two-line file was refused as 'neither UTF-8, GB18030 nor Big5')."""
+    from archive.reading import read_text
+
+    raw = data.encode("utf-8", "surrogateescape")
+    decoded = read_text(raw)
+    assert decoded.text == raw.decode("utf-8", "replace")
+    assert decoded.replaced == raw.decode("utf-8", "surrogateescape").count("\udcff") + data.count("\udce4") + data.count("\udcba")
