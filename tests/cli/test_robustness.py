@@ -24,9 +24,14 @@ def baogao(home, *args, input=None, timeout=120):
                           env=ENV, input=input, timeout=timeout)
 
 
+_started: dict[str, list] = {}
+
+
 def start(home, *args):
-    return subprocess.Popen([sys.executable, "-m", "cli", "--home", str(home), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=ENV)
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "--home", str(home), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=ENV, start_new_session=True)  # its own group: workers_of
+    _started.setdefault(str(home), []).append(proc)
+    return proc
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +45,19 @@ def big_folder(tmp_path_factory):
 
 
 def workers_of(home_path) -> list[int]:
-    """Processes still running with this home on their command line (an ingest's workers are forks)."""
+    """Processes still running with this home on their command line, or in the process group of an
+    ingest `start`ed on it (its pid is the group's): the ingest's fork server and workers, whose
+    command lines do not name the home."""
+    groups = {p.pid for p in _started.get(str(home_path), [])}
     found = []
     for d in Path("/proc").iterdir():
         if d.name.isdigit() and int(d.name) != os.getpid():
             try:
                 cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                state, _, pgid = (d / "stat").read_text().rsplit(")", 1)[1].split()[:3]
             except OSError:
                 continue
-            if str(home_path) in cmd and "ingest" in cmd:
+            if state != "Z" and ((str(home_path) in cmd and "ingest" in cmd) or int(pgid) in groups):
                 found.append(int(d.name))
     return found
 
