@@ -22,10 +22,10 @@ from .numerals import as_digits
 
 # indicator → how reports word it (a regular expression, matched where the wording starts).
 LEXICON = {
-    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值(?:(?:达到|突破|超过)[^，；。]{1,12}[，,])?(?:同比|可比)?(?:增长|增速)"
+    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值(?:(?:达到|突破|超过)[^，；。]{1,12}[，,、])?(?:同比|可比)?按?(?:增长|增速)"
            r"|GDP增长"
            r"|(?<![与和])经济增长(?=\s*\d)",
-    "cpi": r"居民消费价格(?:总水平)?(?:涨幅|上涨幅度|上涨|指数)?|CPI(?:涨幅)?",
+    "cpi": r"(?<!商品)(?:居民)?消费价格(?:总水平)?(?:涨幅|上涨幅度|上涨|指数)?|CPI(?:涨幅)?",
     "urban_jobs": r"城镇新增就业(?:人数|岗位)?|新增城镇就业(?:人数)?",
     "unemployment_surveyed": r"城镇调查失业率",
     "unemployment_registered": r"城镇登记失业率",
@@ -38,8 +38,8 @@ _VALUE = re.compile(
     rf"(?P<low>{_NUM})\s*(?P<unit1>%|万亿斤|亿斤|万吨|亿吨|万人|万)?\s*(?:(?P<dash>[—\-–~～至到])\s*(?P<high>{_NUM})\s*)?"
     rf"(?P<unit>%|万亿斤|亿斤|万吨|亿吨|万人|万)?(?P<post>左右|以上|以内|以下)?")
 _STRETCH = re.compile(rf"力争(?:增长|达到|实现)?\s*(?P<value>{_NUM})\s*(?P<unit>%|万人)")
-_CUE = re.compile(r"(?:主要)?(?:预期)?(?:目标|指标)(?:初步安排|定)?(?:是|为|：|:)|预期目标[:：]")
-_FIVE_YEAR = re.compile(r"十[一二三四五]五|五年|年均|时期|到20\d\d年|今后")
+_CUE = re.compile(r"(?:主要)?(?:预期)?(?:目标|指标)(?:初步安排|安排|建议|确定|定)?(?:是|为|：|:)|预期目标[:：]")
+_FIVE_YEAR = re.compile(r"十[一二三四五]五|五年|年均|时期|到20\d\d年|今后|纲要")
 _NOT_SET = re.compile(r"没有提出[^。；]{0,12}(?:经济增速|经济增长|增长|增速)[^。；]{0,6}目标")
 _REVIEW = re.compile(r"完成了|超额完成|实现了|比上年|上年")
 _THIS_YEAR = re.compile(r"今年|本年|(?:19|20)\d\d年(?:经济社会|国民经济|全省|全区|全市)")
@@ -62,6 +62,11 @@ class Target:
     def not_set(self) -> bool:
         return self.modifier == "not_set"
 
+    @property
+    def status(self) -> str:
+        """value, not_set (the report says it sets none) or qualitative (a target with no figure)."""
+        return self.modifier if self.modifier in ("not_set", "qualitative") else "value"
+
 
 def _folded(text: str) -> str:
     """Full-width digits and signs as ASCII, one character for one (offsets hold)."""
@@ -70,10 +75,11 @@ def _folded(text: str) -> str:
 
 def targets_of(lines: list[str]) -> list[Target]:
     """The targets of the report whose lines (headings and paragraphs, in order) are `lines`."""
+    joined, starts = _sentences(lines)
     found: dict[str, list[Target]] = {}
-    for k in _passages(lines):
-        for t in _read(lines[k], k):
-            found.setdefault(t.indicator, []).append(t)
+    for k in _passages(joined):
+        for t in _read(joined[k], k):
+            found.setdefault(t.indicator, []).append(_in_lines(t, starts[k], lines))
         if found:
             break
     out = [t for ts in found.values() for t in ts]
@@ -86,6 +92,37 @@ def targets_of(lines: list[str]) -> list[Target]:
     return out
 
 
+# A sentence a file breaks over lines, or whose 主要预期目标 the archive made a heading (广东 2026:
+# `今年经济社会发展的⏎主要预期目标⏎是：地区生产总值增长4.5%—5%…`): read as one line.
+_BROKEN_END = re.compile(r"[的是为和及与、，,]$")
+_CUE_HEADING = re.compile(r"(?:主要)?(?:预期)?(?:目标|指标)")
+_GOES_ON = re.compile(r"[是为]?[：:]")
+
+
+def _sentences(lines: list[str]) -> tuple[list[str], list[list[tuple[int, int]]]]:
+    """`lines` with a sentence broken over lines joined; for each joined line, the (offset in it,
+    index in `lines`) of the lines it is made of."""
+    joined: list[str] = []
+    starts: list[list[tuple[int, int]]] = []
+    for k, line in enumerate(lines):
+        if joined and (_BROKEN_END.search(lines[k - 1]) or _CUE_HEADING.fullmatch(line)
+                       or (_GOES_ON.match(line) and _CUE_HEADING.search(lines[k - 1][-6:]))):
+            starts[-1].append((len(joined[-1]), k))
+            joined[-1] += line
+        else:
+            joined.append(line)
+            starts.append([(0, k)])
+    return joined, starts
+
+
+def _in_lines(t: Target, starts: list[tuple[int, int]], lines: list[str]) -> Target:
+    """A target read in a joined line, placed in the line of `lines` where it starts."""
+    offset, k = next((o, k) for o, k in reversed(starts) if o <= t.start)
+    if (offset, k) == (0, starts[0][1]) and len(starts) == 1:
+        return t if t.line == k else Target(**{**t.__dict__, "line": k})
+    return Target(**{**t.__dict__, "line": k, "start": t.start - offset, "end": min(t.end - offset, len(lines[k]))})
+
+
 def _passages(lines: list[str]):
     """The lines that may state the year's targets, best first: those with a cue, then (looked for
     only when no cued line states one) those about this year with two or more figures a target's
@@ -96,7 +133,7 @@ def _passages(lines: list[str]):
         m = _CUE.search(line)
         while m is not None:
             before, after = line[max(0, m.start() - 30):m.start()], line[m.end():m.end() + 20]
-            before = re.split(r"[。；;！]", before)[-1]  # the cue's own sentence
+            before = re.split(r"[。；;！，,]", before)[-1]  # the cue's own clause (对接“十四五”规划，提出今年…目标是)
             if not _FIVE_YEAR.search(before) and not _FIVE_YEAR.search(after) and not _REVIEW.search(before[-8:]):
                 yield k
                 break
@@ -113,7 +150,8 @@ def _read(line: str, k: int) -> list[Target]:
     start = cue.start() if cue else 0
     folded = _folded(line)
     digits, back, _ = as_digits(folded)
-    out, taken = [], set()
+    out = _shared(digits, back, line, k, start)
+    taken = {t.indicator for t in out}
     for indicator, wording in LEXICON.items():
         for m in re.finditer(wording, digits):
             if back[m.start()] < start or indicator in taken:
@@ -136,6 +174,72 @@ def _read(line: str, k: int) -> list[Target]:
                 value = float(s.group("value"))
                 a, b = back[s.start("value")], back[s.end() - 1] + 1
                 out.append(Target(indicator, line[a:b], value, value, s.group("unit"), "力争", k, a, b))
+    return out + _qualitative(digits, back, line, k, start, taken)
+
+
+# An indicator named in a list that shares one figure (`A、B、C均增长6%左右`) or takes one each in
+# order (`城镇登记失业率、调查失业率分别控制在4%以内、5%左右`): how a list names it.
+NAMES = {
+    "gdp": r"^(?:国内|地区|全省|全区|全市)?生产总值$|^GDP$",
+    "cpi": r"^(?:居民)?消费价格(?:总水平)?(?:涨幅)?$|^CPI(?:涨幅)?$",
+    "urban_jobs": r"^(?:城镇新增就业|新增城镇就业)(?:人数)?$",
+    "unemployment_surveyed": r"^(?:城镇)?调查失业率$",
+    "unemployment_registered": r"^(?:城镇)?登记失业率$",
+    "deficit_ratio": r"^(?:财政)?赤字率$",
+    "grain_output": r"^粮食(?:总)?产量$",
+}
+_SHARED = re.compile(r"(?P<names>[^，,；;。：:！]{2,80}?)(?P<how>均|都|分别)(?:增长|控制在|保持在|稳定在|达到|为)?")
+_ITEM_SPLIT = re.compile(r"[、和及与]")
+
+
+def _named(item: str) -> str | None:
+    item = re.sub(r"^(?:今年|全年|实现|其中|力争)", "", item.strip())
+    return next((ind for ind, names in NAMES.items() if re.search(names, item)), None)
+
+
+def _shared(digits: str, back: list[int], line: str, k: int, start: int) -> list[Target]:
+    out: list[Target] = []
+    for m in _SHARED.finditer(digits):
+        if back[m.start()] < start:
+            continue
+        named = [_named(x) for x in _ITEM_SPLIT.split(m.group("names"))]
+        if len(named) < 2 or not any(named):
+            continue
+        values, at = [], m.end()
+        while (v := _VALUE.match(digits, at)) and v.group("low"):
+            values.append(v)
+            sep = re.match(r"[、和]", digits[v.end():])
+            if m.group("how") != "分别" or not sep:
+                break
+            at = v.end() + 1
+        pairs = zip(named, values * len(named) if m.group("how") != "分别" else values)
+        if m.group("how") == "分别" and len(values) != len(named):
+            continue  # 城乡居民人均可支配收入分别增长6.5%、7.5%: not one figure per item named
+        for indicator, v in pairs:
+            t = _target(indicator, v, digits, back, line, k) if indicator else None
+            if t and all(o.indicator != indicator for o in out):
+                out.append(t)
+    return out
+
+
+_QUALITATIVE = re.compile(r"稳定|同步|平稳|合理|持平|协调")
+
+
+def _qualitative(digits: str, back: list[int], line: str, k: int, start: int, taken: set) -> list[Target]:
+    """Indicators the passage names with no figure (`居民消费价格总水平基本稳定`, `与经济增长基本同步`):
+    a clause that starts with the indicator, holds no figure and a word of a target's kind."""
+    out = []
+    for clause in re.finditer(r"[^，,；;。：:]+", digits):
+        if back[clause.start()] < start or re.search(r"\d", clause.group(0)):
+            continue
+        text = clause.group(0)
+        for indicator, wording in LEXICON.items():
+            m = re.match(rf"(?:保持|实现|全年|今年)?(?:{wording})", text)
+            if indicator in taken or not m or not _QUALITATIVE.search(text, m.end()):
+                continue
+            a, b = back[clause.start()], back[clause.end() - 1] + 1
+            out.append(Target(indicator, line[a:b], None, None, "", "qualitative", k, a, b))
+            taken = taken | {indicator}
     return out
 
 
