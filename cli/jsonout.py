@@ -93,13 +93,17 @@ def novelty(nv) -> dict:
          "quoted": p.quoted, "in_heading": p.in_heading} for p in nv.phrases]}
 
 
-TARGET_FIELDS = ("report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit", "modifier",
-                 "not_set", "section_id", "paragraph", "url", *(k for k in HEAD_FIELDS if k != "level"))
+TARGET_FIELDS = ("report", "title", "year", "region", "level", "indicator", "status", "text", "low", "high", "unit",
+                 "modifier", "not_set", "section_id", "paragraph", "url", *(k for k in HEAD_FIELDS if k != "level"))
 
 
 def targets(rows, reports_matched: int | None, cite=_none) -> dict:
+    from .citation import cite as cite_place
+
+    def citation(r):  # a row where nothing was read has no place in the report: the report's own citation
+        return cite(r) if r.status != "not_found" or cite is _none else cite_place(r, None, None, None)
     return {"reports_matched": reports_matched,
-            "targets": [{**{k: getattr(r, k) for k in TARGET_FIELDS}, "citation": cite(r)} for r in rows]}
+            "targets": [{**{k: getattr(r, k) for k in TARGET_FIELDS}, "citation": citation(r)} for r in rows]}
 
 
 KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url",

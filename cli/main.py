@@ -591,7 +591,7 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
     no_xlsx_with(xlsx, as_json, as_csv)
     chosen = {"region": region, "year": year, "level": level, "report": report}
     rows = app.backend().targets(tuple(indicators), chosen, with_duplicates)
-    app.earned = 0 if rows else 1
+    app.earned = 0 if any(r.status != "not_found" for r in rows) else 1  # 1: nothing read in any report
     if xlsx:
         emit_xlsx(xlsx, jsonout.targets(rows, None, app.citations().of)["targets"])
     elif as_json:

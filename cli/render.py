@@ -633,9 +633,16 @@ def render_novelty(console: Console, nv) -> None:
         console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
 
 
+# A cell of a report × indicator that holds no figure: the report sets none, states one in words, or
+# nothing was read (a miss — never shown blank, which would pass for a report that set nothing); and
+# the cell of a region and year with no work report.
+STATUS_MARK = {"not_set": "未设定", "qualitative": "定性", "not_found": "?"}
+NO_REPORT = "—"
+
+
 def target_value(r) -> str:
-    """A target in a cell: as written (5%左右, 6%—6.5%, 1200万人以上), 未设定 where the report sets none."""
-    return "未设定" if r.not_set else r.text
+    """A target in a cell: as written (5%左右, 6%—6.5%, 1200万人以上), or its status's mark."""
+    return STATUS_MARK.get(r.status, r.text)
 
 
 def targets_table(rows) -> Table:
@@ -644,9 +651,11 @@ def targets_table(rows) -> Table:
     for name, justify in (("year", "right"), ("region", "left"), ("indicator", "left"), ("target", "left"), ("where", "left")):
         t.add_column(name, justify=justify, no_wrap=name != "where", overflow="ellipsis" if name != "where" else "fold")
     for r in rows:
+        shown = target_value(r) + (f" {r.text}" if r.status == "qualitative" else "")
+        place = f" §{r.section_id} {where(r.paragraph)}" if r.section_id is not None else ""
         t.add_row(str(r.year or "?"), Text(field(r.region)), r.indicator,
-                  Text(target_value(r), style="bold" if not r.not_set else "dim"),
-                  Text(f"{field(r.report)} §{r.section_id} {where(r.paragraph)}", style="dim"))
+                  Text(field(shown), style="bold" if r.status == "value" else "dim"),
+                  Text(f"{field(r.report)}{place}", style="dim"))
     return t
 
 
@@ -664,7 +673,8 @@ def targets_grid(rows, by: str) -> tuple[list[str], list[str], dict]:
             cells[key].append(value)
     rows_keys = sorted({k[0] for k in cells}, key=_bucket_order)
     cols = sorted({k[1] for k in cells}, key=_bucket_order)
-    return rows_keys, cols, {k: " / ".join(v) for k, v in cells.items()}
+    joined = {k: " / ".join(v) for k, v in cells.items()}
+    return rows_keys, cols, {(a, b): joined.get((a, b), NO_REPORT) for a in rows_keys for b in cols}
 
 
 def _bucket_order(key: str):
@@ -672,11 +682,12 @@ def _bucket_order(key: str):
 
 
 def _compact(r) -> str:
-    """A target in a narrow cell: 6 (左右 or bare), ≥6 (以上), ≤3 (以内, 控制在), 6–6.5, 力争6.5, — (not set)."""
+    """A target in a narrow cell: 6 (左右 or bare), ≥6 (以上), ≤3 (以内, 控制在), 6–6.5, 力争6.5, or the
+    status's mark (未设定, 定性, ?)."""
     def n(x):
         return f"{x:g}"
-    if r.not_set:
-        return "—"
+    if r.status in STATUS_MARK:
+        return STATUS_MARK[r.status]
     if r.modifier == "力争":
         return f"力争{n(r.low)}"
     if r.low is not None and r.high is not None and r.low != r.high:
@@ -701,7 +712,7 @@ def targets_grid_table(console: Console, rows, by: str) -> tuple[Table, int]:
         value = _compact(r)
         if value not in cells.setdefault(key, []):
             cells[key].append(value)
-    text = {k: "/".join(v) for k, v in cells.items()}
+    text = {(a, b): "/".join(cells.get((a, b), [NO_REPORT])) for a in keys for b in cols}
     units = sorted({r.unit for r in rows if r.unit})
     corner = ("region" if by == "year" else "year") + (f" ({'/'.join(units)})" if units else "")
     first_w = max([cell_len(corner)] + [cell_len(field(k)) for k in keys]) + 1
@@ -717,7 +728,7 @@ def targets_grid_table(console: Console, rows, by: str) -> tuple[Table, int]:
     for c in shown:
         t.add_column(field(c), no_wrap=True, justify="right")
     for k in keys:
-        t.add_row(Text(field(k)), *[Text(text.get((k, c), ""), style="dim" if text.get((k, c)) == "—" else "")
+        t.add_row(Text(field(k)), *[Text(text[k, c], style="dim" if text[k, c] in (NO_REPORT, *STATUS_MARK.values()) else "")
                                    for c in shown])
     return t, len(cols) - len(shown)
 

@@ -393,3 +393,4 @@ class TargetRow:
     occasion: str | None = None
     session: str | None = None
     year_source: str | None = None
+    status: str = "value"  # value, not_set, qualitative or not_found (issue 32)

@@ -1,6 +1,10 @@
-"""`targets`: the targets every report sets for its year, one row per report and indicator it states
-(or says it does not set), with the citation — read by archive.targets from each report's lines.
-A report recorded as a transcription of another in the archive is the other's row, not a second one."""
+"""`targets`: the targets every government work report sets for its year, with the citation — read by
+archive.targets from each report's lines. Every work report has a row for every indicator asked, with
+its status: `value`, `not_set` (it says it sets none), `qualitative` (a target with no figure) or
+`not_found` (nothing read: a miss cannot pass for a report that set nothing). Other kinds of report
+(plans, resolutions, party reports, statistical bulletins: level `other`) set no yearly targets and
+have no rows. A report recorded as a transcription of another in the archive is the other's row, not
+a second one."""
 
 from __future__ import annotations
 
@@ -31,12 +35,18 @@ def targets(home: Home, indicators=(), filters: dict | None = None, with_duplica
     lines = store.report_lines(home.con, [r.id for r in reports])
     rows = []
     for r in reports:
+        if r.level == "other":
+            continue  # not a government work report: its targets are n/a, not missed
         mine = lines.get(r.id, [])
-        for t in targets_of([text for _, _, text in mine]):
-            if indicators and t.indicator not in indicators:
-                continue
+        found = [t for t in targets_of([text for _, _, text in mine]) if not indicators or t.indicator in indicators]
+        head = {k: v for k, v in head_of(r).items() if k != "level"}
+        for t in found:
             section, paragraph, _ = mine[t.line]
             rows.append(TargetRow(r.id, r.title, r.year, r.region, r.level, t.indicator, t.text, t.low, t.high, t.unit,
-                                  t.modifier, t.not_set, section, paragraph, r.url,
-                                  **{k: v for k, v in head_of(r).items() if k != "level"}))
+                                  t.modifier, t.not_set, section, paragraph, r.url, **head, status=t.status))
+        read = {t.indicator for t in found}
+        for indicator in indicators or INDICATORS:
+            if indicator not in read:
+                rows.append(TargetRow(r.id, r.title, r.year, r.region, r.level, indicator, "", None, None, "", "",
+                                      False, None, None, r.url, **head, status="not_found"))
     return rows

@@ -89,7 +89,7 @@ def test_national_targets_2005_to_2026_equal_the_table_read_from_the_reports(cor
              for r in labels("national.tsv")}
     rows = targets(corpus_home, ("gdp", "cpi", "urban_jobs"), {"level": "national", "year": "2005-2026"})
     got = {(r.year, r.indicator): (r.text if not r.not_set else "", r.low, r.high, r.modifier)
-           for r in rows if r.modifier != "力争"}
+           for r in rows if r.modifier != "力争" and r.status != "not_found"}
     assert got == truth
     assert len(rows) == len({(r.report, r.indicator, r.modifier) for r in rows})  # one row per report, not per transcription
     gdp_2020 = next(r for r in rows if r.year == 2020 and r.indicator == "gdp")
@@ -101,11 +101,20 @@ def test_the_command_on_the_seeds(tmp_path):
     doc = json.loads(run_cli(home, "targets", "--json").stdout)
     rows = doc["targets"]
     assert {(r["report"][:3], r["indicator"], r["text"]) for r in rows} >= {("004", "gdp", "6.5%左右")}
-    assert set(rows[0]) == {"report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit",
+    assert set(rows[0]) == {"report", "title", "year", "region", "level", "indicator", "status", "text", "low", "high", "unit",
                             "modifier", "not_set", "section_id", "paragraph", "url", "date", "speaker", "subtitle", "occasion",
                             "session", "year_source", "citation"}
     grid = list(csv.reader(run_cli(home, "targets", "gdp", "--by", "year", "--csv").stdout.splitlines()))
-    assert grid[0] == ["region", "2024"] and ["辽源市", "6.5%左右"] in grid
+    # issue 32: a miss is `?`, a region and year with no report `—` — never a blank that passes for either
+    assert grid == [["region", "2023", "2024"], ["桦甸市", "?", "—"], ["辽源市", "—", "6.5%左右"],
+                    ["通化市", "?", "6% 左右"], ["镇赉县", "—", "?"]]
+    assert len(rows) == 5 * 7 and {r["status"] for r in rows} == {"value", "not_found"}  # every report × indicator
+    missed = next(r for r in rows if r["report"].startswith("003") and r["indicator"] == "gdp")
+    assert (missed["status"], missed["text"], missed["low"], missed["section_id"]) == ("not_found", "", None, None)
+    assert missed["citation"].endswith("[003_763ce5491d68dd27]")  # the report's citation: no place was read
+    nothing = run_cli(home, "targets", "gdp", "--region", "镇赉县")
+    assert nothing.returncode == 1 and "?" in nothing.stdout  # exit 1: no row has a value; the miss is shown
+    assert run_cli(home, "targets", "gdp", "--region", "辽源市").returncode == 0
     assert run_cli(home, "targets", "gdp", "cpi", "--by", "year").returncode == 2
     assert run_cli(home, "targets", "gnp").returncode == 2
     assert run_cli(home, "targets", "--year", "1990").returncode == 1
