@@ -18,25 +18,29 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .numerals import as_digits
+from .numerals import as_digits, parse_int
 
 # indicator → how reports word it (a regular expression, matched where the wording starts).
 LEXICON = {
-    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值(?:(?:达到|突破|超过)[^，；。]{1,12}[，,、])?(?:同比|可比)?按?(?:增长|增速)"
+    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值(?:(?:达到|突破|超过)[^，；。]{1,12}[，,、])?(?:比上年|计划)?(?:同比|可比)?按?(?:增长|增速)"
            r"|GDP增长"
-           r"|(?<![与和])经济增长(?=\s*\d)",
+           r"|(?<![与和均])经济增长(?:速度)?(?:的)?(?:宏观)?(?:调控|预期)?(?:目标)?[，,]?(?:定为|为)?(?=\s*\d)",
     "cpi": r"(?<!商品)(?:居民)?消费价格(?:总水平)?(?:涨幅|上涨幅度|上涨|指数)?|CPI(?:涨幅)?",
     "urban_jobs": r"城镇新增就业(?:人数|岗位)?|新增城镇就业(?:人数)?",
     "unemployment_surveyed": r"城镇调查失业率",
     "unemployment_registered": r"城镇登记失业率",
-    "deficit_ratio": r"赤字率",
+    # 赤字率从去年的2.1%提高到2.3%: the figure after 提高到; 赤字占国内生产总值比重在3%以内 (2009)
+    "deficit_ratio": r"赤字率(?:从[^，。；]{0,12}?(?=提高到|下降到))?(?:拟按|下降到|提高到|稳定在|控制在|按|在|为)?"
+                     r"|赤字[^。；]{0,16}?占国内生产总值(?:的)?比重",
     "grain_output": r"粮食(?:总)?产量",
+    # 零售物价/商品零售价格 — the price index of the 1990s plans, never the CPI; an unnamed 物价上涨幅度 too
+    "retail_prices": r"(?:商品)?零售(?:物价|价格)(?:总水平)?(?:上涨幅度|涨幅|上涨)?|(?<![居民消费])物价上涨幅度",
 }
 _NUM = r"\d+(?:\.\d+)?"
 _VALUE = re.compile(
     rf"(?P<pre>不低于|不超过|控制在|保持在|稳定在|低于|高于|达到|拟按|为|在)?\s*"
-    rf"(?P<low>{_NUM})\s*(?P<unit1>%|万亿斤|亿斤|万吨|亿吨|万人|万)?\s*(?:(?P<dash>[—\-–~～至到])\s*(?P<high>{_NUM})\s*)?"
-    rf"(?P<unit>%|万亿斤|亿斤|万吨|亿吨|万人|万)?(?P<post>左右|以上|以内|以下)?")
+    rf"(?P<low>{_NUM})\s*(?P<unit1>%|万亿斤|亿斤|亿公斤|万吨|亿吨|万人|万)?\s*(?:(?P<dash>[—\-–~～至到])\s*(?:(?P<high>{_NUM})|(?P<highcn>[一二三四五六七八九十]+))\s*)?"
+    rf"(?P<unit>%|万亿斤|亿斤|亿公斤|万吨|亿吨|万人|万)?(?P<post>左右|以上|以内|以下)?")
 _STRETCH = re.compile(rf"力争(?:增长|达到|实现)?\s*(?P<value>{_NUM})\s*(?P<unit>%|万人)")
 _CUE = re.compile(r"(?:主要)?(?:预期)?(?:目标|指标)(?:初步安排|安排|建议|确定|定)?(?:是|为|：|:)|预期目标[:：]")
 _FIVE_YEAR = re.compile(r"十[一二三四五]五|五年|年均|时期|到20\d\d年|今后|纲要")
@@ -82,6 +86,8 @@ def targets_of(lines: list[str]) -> list[Target]:
             found.setdefault(t.indicator, []).append(_in_lines(t, starts[k], lines))
         if found:
             break
+    for t in _this_years_sentences(joined, set(found)):  # the fiscal paragraph's 赤字率, a 1990s plan's figures
+        found.setdefault(t.indicator, []).append(_in_lines(t, starts[t.line], lines))
     out = [t for ts in found.values() for t in ts]
     if "gdp" not in found:
         for k, line in enumerate(lines):
@@ -104,9 +110,13 @@ def _sentences(lines: list[str]) -> tuple[list[str], list[list[tuple[int, int]]]
     index in `lines`) of the lines it is made of."""
     joined: list[str] = []
     starts: list[list[tuple[int, int]]] = []
+    listing = False  # inside the items (——…) of a line ending 目标是：
     for k, line in enumerate(lines):
-        if joined and (_BROKEN_END.search(lines[k - 1]) or _CUE_HEADING.fullmatch(line)
-                       or (_GOES_ON.match(line) and _CUE_HEADING.search(lines[k - 1][-6:]))):
+        listing = listing and line.startswith("——")
+        if joined and (_BROKEN_END.search(lines[k - 1]) or _CUE_HEADING.fullmatch(line) or listing
+                       or (_GOES_ON.match(line) and _CUE_HEADING.search(lines[k - 1][-6:]))
+                       or (line.startswith("——") and _CUE.search(lines[k - 1][-10:]) and lines[k - 1][-1] in "：:")):
+            listing = listing or line.startswith("——")
             starts[-1].append((len(joined[-1]), k))
             joined[-1] += line
         else:
@@ -144,9 +154,9 @@ def _passages(lines: list[str]):
             yield k
 
 
-def _read(line: str, k: int) -> list[Target]:
+def _read(line: str, k: int, qualitative: bool = True, from_cue: bool = True) -> list[Target]:
     """The indicators stated in one passage line, from its cue on (a review before it is skipped)."""
-    cue = _CUE.search(line)
+    cue = _CUE.search(line) if from_cue else None
     start = cue.start() if cue else 0
     folded = _folded(line)
     digits, back, _ = as_digits(folded)
@@ -174,7 +184,42 @@ def _read(line: str, k: int) -> list[Target]:
                 value = float(s.group("value"))
                 a, b = back[s.start("value")], back[s.end() - 1] + 1
                 out.append(Target(indicator, line[a:b], value, value, s.group("unit"), "力争", k, a, b))
-    return out + _qualitative(digits, back, line, k, start, taken)
+    return out + (_qualitative(digits, back, line, k, start, taken) if qualitative else [])
+
+
+# This year's figure stated outside the targets passage: in the fiscal paragraph (`今年赤字率拟按3%安排`),
+# the agriculture paragraph (`今年粮食产量要稳定在5.5亿吨以上`), or a 1990s report's plan sentences
+# (`国家计划要求今年的国民生产总值比上年增长百分之五`). Read only in a sentence that says it is this year's
+# (今年, 计划要求, 拟按 …) and names no other year, plan period or review before the indicator.
+_THIS_YEARS = re.compile(r"今年|本年|计划要求|计划安排|拟按|拟安排")
+_OTHER_PERIOD = re.compile(r"十[一二三四五]五|五年|年均|时期|今后|(?:19|20)\d\d年")  # in the sentence before the cue
+_REVIEWED = re.compile(r"过去|去年|上年|完成了|实现了|超额完成")  # in the cue's own clause
+# Their paragraph, not each sentence, may say 今年 (拟安排财政赤字…；…赤字率下降到2%左右): read there with a
+# verb of a target before the figure (稳定在, 达到 …), not a bare figure (粮食总产量4564亿公斤: a review).
+_IN_PARAGRAPH = {"deficit_ratio", "grain_output", "retail_prices"}
+_TARGET_VERB = re.compile(r"稳定在|保持在|达到|拟按|提高到|下降到|控制在|在|为|按")
+
+
+def _this_years_sentences(lines: list[str], read: set[str]) -> list[Target]:
+    out: list[Target] = []
+    for k, line in enumerate(lines):
+        if not _THIS_YEARS.search(line):
+            continue
+        for sentence in re.finditer(r"[^。；;！？]+", line):
+            said = _THIS_YEARS.search(sentence.group(0))
+            for t in _read(sentence.group(0), k, qualitative=False, from_cue=False):
+                before = sentence.group(0)[:t.start]
+                cue = max((m.start() for m in re.finditer(LEXICON[t.indicator], _folded(before))), default=len(before))
+                clause = re.split(r"[，,：:]", before[:cue])[-1]
+                in_paragraph = t.indicator in _IN_PARAGRAPH and _TARGET_VERB.search(before[cue:])
+                if t.indicator in read or _OTHER_PERIOD.search(before[:cue]) or _REVIEWED.search(clause) \
+                        or not (said and said.start() < t.start or in_paragraph):
+                    continue
+                if t.modifier == "力争" and t.indicator not in {o.indicator for o in out}:
+                    continue
+                out.append(Target(**{**t.__dict__, "start": t.start + sentence.start(), "end": t.end + sentence.start()}))
+            read = read | {t.indicator for t in out}
+    return out
 
 
 # An indicator named in a list that shares one figure (`A、B、C均增长6%左右`) or takes one each in
@@ -251,12 +296,13 @@ def _target(indicator: str, v: re.Match, digits: str, back: list[int], line: str
         unit = "万人" if indicator == "urban_jobs" else unit
     if not unit and indicator != "deficit_ratio":
         return None  # a number without a unit is no target figure (a year, an ordinal)
-    if indicator in ("gdp", "cpi", "unemployment_surveyed", "unemployment_registered", "deficit_ratio") and unit != "%":
+    if indicator in ("gdp", "cpi", "unemployment_surveyed", "unemployment_registered", "deficit_ratio", "retail_prices") \
+            and unit != "%":
         return None
     low = high = float(v.group("low"))
     pre, post = v.group("pre") or "", v.group("post") or ""
-    if v.group("high"):
-        high = float(v.group("high"))
+    if v.group("high") or v.group("highcn"):
+        high = float(v.group("high") or parse_int(v.group("highcn")))
         modifier = "range"
     elif post == "左右":
         modifier = "左右"
