@@ -142,9 +142,16 @@ def _passages(lines: list[str]):
             continue
         m = _CUE.search(line)
         while m is not None:
-            before, after = line[max(0, m.start() - 30):m.start()], line[m.end():m.end() + 20]
-            before = re.split(r"[。；;！，,]", before)[-1]  # the cue's own clause (对接“十四五”规划，提出今年…目标是)
-            if not _FIVE_YEAR.search(before) and not _FIVE_YEAR.search(after) and not _REVIEW.search(before[-8:]):
+            before, after = line[max(0, m.start() - 120):m.start()], line[m.end():m.end() + 20]
+            if after.lstrip("：: ").startswith("——") and _FIVE_YEAR.search(line[m.end():]):
+                break  # a list of items (——…) that speaks of 年均, 五年, 到2015年: a plan's, and so is the rest
+            before = re.split(r"[。；;！]", before)[-1]  # the cue's own sentence
+            plan = list(_FIVE_YEAR.finditer(before))
+            # a plan period named before the cue is its subject, unless this year follows it
+            # (对接“十四五”规划，提出今年…目标是; 按照“十一五”规划…，初步安排2009年…主要预期目标是;
+            # 是实施“十四五”规划承上启下的关键一年，…主要预期目标为)
+            of_plan = bool(plan) and not re.search(r"今年|本年|(?:19|20)\d\d年|之年|一年", before[plan[-1].end():])
+            if not of_plan and not _FIVE_YEAR.search(after) and not _REVIEW.search(before[-8:]):
                 yield k
                 break
             m = _CUE.search(line, m.end())
@@ -299,6 +306,8 @@ def _target(indicator: str, v: re.Match, digits: str, back: list[int], line: str
     if indicator in ("gdp", "cpi", "unemployment_surveyed", "unemployment_registered", "deficit_ratio", "retail_prices") \
             and unit != "%":
         return None
+    if indicator in ("grain_output", "urban_jobs") and unit == "%":
+        return None  # 粮食总产量增长5.3%: a growth rate, not the output
     low = high = float(v.group("low"))
     pre, post = v.group("pre") or "", v.group("post") or ""
     if v.group("high") or v.group("highcn"):

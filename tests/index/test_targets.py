@@ -11,6 +11,7 @@ import pytest
 from archive import parse_file
 from archive.targets import targets_of
 from index import targets
+from index.targettable import INDICATORS
 from tests.conftest import CORPUS, needs_corpus, run_cli
 
 LABELS = Path(__file__).resolve().parent.parent / "targets"
@@ -108,7 +109,7 @@ def test_the_command_on_the_seeds(tmp_path):
     # issue 32: a miss is `?`, a region and year with no report `—` — never a blank that passes for either
     assert grid == [["region", "2023", "2024"], ["桦甸市", "?", "—"], ["辽源市", "—", "6.5%左右"],
                     ["通化市", "?", "6% 左右"], ["镇赉县", "—", "?"]]
-    assert len(rows) == 5 * 7 and {r["status"] for r in rows} == {"value", "not_found"}  # every report × indicator
+    assert len(rows) == 5 * len(INDICATORS) and {r["status"] for r in rows} == {"value", "not_found"}  # every report × indicator
     missed = next(r for r in rows if r["report"].startswith("003") and r["indicator"] == "gdp")
     assert (missed["status"], missed["text"], missed["low"], missed["section_id"]) == ("not_found", "", None, None)
     assert missed["citation"].endswith("[003_763ce5491d68dd27]")  # the report's citation: no place was read

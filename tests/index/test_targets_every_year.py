@@ -1,0 +1,152 @@
+"""Issue 32: `targets` reads every indicator it can in every year, and says why where it reads none —
+the national reports back to 1990 and the fiscal paragraph's deficit ratio against tables labelled by
+hand before the reader changed (tests/targets/national_1990_2004.tsv, national_fiscal_grain.tsv), the
+provincial misses the issue quotes, shared figures, 分别 pairs, and passages split over lines."""
+
+import pytest
+
+from archive.targets import targets_of
+from tests.conftest import needs_corpus
+from tests.index.test_targets import _lines, labels, number
+
+FIVE = ("gdp", "cpi", "urban_jobs", "deficit_ratio", "grain_output")
+
+
+def read(lines, indicator):
+    """(status, low, high, modifier) of the indicator's target in `lines` (力争 rows aside), or None."""
+    found = [t for t in targets_of(lines) if t.indicator == indicator and t.modifier != "力争"]
+    return [(t.status, t.low, t.high, t.modifier) for t in found][0] if found else None
+
+
+@pytest.mark.parametrize("lines,indicator,expected", [
+    # a figure shared by a list gives a row to each indicator it names
+    (["今年主要发展预期目标是：地区生产总值、固定资产投资、社会消费品零售总额、一般公共预算收入均增长6%左右。"], "gdp",
+     ("value", 6, 6, "左右")),
+    # 分别 pairs map in order
+    (["主要预期目标是：城镇登记失业率、调查失业率分别控制在4%以内、5%左右。"], "unemployment_registered",
+     ("value", None, 4, "以内")),
+    (["主要预期目标是：城镇登记失业率、调查失业率分别控制在4%以内、5%左右。"], "unemployment_surveyed",
+     ("value", 5, 5, "左右")),
+    # 消费价格 without 居民, inside the targets passage
+    (["今年发展预期目标是：地区生产总值增长7%以上，消费价格涨幅控制在3%以内。"], "cpi", ("value", None, 3, "以内")),
+    # a passage the archive split at a heading made from 主要预期目标
+    (["2026年是“十五五”第一年。今年经济社会发展的", "主要预期目标", "是：地区生产总值增长4.5%—5%；"], "gdp",
+     ("value", 4.5, 5, "range")),
+    # …whose five-year twin, split the same way, is not this year's
+    (["“十五五”时期经济社会发展的", "主要目标", "是：地区生产总值年均增长5%左右。"], "gdp", None),
+    # cues the reader missed: 目标安排为, 目标建议为, 按增长5%安排, 突破2万亿元、增长7%左右
+    (["建议今年经济社会发展主要预期目标安排为：地区生产总值增长6%以上；"], "gdp", ("value", 6, None, "以上")),
+    (["经济社会发展的主要预期目标建议为：地区生产总值增长5%左右，"], "gdp", ("value", 5, 5, "左右")),
+    (["今年主要预期目标是：地区生产总值按增长5%安排。"], "gdp", ("value", 5, 5, "")),
+    (["主要预期目标是：地区生产总值突破2万亿元、增长7%左右，"], "gdp", ("value", 7, 7, "左右")),
+    (["对接“十四五”规划，提出今年全市经济社会发展的主要预期目标是：地区生产总值增长6%以上，"], "gdp",
+     ("value", 6, None, "以上")),
+    # a target with no figure
+    (["主要预期目标是：国内生产总值增长8%左右，居民消费价格总水平基本稳定。"], "cpi", ("qualitative", None, None, "qualitative")),
+    # the deficit ratio, in the fiscal paragraph
+    (["积极的财政政策要更加积极。今年赤字率拟按3.6%以上安排，财政赤字规模比去年增加1万亿元。"], "deficit_ratio",
+     ("value", 3.6, None, "以上")),
+    (["今年拟安排财政赤字2.18万亿元，比去年增加5600亿元，赤字率提高到3%。"], "deficit_ratio", ("value", 3, 3, "")),
+    (["今年拟安排财政赤字1.62万亿元，比去年增加2700亿元，赤字率从去年的2.1%提高到2.3%。"], "deficit_ratio",
+     ("value", 2.3, 2.3, "")),
+    (["拟安排中央财政赤字7500亿元。全国财政赤字合计9500亿元，占国内生产总值比重在3%以内。"], "deficit_ratio",
+     ("value", None, 3, "以内")),
+    (["过去五年，财政赤字率控制在3%以内。"], "deficit_ratio", None),  # a review is no target
+    # the 1990s plans
+    (["国家计划要求今年的国民生产总值比上年增长百分之五，粮食产量达到41250万吨，比上年增加505万吨。"], "gdp",
+     ("value", 5, 5, "")),
+    (["综合分析各方面的条件，今年经济增长速度的宏观调控目标，定为百分之八至九。"], "gdp", ("value", 8, 9, "range")),
+    (["今年国民经济宏观调控的主要目标是：经济增长速度8%，商品零售价格涨幅控制在3%以内。"], "retail_prices",
+     ("value", None, 3, "以内")),
+    (["今年国民经济宏观调控的主要目标是：经济增长速度8%，商品零售价格涨幅控制在3%以内。"], "cpi", None),  # never the CPI
+    (["今年要抓紧粮食生产。粮食总产量4564亿公斤，达到历史最高水平。"], "grain_output", None),  # a review's bare figure
+])
+def test_what_the_reader_now_reads(lines, indicator, expected):
+    assert read(lines, indicator) == expected
+
+
+def _labelled(table: str, indicators) -> dict:
+    out = {}
+    for r in labels(table):
+        if r["indicator"] in indicators:
+            status = r["status"] or "value"
+            out[int(r["report"][-4:]), r["indicator"]] = (
+                (status, r["text"], number(r["low"]), number(r["high"]), r["unit"], r["modifier"])
+                if status == "value" else (status,))
+    return out
+
+
+def _read_national(years, indicators) -> dict:
+    out = {}
+    for year in years:
+        found = {t.indicator: t for t in targets_of(_lines(f"国务院_{year}")) if t.modifier != "力争"}
+        for i in indicators:
+            t = found.get(i)
+            out[year, i] = ((t.status, t.text, t.low, t.high, t.unit, t.modifier) if t and t.status == "value"
+                            else (t.status,) if t else ("absent",))
+    return out
+
+
+@needs_corpus()
+@pytest.mark.parametrize("table,indicators", [("national_1990_2004.tsv", FIVE),
+                                              ("national_fiscal_grain.tsv", ("deficit_ratio", "grain_output"))])
+def test_national_targets_equal_the_hand_labelled_tables(table, indicators):
+    """Every year × indicator, the figure as written and parsed, or absent — labelled (branch i32-labels)
+    before the reader was changed, without running it."""
+    truth = _labelled(table, indicators)
+    assert _read_national(sorted({y for y, _ in truth}), indicators) == truth
+
+
+@needs_corpus()
+def test_retail_prices_are_their_own_indicator_never_the_cpi():
+    """The 1990s' 零售物价 targets: every figure read equals the label (three the reader does not get: 1995's
+    `确保物价上涨幅度比去年有明显回落，力争控制在百分之十五左右`, and 1991's and 1997's figureless ones)."""
+    truth = _labelled("national_1990_2004.tsv", ("retail_prices",))
+    got = _read_national(range(1990, 2005), ("retail_prices",))
+    read_values = {k: v for k, v in got.items() if v[0] == "value"}
+    assert read_values == {k: v for k, v in truth.items() if k in read_values}
+    assert len(read_values) == sum(1 for v in truth.values() if v[0] == "value") - 1
+    assert all(v == ("absent",) for v in _read_national(range(1990, 2005), ("cpi",)).values())
+
+
+@needs_corpus()
+def test_deficit_ratio_in_2009_and_every_year_since_2011():
+    years = {y for (y, _), v in _read_national(range(2005, 2027), ("deficit_ratio",)).items() if v[0] == "value"}
+    assert years == {2009, *range(2011, 2027)}
+
+
+@needs_corpus()
+@pytest.mark.parametrize("report,indicator,expected", [
+    ("省级_江苏省_2026", "gdp", ("value", 5, 5, "")),
+    ("省级_辽宁省_2026", "gdp", ("value", 4.5, 4.5, "左右")),
+    ("省级_山东省_2021", "gdp", ("value", 6, None, "以上")),
+    ("主要城市_北京市_2021", "gdp", ("value", 6, None, "以上")),
+    ("主要城市_北京市_2024", "gdp", ("value", 5, 5, "左右")),
+    ("省级_贵州省_2022", "gdp", ("value", 7, 7, "左右")),
+    ("省级_云南省_2025", "gdp", ("value", 5, 5, "左右")),
+    ("provincial-2026/广东省_2026", "gdp", ("value", 4.5, 5, "range")),  # 主要预期目标 made a heading
+    ("地市_包头市_2020", "gdp", ("value", 6, 6, "左右")),  # a figure shared by a list
+    ("地市_包头市_2021", "cpi", ("value", None, 3, "以内")),  # 消费价格 without 居民
+])
+def test_the_misses_the_issue_quotes(report, indicator, expected):
+    from archive import parse_file
+    from tests.conftest import CORPUS
+
+    if "/" in report:
+        r = parse_file(CORPUS / f"{report}.txt")
+        lines = [x for s in r.sections for x in ([s.heading] if s.heading else []) + [p.text for p in s.paragraphs]]
+    else:
+        lines = _lines(report)
+    assert read(lines, indicator) == expected
+
+
+def test_a_growth_rate_is_no_output_target():
+    assert read(["今年主要预期目标是：国民生产总值增长7.8%，粮食总产量增长5.3%，城镇新增就业增长20%以上。"], "grain_output") is None
+    assert read(["今年主要预期目标是：国民生产总值增长7.8%，粮食总产量增长5.3%，城镇新增就业增长20%以上。"], "urban_jobs") is None
+
+
+def test_a_five_year_list_after_its_cue_is_not_this_years_passage():
+    lines = ["“十四五”时期，努力实现以下主要目标：", "——城镇调查失业率控制在5%以内，地区生产总值年均增长5%左右。",
+             "今年全市经济社会发展的主要预期目标是：地区生产总值增长6%以上，城镇调查失业率控制在5.5%以内。"]
+    assert read(lines, "gdp") == ("value", 6, None, "以上")
+    assert read(lines, "unemployment_surveyed") == ("value", None, 5.5, "以内")
