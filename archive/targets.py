@@ -72,9 +72,21 @@ class Target:
         return self.modifier if self.modifier in ("not_set", "qualitative") else "value"
 
 
+class _Fold(dict):
+    """character → its NFKC form where that is one character (１ → 1, ％ → %), worked out once each."""
+
+    def __missing__(self, c: int) -> int:
+        f = unicodedata.normalize("NFKC", chr(c))
+        self[c] = ord(f) if len(f) == 1 else c
+        return self[c]
+
+
+_FOLD = _Fold()
+
+
 def _folded(text: str) -> str:
     """Full-width digits and signs as ASCII, one character for one (offsets hold)."""
-    return "".join(c if len(f := unicodedata.normalize("NFKC", c)) != 1 else f for c in text)
+    return text if text.isascii() else text.translate(_FOLD)
 
 
 def targets_of(lines: list[str]) -> list[Target]:
@@ -100,7 +112,7 @@ def targets_of(lines: list[str]) -> list[Target]:
 
 # A sentence a file breaks over lines, or whose 主要预期目标 the archive made a heading (广东 2026:
 # `今年经济社会发展的⏎主要预期目标⏎是：地区生产总值增长4.5%—5%…`): read as one line.
-_BROKEN_END = re.compile(r"[的是为和及与、，,]$")
+_BROKEN_END = tuple("的是为和及与、，,")  # a line ending so goes on in the next
 _CUE_HEADING = re.compile(r"(?:主要)?(?:预期)?(?:目标|指标)")
 _GOES_ON = re.compile(r"[是为]?[：:]")
 
@@ -113,9 +125,10 @@ def _sentences(lines: list[str]) -> tuple[list[str], list[list[tuple[int, int]]]
     listing = False  # inside the items (——…) of a line ending 目标是：
     for k, line in enumerate(lines):
         listing = listing and line.startswith("——")
-        if joined and (_BROKEN_END.search(lines[k - 1]) or _CUE_HEADING.fullmatch(line) or listing
-                       or (_GOES_ON.match(line) and _CUE_HEADING.search(lines[k - 1][-6:]))
-                       or (line.startswith("——") and _CUE.search(lines[k - 1][-10:]) and lines[k - 1][-1] in "：:")):
+        last = lines[k - 1][-1:] if k else ""  # cheap looks first: this runs on every line of every report
+        if joined and (last in _BROKEN_END or listing or (len(line) <= 6 and _CUE_HEADING.fullmatch(line))
+                       or (line[:1] in "是为：:" and _GOES_ON.match(line) and _CUE_HEADING.search(lines[k - 1][-6:]))
+                       or (last in "：:" and line.startswith("——") and _CUE.search(lines[k - 1][-10:]))):
             listing = listing or line.startswith("——")
             starts[-1].append((len(joined[-1]), k))
             joined[-1] += line
@@ -207,13 +220,22 @@ _IN_PARAGRAPH = {"deficit_ratio", "grain_output", "retail_prices"}
 _TARGET_VERB = re.compile(r"稳定在|保持在|达到|拟按|提高到|下降到|控制在|在|为|按")
 
 
+# Words without which a sentence states no figure of the indicator (a cheap look before reading it).
+_KEYS = {"gdp": "生产总值|GDP|经济增长", "cpi": "消费价格|CPI", "urban_jobs": "就业", "unemployment_surveyed": "失业率",
+         "unemployment_registered": "失业率", "deficit_ratio": "赤字", "grain_output": "粮食", "retail_prices": "零售|物价"}
+
+
 def _this_years_sentences(lines: list[str], read: set[str]) -> list[Target]:
     out: list[Target] = []
+    wanted = re.compile("|".join(_KEYS[i] for i in LEXICON if i not in read) or "(?!)")
+    paragraph_keys = re.compile("|".join(_KEYS[i] for i in _IN_PARAGRAPH if i not in read) or "(?!)")
     for k, line in enumerate(lines):
-        if not _THIS_YEARS.search(line):
+        if not _THIS_YEARS.search(line) or not wanted.search(line):
             continue
         for sentence in re.finditer(r"[^。；;！？]+", line):
             said = _THIS_YEARS.search(sentence.group(0))
+            if not wanted.search(sentence.group(0)) or not (said or paragraph_keys.search(sentence.group(0))):
+                continue
             for t in _read(sentence.group(0), k, qualitative=False, from_cue=False):
                 before = sentence.group(0)[:t.start]
                 cue = max((m.start() for m in re.finditer(LEXICON[t.indicator], _folded(before))), default=len(before))

@@ -146,7 +146,7 @@ def test_a_growth_rate_is_no_output_target():
 
 
 def test_a_five_year_list_after_its_cue_is_not_this_years_passage():
-    lines = ["“十四五”时期，努力实现以下主要目标：", "——城镇调查失业率控制在5%以内，地区生产总值年均增长5%左右。",
+    lines = ["我们将坚持稳中求进，努力实现以下主要目标：", "——城镇调查失业率控制在5%以内，地区生产总值年均增长5%左右。",
              "今年全市经济社会发展的主要预期目标是：地区生产总值增长6%以上，城镇调查失业率控制在5.5%以内。"]
     assert read(lines, "gdp") == ("value", 6, None, "以上")
     assert read(lines, "unemployment_surveyed") == ("value", None, 5.5, "以内")
