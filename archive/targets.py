@@ -22,7 +22,7 @@ from .numerals import as_digits, parse_int
 
 # indicator → how reports word it (a regular expression, matched where the wording starts).
 LEXICON = {
-    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值(?:(?:达到|突破|超过)[^，；。]{1,12}[，,、])?(?:比上年|计划)?(?:同比|可比)?按?(?:增长|增速)"
+    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值(?:(?:达到|突破|超过)[^，；。]{1,12}[，,、])?(?:比上年|计划|力争)?(?:同比|可比)?按?(?:增长|增速)"
            r"|GDP增长"
            r"|(?<![与和均])经济增长(?:速度)?(?:的)?(?:宏观)?(?:调控|预期)?(?:目标)?[，,]?(?:定为|为)?(?=\s*\d)",
     "cpi": r"(?<!商品)(?:居民)?消费价格(?:总水平)?(?:涨幅|上涨幅度|上涨|指数)?|CPI(?:涨幅)?",
@@ -115,6 +115,7 @@ def targets_of(lines: list[str]) -> list[Target]:
 _BROKEN_END = tuple("的是为和及与、，,")  # a line ending so goes on in the next
 _CUE_HEADING = re.compile(r"(?:主要)?(?:预期)?(?:目标|指标)")
 _GOES_ON = re.compile(r"[是为]?[：:]")
+_ITEM = re.compile(r"——|[一二三四五六七八九十]是")  # an item of a list of targets
 
 
 def _sentences(lines: list[str]) -> tuple[list[str], list[list[tuple[int, int]]]]:
@@ -122,14 +123,14 @@ def _sentences(lines: list[str]) -> tuple[list[str], list[list[tuple[int, int]]]
     index in `lines`) of the lines it is made of."""
     joined: list[str] = []
     starts: list[list[tuple[int, int]]] = []
-    listing = False  # inside the items (——…) of a line ending 目标是：
+    listing = False  # inside the items (——…, 一是…) of a line ending 目标是：
     for k, line in enumerate(lines):
-        listing = listing and line.startswith("——")
+        listing = listing and bool(_ITEM.match(line))
         last = lines[k - 1][-1:] if k else ""  # cheap looks first: this runs on every line of every report
         if joined and (last in _BROKEN_END or listing or (len(line) <= 6 and _CUE_HEADING.fullmatch(line))
                        or (line[:1] in "是为：:" and _GOES_ON.match(line) and _CUE_HEADING.search(lines[k - 1][-6:]))
-                       or (last in "：:" and line.startswith("——") and _CUE.search(lines[k - 1][-10:]))):
-            listing = listing or line.startswith("——")
+                       or (last in "：:" and _ITEM.match(line) and _CUE.search(lines[k - 1][-10:]))):
+            listing = listing or bool(_ITEM.match(line))
             starts[-1].append((len(joined[-1]), k))
             joined[-1] += line
         else:
@@ -156,7 +157,7 @@ def _passages(lines: list[str]):
         m = _CUE.search(line)
         while m is not None:
             before, after = line[max(0, m.start() - 120):m.start()], line[m.end():m.end() + 20]
-            if after.lstrip("：: ").startswith("——") and _FIVE_YEAR.search(line[m.end():]):
+            if _ITEM.match(after.lstrip("：: ")) and _FIVE_YEAR.search(line[m.end():]):
                 break  # a list of items (——…) that speaks of 年均, 五年, 到2015年: a plan's, and so is the rest
             before = re.split(r"[。；;！]", before)[-1]  # the cue's own sentence
             plan = list(_FIVE_YEAR.finditer(before))
@@ -296,7 +297,7 @@ def _shared(digits: str, back: list[int], line: str, k: int, start: int) -> list
     return out
 
 
-_QUALITATIVE = re.compile(r"稳定|同步|平稳|合理|持平|协调")
+_QUALITATIVE = re.compile(r"稳定|同步|平稳|合理|持平|协调|高于|快于")
 
 
 def _qualitative(digits: str, back: list[int], line: str, k: int, start: int, taken: set) -> list[Target]:
@@ -308,7 +309,7 @@ def _qualitative(digits: str, back: list[int], line: str, k: int, start: int, ta
             continue
         text = clause.group(0)
         for indicator, wording in LEXICON.items():
-            m = re.match(rf"(?:保持|实现|全年|今年)?(?:{wording})", text)
+            m = re.match(rf"(?:保持|实现|全年|今年)?(?:全省|全区|全市)?(?:{wording})", text)
             if indicator in taken or not m or not _QUALITATIVE.search(text, m.end()):
                 continue
             a, b = back[clause.start()], back[clause.end() - 1] + 1

@@ -127,6 +127,10 @@ def test_deficit_ratio_in_2009_and_every_year_since_2011():
     ("provincial-2026/广东省_2026", "gdp", ("value", 4.5, 5, "range")),  # 主要预期目标 made a heading
     ("地市_包头市_2020", "gdp", ("value", 6, 6, "左右")),  # a figure shared by a list
     ("地市_包头市_2021", "cpi", ("value", None, 3, "以内")),  # 消费价格 without 居民
+    # three of the provincial grid's last ? cells of 2020–2026
+    ("省级_青海省_2020", "gdp", ("value", 6, 6.5, "range")),  # 主要预期目标：⏎一是地区生产总值增长6%—6.5%。
+    ("省级_青海省_2021", "gdp", ("value", 6, None, "以上")),  # 地区生产总值力争增长6%以上
+    ("省级_云南省_2020", "gdp", ("qualitative", None, None, "qualitative")),  # 增速高于全国平均水平
 ])
 def test_the_misses_the_issue_quotes(report, indicator, expected):
     from archive import parse_file
