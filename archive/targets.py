@@ -22,9 +22,12 @@ from .numerals import as_digits, parse_int
 
 # indicator → how reports word it (a regular expression, matched where the wording starts).
 LEXICON = {
-    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值(?:(?:达到|突破|超过)[^，；。]{1,12}[，,、])?(?:比上年|计划|力争)?(?:同比|可比)?按?(?:增长|增速)"
+    # 生产总值（GDP）增长9%, 生产总值9000亿元，增长12.5%, 生产总值预期增长12%, 生产总值增12%
+    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值\s*(?:[（(]GDP[）)])?"
+           r"(?:(?:达到|突破|超过)[^，；。]{1,12}[，,、]|(?:实现)?\s*[\d.]+\s*亿元\s*[，,、]?)?"
+           r"\s*(?:比上年|计划|力争|预期)?\s*(?:同比|可比)?按?(?:增长|增速|增(?=\s*\d))"
            r"|GDP增长"
-           r"|(?<![与和均])经济增长(?:速度)?(?:的)?(?:宏观)?(?:调控|预期)?(?:目标)?[，,]?(?:定为|为)?(?=\s*\d)",
+           r"|(?<![与和均])经济增长(?:速度)?(?:的)?(?:宏观)?(?:调控|预期)?(?:目标)?[，,]?(?:定为|为|要达到|达到)?(?=\s*\d)",
     "cpi": r"(?<!商品)(?:居民)?消费价格(?:总水平)?(?:涨幅|上涨幅度|上涨|指数)?|CPI(?:涨幅)?",
     "urban_jobs": r"城镇新增就业(?:人数|岗位)?|新增城镇就业(?:人数)?",
     "unemployment_surveyed": r"城镇调查失业率",
@@ -93,11 +96,17 @@ def targets_of(lines: list[str]) -> list[Target]:
     """The targets of the report whose lines (headings and paragraphs, in order) are `lines`."""
     joined, starts = _sentences(lines)
     found: dict[str, list[Target]] = {}
+    worded: dict[str, Target] = {}  # qualitative targets: kept only if no later passage gives a figure
     for k in _passages(joined):
         for t in _read(joined[k], k):
-            found.setdefault(t.indicator, []).append(_in_lines(t, starts[k], lines))
+            if t.status == "qualitative":
+                worded.setdefault(t.indicator, _in_lines(t, starts[k], lines))
+            else:
+                found.setdefault(t.indicator, []).append(_in_lines(t, starts[k], lines))
         if found:
             break
+    for indicator, t in worded.items():
+        found.setdefault(indicator, [t])
     for t in _this_years_sentences(joined, set(found)):  # the fiscal paragraph's 赤字率, a 1990s plan's figures
         found.setdefault(t.indicator, []).append(_in_lines(t, starts[t.line], lines))
     out = [t for ts in found.values() for t in ts]
@@ -165,7 +174,8 @@ def _passages(lines: list[str]):
             # (对接“十四五”规划，提出今年…目标是; 按照“十一五”规划…，初步安排2009年…主要预期目标是;
             # 是实施“十四五”规划承上启下的关键一年，…主要预期目标为)
             of_plan = bool(plan) and not re.search(r"今年|本年|(?:19|20)\d\d年|之年|一年", before[plan[-1].end():])
-            if not of_plan and not _FIVE_YEAR.search(after) and not _REVIEW.search(before[-8:]):
+            # …and 主要经济指标为1997年以来最好水平 is a review
+            if not of_plan and not _FIVE_YEAR.search(after) and not _REVIEW.search(before[-8:]) and "以来" not in after:
                 yield k
                 break
             m = _CUE.search(line, m.end())
