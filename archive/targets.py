@@ -164,6 +164,7 @@ def _passages(lines: list[str]):
         if "目标" not in line and "指标" not in line:
             continue
         m = _CUE.search(line)
+        plan_seen = False  # a later cue in a plan's paragraph is this year's only if its sentence says so
         while m is not None:
             before, after = line[max(0, m.start() - 120):m.start()], line[m.end():m.end() + 20]
             if _ITEM.match(after.lstrip("：: ")) and _FIVE_YEAR.search(line[m.end():]):
@@ -173,7 +174,9 @@ def _passages(lines: list[str]):
             # a plan period named before the cue is its subject, unless this year follows it
             # (对接“十四五”规划，提出今年…目标是; 按照“十一五”规划…，初步安排2009年…主要预期目标是;
             # 是实施“十四五”规划承上启下的关键一年，…主要预期目标为)
-            of_plan = bool(plan) and not re.search(r"今年|本年|(?:19|20)\d\d年|之年|一年", before[plan[-1].end():])
+            of_plan = bool(plan) and not re.search(r"今年|本年|(?:19|20)\d\d年|之年|一年", before[plan[-1].end():]) \
+                or plan_seen and not re.search(r"今年|本年|(?:19|20)\d\d年", before)
+            plan_seen = plan_seen or of_plan or bool(_FIVE_YEAR.search(after))
             # …and 主要经济指标为1997年以来最好水平 is a review
             if not of_plan and not _FIVE_YEAR.search(after) and not _REVIEW.search(before[-8:]) and "以来" not in after:
                 yield k
