@@ -55,7 +55,7 @@ SHAPES = {
         "report", "title", "year", "region", "section_id", "section", "paragraph", "left", "match", "right", "url",
         "variant", *HEAD, "citation")}]},
     "targets": {"reports_matched": None, "targets": [{k: None for k in (
-        "report", "title", "year", "region", "level", "indicator", "text", "low", "high", "unit", "modifier",
+        "report", "title", "year", "region", "level", "indicator", "status", "text", "low", "high", "unit", "modifier",
         "not_set", "section_id", "paragraph", "url", *HEAD[1:], "citation")}]},
     "new": {"report": None, "title": None, "year": None, "region": None, **dict.fromkeys(HEAD), "baseline": None, "found": None, "phrases": [{k: None for k in (
         "phrase", "count", "section_id", "paragraph", "quoted", "in_heading")}]},
