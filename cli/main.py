@@ -581,9 +581,10 @@ def new(app: App, report, against, limit, show_all, as_json):
 @click.pass_obj
 @handle_errors
 def targets(app: App, indicators, region, year, level, report, by, with_duplicates, as_csv, xlsx, as_json):
-    """The targets each report sets for its year (主要预期目标), with citations. INDICATORs: gdp, cpi,
-    urban_jobs, unemployment_surveyed, unemployment_registered, deficit_ratio, grain_output (all when
-    none is named)."""
+    """The targets each work report sets for its year (主要预期目标), with citations: every report ×
+    indicator, its status a value, 未设定 (not set), 定性 (in words) or ? (nothing read). INDICATORs: gdp,
+    cpi, urban_jobs, unemployment_surveyed, unemployment_registered, deficit_ratio, grain_output,
+    retail_prices (all when none is named)."""
     from . import render
 
     if by and len(indicators) != 1:
