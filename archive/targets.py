@@ -23,11 +23,15 @@ from .numerals import as_digits, parse_int
 # indicator → how reports word it (a regular expression, matched where the wording starts).
 LEXICON = {
     # 生产总值（GDP）增长9%, 生产总值9000亿元，增长12.5%, 生产总值预期增长12%, 生产总值增12%
-    "gdp": r"(?<![单人万元])(?:国内|地区|全省|全区|全市)?生产总值\s*(?:[（(]GDP[）)])?"
-           r"(?:(?:达到|突破|超过)[^，；。]{1,12}[，,、]|(?:实现)?\s*[\d.]+\s*亿元\s*[，,、]?)?"
-           r"\s*(?:比上年|计划|力争|预期)?\s*(?:同比|可比)?按?(?:增长|增速|增(?=\s*\d))"
+    # 国民生产总值305.9-308.7亿元，增长8-9%; 国内生产总值157亿元（当年价），比1992年增长16%; 国内生产总值2008亿元，
+    # 按可比价格增长9%; 2008年力争生产总值增长10%以上; 全市生产总值要力保增长12%; a plan's 年均增长…，其中今年
+    # 达到870亿元，增长8% (甘肃 1998: this year's, inside the plan's sentence)
+    "gdp": r"(?<![单人万元])(?:力争)?(?:国内|地区|全省|全区|全市)?生产总值\s*(?:[（(]GDP[）)])?"
+           r"(?:(?:达到|突破|超过)[^，；。]{1,12}[，,、]|(?:实现)?\s*[\d.]+(?:\s*[-—–~至]\s*[\d.]+)?\s*亿元\s*(?:[（(][^）)]{1,8}[）)])?[，,、]?)?"
+           r"\s*(?:比上年|比(?:19|20)\d\d年|计划|力争|预期|要力保|力保|要)?\s*(?:同比|可比|按可比价格(?:计算)?[，,]?)?按?(?:增长|增速|增(?=\s*\d))"
+           r"|生产总值年均增长[^；。]{0,20}?其中今年(?:达到[^，；。]{1,12}[，,、])?增长"
            r"|GDP增长"
-           r"|(?<![与和均])经济增长(?:速度)?(?:的)?(?:宏观)?(?:调控|预期)?(?:目标)?[，,]?(?:定为|为|要达到|达到)?(?=\s*\d)",
+           r"|(?<![与和均])经济增长(?:速度)?(?:的)?(?:宏观)?(?:调控|预期)?(?:目标)?[，,]?(?:定为|为|是|要达到|达到)?(?=\s*\d)",
     "cpi": r"(?<!商品)(?:居民)?消费价格(?:总水平)?(?:涨幅|上涨幅度|上涨|指数)?|CPI(?:涨幅)?",
     "urban_jobs": r"城镇新增就业(?:人数|岗位)?|新增城镇就业(?:人数)?",
     "unemployment_surveyed": r"城镇调查失业率",
@@ -124,7 +128,7 @@ def targets_of(lines: list[str]) -> list[Target]:
 _BROKEN_END = tuple("的是为和及与、，,")  # a line ending so goes on in the next
 _CUE_HEADING = re.compile(r"(?:主要)?(?:预期)?(?:目标|指标)")
 _GOES_ON = re.compile(r"[是为]?[：:]")
-_ITEM = re.compile(r"——|[一二三四五六七八九十]是")  # an item of a list of targets
+_ITEM = re.compile(r"——?|[一二三四五六七八九十]是")  # an item of a list of targets (广西 2007 writes one dash: —保持…)
 
 
 def _sentences(lines: list[str]) -> tuple[list[str], list[list[tuple[int, int]]]]:
@@ -198,7 +202,8 @@ def _read(line: str, k: int, qualitative: bool = True, from_cue: bool = True) ->
     taken = {t.indicator for t in out}
     for indicator, wording in LEXICON.items():
         for m in re.finditer(wording, digits):
-            if back[m.start()] < start or indicator in taken:
+            # a wording that runs into the cue is the passage's (全省经济增长预期目标为9%以上)
+            if back[m.end() - 1] < start or indicator in taken:
                 continue
             v = _VALUE.match(digits, m.end())
             gap = re.match(r"[^，,；;。\d]{0,8}", digits[m.end():])  # 指数涨幅, 全年控制在: words before the figure
@@ -225,7 +230,7 @@ def _read(line: str, k: int, qualitative: bool = True, from_cue: bool = True) ->
 # the agriculture paragraph (`今年粮食产量要稳定在5.5亿吨以上`), or a 1990s report's plan sentences
 # (`国家计划要求今年的国民生产总值比上年增长百分之五`). Read only in a sentence that says it is this year's
 # (今年, 计划要求, 拟按 …) and names no other year, plan period or review before the indicator.
-_THIS_YEARS = re.compile(r"今年|本年|计划要求|计划安排|拟按|拟安排")
+_THIS_YEARS = re.compile(r"今年|本年|计划要求|计划安排|拟按|拟安排|(?:19|20)\d\d年力争|力保")  # 2008年力争…, 要力保增长12%
 _OTHER_PERIOD = re.compile(r"十[一二三四五]五|五年|年均|时期|今后|(?:19|20)\d\d年")  # in the sentence before the cue
 _REVIEWED = re.compile(r"过去|去年|上年|完成了|实现了|超额完成")  # in the cue's own clause
 # Their paragraph, not each sentence, may say 今年 (拟安排财政赤字…；…赤字率下降到2%左右): read there with a
@@ -255,7 +260,10 @@ def _this_years_sentences(lines: list[str], read: set[str]) -> list[Target]:
                 cue = max((m.start() for m in re.finditer(LEXICON[t.indicator], _folded(before))), default=len(before))
                 clause = re.split(r"[，,：:]", before[:cue])[-1]
                 in_paragraph = t.indicator in _IN_PARAGRAPH and _TARGET_VERB.search(before[cue:])
-                if t.indicator in read or _OTHER_PERIOD.search(before[:cue]) or _REVIEWED.search(clause) \
+                # the year that says it is this year's (2008年力争生产总值增长10%以上) names no other period
+                unsaid = before[:said.start()] + before[said.end():cue] if said and said.start() < cue else before[:cue]
+                other = _OTHER_PERIOD.search(unsaid)
+                if t.indicator in read or other or _REVIEWED.search(clause) \
                         or not (said and said.start() < t.start or in_paragraph):
                     continue
                 if t.modifier == "力争" and t.indicator not in {o.indicator for o in out}:

@@ -131,6 +131,16 @@ def test_deficit_ratio_in_2009_and_every_year_since_2011():
     ("省级_青海省_2020", "gdp", ("value", 6, 6.5, "range")),  # 主要预期目标：⏎一是地区生产总值增长6%—6.5%。
     ("省级_青海省_2021", "gdp", ("value", 6, None, "以上")),  # 地区生产总值力争增长6%以上
     ("省级_云南省_2020", "gdp", ("qualitative", None, None, "qualitative")),  # 增速高于全国平均水平
+    # the grid's ? cells of 1979–2026 that were misses
+    ("省级_陕西省_2002", "gdp", ("value", 9, 9, "")),  # 今年全省经济增长的预期目标是9％ (full-width ％)
+    ("省级_黑龙江省_2003", "gdp", ("value", 9, None, "以上")),  # 全省经济增长预期目标为9%以上 (runs into the cue)
+    ("省级_甘肃省_1998", "gdp", ("value", 8, 8, "")),  # 年均增长9%以上，其中今年达到870亿元，增长8% (not the 9)
+    ("省级_甘肃省_1993", "gdp", ("value", 8, 9, "range")),  # 国民生产总值305.9-308.7亿元，增长8-9%
+    ("省级_湖南省_2008", "gdp", ("value", 10, None, "以上")),  # 2008年力争生产总值增长10%以上
+    ("主要城市_重庆市_2009", "gdp", ("value", 12, 12, "")),  # 全市生产总值要力保增长12%
+    ("省级_广西壮族自治区_2007", "gdp", ("value", 10, None, "以上")),  # 主要目标为：⏎—保持经济较快增长。生产总值增长10％以上
+    ("主要城市_北京市_1998", "gdp", ("value", 9, 9, "")),  # 国内生产总值2008亿元，按可比价格增长9%
+    ("省级_海南省_1993", "gdp", ("value", 16, 16, "")),  # 国内生产总值157亿元（当年价），比1992年增长16%
 ])
 def test_the_misses_the_issue_quotes(report, indicator, expected):
     from archive import parse_file
