@@ -223,7 +223,7 @@ def _read(line: str, k: int, qualitative: bool = True, from_cue: bool = True) ->
                 value = float(s.group("value"))
                 a, b = back[s.start("value")], back[s.end() - 1] + 1
                 out.append(Target(indicator, line[a:b], value, value, s.group("unit"), "力争", k, a, b))
-    return out + (_qualitative(digits, back, line, k, start, taken) if qualitative else [])
+    return out + _qualitative(digits, back, line, k, start, taken, relative_only=not qualitative)
 
 
 # This year's figure stated outside the targets passage: in the fiscal paragraph (`今年赤字率拟按3%安排`),
@@ -264,7 +264,7 @@ def _this_years_sentences(lines: list[str], read: set[str]) -> list[Target]:
                 unsaid = before[:said.start()] + before[said.end():cue] if said and said.start() < cue else before[:cue]
                 other = _OTHER_PERIOD.search(unsaid)
                 if t.indicator in read or other or _REVIEWED.search(clause) \
-                        or not (said and said.start() < t.start or in_paragraph):
+                        or not (said and said.start() <= t.start or in_paragraph):
                     continue
                 if t.modifier == "力争" and t.indicator not in {o.indicator for o in out}:
                     continue
@@ -318,15 +318,22 @@ def _shared(digits: str, back: list[int], line: str, k: int, start: int) -> list
     return out
 
 
-_QUALITATIVE = re.compile(r"稳定|同步|平稳|合理|持平|协调|高于|快于")
+_QUALITATIVE = re.compile(r"稳定|同步|平稳|合理|持平|协调|高于|快于|比全国(?:平均水平)?高")
+# A target relative to the country's with no figure of its own (增速比全国高2个百分点左右, 增速高于全国平均
+# 水平1到2个百分点): its points are no growth rate — qualitative, with its text; read in a sentence that
+# says it is this year's too (四川 2019's stands outside any cued passage).
+_RELATIVE = re.compile(r"(?:比全国(?:平均水平)?高|(?:高|快)于全国(?:平均水平)?)[^，,；;。]{0,8}?个百分点")
 
 
-def _qualitative(digits: str, back: list[int], line: str, k: int, start: int, taken: set) -> list[Target]:
+def _qualitative(digits: str, back: list[int], line: str, k: int, start: int, taken: set,
+                 relative_only: bool = False) -> list[Target]:
     """Indicators the passage names with no figure (`居民消费价格总水平基本稳定`, `与经济增长基本同步`):
-    a clause that starts with the indicator, holds no figure and a word of a target's kind."""
+    a clause that starts with the indicator, holds no figure (but a relative one's points) and a word of
+    a target's kind."""
     out = []
     for clause in re.finditer(r"[^，,；;。：:]+", digits):
-        if back[clause.start()] < start or re.search(r"\d", clause.group(0)):
+        relative = _RELATIVE.search(clause.group(0))
+        if back[clause.start()] < start or (relative_only or re.search(r"\d", clause.group(0))) and not relative:
             continue
         text = clause.group(0)
         for indicator, wording in LEXICON.items():

@@ -141,6 +141,9 @@ def test_deficit_ratio_in_2009_and_every_year_since_2011():
     ("省级_广西壮族自治区_2007", "gdp", ("value", 10, None, "以上")),  # 主要目标为：⏎—保持经济较快增长。生产总值增长10％以上
     ("主要城市_北京市_1998", "gdp", ("value", 9, 9, "")),  # 国内生产总值2008亿元，按可比价格增长9%
     ("省级_海南省_1993", "gdp", ("value", 16, 16, "")),  # 国内生产总值157亿元（当年价），比1992年增长16%
+    # relative to the country's, no figure of its own: qualitative
+    ("省级_四川省_2019", "gdp", ("qualitative", None, None, "qualitative")),  # 增速比全国高2个百分点左右
+    ("省级_河南省_2011", "gdp", ("qualitative", None, None, "qualitative")),  # 增速高于全国平均水平1到2个百分点
 ])
 def test_the_misses_the_issue_quotes(report, indicator, expected):
     from archive import parse_file
@@ -152,6 +155,16 @@ def test_the_misses_the_issue_quotes(report, indicator, expected):
     else:
         lines = _lines(report)
     assert read(lines, indicator) == expected
+
+
+@pytest.mark.parametrize("lines", [
+    ["我们提出：今年全省地区生产总值增速比全国高2个百分点左右，居民消费价格涨幅4.5%左右。"],
+    ["今年主要预期目标是：生产总值增速高于全国平均水平1到2个百分点，居民消费价格涨幅控制在4%左右。"],
+])
+def test_a_target_relative_to_the_countrys_is_qualitative_with_its_text(lines):
+    gdp = [t for t in targets_of(lines) if t.indicator == "gdp"]
+    assert [(t.status, t.low, t.high) for t in gdp] == [("qualitative", None, None)]
+    assert "个百分点" in gdp[0].text and lines[0][gdp[0].start:gdp[0].end] == gdp[0].text
 
 
 def test_a_growth_rate_is_no_output_target():
