@@ -101,7 +101,7 @@ def targets(rows, reports_matched: int | None, cite=_none) -> dict:
     from .citation import cite as cite_place
 
     def citation(r):  # a row where nothing was read has no place in the report: the report's own citation
-        return cite(r) if r.status != "not_found" or cite is _none else cite_place(r, None, None, None)
+        return cite(r) if r.status not in ("not_found", "no_cue") or cite is _none else cite_place(r, None, None, None)
     return {"reports_matched": reports_matched,
             "targets": [{**{k: getattr(r, k) for k in TARGET_FIELDS}, "citation": citation(r)} for r in rows]}
 

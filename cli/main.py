@@ -582,7 +582,8 @@ def new(app: App, report, against, limit, show_all, as_json):
 @handle_errors
 def targets(app: App, indicators, region, year, level, report, by, with_duplicates, as_csv, xlsx, as_json):
     """The targets each work report sets for its year (主要预期目标), with citations: every report ×
-    indicator, its status a value, 未设定 (not set), 定性 (in words) or ? (nothing read). INDICATORs: gdp,
+    indicator, its status a value, 未设定 (not set), 定性 (in words), ? (it names the indicator, nothing
+    was read: a possible miss) or 无 (it never names the indicator). INDICATORs: gdp,
     cpi, urban_jobs, unemployment_surveyed, unemployment_registered, deficit_ratio, grain_output,
     retail_prices (all when none is named)."""
     from . import render
@@ -592,7 +593,7 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
     no_xlsx_with(xlsx, as_json, as_csv)
     chosen = {"region": region, "year": year, "level": level, "report": report}
     rows = app.backend().targets(tuple(indicators), chosen, with_duplicates)
-    app.earned = 0 if any(r.status != "not_found" for r in rows) else 1  # 1: nothing read in any report
+    app.earned = 0 if any(r.status not in ("not_found", "no_cue") for r in rows) else 1  # 1: nothing read anywhere
     if xlsx:
         emit_xlsx(xlsx, jsonout.targets(rows, None, app.citations().of)["targets"])
     elif as_json:

@@ -633,10 +633,11 @@ def render_novelty(console: Console, nv) -> None:
         console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
 
 
-# A cell of a report × indicator that holds no figure: the report sets none, states one in words, or
-# nothing was read (a miss — never shown blank, which would pass for a report that set nothing); and
+# A cell of a report × indicator that holds no figure: the report sets none, states one in words,
+# nothing was read (a miss — never shown blank, which would pass for a report that set nothing), or
+# the report never names the indicator (无); and
 # the cell of a region and year with no work report.
-STATUS_MARK = {"not_set": "未设定", "qualitative": "定性", "not_found": "?"}
+STATUS_MARK = {"not_set": "未设定", "qualitative": "定性", "not_found": "?", "no_cue": "无"}
 NO_REPORT = "—"
 
 
@@ -683,7 +684,7 @@ def _bucket_order(key: str):
 
 def _compact(r) -> str:
     """A target in a narrow cell: 6 (左右 or bare), ≥6 (以上), ≤3 (以内, 控制在), 6–6.5, 力争6.5, or the
-    status's mark (未设定, 定性, ?)."""
+    status's mark (未设定, 定性, ?, 无)."""
     def n(x):
         return f"{x:g}"
     if r.status in STATUS_MARK:

@@ -393,4 +393,4 @@ class TargetRow:
     occasion: str | None = None
     session: str | None = None
     year_source: str | None = None
-    status: str = "value"  # value, not_set, qualitative or not_found (issue 32)
+    status: str = "value"  # value, not_set, qualitative, not_found or no_cue (issue 32)

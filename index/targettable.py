@@ -1,14 +1,15 @@
 """`targets`: the targets every government work report sets for its year, with the citation — read by
 archive.targets from each report's lines. Every work report has a row for every indicator asked, with
 its status: `value`, `not_set` (it says it sets none), `qualitative` (a target with no figure) or
-`not_found` (nothing read: a miss cannot pass for a report that set nothing). Other kinds of report
+`not_found` (it names the indicator but nothing was read: a possible miss, which cannot pass for a report
+that set nothing) or `no_cue` (the report never names the indicator: archive.targets.CUES). Other kinds of report
 (plans, resolutions, party reports, statistical bulletins: level `other`) set no yearly targets and
 have no rows. A report recorded as a transcription of another in the archive is the other's row, not
 a second one."""
 
 from __future__ import annotations
 
-from archive.targets import LEXICON, targets_of
+from archive.targets import LEXICON, targets_of, unnamed
 
 from . import store
 from .catalog import list_reports
@@ -45,8 +46,10 @@ def targets(home: Home, indicators=(), filters: dict | None = None, with_duplica
             rows.append(TargetRow(r.id, r.title, r.year, r.region, r.level, t.indicator, t.text, t.low, t.high, t.unit,
                                   t.modifier, t.not_set, section, paragraph, r.url, **head, status=t.status))
         read = {t.indicator for t in found}
-        for indicator in indicators or INDICATORS:
-            if indicator not in read:
-                rows.append(TargetRow(r.id, r.title, r.year, r.region, r.level, indicator, "", None, None, "", "",
-                                      False, None, None, r.url, **head, status="not_found"))
+        unread = [i for i in indicators or INDICATORS if i not in read]
+        never_named = unnamed([text for _, _, text in mine], unread) if unread else set()
+        for indicator in unread:
+            rows.append(TargetRow(r.id, r.title, r.year, r.region, r.level, indicator, "", None, None, "", "",
+                                  False, None, None, r.url, **head,
+                                  status="no_cue" if indicator in never_named else "not_found"))
     return rows

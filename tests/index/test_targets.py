@@ -109,7 +109,12 @@ def test_the_command_on_the_seeds(tmp_path):
     # issue 32: a miss is `?`, a region and year with no report `—` — never a blank that passes for either
     assert grid == [["region", "2023", "2024"], ["桦甸市", "?", "—"], ["辽源市", "—", "6.5%左右"],
                     ["通化市", "?", "6% 左右"], ["镇赉县", "—", "?"]]
-    assert len(rows) == 5 * len(INDICATORS) and {r["status"] for r in rows} == {"value", "not_found"}  # every report × indicator
+    assert len(rows) == 5 * len(INDICATORS) and {r["status"] for r in rows} == {"value", "not_found", "no_cue"}  # every report × indicator
+    # no_cue: the report never names the indicator (the seeds, local reports, name no 赤字 at all)
+    assert {r["report"][:3] for r in rows if r["indicator"] == "deficit_ratio" and r["status"] == "no_cue"} == \
+        {"000", "001", "002", "003", "004"}
+    never = run_cli(home, "targets", "deficit_ratio", "--by", "year", "--csv")
+    assert never.returncode == 1 and never.stdout.splitlines()[1:] == ["桦甸市,无,—", "辽源市,—,无", "通化市,无,无", "镇赉县,—,无"]
     missed = next(r for r in rows if r["report"].startswith("003") and r["indicator"] == "gdp")
     assert (missed["status"], missed["text"], missed["low"], missed["section_id"]) == ("not_found", "", None, None)
     assert missed["citation"].endswith("[003_763ce5491d68dd27]")  # the report's citation: no place was read
