@@ -334,6 +334,8 @@ _QUALITATIVE = re.compile(r"稳定|同步|平稳|合理|持平|协调|高于|快
 # A target relative to the country's with no figure of its own (增速比全国高2个百分点左右, 增速高于全国平均
 # 水平1到2个百分点): its points are no growth rate — qualitative, with its text; read in a sentence that
 # says it is this year's too (四川 2019's stands outside any cued passage).
+# GDP's target in words without naming GDP (上海 2015: 主要目标是：经济平稳增长，结构继续优化…)
+_ECONOMY_GROWS = re.compile(r"(?:保持|实现)?(?:全省|全区|全市)?经济(?=(?:平稳|稳定|持续|健康|较快|中高速)+增长$)")
 _RELATIVE = re.compile(r"(?:比全国(?:平均水平)?高|(?:高|快)于全国(?:平均水平)?)[^，,；;。]{0,8}?个百分点")
 
 
@@ -349,7 +351,8 @@ def _qualitative(digits: str, back: list[int], line: str, k: int, start: int, ta
             continue
         text = clause.group(0)
         for indicator, wording in LEXICON.items():
-            m = re.match(rf"(?:保持|实现|全年|今年)?(?:全省|全区|全市)?(?:{wording})", text)
+            m = re.match(rf"(?:保持|实现|全年|今年)?(?:全省|全区|全市)?(?:{wording})", text) or \
+                (_ECONOMY_GROWS.match(text) if indicator == "gdp" else None)
             if indicator in taken or not m or not _QUALITATIVE.search(text, m.end()):
                 continue
             a, b = back[clause.start()], back[clause.end() - 1] + 1

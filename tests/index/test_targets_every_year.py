@@ -144,6 +144,7 @@ def test_deficit_ratio_in_2009_and_every_year_since_2011():
     # relative to the country's, no figure of its own: qualitative
     ("省级_四川省_2019", "gdp", ("qualitative", None, None, "qualitative")),  # 增速比全国高2个百分点左右
     ("省级_河南省_2011", "gdp", ("qualitative", None, None, "qualitative")),  # 增速高于全国平均水平1到2个百分点
+    ("主要城市_上海市_2015", "gdp", ("qualitative", None, None, "qualitative")),  # 主要目标是：经济平稳增长，…
 ])
 def test_the_misses_the_issue_quotes(report, indicator, expected):
     from archive import parse_file
