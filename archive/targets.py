@@ -247,12 +247,14 @@ _TARGET_VERB = re.compile(r"稳定在|保持在|达到|拟按|提高到|下降�
 # that name an indicator with a figure near it and got not_found.
 CUES = {"gdp": "生产总值|GDP|经济增长", "cpi": "消费价格|CPI", "urban_jobs": "新增就业|城镇就业", "unemployment_surveyed": "失业率",
         "unemployment_registered": "失业率", "deficit_ratio": "赤字", "grain_output": "粮食", "retail_prices": "零售|物价"}
-_CUE_WORDS = {indicator: re.compile(words) for indicator, words in CUES.items()}
+# ＧＤＰ is GDP: a letter matches its full-width form too (folding a whole report would cost more)
+_CUE_WORDS = {indicator: re.compile("".join(f"[{c}{chr(ord(c) + 0xFEE0)}]" if c.isascii() and c.isalnum() else c
+                                            for c in words)) for indicator, words in CUES.items()}
 
 
 def unnamed(lines: list[str], indicators) -> set[str]:
     """Of `indicators`, those the report whose lines are `lines` never names (no word of CUES anywhere)."""
-    text = _folded("\n".join(lines))  # ＧＤＰ is GDP
+    text = "\n".join(lines)
     return {i for i in indicators if not _CUE_WORDS[i].search(text)}
 
 
