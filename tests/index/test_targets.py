@@ -63,14 +63,15 @@ def test_last_years_figures_and_five_year_goals_are_not_this_years_targets():
 
 
 @needs_corpus()
-@pytest.mark.parametrize("table", ["provincial_labels.tsv", "provincial_heldout.tsv"])
+@pytest.mark.parametrize("table", ["provincial_labels.tsv", "provincial_heldout.tsv", "provincial_fresh.tsv"])
 def test_provincial_labels_precision_and_recall(table):
     """Exact agreement (low, high, modifier, unit) on every labelled GDP and CPI target: the 20 reports
-    labelled before the extractor was written, and 10 labelled after, held out while it was tuned."""
+    labelled before the extractor was written, 10 labelled after, held out while it was tuned, and 10
+    more drawn and labelled while issue 32 changed it, held out from its author (first run: 18 of 18)."""
     truth = {(r["report"], r["indicator"]): key(number(r["low"]), number(r["high"]), r["modifier"], r["unit"])
-             for r in labels(table)}
+             for r in labels(table) if r["indicator"] in ("gdp", "cpi") and r.get("status", "value") == "value"}
     right = found = 0
-    for report in sorted({r for r, _ in truth}):
+    for report in sorted({r["report"] for r in labels(table)}):
         got = {t.indicator: key(t.low, t.high, t.modifier, t.unit) for t in targets_of(_lines(report))
                if t.indicator in ("gdp", "cpi") and t.modifier != "力争"}
         found += len(got)
@@ -80,7 +81,8 @@ def test_provincial_labels_precision_and_recall(table):
 
 
 def _lines(report: str) -> list[str]:
-    r = parse_file(CORPUS / "lawtext-gov" / f"{report}.txt")
+    r = parse_file(next(p for p in (CORPUS / folder / f"{report}.txt" for folder in ("lawtext-gov", "provincial-2026", "provincial-2025"))
+                        if p.exists()))
     return [line for s in r.sections for line in ([s.heading] if s.heading else []) + [p.text for p in s.paragraphs]]
 
 
