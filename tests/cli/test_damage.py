@@ -277,6 +277,7 @@ AIMED = [(f, how) for f in ("sa.npy", "prefixes.npy", "text.u8")
          for how in ("zero a 4 KiB block", "flip 16 bytes", "a random 4 KiB block")]
 
 
+@pytest.mark.slow  # one process a case (a signal must show): 9 s
 @pytest.mark.parametrize("file,how", AIMED, ids=[" ".join(a) for a in AIMED])
 def test_damage_where_a_query_reads_is_named(home, file, how):
     """The slice a query reads is checked before use: damaged there, every read command exits 3

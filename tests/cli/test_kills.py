@@ -238,6 +238,7 @@ def test_a_script_calling_ingest_unguarded_is_not_run_again_by_the_workers(tmp_p
     assert len(archive(home)["found"][MARKER]) == 24
 
 
+@pytest.mark.slow  # real processes: 4.5 s
 @pytest.mark.parametrize("state", ["empty file", "uncommitted tables"])
 def test_a_store_whose_creation_was_killed_is_created_by_the_next_command(tmp_path, folder, state):
     """What a kill while creating the store leaves (the file made, its first transaction never
