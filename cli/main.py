@@ -606,12 +606,18 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
         def paint():
             table, hidden = render.targets_grid_table(app.console, rows, by)
             app.console.print(table)
+            if legend := render.targets_legend(rows, grid=by):
+                app.console.print(legend, style="dim")
             if hidden:
                 app.console.print(f"({hidden} earlier columns do not fit: --csv for all of them, or --year/--region)",
                                   style="dim")
         app.page(paint)
     else:
-        app.page(lambda: app.console.print(render.targets_table(rows)))
+        def paint():
+            app.console.print(render.targets_table(rows))
+            if legend := render.targets_legend(rows):
+                app.console.print(legend, style="dim")
+        app.page(paint)
     sys.exit(app.earned)
 
 

@@ -641,6 +641,21 @@ STATUS_MARK = {"not_set": "未设定", "qualitative": "定性", "not_found": "?"
 NO_REPORT = "—"
 
 
+MARK_MEANING = {"未设定": "the report sets none", "定性": "a target in words",
+                "?": "it names the indicator, no figure was read (a possible miss)",
+                "无": "it never names the indicator", NO_REPORT: "no work report"}
+
+
+def targets_legend(rows, grid: bool = False) -> str | None:
+    """Under a terminal table: what each mark it holds means (a blank that says why, said once). A
+    grid also has cells of no report."""
+    marks = {STATUS_MARK[r.status] for r in rows if r.status in STATUS_MARK}
+    if grid and NO_REPORT in targets_grid(rows, grid)[2].values():
+        marks.add(NO_REPORT)
+    said = [f"{mark} {meaning}" for mark, meaning in MARK_MEANING.items() if mark in marks]
+    return " · ".join(said) if said else None
+
+
 def target_value(r) -> str:
     """A target in a cell: as written (5%左右, 6%—6.5%, 1200万人以上), or its status's mark."""
     return STATUS_MARK.get(r.status, r.text)

@@ -123,6 +123,11 @@ def test_the_command_on_the_seeds(tmp_path):
     nothing = run_cli(home, "targets", "gdp", "--region", "镇赉县")
     assert nothing.returncode == 1 and "?" in nothing.stdout  # exit 1: no row has a value; the miss is shown
     assert run_cli(home, "targets", "gdp", "--region", "辽源市").returncode == 0
+    # In the terminal a legend says once what each mark shown means; none where no mark is shown.
+    said = run_cli(home, "targets", "deficit_ratio", "--by", "year").stdout
+    assert "无 it never names the indicator" in said and "— no work report" in said and "?" not in said.splitlines()[-1]
+    assert "? it names the indicator" in nothing.stdout and "无" not in nothing.stdout.splitlines()[-1]
+    assert "it names" not in run_cli(home, "targets", "gdp", "--region", "辽源市").stdout
     assert run_cli(home, "targets", "gdp", "cpi", "--by", "year").returncode == 2
     assert run_cli(home, "targets", "gnp").returncode == 2
     assert run_cli(home, "targets", "--year", "1990").returncode == 1
