@@ -140,8 +140,8 @@ class App:
 
         if self._backend is None:
             if self.solr:
-                from index.remote import SolrBackend
-                from index.solr import nodes_of
+                from index.solr.remote import SolrBackend
+                from index.solr.client import nodes_of
 
                 self._backend = SolrBackend(nodes_of(self.solr), self.collection)
             else:

@@ -409,8 +409,8 @@ def publish(app: App, nodes, collection, shards, replicas, as_json):
     --collection switched to it and the old one deleted. Then read it with --solr on any machine."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from index.solr import SolrClient, nodes_of
-    from index.writing.solrpublishing import publish as run_publish
+    from index.solr.client import SolrClient, nodes_of
+    from index.solr.publishing import publish as run_publish
 
     from . import render
 

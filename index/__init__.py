@@ -8,21 +8,21 @@ nor the ingest machinery. (No module is named like a function it exports: `writi
 import importlib
 
 _EXPORTS = {
-    "list_reports": "catalog", "reports_from": "catalog", "resolve_report": "catalog", "resolve_section": "catalog",
-    "sections": "catalog", "show": "catalog",
+    "list_reports": "engine.catalog", "reports_from": "engine.catalog", "resolve_report": "engine.catalog", "resolve_section": "engine.catalog",
+    "sections": "engine.catalog", "show": "engine.catalog",
     "BusyError": "errors", "HomeError": "errors", "NotFoundError": "errors", "QueryError": "errors",
     "SearchError": "errors",
-    "Home": "home", "Backend": "backend", "LocalBackend": "backend",
-    "check": "checking", "compact": "writing.maintenance", "ingest": "writing.ingesting",
+    "Home": "local.home", "Backend": "engine.backend", "LocalBackend": "engine.backend",
+    "check": "local.checking", "compact": "writing.maintenance", "ingest": "writing.ingesting",
     "rebuild": "writing.maintenance", "remove": "writing.maintenance",
     "CheckResult": "model", "Hit": "model", "IngestResult": "model", "ReportInfo": "model",
     "SearchResult": "model", "SectionInfo": "model", "Snippet": "model",
-    "highlight_spans": "snippets", "search": "searching", "segment_ahead": "query",
-    "Trend": "model", "trend": "trends", "first_by_region": "trends", "Spread": "model",
-    "Difference": "model", "Match": "model", "Verdict": "model", "verify": "verification",
-    "Concordance": "model", "KwicLine": "model", "kwic": "concordance",
-    "Novelty": "model", "NewPhrase": "model", "new_phrases": "novelty",
-    "TargetRow": "model", "targets": "targettable",
+    "highlight_spans": "engine.snippets", "search": "engine.searching", "segment_ahead": "engine.query",
+    "Trend": "model", "trend": "engine.trends", "first_by_region": "engine.trends", "Spread": "model",
+    "Difference": "model", "Match": "model", "Verdict": "model", "verify": "engine.verification",
+    "Concordance": "model", "KwicLine": "model", "kwic": "engine.concordance",
+    "Novelty": "model", "NewPhrase": "model", "new_phrases": "engine.novelty",
+    "TargetRow": "model", "targets": "engine.targettable",
 }
 __all__ = sorted(_EXPORTS)
 

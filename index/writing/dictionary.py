@@ -3,8 +3,8 @@ is built with it; a change of dictionary re-indexes the words (published with th
 
 from __future__ import annotations
 
-from .. import store
-from ..segmenter import dictionary_hash, shipped_words
+from ..local import store
+from ..local.segmenter import dictionary_hash, shipped_words
 
 # A quoted term joins the dictionary once this many reports quote it.
 MIN_QUOTED_REPORTS = 2

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import duplicates, store, wordindex
-from ..home import Home
+from . import duplicates
+from ..local import store, wordindex
+from ..local.home import Home
 from ..model import IngestResult
 from . import dictionary, maintenance
 from .plan import IngestPlan, plan

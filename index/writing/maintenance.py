@@ -7,9 +7,10 @@ import contextlib
 import shutil
 import time
 
-from .. import integrity, lock, sectiontext, store, wordindex
+from ..local import integrity, lock, store, wordindex
+from .. import sectiontext
 from ..errors import HomeError
-from ..home import Home
+from ..local.home import Home
 from . import dictionary
 from .publish import SubstringSegmentWriter, publish_state, step_done, transaction, write_section_table
 from .workers import run_word_writers
@@ -114,7 +115,7 @@ def reindex_words(home: Home, words: tuple[str, ...] | None = None) -> int:
 def merge_segments(home: Home, small_only: bool = False) -> tuple[int, int]:
     """Rewrite substring segments without their replaced sections. All of them (compact, rebuild),
     or in tiers: only the segments smaller than a full one (automatically, when they pile up)."""
-    from ..substring import SEGMENT_BYTES
+    from ..local.substring import SEGMENT_BYTES
 
     con = home.con
     listed = store.segment_sizes(con)

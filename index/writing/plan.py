@@ -16,7 +16,7 @@ from archive.quoting import quoted_terms
 from archive.reading import decode, name_problem, printable_path, read_bytes
 from archive.sidecar import entry_for
 
-from .. import store
+from ..local import store
 
 
 @dataclass

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import time
 
-from .. import integrity, sectiontable, store
-from ..home import Home
-from ..store import transaction  # noqa: F401 — the writers' one commit, re-exported for them
-from ..substring import SEGMENT_BYTES, build_segment
+from ..local import integrity, sectiontable, store
+from ..local.home import Home
+from ..local.store import transaction
+from ..local.substring import SEGMENT_BYTES, build_segment
 
 # Fault injection: a test installs a hook here in the writer process it starts (tests/faults.py);
 # each commit step calls `step_done`, which does nothing otherwise.

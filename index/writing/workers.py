@@ -26,9 +26,11 @@ from dataclasses import dataclass
 
 from archive import ArchiveError, Report, parse_file
 
-from .. import duplicates, sectiontext, store
+from . import duplicates
+from .. import sectiontext
+from ..local import store
 from ..errors import HomeError
-from ..segmenter import Segmenter
+from ..local.segmenter import Segmenter
 from archive.quoting import quoted_terms
 
 # The sids of one report are `base + k`; a report may hold this many sections.
@@ -92,7 +94,7 @@ def _worker(words, index_dir, jobs, results, in_thread: bool = False) -> None:
         _die_with_parent()
     from pathlib import Path
 
-    from ..wordindex import WordSegmentWriter, open_or_create
+    from ..local.wordindex import WordSegmentWriter, open_or_create
 
     segmenter = Segmenter(words)
     builder = None
@@ -288,7 +290,7 @@ class WordWriters:
 def run_word_writers(home, words, jobs, handle, procs: int) -> list:
     """Run `jobs` in worker processes, passing each result to `handle`; each worker writes Whoosh
     segments, unpublished until a commit names them. Returns those segments."""
-    from .. import wordindex
+    from ..local import wordindex
 
     if not jobs:
         return []

@@ -238,7 +238,7 @@ def test_check_sees_paragraphs_edited_behind_the_indexes(home):
 # -- damage aimed at what a query reads -------------------------------------------------------------------
 def _slice_of(segment_folder: Path, pattern: bytes) -> tuple[int, int]:
     """(first index, count) of the suffix-array entries listing `pattern`'s occurrences."""
-    from index.substring import Segment, _sa_search
+    from index.local.substring import Segment, _sa_search
 
     seg = Segment.open(segment_folder)
     lo, hi = seg.window(pattern)
@@ -256,7 +256,7 @@ def _aimed(home: Path, file: str, how: str) -> None:
     first, count = _slice_of(folder, TERM.encode())
     path = folder / file
     if file == "text.u8":
-        from index.substring import Segment
+        from index.local.substring import Segment
 
         at = int(Segment.open(folder).sa[first + count // 2])  # one occurrence of TERM
     else:
@@ -298,7 +298,8 @@ def test_a_segment_that_reads_back_wrong_is_never_published(seeded_home, tmp_pat
     one written wrong (here a suffix pointing past the text) fails the ingest, the store unchanged."""
     import numpy as np
 
-    from index import HomeError, ingest, store
+    from index import HomeError, ingest
+    from index.local import store
     from index.writing import publish
 
     built = publish.build_segment

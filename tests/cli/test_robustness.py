@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from index import Home, check, search, store
+from index import Home, check, search
+from index.local import store
 from tests import faults
 from tests.conftest import ROOT, SEEDS, run_cli
 

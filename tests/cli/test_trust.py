@@ -275,7 +275,8 @@ def test_rebuild_brings_a_format_1_home_up_to_date(run, oracle):
     fix; rebuild migrates it, and every answer is the oracle's again."""
     import sqlite3
 
-    from index import sectiontext, store
+    from index import sectiontext
+    from index.local import store
 
     con = sqlite3.connect(f"{run.home}/store.sqlite")
     rows = con.execute("SELECT sid, text FROM paragraphs ORDER BY sid, n").fetchall()

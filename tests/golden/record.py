@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from index.solr import SolrClient as REAL_CLIENT  # noqa: E402 (FakeSolr stands in its place)
+from index.solr.client import SolrClient as REAL_CLIENT
 SEEDS = ROOT / "seeds"
 GOLDEN = Path(__file__).with_name("seeds.json")
 
@@ -167,7 +167,7 @@ def run_all() -> list[dict]:
 
     out = []
     FakeSolr.reset()
-    with tempfile.TemporaryDirectory() as tmp, mock.patch("index.solr.SolrClient", FakeSolr):
+    with tempfile.TemporaryDirectory() as tmp, mock.patch("index.solr.client.SolrClient", FakeSolr):
         home = Path(tmp) / "home"
         for args in COMMANDS:
             r = run_cli(home, *[str(SEEDS) if a == "<seeds>" else a for a in args])

@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from index import check, store
+from index import check
+from index.local import store
 from index.writing.publish import transaction
 
 

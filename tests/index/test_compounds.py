@@ -5,7 +5,7 @@ the sections that write it whole; highlights fall on the parts."""
 import pytest
 
 from index import Home, ingest, search
-from index.segmenter import Segmenter
+from index.local.segmenter import Segmenter
 from tests.oracle import Oracle
 
 FILES = {

@@ -1,6 +1,6 @@
 """Duplicate detection: a sketch finds candidates, the exact resemblance of the two texts decides."""
 
-from index import duplicates
+from index.writing import duplicates
 from index.writing.workers import prepare
 from tests.conftest import SEEDS
 

@@ -23,7 +23,7 @@ def _listed() -> dict[str, str]:
 def _fold(names: list[str]) -> dict[str, str]:
     """duplicate → original, each file compared with the originals before it (the ingest's rule)."""
     from archive import parse_file
-    from index import duplicates
+    from index.writing import duplicates
     from index.writing.workers import prepare
 
     texts, sketches = {}, {}

@@ -173,7 +173,7 @@ def test_dictionary_word_is_one_token_also_in_a_spawn_worker(shared_home):
 
 
 def test_dictionary_is_frozen_with_its_hash(shared_home):
-    from index.segmenter import dictionary_hash
+    from index.local.segmenter import dictionary_hash
 
     words = [r[0] for r in shared_home.con.execute("SELECT word FROM dictionary")]
     assert "一主六双" in words
@@ -208,8 +208,8 @@ def test_segment_builder_writes_what_whooshs_own_writer_writes(seed_reports, tmp
 
     from whoosh.writing import SegmentWriter
 
-    from index import wordindex
-    from index.segmenter import Segmenter
+    from index.local import wordindex
+    from index.local.segmenter import Segmenter
     from index.writing.workers import prepare
 
     seg = Segmenter(["九解一协调"])
@@ -255,7 +255,7 @@ def test_numpy_bm25_equals_whooshs_matchers(copied):
     several words and a repeated word."""
     import numpy as np
 
-    from index import wordindex
+    from index.local import wordindex
 
     home, folder = copied
     remove(home, [SEED["002"]])  # deletions in the segment that held it

@@ -280,7 +280,7 @@ def test_corpus_quotes_across_a_heading_are_exact(corpus):
 def test_a_quote_across_a_common_heading_is_found_when_every_window_is_common(seeds, monkeypatch, quote):
     """Found on the corpus: `三、全面加强政府自身建设⏎坚决对党忠诚。` — the heading stands in thousands of
     sections, so its windows say nothing, and no window of the short sentence crosses the line."""
-    from index import verification
+    from index.engine import verification
 
     monkeypatch.setattr(verification, "_COMMON", 0)
     check_quote(*seeds, quote)

@@ -175,7 +175,7 @@ def test_random_substrings_find_exactly_their_sections(shared_home, i, start, le
 
 def test_offset_maps_round_trip():
     from archive import normalize
-    from index.store import OffsetMap, pack_offsets
+    from index.local.store import OffsetMap, pack_offsets
 
     for text in ["桦甸市 全年 实施", "Ⅲ期工程……完成", "AI  Plus 计划，全文", "", "　　各位代表：\n现在"]:
         norm, offsets = normalize(text)
@@ -193,7 +193,8 @@ def test_a_page_is_the_head_of_the_full_ranking(shared_home, q):
 
 
 def test_segment_ahead_cuts_the_query_in_a_child_exactly_as_in_process(_seeded_home, monkeypatch):
-    from index import Home, segment_ahead, segmenter
+    from index import Home, segment_ahead
+    from index.local import segmenter
 
     monkeypatch.setattr(segmenter, "_LOADED", {})  # as in a new process
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from index.segmenter import Segmenter
+from index.local.segmenter import Segmenter
 
 
 @pytest.mark.slow  # loads jieba's own dictionary (a second): the reference, run in CI

@@ -32,7 +32,7 @@ def solr_nodes():
         if os.environ.get("BAOGAO_REQUIRE_SOLR"):
             pytest.fail("BAOGAO_REQUIRE_SOLR is set but BAOGAO_TEST_SOLR names no cluster")
         pytest.skip("no SolrCloud to test against (start one: BAOGAO_TEST_SOLR=$(solr/cluster start))")
-    from index.solr import nodes_of
+    from index.solr.client import nodes_of
 
     return nodes_of(nodes)
 
@@ -44,7 +44,7 @@ def publish(home_path, nodes, collection):
 
 
 def backends(home_path, nodes, collection):
-    from index.remote import SolrBackend
+    from index.solr.remote import SolrBackend
 
     return LocalBackend(Home(home_path)), SolrBackend(nodes, collection)
 
@@ -161,7 +161,7 @@ def test_the_terminal_ui_reads_from_the_cluster(seeds_on_solr, monkeypatch):
 
     pytest.importorskip("textual")
     from cli.ui import BaogaoApp, ReaderScreen, SearchScreen
-    from index.remote import SolrBackend
+    from index.solr.remote import SolrBackend
 
     local, remote, _ = seeds_on_solr
     truth = local.search("九解一协调", limit=None)
@@ -299,7 +299,7 @@ def answers(backend):
 def test_stopping_node_1_leaves_every_query_answering_through_node_2(seeds_on_solr, solr_nodes):
     if os.environ.get("BAOGAO_TEST_SOLR_EXTERNAL"):
         pytest.skip("the cluster is not ours to stop")
-    from index.remote import SolrBackend
+    from index.solr.remote import SolrBackend
 
     local, remote, _ = seeds_on_solr
     want = answers(local)
@@ -321,7 +321,7 @@ def test_a_collection_of_another_format_is_refused(seeds_on_solr):
     a reader refuses it in one line, saying to publish again."""
     import json
 
-    from index import solr
+    from index.solr import client as solr
 
     _, remote, _ = seeds_on_solr
     client = remote.client

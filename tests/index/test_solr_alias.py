@@ -80,7 +80,7 @@ class Reader(threading.Thread):
 
     def __init__(self, nodes, collection):
         super().__init__(daemon=True)
-        from index.remote import SolrBackend
+        from index.solr.remote import SolrBackend
 
         self.backend = SolrBackend(nodes, collection)
         self.seen: list[tuple] = []
@@ -99,8 +99,8 @@ class Reader(threading.Thread):
 
 
 def test_a_killed_publish_leaves_readers_on_the_old_archive_or_the_new_never_a_mix(solr_nodes, tmp_path):  # noqa: F811
-    from index.remote import SolrBackend
-    from index.solr import SolrClient
+    from index.solr.remote import SolrBackend
+    from index.solr.client import SolrClient
 
     nodes = ",".join(solr_nodes)
     collection = f"alias_{uuid.uuid4().hex[:8]}"
@@ -156,11 +156,11 @@ def test_a_plain_collection_from_before_aliases_is_taken_over(solr_nodes, _seede
     """A cluster holding a plain collection of the name (published by baogao before aliases): the next
     publish fills `<name>_<time>`, deletes the plain one and creates the alias; readers of the name
     read the same archive throughout."""
-    from index import store
-    from index.remote import SolrBackend
-    from index.segmenter import dictionary_hash
-    from index.solr import SolrClient
-    from index.writing import solrpublishing
+    from index.local import store
+    from index.solr.remote import SolrBackend
+    from index.local.segmenter import dictionary_hash
+    from index.solr.client import SolrClient
+    from index.solr import publishing as solrpublishing
 
     nodes = ",".join(solr_nodes)
     collection = f"plain_{uuid.uuid4().hex[:8]}"
@@ -188,7 +188,7 @@ def test_a_plain_collection_from_before_aliases_is_taken_over(solr_nodes, _seede
 def test_a_read_across_the_switch_answers_from_one_archive(solr_nodes, tmp_path):  # noqa: F811
     """A read that asked for the published state just before a publish switched the alias (and deleted
     the collection it had started on) answers exactly one archive: it reads again from the new one."""
-    from index.remote import SolrBackend
+    from index.solr.remote import SolrBackend
 
     nodes = ",".join(solr_nodes)
     collection = f"across_{uuid.uuid4().hex[:8]}"
@@ -228,13 +228,13 @@ def test_a_read_across_the_switch_answers_from_one_archive(solr_nodes, tmp_path)
 
 
 def SolrClientFor(nodes, collection):
-    from index.solr import SolrClient
+    from index.solr.client import SolrClient
 
     return SolrClient(nodes, collection)
 
 
 def test_a_plain_collection_baogao_did_not_publish_is_never_replaced(solr_nodes, _seeded_home):  # noqa: F811
-    from index.solr import SolrClient
+    from index.solr.client import SolrClient
 
     collection = f"foreign_{uuid.uuid4().hex[:8]}"
     client = SolrClient(solr_nodes, collection)
@@ -253,9 +253,9 @@ def test_a_publish_whose_collection_is_deleted_under_it_says_so_and_leaves_the_a
     """Two publishes to one alias at once: one may delete the other's half-built collection as left
     over. The one that loses says so in one line and the alias stays where it was."""
     from index.errors import SolrError
-    from index.remote import SolrBackend
-    from index.solr import SolrClient
-    from index.writing.solrpublishing import publish
+    from index.solr.remote import SolrBackend
+    from index.solr.client import SolrClient
+    from index.solr.publishing import publish
 
     nodes = ",".join(solr_nodes)
     collection = f"race_{uuid.uuid4().hex[:8]}"

@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from index.substring import PREFIX, SAMPLE, Segment, build_segment
+from index.local.substring import PREFIX, SAMPLE, Segment, build_segment
 from tests.conftest import SEED, SEEDS
 
 
@@ -42,7 +42,8 @@ def test_a_reader_that_read_merged_segment_names_reads_them_again(seeded_home, m
     """A writer merging segments deletes the old folders just after its commit: a reader that read the
     old names a moment before finds one gone, and must read the names again — not fail. A name the
     store still lists and the disk lacks is damage."""
-    from index import HomeError, Home, search, store
+    from index import HomeError, Home, search
+    from index.local import store
 
     real = store.segment_names
     calls = []

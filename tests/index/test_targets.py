@@ -11,7 +11,7 @@ import pytest
 from archive import parse_file
 from archive.targets import targets_of
 from index import targets
-from index.targettable import INDICATORS
+from index.engine.targettable import INDICATORS
 from tests.conftest import CORPUS, needs_corpus, run_cli
 
 LABELS = Path(__file__).resolve().parent.parent / "targets"

@@ -170,8 +170,8 @@ def test_a_quote_whose_opening_also_starts_the_sentence_before(tmp_path):
 def test_the_passage_mask_in_numpy_equals_the_per_character_mask(shared_home):
     """verify masks whole sections in numpy (`_core_of_passage`) and short texts per character
     (`_core`): the same characters must count, on every BMP code point and on real sections."""
-    from index import store
-    from index.verification import _bmp_counts, _core, _core_of_passage, _is_core
+    from index.local import store
+    from index.engine.verification import _bmp_counts, _core, _core_of_passage, _is_core
 
     counts = _bmp_counts()
     assert [c for c in range(0x10000) if not 0xD800 <= c < 0xE000 and counts[c] != _is_core(chr(c))] == []

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import store
-from .errors import NoReportError
-from .filters import conditions
+from ..local import store
+from ..errors import NoReportError
+from ..filters import conditions
 from .query import And, Filter, Not, Or, parse
 
 

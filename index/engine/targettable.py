@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from archive.targets import LEXICON, targets_of, unnamed
 
-from . import store
+from ..local import store
 from .catalog import list_reports
-from .errors import QueryError
-from .home import Home
-from .model import TargetRow, head_of
+from ..errors import QueryError
+from ..local.home import Home
+from ..model import TargetRow, head_of
 
 INDICATORS = tuple(LEXICON)
 

@@ -4,7 +4,7 @@ answers, with the local engine's own code.
 For each read a `RemoteHome` is made: a home-shaped view whose store (SQLite in memory) holds the
 whole catalogue of reports — copied once per published state — and the sections Solr proposed so
 far. Its substring index asks Solr for the sections whose normalized text holds a string (a phrase
-of character pairs: index/solrconfigset) and counts each occurrence as the local index counts
+of character pairs: index/solr/configset) and counts each occurrence as the local index counts
 (non-overlapping): on the stored normalized text, or for one character or two from the index's term
 statistics, which count exactly that. Its word scorer is Solr's BM25 over our own segmenter's words.
 Search, kwic, trend, verify and show then run unchanged over it, fetching the text of what they
@@ -25,10 +25,11 @@ import numpy as np
 
 import archive
 
-from . import solr, store
-from .errors import CollectionMissing, QueryError, SolrError
-from .filters import conditions
-from .query import And, Filter, Not, Or, Term, parse
+from . import client as solr
+from ..local import store
+from ..errors import CollectionMissing, QueryError, SolrError
+from ..filters import conditions
+from ..engine.query import And, Filter, Not, Or, Term, parse
 
 BATCH = 500  # sections fetched by id in one request
 
@@ -37,7 +38,7 @@ class Catalogue:
     """The published state's reports and dictionary, as a store in memory that each read copies."""
 
     def __init__(self, client: solr.SolrClient, state: dict):
-        from .segmenter import Segmenter
+        from ..local.segmenter import Segmenter
 
         self.collection = client.collection
         self.published = state["published"]
@@ -90,7 +91,7 @@ class RemoteHome:
 
     @property
     def section_table(self):
-        from . import sectiontable
+        from ..local import sectiontable
 
         if self._table is None:
             self._table = sectiontable.read(self.con)
@@ -144,7 +145,7 @@ class RemoteHome:
         store.insert_sections(self.con, rows, [])
         self.heads.update(r[0] for r in rows)
         if self._table is not None:  # in place: the engine may hold the table from before a find
-            from . import sectiontable
+            from ..local import sectiontable
 
             self._table.__init__(sectiontable.read(self.con).columns())
 
@@ -365,13 +366,13 @@ class SolrBackend:
 
     @_read
     def reports(self, filters=None, sort="id"):
-        from .catalog import list_reports
+        from ..engine.catalog import list_reports
 
         return [self._counted(r) for r in list_reports(self._home(), filters, sort)]
 
     @_read
     def resolve_report(self, ref):
-        from .catalog import resolve_report
+        from ..engine.catalog import resolve_report
 
         return self._counted(resolve_report(self._home(), ref))
 
@@ -382,25 +383,25 @@ class SolrBackend:
 
     @_read
     def sections(self, report_id):
-        from .catalog import sections
+        from ..engine.catalog import sections
 
         return sections(self._report_home(report_id), report_id)
 
     @_read
     def resolve_section(self, report_id, ref):
-        from .catalog import resolve_section
+        from ..engine.catalog import resolve_section
 
         return resolve_section(self._report_home(report_id), report_id, ref)
 
     @_read
     def show(self, report_id, section=None):
-        from .catalog import show
+        from ..engine.catalog import show
 
         return show(self._report_home(report_id), report_id, section)
 
     @_read
     def highlights(self, view, query):
-        from .snippets import highlight_spans
+        from ..engine.snippets import highlight_spans
 
         home = self._report_home(view.report)
         return {(sec.id, n): spans for sec in view.sections
@@ -419,45 +420,45 @@ class SolrBackend:
 
     @_read
     def search(self, query, **options):
-        from .searching import search
+        from ..engine.searching import search
 
         home = self._query_home(query, options.get("exact", False), options.get("filters"))
         return search(home, query, **options)
 
     @_read
     def verify(self, quote):
-        from .verification import verify
+        from ..engine.verification import verify
 
         return verify(self._home(), quote)
 
     @_read
     def kwic(self, query, **options):
-        from .concordance import kwic
+        from ..engine.concordance import kwic
 
         return kwic(self._query_home(query, True, options.get("filters")), query, **options)
 
     def _trend_home(self, options) -> RemoteHome:
-        from .trends import chosen_filters
+        from ..engine.trends import chosen_filters
 
         return self._home(scope_of(chosen_filters(**options)))
 
     @_read
     def trend(self, terms, by="year", **options):
-        from .trends import trend
+        from ..engine.trends import trend
 
         return trend(self._trend_home(options), terms, by, **options)
 
     @_read
     def spread(self, term, **options):
-        from .trends import first_by_region
+        from ..engine.trends import first_by_region
 
         return first_by_region(self._trend_home(options), term, **options)
 
     @_read
     def new_phrases(self, report, against=None, limit=50):
         """`new` reads the report and its baseline (chosen from the catalogue by novelty's rule)."""
-        from .catalog import resolve_report
-        from .novelty import baseline_of, new_phrases
+        from ..engine.catalog import resolve_report
+        from ..engine.novelty import baseline_of, new_phrases
 
         home = self._home()
         info = resolve_report(home, report)
@@ -467,7 +468,7 @@ class SolrBackend:
     @_read
     def targets(self, indicators=(), filters=None, with_duplicates=False):
         """`targets` reads every report its filters keep."""
-        from .targettable import targets
+        from ..engine.targettable import targets
 
         home = self._home(scope_of(list((filters or {}).items())))
         home.load(solr.EVERYTHING)

@@ -26,7 +26,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import sectiontext, store
+from .. import sectiontext
+from ..local import store
 
 SHINGLE = 8
 K = 256

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .errors import HomeError
+from ..errors import HomeError
 
 _CHUNK = 1 << 22
 

@@ -20,7 +20,7 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?%")
 
 
 def shipped_words() -> tuple[str, ...]:
-    text = files("index").joinpath("slogans.txt").read_text(encoding="utf-8")
+    text = files("index.local").joinpath("slogans.txt").read_text(encoding="utf-8")
     return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 

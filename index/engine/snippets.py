@@ -11,9 +11,10 @@ import numpy as np
 
 from archive import loose, strip_marks
 
-from . import sectiontext, store
-from .home import Home
-from .model import SectionMeta
+from .. import sectiontext
+from ..local import store
+from ..local.home import Home
+from ..model import SectionMeta
 from .query import Term, parse, positive_terms
 
 # A snippet shows about this many characters around the densest cluster of matches …

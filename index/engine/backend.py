@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from .home import Home
-    from .model import (Concordance, Novelty, ReportInfo, ReportView, SearchResult, SectionInfo, Spread, Trend,
+    from ..local.home import Home
+    from ..model import (Concordance, Novelty, ReportInfo, ReportView, SearchResult, SectionInfo, Spread, Trend,
                         Verdict)
 
 

@@ -18,9 +18,9 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from .errors import CollectionMissing, SolrError
+from ..errors import CollectionMissing, SolrError
 
-CONFIGSET = Path(__file__).with_name("solrconfigset")
+CONFIGSET = Path(__file__).with_name("configset")
 GENERATION_DIGITS = 17  # a published collection is <alias>_<YYYYMMDDhhmmssfff> (UTC): publish names it
 GENERATION = re.compile(r".+_\d{%d}" % GENERATION_DIGITS)
 PAGE = 1000  # documents a cursor page fetches

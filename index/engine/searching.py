@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import filters, sectiontext, store
-from .errors import QueryError
-from .home import Home
-from .model import Hit, SearchResult, SectionMeta, Suggestion, head_of
+from .. import filters, sectiontext
+from ..local import store
+from ..errors import QueryError
+from ..local.home import Home
+from ..model import Hit, SearchResult, SectionMeta, Suggestion, head_of
 from .query import And, Filter, Not, Or, Term, parse, positive_terms
-from .sectiontable import members
+from ..local.sectiontable import members
 from .snippets import make_snippet, match_spans, ready_to_show, section_displays, section_norm_texts
 from .variants import named, variant_counts
 
@@ -92,7 +93,7 @@ class _Evaluator:
         self._printed: dict[str, tuple] = {}  # a term's own sections, found already
 
     def variant_counts(self, text: str):
-        """index.variants.variant_counts, once per term for all a search asks of it."""
+        """index.engine.variants.variant_counts, once per term for all a search asks of it."""
         if text not in self._variant_counts:
             self._variant_counts[text] = variant_counts(self.home, text, self._printed.get(text))
         return self._variant_counts[text]

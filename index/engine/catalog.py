@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from . import store
-from .errors import NotFoundError, QueryError
-from .home import Home
-from .model import ParagraphView, ReportInfo, ReportView, SectionInfo, SectionView
+from ..local import store
+from ..errors import NotFoundError, QueryError
+from ..local.home import Home
+from ..model import ParagraphView, ReportInfo, ReportView, SectionInfo, SectionView
 
 # At most this many candidates are named when a reference is ambiguous.
 CANDIDATES = 20
@@ -24,7 +24,7 @@ LIST_SORTS = {  # --sort of `list`: how, and what it means
 def list_reports(home: Home, filters: dict | None = None, sort: str = "id") -> list[ReportInfo]:
     """The reports, kept by the search filters (region, year, level, report; one meaning everywhere:
     index.filters) and sorted by one of LIST_SORTS."""
-    from .filters import conditions
+    from ..filters import conditions
 
     chosen = conditions((filters or {}).items())
     if any(c.field == "heading" for c in chosen):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from .model import ReportInfo, SectionMeta
+    from ..model import ReportInfo, SectionMeta
 
 # 2: a section's text holds its heading (and the first section the report's title) before its
 # paragraphs. 3: normalized text folds traditional characters to simplified. 4: normalized text keeps
@@ -104,7 +104,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     them and show a superseded archive: it is read with its log (SQLite reads a WAL on a read-only
     medium when the -shm file exists, https://www.sqlite.org/wal.html "Read-Only Databases"), or
     refused in one line when it cannot be."""
-    from .errors import HomeError
+    from ..errors import HomeError
 
     wal = path.with_name(path.name + "-wal")
     try:
@@ -174,7 +174,7 @@ def get_meta(con: sqlite3.Connection, key: str, default: str | None = None) -> s
 
 def get_int(con: sqlite3.Connection, key: str, default: int) -> int:
     """An integer the meta table holds; junk there is a damaged store, said so, not a traceback."""
-    from .errors import HomeError
+    from ..errors import HomeError
 
     value = get_meta(con, key)
     if value is None:
@@ -279,7 +279,7 @@ _REPORT_COLUMNS = ("r.id, r.title, r.region, r.year, r.level, (SELECT COUNT(*) F
 
 
 def _report_info(row) -> "ReportInfo":
-    from .model import ReportInfo
+    from ..model import ReportInfo
 
     *head, urls, date, subtitle, speaker, occasion, session, year_source = row
     return ReportInfo(*head, urls=_list(urls), date=date, subtitle=subtitle, speaker=speaker, occasion=occasion,
@@ -475,7 +475,7 @@ def paragraph_texts(con, sids) -> dict[int, list[str]]:
 
 def section_heads(con, sids) -> dict[int, "SectionMeta"]:
     """sid → what a hit, a citation or a snippet needs of its section and report."""
-    from .model import SectionMeta
+    from ..model import SectionMeta
 
     rows = con.execute(
         "SELECT s.sid, s.n, s.heading, s.path, r.id, r.title, r.region, r.year, r.level, s.segment, s.offsets, r.url, r.urls,"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import store
-from .errors import HomeError
+from ..errors import HomeError
 
 if TYPE_CHECKING:  # imported lazily at run time: a quoted search never loads the segmenter
     from .sectiontable import SectionTable

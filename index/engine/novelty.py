@@ -19,11 +19,12 @@ from archive import normalize_text
 from archive.marks import is_mark
 from archive.quoting import quoted_terms
 
-from . import sectiontext, store
+from .. import sectiontext
+from ..local import store
 from .catalog import list_reports, resolve_report, show
-from .errors import QueryError
-from .home import Home
-from .model import NewPhrase, Novelty, ReportInfo, head_of
+from ..errors import QueryError
+from ..local.home import Home
+from ..model import NewPhrase, Novelty, ReportInfo, head_of
 
 MIN_CHARS, MAX_REPEAT = 2, 12
 LIMIT = 50
@@ -159,7 +160,7 @@ def _maximal_repeats(lines: list[str]) -> set[str]:
 def _baseline_index(home: Home, baseline: list[ReportInfo]):
     """A suffix array over the baseline reports' normalized texts (index.substring.TextIndex)."""
     from .snippets import section_norm_texts
-    from .substring import TextIndex
+    from ..local.substring import TextIndex
 
     sids = store.report_section_sids(home.con, [r.id for r in baseline])
     metas = list(store.section_heads(home.con, sids).values())

@@ -4,8 +4,8 @@ often — found with the substring index, so a proposal is always a string the a
 
 from __future__ import annotations
 
-from .home import Home
-from .model import Suggestion
+from ..local.home import Home
+from ..model import Suggestion
 
 MIN_CHARS = 3
 MAX_SUGGESTIONS = 5

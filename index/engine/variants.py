@@ -15,7 +15,7 @@ import numpy as np
 
 from archive import loose, strip_marks
 
-from .model import Variant
+from ..model import Variant
 from .snippets import ready_to_show, section_displays, section_norm_texts, variant_spans
 
 SHOWN = 10  # variants named in an answer, most frequent first
@@ -52,7 +52,7 @@ def named(home, text: str, expected: dict[int, int]) -> tuple[Variant, ...]:
     comma), each shown as printed where it first stands. Past SCAN sections, the forms with one mark
     in one gap are counted from the index first (a form is itself a printed string); only the
     sections they do not account for are read and scanned (a form with several marks)."""
-    from . import store
+    from ..local import store
 
     def metas_of(sids):
         return ready_to_show(home, list(store.section_heads(home.con, sorted(sids)).values()))

@@ -324,7 +324,7 @@ class SubstringIndex:
         return self._segments
 
     def _open(self, name: str) -> Segment:
-        from .errors import HomeError
+        from ..errors import HomeError
 
         try:
             return Segment.open(self.root / name, recorded=self.recorded)

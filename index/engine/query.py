@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from archive import normalize_text
 from archive.charclasses import WORDLIKE
 
-from .errors import QueryError
+from ..errors import QueryError
 
 FIELDS = ("region", "year", "report", "heading", "level")
 MAX_QUERY_CHARS = 2000

@@ -19,10 +19,11 @@ from archive import loose, normalize, simplified
 from archive.numerals import NUMERALS, as_digits, figures
 from archive.charclasses import WORDLIKE_IDEOGRAPHS
 
-from . import sectiontext, store
-from .errors import QueryError
-from .home import Home
-from .model import FORM_KINDS, Difference, Match, Verdict, head_of
+from .. import sectiontext
+from ..local import store
+from ..errors import QueryError
+from ..local.home import Home
+from ..model import FORM_KINDS, Difference, Match, Verdict, head_of
 
 WINDOW = 8
 CLOSE_AT = 0.7  # below this similarity a passage is not the quoted one

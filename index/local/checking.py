@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 from . import integrity, store
-from .errors import HomeError
+from ..errors import HomeError
 from .home import Home
-from .model import CheckResult
+from ..model import CheckResult
 from .segmenter import dictionary_hash
 from .substring import Segment
 
@@ -78,7 +78,7 @@ def _text_problems(home: Home, segments: dict[str, Segment]) -> tuple[list[str],
 
     from archive import loose
 
-    from .writing.maintenance import section_texts
+    from ..writing.maintenance import section_texts
 
     where = {int(sid): (seg, i) for seg in segments.values() for i, sid in enumerate(seg.sids.tolist())}
     if not where:

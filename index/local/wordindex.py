@@ -15,7 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.scoring import BM25F
 
-from .errors import HomeError
+from ..errors import HomeError
 
 
 class CountedWords(KEYWORD):

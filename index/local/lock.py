@@ -11,7 +11,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from .errors import BusyError
+from ..errors import BusyError
 
 NOTE = "LOCK"
 

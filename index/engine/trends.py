@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from archive import normalize_text
 
-from . import filters, sectiontext, store
-from .errors import QueryError
-from .home import Home
-from .model import Bucket, FirstMention, RegionFirst, Spread, TermTrend, Trend, head_of
-from .sectiontable import members
+from .. import filters, sectiontext
+from ..local import store
+from ..errors import QueryError
+from ..local.home import Home
+from ..model import Bucket, FirstMention, RegionFirst, Spread, TermTrend, Trend, head_of
+from ..local.sectiontable import members
 from .variants import named, variant_counts
 
 BY = ("year", "region", "level")

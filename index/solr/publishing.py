@@ -26,10 +26,11 @@ import time
 
 from archive import loose
 
-from .. import solr, store
-from ..home import Home
-from ..segmenter import dictionary_hash
-from ..snippets import section_norm_texts
+from . import client as solr
+from ..local import store
+from ..local.home import Home
+from ..local.segmenter import dictionary_hash
+from ..engine.snippets import section_norm_texts
 
 FORMAT = solr.FORMAT  # bumped when the documents change shape: every report is then sent again
 SENDERS = 2  # updates in flight while the next report is prepared

@@ -6,10 +6,11 @@ printed. So the lines are exactly the occurrences `search -e` counts."""
 
 from __future__ import annotations
 
-from . import sectiontext, store
-from .errors import QueryError
-from .home import Home
-from .model import Concordance, KwicLine, head_of
+from .. import sectiontext
+from ..local import store
+from ..errors import QueryError
+from ..local.home import Home
+from ..model import Concordance, KwicLine, head_of
 from .searching import exact_sections
 from .snippets import variant_spans
 from .snippets import ready_to_show, section_displays, section_norm_texts
