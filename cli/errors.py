@@ -1,5 +1,5 @@
 """The one translator from what went wrong to what the user reads: one line (and a hint) on stderr,
-or {"error", "hint"} on stdout with --json, and the exit code of DESIGN (1 nothing done, 2 a bad
+or {"error", "hint"} on stdout with --json, and the exit code of docs/contract.md (1 nothing done, 2 a bad
 query/option/reference, 3 an archive that cannot be used, 130 interrupted). Never a traceback for
 the user's input or the machine's state."""
 

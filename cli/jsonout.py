@@ -1,4 +1,4 @@
-"""Records (index.model) → the JSON documents of DESIGN's contract, in one place. Each command's
+"""Records (index.model) → the JSON documents of docs/contract.md, in one place. Each command's
 `--json` prints one of these; field names and order are the contract (tests/golden pins them)."""
 
 from __future__ import annotations

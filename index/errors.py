@@ -1,4 +1,4 @@
-"""Errors raised by the index. Each carries its exit code (DESIGN: 2 a bad query or reference,
+"""Errors raised by the index. Each carries its exit code (docs/contract.md: 2 a bad query or reference,
 3 an archive that cannot be used) and a hint; `cli.errors` turns each into one line."""
 
 

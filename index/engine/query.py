@@ -1,4 +1,4 @@
-"""The query language (DESIGN.md): terms, "exact phrases", A B (both), A OR B, NOT A, parentheses,
+"""The query language (docs/contract.md): terms, "exact phrases", A B (both), A OR B, NOT A, parentheses,
 and filters for the known fields only. The raw query is parsed first; each term is normalized after.
 """
 

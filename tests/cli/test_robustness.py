@@ -254,7 +254,7 @@ def sample_home(tmp_path_factory):
 
 
 # The bad-input table (issue 14): every case is one line naming the query, file or option, and its
-# exit code (DESIGN: 2 a bad query or option), with --json an {"error", "hint"} document.
+# exit code (docs/contract.md: 2 a bad query or option), with --json an {"error", "hint"} document.
 BAD_INPUT = [
     (["search", ""], 2, "empty"),
     (["search", "，。！？"], 2, "only punctuation"),
