@@ -16,7 +16,7 @@ _EXPORTS = {
     "check": "local.checking", "compact": "writing.maintenance", "ingest": "writing.ingesting",
     "rebuild": "writing.maintenance", "remove": "writing.maintenance",
     "CheckResult": "model", "Hit": "model", "IngestResult": "model", "ReportInfo": "model",
-    "SearchResult": "model", "SectionInfo": "model", "Snippet": "model",
+    "SearchResult": "model", "SectionInfo": "model",
     "highlight_spans": "engine.snippets", "search": "engine.searching", "segment_ahead": "engine.query",
     "Trend": "model", "trend": "engine.trends", "first_by_region": "engine.trends", "Spread": "model",
     "Difference": "model", "Match": "model", "Verdict": "model", "verify": "engine.verification",

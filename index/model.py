@@ -69,12 +69,6 @@ class ReportView:
 
 
 @dataclass(frozen=True)
-class Snippet:
-    text: str
-    spans: tuple[tuple[int, int], ...]  # half-open code-point offsets into text, one per match
-
-
-@dataclass(frozen=True)
 class Hit:
     report: str
     title: str
