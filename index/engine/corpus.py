@@ -30,6 +30,10 @@ class Corpus(Protocol):
         it — counted by the printed rule (non-overlapping occurrences, docs/contract.md). With `loose`
         the text with its marks dropped, and `text` a needle that has none (archive's loose form)."""
 
+    def fillers(self, left: str, right: str) -> set[str]:
+        """The characters X such that left + X + right stands in the corpus (did you mean); a corpus
+        that cannot tell answers none."""
+
     def word_scores(self, words: list[str]) -> tuple[numpy.ndarray, numpy.ndarray]:
         """The sections holding every word, sorted by sid, with their BM25 score."""
 

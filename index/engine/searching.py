@@ -276,13 +276,14 @@ def exact_sections(home: Home, query: str, filters: dict | None = None, with_dup
 
 def _did_you_mean(home: Home, terms: list[Term]):
     """Proposals for the first term that stands nowhere verbatim (suggestions.py)."""
-    from .suggestions import suggest
-
     from archive import loose
+
+    from ..local.corpus import LocalCorpus  # for now: until search itself is handed a Corpus (issue 33)
+    from .suggestions import suggest
 
     for t in terms:
         if not exact_occurrences(home, t.text):
-            found = suggest(home, t.text, lambda text: exact_occurrences(home, text))
+            found = suggest(LocalCorpus(home), t.text, lambda text: exact_occurrences(home, text))
             found = tuple(f for f in found if loose(f.text) != loose(t.text))  # a variant: proposed as printed
             if found:
                 return found

@@ -4,37 +4,40 @@ often — found with the substring index, so a proposal is always a string the a
 
 from __future__ import annotations
 
-from ..local.home import Home
+from typing import TYPE_CHECKING
+
 from ..model import Suggestion
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
 
 MIN_CHARS = 3
 MAX_SUGGESTIONS = 5
 
 
-def one_edit_away(home: Home, term: str) -> set[str]:
+def one_edit_away(corpus: Corpus, term: str) -> set[str]:
     """Every string one edit from `term` that the archive holds (not `term` itself)."""
-    index = home.substring
     found: set[str] = set()
     n = len(term)
     for i in range(n):
         found.add(term[:i] + term[i + 1:])  # dropped (checked below)
-        found |= {term[:i] + x + term[i + 1:] for x in index.fillers(term[:i], term[i + 1:])}  # substituted
+        found |= {term[:i] + x + term[i + 1:] for x in corpus.fillers(term[:i], term[i + 1:])}  # substituted
         if i + 1 < n:
             found.add(term[:i] + term[i + 1] + term[i] + term[i + 2:])  # swapped
     for i in range(n + 1):
-        found |= {term[:i] + x + term[i:] for x in index.fillers(term[:i], term[i:])}  # added
+        found |= {term[:i] + x + term[i:] for x in corpus.fillers(term[:i], term[i:])}  # added
     found.discard(term)
     return {c for c in found if len(c) >= 2}
 
 
-def suggest(home: Home, term: str, occurrences) -> tuple[Suggestion, ...]:
+def suggest(corpus: Corpus, term: str, occurrences) -> tuple[Suggestion, ...]:
     """Up to MAX_SUGGESTIONS strings one edit from `term` that stand in the archive, most frequent
     first (ties in text order); `occurrences(text)` counts them as an exact search would (live
     sections, duplicates folded). Nothing for a term shorter than MIN_CHARS."""
     if len(term) < MIN_CHARS:
         return ()
     counted = []
-    for text in one_edit_away(home, term):
+    for text in one_edit_away(corpus, term):
         total = occurrences(text)
         if total:
             counted.append(Suggestion(text, total))

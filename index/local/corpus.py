@@ -18,6 +18,9 @@ class LocalCorpus:
     def holding(self, text: str, loose: bool = False):
         return self.home.substring.find(text, loose=loose)
 
+    def fillers(self, left: str, right: str) -> set[str]:
+        return self.home.substring.fillers(left, right)
+
     def word_scores(self, words: list[str]):
         return self.home.word_scorer.score(words)
 

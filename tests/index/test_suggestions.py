@@ -61,3 +61,29 @@ def test_json_carries_the_suggestions(tmp_path):
     assert r.returncode == 1 and doc["total"] == 0
     assert {"text": "新质生产力", "count": 4} in doc["suggestions"]
     assert "did you mean" in run_cli(home, "search", "新植生产力").stdout
+
+
+# --- the engine on the Corpus port, without files (issue 33) ---------------------------------------
+@pytest.mark.parametrize("term", ["新质生产利", "新质生力", "质新生产力", "因地制宜展"])
+def test_suggest_reads_only_the_corpus_port(term):
+    """On an in-memory corpus: the strings one edit from a misspelt term that stand there, counted
+    by str.count, a fragment of a proposal as frequent dropped, most frequent first — as a brute
+    force over every substring finds them."""
+    from index.engine.corpus import Corpus
+    from index.engine.suggestions import MAX_SUGGESTIONS, suggest
+    from tests.fakecorpus import FakeCorpus
+
+    texts = {1: "发展新质生产力，因地制宜发展新质生产力", 2: "新质生产关系", 3: "培育新质生产力"}
+    corpus = FakeCorpus(texts)
+    assert isinstance(corpus, Corpus)
+
+    def occurrences(text):
+        return sum(body.count(text) for body in texts.values())
+
+    near = {body[i:j] for body in texts.values() for i in range(len(body)) for j in range(i + 2, len(body) + 1)
+            if OSA.distance(body[i:j], term) == 1}
+    near = {c: occurrences(c) for c in near}
+    near = {c: n for c, n in near.items() if not any(c in o and o != c and m >= n for o, m in near.items())}
+    truth = sorted(near.items(), key=lambda cn: (-cn[1], cn[0]))[:MAX_SUGGESTIONS]
+    assert truth and [(s.text, s.count) for s in suggest(corpus, term, occurrences)] == truth
+    assert suggest(corpus, term[:2], occurrences) == ()  # too short to guess
