@@ -144,10 +144,6 @@ NUMPY_FILE_CALLS = ("load", "memmap", "fromfile")
 # Who breaks a room's rule today, and why it still does: each entry goes when its reason does (the
 # Corpus port of issue 33). The test fails on any break not listed AND on any listed one that is gone.
 TECHNOLOGY_ALLOWED_FOR_NOW = {
-    ("sqlite3", "index/local/home.py"): "the handle of the store's connection, DatabaseError on open",
-    ("sqlite3", "index/local/integrity.py"): "Connection type, DatabaseError while checking",
-    ("sqlite3", "index/local/checking.py"): "DatabaseError: store pages damaged under the text",
-    ("sqlite3", "index/local/segmenter.py"): "the forked segmenter child opens the store read-only itself",
     ("sqlite3", "index/solr/remote.py"): "RemoteHome's in-memory SQLite mirror of the catalogue",
     ("sqlite3", "cli/errors.py"): "DatabaseError → exit 3 (should arrive as HomeError)",
 }

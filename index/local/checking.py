@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from . import integrity, store
 from ..errors import HomeError
 from .home import Home
@@ -40,7 +38,7 @@ def check(home: Home) -> CheckResult:
     problems += _named_files_missing(home, gen)
     try:
         text_problems, compared = _text_problems(home, segments)
-    except sqlite3.DatabaseError as e:  # store pages damaged under the text (its bytes not UTF-8 any more …)
+    except store.DatabaseError as e:  # store pages damaged under the text (its bytes not UTF-8 any more …)
         reason = str(e).split(" with text ")[0]  # (never the damaged bytes themselves)
         text_problems, compared = [f"the store's text cannot be read ({reason}) — reports in damaged pages may be "
                                    "lost; copy the home aside, then ingest the reports again"], 0

@@ -10,7 +10,6 @@ what the store published is discarded or re-indexed by the next writer (`writing
 from __future__ import annotations
 
 import os
-import sqlite3
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ class Home:
         if self.path.exists() and not self.path.is_dir():
             raise HomeError(f"the home {self.path} is a file, not a folder",
                             "Pass --home a folder (it is created if missing).")
-        self._con: sqlite3.Connection | None = None
+        self._con: store.Connection | None = None
         self._opened = _Opened()
         self._segmenting = None  # a child process cutting a query's terms (segment_ahead)
         self.migrating = False  # rebuild opens an older format to bring it up to this one
@@ -63,11 +62,11 @@ class Home:
 
     # -- opening -----------------------------------------------------------------------------
     @property
-    def con(self) -> sqlite3.Connection:
+    def con(self) -> store.Connection:
         """The store's connection (`open` makes it)."""
         return self._con if self._con is not None else self.open()
 
-    def open(self, samples: bool = False) -> sqlite3.Connection:
+    def open(self, samples: bool = False) -> store.Connection:
         """Open the store, creating a new home first if there is none (`samples`: a first read made
         it, so the bundled sample pages are due, `samples_due`); check its format version."""
         if self._con is None:
@@ -84,7 +83,7 @@ class Home:
                 if store.get_meta(con, "format") is None:
                     raise HomeError(f"{self.store_path} is not a baogao store", "Pass --home a baogao home.")
                 version = store.get_int(con, "format", 0)
-            except sqlite3.DatabaseError as e:
+            except store.DatabaseError as e:
                 raise HomeError(f"the store {self.store_path} is damaged ({e})",
                                 "Move the home aside and ingest the reports again.") from None
             if int(version) > store.FORMAT_VERSION:
@@ -249,7 +248,7 @@ class Home:
             try:
                 if is_loaded(self.meta("dictionary_hash")):  # this process has it already: no child needed
                     return
-            except (HomeError, sqlite3.DatabaseError):
+            except (HomeError, store.DatabaseError):
                 pass  # the search itself says what is wrong with the store
             self._segmenting = segment_in_child(self.store_path, texts)
 

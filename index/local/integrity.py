@@ -11,14 +11,13 @@ segment's `structure_problems` and `checked`).
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from . import store
 from .filecheck import damaged, digest
 
 
-def published_files(home, con: sqlite3.Connection) -> list[str]:
+def published_files(home, con: store.Connection) -> list[str]:
     """Paths (relative to the home) of the files the store, as this connection sees it, publishes."""
     from . import wordindex
 
@@ -44,7 +43,7 @@ def indexes_without_store(home_path: Path) -> list[str]:
     return found
 
 
-def record(home, con: sqlite3.Connection) -> None:
+def record(home, con: store.Connection) -> None:
     """Inside a publishing transaction: checksums of the new files, none of the files gone. Names
     are never reused, except a Whoosh table of contents (`_MAIN_<generation>.toc` starts again at 1
     when a damaged word index is re-created): those small files are hashed every time."""
@@ -75,7 +74,7 @@ def problems(home) -> list[str]:
     con = home.con
     try:
         bad = store.integrity_check(con)
-    except sqlite3.DatabaseError as e:  # a page so damaged the check itself stops
+    except store.DatabaseError as e:  # a page so damaged the check itself stops
         bad = [str(e)]
     if bad != ["ok"]:
         out.append(f"the store is damaged ({'; '.join(bad[:3])}) — reports in damaged pages may be lost; "

@@ -160,9 +160,7 @@ def segment_in_child(store_path, texts: list[str]):
         status = 1
         try:
             os.close(read)
-            import sqlite3
-
-            con = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
+            con = store.connect_snapshot(store_path)
             segmenter = Segmenter(store.dictionary(con))
             answer = json.dumps({t: segmenter.words_of(t) for t in texts}).encode()
             with os.fdopen(write, "wb") as out:

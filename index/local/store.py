@@ -93,6 +93,18 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     return con
 
 
+# What other modules of index/local name of SQLite — its connection and its damage — without
+# importing sqlite3 (the one room of SQLite is this module; tests/test_structure.py).
+Connection = sqlite3.Connection
+DatabaseError = sqlite3.DatabaseError
+
+
+def connect_snapshot(path) -> sqlite3.Connection:
+    """A plain read-only connection (no pragmas, no immutable flag): for a forked child reading one
+    table while its parent goes on (segmenter.segment_in_child)."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
 # A write-ahead log starts with a 32-byte header; frames (committed changes) follow it.
 WAL_HEADER_BYTES = 32
 
