@@ -13,7 +13,7 @@ import time
 
 from ..local import integrity, sectiontable, store
 from ..local.home import Home
-from ..local.store import transaction
+from ..local.store import transaction  # noqa: F401 — the writers' one commit, re-exported for them
 from ..local.substring import SEGMENT_BYTES, build_segment
 
 # Fault injection: a test installs a hook here in the writer process it starts (tests/faults.py);

@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from index.solr.client import SolrClient as REAL_CLIENT
+from index.solr.client import SolrClient as REAL_CLIENT  # noqa: E402 (FakeSolr stands in its place)
 SEEDS = ROOT / "seeds"
 GOLDEN = Path(__file__).with_name("seeds.json")
 
