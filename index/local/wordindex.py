@@ -20,8 +20,8 @@ from ..errors import HomeError
 
 class CountedWords(KEYWORD):
     """A KEYWORD field that also takes pre-counted words ({word: count}), so an ingest worker hands
-    Whoosh its postings without Whoosh tokenizing and counting them again. Whoosh pickles the schema:
-    never rename this class or move it out of this module."""
+    Whoosh its postings without Whoosh tokenizing and counting them again. Whoosh pickles the schema
+    under `index.wordindex.CountedWords`: never rename the class nor that module (a shim)."""
 
     def index(self, value, **kwargs):
         if isinstance(value, dict):
@@ -29,6 +29,10 @@ class CountedWords(KEYWORD):
 
             return ((w.encode("utf-8"), n, float(n), pack_uint(n)) for w, n in value.items())
         return super().index(value, **kwargs)
+
+
+# Pickled by that name in every home (the rooms moved the module; index/wordindex.py re-exports it).
+CountedWords.__module__ = "index.wordindex"
 
 
 def schema() -> Schema:
