@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -735,3 +736,17 @@ def main(argv=None) -> None:
     except OSError as e:  # the machine's fault (disk, permissions), not the user's
         sys.exit(machine_error(e, args))
     sys.exit(0)
+
+
+def run() -> None:
+    """The process's entry (the `baogao` script, `python -m cli`). Once the command is over, a Ctrl-C
+    has nothing left to interrupt: it is ignored while the interpreter exits, which otherwise resets
+    Python's handler to the default and dies of the signal (exit -2, no message) — seen in CI when a
+    Ctrl-C landed just as an ingest finished."""
+    try:
+        main()
+    except KeyboardInterrupt:  # between the command's own handler and the exit
+        click.echo("baogao: interrupted; nothing was half-written (the archive is as it was or complete).", err=True)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

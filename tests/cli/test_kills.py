@@ -195,6 +195,22 @@ def test_ctrl_c_at_random_points_of_a_first_ingest_is_one_line_and_leaves_no_pro
         assert archive(home) == truth, case
 
 
+
+@pytest.mark.parametrize("entry", ["run", "main"])
+def test_a_ctrl_c_once_the_command_is_over_changes_nothing(entry):
+    """The CI failure of stop 44: a Ctrl-C that lands as the command exits killed the interpreter
+    (exit -2, no message). Here the signal comes from an exit handler, after the command is done: the
+    process entry (`run`) exits 0 and says nothing; the bare `main` (in-process callers) does not."""
+    code = ("import atexit, os, signal, sys\n"
+            "atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))\n"
+            f"from cli.main import {entry}\n"
+            f"sys.argv = ['baogao', '--help']\n{entry}()\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=60)
+    if entry == "run":
+        assert (r.returncode, r.stderr) == (0, ""), (r.returncode, r.stderr)
+    else:  # the control: without the entry's guard the same signal is seen
+        assert r.returncode != 0 or "KeyboardInterrupt" in r.stderr, (r.returncode, r.stderr)
+
 # An ingest in a process where another thread holds a lock when the workers start: here a thread
 # blocked reading stdin holds its buffer's lock, which a forked child's multiprocessing bootstrap
 # takes (it closes stdin) before the worker runs — the hang of the killed ingest's child the issue
