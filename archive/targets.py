@@ -55,6 +55,7 @@ _FIVE_YEAR = re.compile(r"十[一二三四五]五|五年|年均|时期|到20\d\d
 _NOT_SET = re.compile(r"没有提出[^。；]{0,12}(?:经济增速|经济增长|增长|增速)[^。；]{0,6}目标")
 _REVIEW = re.compile(r"完成了|超额完成|实现了|比上年|上年")
 _THIS_YEAR = re.compile(r"今年|本年|(?:19|20)\d\d年(?:经济社会|国民经济|全省|全区|全市)")
+_YEAR_OPENS = re.compile(r"(?:(?:19|20)\d\d|今)年是")
 _MODIFIED = re.compile(rf"{_NUM}\s*(?:%|万人|亿斤)\s*(?:左右|以上|以内)")
 
 
@@ -188,8 +189,12 @@ def _passages(lines: list[str]):
                 break
             m = _CUE.search(line, m.end())
     for k, line in enumerate(lines):
-        if ("左右" in line or "以上" in line or "以内" in line) and _THIS_YEAR.search(line) and \
-                len(_MODIFIED.findall(_folded(line))) >= 2 and not _FIVE_YEAR.search(line[:60]):
+        # about this year: it says so, or the paragraph before opens with it (2013年是…; then 确保生产总值增长11%以上；…)
+        this_year = _THIS_YEAR.search(line) or k and _YEAR_OPENS.match(lines[k - 1])
+        # a plan period named in an opening that says this year is its first (今年是…“十二五”时期开局之年。) is no plan's paragraph
+        head = line.split("。", 1)[-1][:60] if _YEAR_OPENS.match(line) else line[:60]
+        if ("左右" in line or "以上" in line or "以内" in line) and this_year and \
+                len(_MODIFIED.findall(_folded(line))) >= 2 and not _FIVE_YEAR.search(head):
             yield k
 
 
@@ -231,7 +236,7 @@ def _read(line: str, k: int, qualitative: bool = True, from_cue: bool = True) ->
 # the agriculture paragraph (`今年粮食产量要稳定在5.5亿吨以上`), or a 1990s report's plan sentences
 # (`国家计划要求今年的国民生产总值比上年增长百分之五`). Read only in a sentence that says it is this year's
 # (今年, 计划要求, 拟按 …) and names no other year, plan period or review before the indicator.
-_THIS_YEARS = re.compile(r"今年|本年|计划要求|计划安排|拟按|拟安排|(?:19|20)\d\d年力争|力保")  # 2008年力争…, 要力保增长12%
+_THIS_YEARS = re.compile(r"今年|本年|计划要求|计划安排|初步安排|拟按|拟安排|(?:19|20)\d\d年力争|力保")  # 2008年力争…, 要力保增长12%
 _OTHER_PERIOD = re.compile(r"十[一二三四五]五|五年|年均|时期|今后|(?:19|20)\d\d年")  # in the sentence before the cue
 _REVIEWED = re.compile(r"过去|去年|上年|完成了|实现了|超额完成")  # in the cue's own clause
 # Their paragraph, not each sentence, may say 今年 (拟安排财政赤字…；…赤字率下降到2%左右): read there with a
@@ -256,6 +261,70 @@ def unnamed(lines: list[str], indicators) -> set[str]:
     """Of `indicators`, those the report whose lines are `lines` never names (no word of CUES anywhere)."""
     text = "\n".join(lines)
     return {i for i in indicators if not _CUE_WORDS[i].search(text)}
+
+
+
+# A report that names an indicator with figures, but each of them for another period: a five-year plan
+# (今后五年…年均增长12%), a review (预计，2006年全区生产总值完成290.3亿元), a share (只占国民生产总值的20%).
+# Nothing was missed: its year has no figure to read — status `other_period`, with the first such
+# sentence as printed so the reader can judge. One sentence that names the indicator and holds a figure
+# but no mark of another period (or says 今年, 本年, 明年, its own year) keeps the row `not_found`.
+_ANOTHER_PERIOD = re.compile(r"十[一二三四五]五|[五5]年|年均|年平均|平均每年|时期|期间|今后|未来|纲要|规划|年代|预计|去年|过去"
+                             r"|(?<!比)上年|完成了|实现了|超额完成|翻一番|翻两番|[只仅]?占|比重|到(?:19|20)\d\d")
+_NAMED_YEAR = re.compile(r"(?:19|20)\d\d(?=年)")
+_ITS_YEAR = re.compile(r"今年|本年|明年")
+_FIGURE_NEAR = re.compile(r"[^。；，,]{0,16}?\d+(?:\.\d+)?\s*(?:%|亿|万|倍|个百分点|元|人|吨|斤|公斤)")  # 两个根本性转变 is none
+_NOT_THE_INDICATOR = re.compile(r"人均|单位|万元")  # just before the cue: 人均GDP, 单位生产总值能耗 are other measures
+
+
+def _named_with_figures(indicator: str, digits: str):
+    """Where a sentence (its figures in digits) names the indicator with a figure near after: the end
+    of each such figure."""
+    for m in _CUE_WORDS[indicator].finditer(digits):
+        figure = _FIGURE_NEAR.match(digits, m.end())
+        if figure and not _NOT_THE_INDICATOR.search(digits[max(0, m.start() - 4):m.start()]):
+            yield figure.end()
+
+
+# Only the indicators whose words name nothing else: 失业率 is both kinds of unemployment, 零售 is also
+# 社会消费品零售总额, 粮食 a granary's — their sentences cannot say whose figure it is.
+_OTHER_PERIOD_TOLD = {"gdp", "cpi", "urban_jobs", "deficit_ratio"}
+
+
+def named_for_other_periods(lines: list[str], indicators, year: int | None) -> dict[str, tuple[int, str]]:
+    """Of `indicators`, those named with a figure near only in sentences about another period than
+    `year` — a mark of it (年均, 预计, 到2020, 1997年 …) before the figure — and never in a sentence that
+    says 今年, 本年, 明年 or `year`: indicator → (line, the first such sentence as printed)."""
+    out: dict[str, tuple[int, str]] = {}
+    for indicator in indicators:
+        if indicator not in _OTHER_PERIOD_TOLD:
+            continue
+        first, every = None, True
+        for k, line in enumerate(lines):
+            if not every:
+                break
+            if not _CUE_WORDS[indicator].search(line):
+                continue
+            for sentence in re.findall(r"[^。；;！？!?]+[。；;！？!?]?", line):
+                digits = as_digits(_folded(sentence))[0]
+                if not _CUE_WORDS[indicator].search(digits):
+                    continue
+                years = {int(y) for y in _NAMED_YEAR.findall(digits)}
+                if _ITS_YEAR.search(sentence) or year in years:  # its year named with it, even in words
+                    every = False
+                    break
+                ends = list(_named_with_figures(indicator, digits))
+                if not ends:
+                    continue
+                if not all(
+                        _ANOTHER_PERIOD.search(digits, 0, end) or {int(y) for y in _NAMED_YEAR.findall(digits, 0, end)} - {year}
+                        for end in ends):
+                    every = False
+                    break
+                first = first or (k, sentence.strip())
+        if every and first:
+            out[indicator] = first
+    return out
 
 
 def _this_years_sentences(lines: list[str], read: set[str]) -> list[Target]:

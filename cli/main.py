@@ -594,7 +594,7 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
     no_xlsx_with(xlsx, as_json, as_csv)
     chosen = {"region": region, "year": year, "level": level, "report": report}
     rows = app.backend().targets(tuple(indicators), chosen, with_duplicates)
-    app.earned = 0 if any(r.status not in ("not_found", "no_cue") for r in rows) else 1  # 1: nothing read anywhere
+    app.earned = 0 if any(r.status not in ("not_found", "other_period", "no_cue") for r in rows) else 1  # 1: nothing read anywhere
     if xlsx:
         emit_xlsx(xlsx, jsonout.targets(rows, None, app.citations().of)["targets"])
     elif as_json:

@@ -634,15 +634,16 @@ def render_novelty(console: Console, nv) -> None:
 
 
 # A cell of a report × indicator that holds no figure: the report sets none, states one in words,
-# nothing was read (a miss — never shown blank, which would pass for a report that set nothing), or
-# the report never names the indicator (无); and
+# nothing was read (a miss — never shown blank, which would pass for a report that set nothing), its
+# figures are of other periods only (非本年), or the report never names the indicator (无); and
 # the cell of a region and year with no work report.
-STATUS_MARK = {"not_set": "未设定", "qualitative": "定性", "not_found": "?", "no_cue": "无"}
+STATUS_MARK = {"not_set": "未设定", "qualitative": "定性", "not_found": "?", "other_period": "非本年", "no_cue": "无"}
 NO_REPORT = "—"
 
 
 MARK_MEANING = {"未设定": "the report sets none", "定性": "a target in words",
                 "?": "it names the indicator, no figure was read (a possible miss)",
+                "非本年": "its figures are of other years only (a plan, a review, a share)",
                 "无": "it never names the indicator", NO_REPORT: "no work report"}
 
 
@@ -665,9 +666,11 @@ def targets_table(rows) -> Table:
     """One row per report and indicator: year, region, indicator, the target as written, the citation."""
     t = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1, 0, 0))
     for name, justify in (("year", "right"), ("region", "left"), ("indicator", "left"), ("target", "left"), ("where", "left")):
-        t.add_column(name, justify=justify, no_wrap=name != "where", overflow="ellipsis" if name != "where" else "fold")
+        # a target's words (定性, 非本年) give way before the year, region and citation: --json has them whole
+        t.add_column(name, justify=justify, no_wrap=name != "where", overflow="ellipsis" if name != "where" else "fold",
+                     max_width=30 if name == "target" else None, min_width=len(name) if name != "target" else None)
     for r in rows:
-        shown = target_value(r) + (f" {r.text}" if r.status == "qualitative" else "")
+        shown = target_value(r) + (f" {r.text}" if r.status in ("qualitative", "other_period") else "")
         place = f" §{r.section_id} {where(r.paragraph)}" if r.section_id is not None else ""
         t.add_row(str(r.year or "?"), Text(field(r.region)), r.indicator,
                   Text(field(shown), style="bold" if r.status == "value" else "dim"),
@@ -699,7 +702,7 @@ def _bucket_order(key: str):
 
 def _compact(r) -> str:
     """A target in a narrow cell: 6 (左右 or bare), ≥6 (以上), ≤3 (以内, 控制在), 6–6.5, 力争6.5, or the
-    status's mark (未设定, 定性, ?, 无)."""
+    status's mark (未设定, 定性, ?, 非本年, 无)."""
     def n(x):
         return f"{x:g}"
     if r.status in STATUS_MARK:

@@ -387,4 +387,4 @@ class TargetRow:
     occasion: str | None = None
     session: str | None = None
     year_source: str | None = None
-    status: str = "value"  # value, not_set, qualitative, not_found or no_cue (issue 32)
+    status: str = "value"  # value, not_set, qualitative, not_found, other_period or no_cue (issue 32)

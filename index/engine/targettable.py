@@ -2,14 +2,16 @@
 archive.targets from each report's lines. Every work report has a row for every indicator asked, with
 its status: `value`, `not_set` (it says it sets none), `qualitative` (a target with no figure) or
 `not_found` (it names the indicator but nothing was read: a possible miss, which cannot pass for a report
-that set nothing) or `no_cue` (the report never names the indicator: archive.targets.CUES). Other kinds of report
+that set nothing), `other_period` (it names the indicator with figures, each of another period — a
+five-year plan, a review, a share: archive.targets.named_for_other_periods) or `no_cue` (the report never
+names the indicator: archive.targets.CUES). Other kinds of report
 (plans, resolutions, party reports, statistical bulletins: level `other`) set no yearly targets and
 have no rows. A report recorded as a transcription of another in the archive is the other's row, not
 a second one."""
 
 from __future__ import annotations
 
-from archive.targets import LEXICON, targets_of, unnamed
+from archive.targets import LEXICON, named_for_other_periods, targets_of, unnamed
 
 from ..local import store
 from .catalog import list_reports
@@ -47,8 +49,16 @@ def targets(home: Home, indicators=(), filters: dict | None = None, with_duplica
                                   t.modifier, t.not_set, section, paragraph, r.url, **head, status=t.status))
         read = {t.indicator for t in found}
         unread = [i for i in indicators or INDICATORS if i not in read]
-        never_named = unnamed([text for _, _, text in mine], unread) if unread else set()
+        texts = [text for _, _, text in mine]
+        never_named = unnamed(texts, unread) if unread else set()
+        elsewhen = named_for_other_periods(texts, [i for i in unread if i not in never_named], r.year) if unread else {}
         for indicator in unread:
+            if indicator in elsewhen:  # named with figures, each of another period: its sentence, cited
+                line, sentence = elsewhen[indicator]
+                section, paragraph, _ = mine[line]
+                rows.append(TargetRow(r.id, r.title, r.year, r.region, r.level, indicator, sentence, None, None, "", "",
+                                      False, section, paragraph, r.url, **head, status="other_period"))
+                continue
             rows.append(TargetRow(r.id, r.title, r.year, r.region, r.level, indicator, "", None, None, "", "",
                                   False, None, None, r.url, **head,
                                   status="no_cue" if indicator in never_named else "not_found"))
