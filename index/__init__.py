@@ -8,21 +8,21 @@ nor the ingest machinery. (No module is named like a function it exports: `writi
 import importlib
 
 _EXPORTS = {
-    "list_reports": "engine.catalog", "reports_from": "engine.catalog", "resolve_report": "engine.catalog", "resolve_section": "engine.catalog",
-    "sections": "engine.catalog", "show": "engine.catalog",
+    "list_reports": "backends", "reports_from": "backends", "resolve_report": "backends", "resolve_section": "backends",
+    "sections": "backends", "show": "backends",
     "BusyError": "errors", "HomeError": "errors", "NotFoundError": "errors", "QueryError": "errors",
     "SearchError": "errors",
-    "Home": "local.home", "Backend": "engine.backend", "LocalBackend": "engine.backend",
+    "Home": "local.home", "Backend": "engine.backend", "LocalBackend": "backends",
     "check": "local.checking", "compact": "writing.maintenance", "ingest": "writing.ingesting",
     "rebuild": "writing.maintenance", "remove": "writing.maintenance",
     "CheckResult": "model", "Hit": "model", "IngestResult": "model", "ReportInfo": "model",
     "SearchResult": "model", "SectionInfo": "model",
-    "highlight_spans": "engine.snippets", "search": "engine.searching", "segment_ahead": "engine.query",
-    "Trend": "model", "trend": "engine.trends", "first_by_region": "engine.trends", "Spread": "model",
-    "Difference": "model", "Match": "model", "Verdict": "model", "verify": "engine.verification",
-    "Concordance": "model", "KwicLine": "model", "kwic": "engine.concordance",
-    "Novelty": "model", "NewPhrase": "model", "new_phrases": "engine.novelty",
-    "TargetRow": "model", "targets": "engine.targettable",
+    "highlight_spans": "backends", "search": "backends", "segment_ahead": "backends",
+    "Trend": "model", "trend": "backends", "first_by_region": "backends", "Spread": "model",
+    "Difference": "model", "Match": "model", "Verdict": "model", "verify": "backends",
+    "Concordance": "model", "KwicLine": "model", "kwic": "backends",
+    "Novelty": "model", "NewPhrase": "model", "new_phrases": "backends",
+    "TargetRow": "model", "targets": "backends",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -8,6 +8,8 @@ a heading into the text under it). Line k is paragraph k - heads + 1; the head l
 
 from __future__ import annotations
 
+from array import array
+
 from archive import normalize
 
 
@@ -41,3 +43,31 @@ def normalized(lines) -> tuple[str, list[int]]:
         shift += len(text) + 1
     offsets.append(max(shift - 1, 0))
     return "\n".join(parts), offsets
+
+
+# Offset maps are stored as runs: (normalized start, display start) where the mapping is contiguous.
+def pack_offsets(offsets: list[int]) -> bytes:
+    runs = array("i")
+    prev_n = prev_d = None
+    for n, d in enumerate(offsets):
+        if prev_n is None or d != prev_d + (n - prev_n):
+            runs.extend((n, d))
+            prev_n, prev_d = n, d
+    return runs.tobytes()
+
+
+class OffsetMap:
+    """A packed offset map, read in place: normalized offset → display offset by binary search over
+    the runs (a snippet needs a few offsets of a section, not a list as long as the section)."""
+
+    def __init__(self, blob: bytes):
+        runs = array("i")
+        runs.frombytes(blob)
+        self.starts = runs[0::2]
+        self.displays = runs[1::2]
+
+    def __getitem__(self, i: int) -> int:
+        from bisect import bisect_right
+
+        k = bisect_right(self.starts, i) - 1
+        return self.displays[k] + (i - self.starts[k])

@@ -1,8 +1,8 @@
 """The backend boundary: every read the commands and the terminal UI make of an archive.
 
-`Backend` is the interface; `LocalBackend` answers from a home on this machine (the store, the
-substring and word indexes). Another backend (a SolrCloud collection) implements the same methods
-and returns the same records (index.model), so what the CLI shows does not depend on where the
+`Backend` is the interface; `Engine` answers it over a Corpus (index.engine.corpus) — a home on this
+machine (index.backends.LocalBackend). Another backend (a SolrCloud collection) implements the same
+methods and returns the same records (index.model), so what the CLI shows does not depend on where the
 archive lives."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from ..local.home import Home
+    from .corpus import Corpus
     from ..model import (Concordance, Novelty, ReportInfo, ReportView, SearchResult, SectionInfo, Spread, Trend,
                         Verdict)
 
@@ -46,23 +46,24 @@ class Backend(Protocol):
     def targets(self, indicators=(), filters: dict | None = None, with_duplicates: bool = False) -> list: ...
 
 
-class LocalBackend:
-    """A home on this machine. Each read first follows the home's published state, so a long-lived
-    reader (the terminal UI) answers from what the last writer published."""
+class Engine:
+    """Every read of `Backend`, answered by the engine over one Corpus (index.engine.corpus). Each read
+    first follows the corpus's published state, so a long-lived reader (the terminal UI) answers from
+    what the last writer published."""
 
-    def __init__(self, home: Home):
-        self.home = home
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
 
-    def _current(self) -> Home:
-        self.home.follow()
-        return self.home
+    def _current(self) -> Corpus:
+        self.corpus.follow()
+        return self.corpus
 
     def warm(self) -> None:
         """Open what a first search needs — the section table, both indexes, the segmenter's
         dictionary — so that a long-lived reader answers its first query as fast as the next."""
-        home = self._current()
-        home.section_table, home.substring, home.word_scorer
-        home.segmenter.words_of("政府工作报告")
+        corpus = self._current()
+        corpus.section_table, corpus.open_words(), corpus.holding("政")
+        corpus.segmenter.words_of("政府工作报告")
 
     def reports(self, filters=None, sort="id"):
         from .catalog import list_reports
@@ -93,9 +94,9 @@ class LocalBackend:
         """(section id, line) → display spans of the query's terms, for every section of `view`."""
         from .snippets import highlight_spans
 
-        home = self._current()
+        corpus = self._current()
         return {(sec.id, n): spans for sec in view.sections
-                for n, spans in highlight_spans(home, view.report, sec.id, query)}
+                for n, spans in highlight_spans(corpus, view.report, sec.id, query)}
 
     def search(self, query, **options):
         from .searching import search
@@ -107,7 +108,7 @@ class LocalBackend:
         opening the indexes)."""
         from .query import segment_ahead
 
-        segment_ahead(self.home, query, exact)
+        segment_ahead(self.corpus, query, exact)
 
     def verify(self, quote):
         from .verification import verify

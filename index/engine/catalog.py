@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from ..local import store
 from ..errors import NotFoundError, QueryError
-from ..local.home import Home
+from .corpus import Corpus
 from ..model import ParagraphView, ReportInfo, ReportView, SectionInfo, SectionView
 
 # At most this many candidates are named when a reference is ambiguous.
@@ -21,7 +20,7 @@ LIST_SORTS = {  # --sort of `list`: how, and what it means
 }
 
 
-def list_reports(home: Home, filters: dict | None = None, sort: str = "id") -> list[ReportInfo]:
+def list_reports(corpus: Corpus, filters: dict | None = None, sort: str = "id") -> list[ReportInfo]:
     """The reports, kept by the search filters (region, year, level, report; one meaning everywhere:
     index.filters) and sorted by one of LIST_SORTS."""
     from ..filters import conditions
@@ -29,25 +28,25 @@ def list_reports(home: Home, filters: dict | None = None, sort: str = "id") -> l
     chosen = conditions((filters or {}).items())
     if any(c.field == "heading" for c in chosen):
         raise QueryError("heading: filters sections, not reports", "Use region:, year:, level: or report: with list.")
-    return sorted(store.report_infos(home.con, chosen), key=LIST_SORTS[sort])
+    return sorted(corpus.reports(chosen), key=LIST_SORTS[sort])
 
 
-def reports_from(home: Home, folder) -> list[str]:
+def reports_from(corpus: Corpus, folder) -> list[str]:
     """The ids of the reports whose files lie in `folder` (the bundled sample pages, say)."""
     import os
 
     roots = {os.path.abspath(folder), os.path.realpath(folder)}
-    return [report_id for report_id, file in store.report_files(home.con)
+    return [report_id for report_id, file in corpus.report_files()
             if os.path.dirname(file) in roots or os.path.dirname(os.path.realpath(file)) in roots]
 
 
-def resolve_report(home: Home, ref: str) -> ReportInfo:
+def resolve_report(corpus: Corpus, ref: str) -> ReportInfo:
     """A report by exact id, unique id prefix, or unique substring of its title or region."""
     ref = ref.strip()
     if not ref:
         raise NotFoundError("no report given", "Name a report by id, id prefix, title or region (see `baogao list`).")
     for how in ("id", "prefix", "text"):
-        found = store.reports_named(home.con, ref, how, limit=CANDIDATES + 1)
+        found = corpus.reports_named(ref, how, limit=CANDIDATES + 1)
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
@@ -57,13 +56,13 @@ def resolve_report(home: Home, ref: str) -> ReportInfo:
     raise NotFoundError(f"no report matches '{ref}'", "See `baogao list` for the ids.")
 
 
-def sections(home: Home, report_id: str) -> list[SectionInfo]:
-    return [SectionInfo(n, h, lv, path) for _, n, h, lv, path in store.sections_of(home.con, report_id)]
+def sections(corpus: Corpus, report_id: str) -> list[SectionInfo]:
+    return [SectionInfo(n, h, lv, path) for _, n, h, lv, path in corpus.sections_of(report_id)]
 
 
-def resolve_section(home: Home, report_id: str, ref: str) -> SectionInfo:
+def resolve_section(corpus: Corpus, report_id: str, ref: str) -> SectionInfo:
     """A section by number or unique substring of its heading (an exact heading wins)."""
-    secs = sections(home, report_id)
+    secs = sections(corpus, report_id)
     ref = ref.strip()
     if ref.isdigit():
         for s in secs:
@@ -88,11 +87,10 @@ def resolve_section(home: Home, report_id: str, ref: str) -> SectionInfo:
                         candidates=tuple(f"{s.id}  {s.heading}" for s in found))
 
 
-def show(home: Home, report_id: str, section: int | None = None) -> ReportView:
+def show(corpus: Corpus, report_id: str, section: int | None = None) -> ReportView:
     """A whole report, or one section with its descendants."""
-    con = home.con
-    _, title, file, url, urls = store.report_head(con, report_id)
-    rows = store.sections_of(con, report_id)
+    _, title, file, url, urls = corpus.report_head(report_id)
+    rows = corpus.sections_of(report_id)
     if section is not None:
         start = next(i for i, r in enumerate(rows) if r[1] == section)
         level = rows[start][3]
@@ -101,9 +99,9 @@ def show(home: Home, report_id: str, section: int | None = None) -> ReportView:
             end += 1
         rows = rows[start:end]
     views = tuple(SectionView(n, heading, level, path,
-                              tuple(ParagraphView(*p) for p in store.paragraphs_of(con, sid)))
+                              tuple(ParagraphView(*p) for p in corpus.paragraphs_of(sid)))
                   for sid, n, heading, level, path in rows)
-    info = store.reports_named(con, report_id, "id", 1)[0]
+    info = corpus.reports_named(report_id, "id", 1)[0]
     return ReportView(report_id, title, file, views, url, urls, year=info.year, year_source=info.year_source,
                       subtitle=info.subtitle, speaker=info.speaker, date=info.date, occasion=info.occasion,
                       session=info.session)

@@ -7,9 +7,9 @@ printed. So the lines are exactly the occurrences `search -e` counts."""
 from __future__ import annotations
 
 from .. import sectiontext
-from ..local import store
+from ..sectiontext import OffsetMap
 from ..errors import QueryError
-from ..local.home import Home
+from .corpus import Corpus
 from ..model import Concordance, KwicLine, head_of
 from .searching import exact_sections
 from .snippets import variant_spans
@@ -20,7 +20,7 @@ CONTEXT = 30  # characters of context on each side
 BATCH = 200  # sections read at a time (a first screen reads only as many as it shows)
 
 
-def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CONTEXT, sort: str = "year",
+def kwic(corpus: Corpus, query: str, *, filters: dict | None = None, width: int = CONTEXT, sort: str = "year",
          limit: int | None = None, with_duplicates: bool = False, variants: bool = False) -> Concordance:
     """The occurrences of `query` (its words joined as typed, as `search -e` reads them), at most
     `limit`. Sorted by year (unknown years last) then position, by report then position, or by the
@@ -32,9 +32,9 @@ def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CO
         raise QueryError(f"--width must be at least 1 (got {width})", "Give the characters of context on each side.")
     from .scope import check_query
 
-    matched = check_query(home, query, True, filters)  # filters that keep nothing say so
-    term, sids, counts, _, named = exact_sections(home, query, filters, with_duplicates, variants)
-    metas = store.section_heads(home.con, sids.tolist())
+    matched = check_query(corpus, query, True, filters)  # filters that keep nothing say so
+    term, sids, counts, _, named = exact_sections(corpus, query, filters, with_duplicates, variants)
+    metas = corpus.section_heads(sids.tolist())
     order = sorted(metas.values(), key=lambda m: ((m.year is None, m.year or 0) if sort != "report" else (False, 0),
                                                    m.report, m.n))
     enough = limit if sort in ("year", "report") and limit is not None else None
@@ -42,8 +42,8 @@ def kwic(home: Home, query: str, *, filters: dict | None = None, width: int = CO
     for at in range(0, len(order), BATCH):
         if enough is not None and len(lines) >= enough:
             break
-        batch = ready_to_show(home, order[at:at + BATCH])
-        texts, displays = section_norm_texts(home, batch), section_displays(home, batch)
+        batch = ready_to_show(corpus, order[at:at + BATCH])
+        texts, displays = section_norm_texts(corpus, batch), section_displays(corpus, batch)
         for meta in batch:
             lines += _occurrences(meta, term.text, texts.get(meta.sid, ""), displays.get(meta.sid, ""), width, variants)
     if sort == "left":
@@ -58,7 +58,7 @@ def _occurrences(meta, needle: str, norm: str, display: str, width: int, variant
     """Each non-overlapping occurrence of `needle` in one section's normalized text (as the
     substring index counts them), with its context in the line it stands in, as printed; with
     `variants`, its variant places too (index.variants), in the order they stand."""
-    offsets = store.OffsetMap(meta.offsets)
+    offsets = OffsetMap(meta.offsets)
     heads = len(sectiontext.head_lines(meta.title, meta.n, meta.heading))
     out = []
     line_no, line_start, counted = 0, 0, 0  # lines counted up to `counted` (occurrences come in order)

@@ -20,10 +20,9 @@ from archive.marks import is_mark
 from archive.quoting import quoted_terms
 
 from .. import sectiontext
-from ..local import store
 from .catalog import list_reports, resolve_report, show
 from ..errors import QueryError
-from ..local.home import Home
+from .corpus import Corpus
 from ..model import NewPhrase, Novelty, ReportInfo, head_of
 
 MIN_CHARS, MAX_REPEAT = 2, 12
@@ -33,18 +32,18 @@ _FIGURE = re.compile(r"[0-9]")  # a string with a figure is new by its number on
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 
 
-def new_phrases(home: Home, ref: str, against=None, limit: int | None = LIMIT) -> Novelty:
+def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMIT) -> Novelty:
     """`against`: None or "earlier" (every earlier report of the region and level), "previous" (those
     of the latest earlier year), or a list of report references."""
-    report = resolve_report(home, ref)
-    baseline = baseline_of(home, report, against)
-    displayed = list(_displays(home, report))  # the report read once
+    report = resolve_report(corpus, ref)
+    baseline = baseline_of(corpus, report, against)
+    displayed = list(_displays(corpus, report))  # the report read once
     lines = [(s, par, normalize_text(text), head) for s, par, _, head, text in displayed]
     text = "\n".join(n for _, _, n, _ in lines)
     heads = "\n".join(n for _, _, n, head in lines if head)
     quoted = set().union(*(quoted_terms(display) for *_, display in displayed))
-    candidates, terms = _candidates(home, lines, quoted)
-    seen = _baseline_index(home, baseline)
+    candidates, terms = _candidates(corpus, lines, quoted)
+    seen = _baseline_index(corpus, baseline)
     counts = {}
     for phrase in candidates:
         if phrase not in seen:
@@ -68,8 +67,8 @@ def _weight(count: int, quoted: bool, in_heading: bool, term: bool) -> int:
     return count + 3 * quoted + 3 * in_heading + 2 * term
 
 
-def baseline_of(home: Home, report: ReportInfo, against) -> list[ReportInfo]:
-    everyone = list_reports(home)
+def baseline_of(corpus: Corpus, report: ReportInfo, against) -> list[ReportInfo]:
+    everyone = list_reports(corpus)
     family = _transcriptions(everyone, report.id)
     if against in (None, "earlier", "previous"):
         if report.year is None:
@@ -86,7 +85,7 @@ def baseline_of(home: Home, report: ReportInfo, against) -> list[ReportInfo]:
         return sorted(earlier, key=lambda r: (r.year, r.id))
     chosen = {}
     for ref in against:
-        other = resolve_report(home, ref)
+        other = resolve_report(corpus, ref)
         if other.id == report.id:
             raise QueryError(f"{report.id} cannot be its own baseline", "Name other reports with --against.")
         chosen[other.id] = other
@@ -100,22 +99,22 @@ def _transcriptions(everyone: list[ReportInfo], report_id: str) -> set[str]:
     return {r.id for r in everyone if root[r.id] == mine or r.id == mine} | {report_id}
 
 
-def _displays(home: Home, report: ReportInfo):
+def _displays(corpus: Corpus, report: ReportInfo):
     """(section, paragraph, kind, is a head line, display text) of every line of the report (its
     lines as sectiontext has them: the title in the first section, the heading, the paragraphs)."""
-    for sec in show(home, report.id).sections:
+    for sec in show(corpus, report.id).sections:
         for line in sectiontext.head_lines(report.title, sec.id, sec.heading):
             yield sec.id, 0, "head", True, line
         for p in sec.paragraphs:
             yield sec.id, p.n, p.kind, False, p.text
 
 
-def _candidates(home: Home, lines, quoted: set[str]) -> tuple[set[str], set[str]]:
+def _candidates(corpus: Corpus, lines, quoted: set[str]) -> tuple[set[str], set[str]]:
     """(every candidate, the terms among them): quoted terms, dictionary words and jieba words of
     2+ characters are terms; maximal repeated strings are candidates where they start and end at a
     word boundary (a string cut through a word is no unit a reader would quote)."""
     text = "\n".join(n for _, _, n, _ in lines)
-    segmenter = home.segmenter
+    segmenter = corpus.segmenter
     terms = {q for q in quoted if len(q) >= MIN_CHARS}
     terms |= {w for w in segmenter.words if len(w) >= MIN_CHARS and w in text}
     bounds, at = {0}, 0
@@ -157,14 +156,14 @@ def _maximal_repeats(lines: list[str]) -> set[str]:
     return {s for s, n in counts.items() if n >= 2 and len(s) <= MAX_REPEAT and s not in extendable}
 
 
-def _baseline_index(home: Home, baseline: list[ReportInfo]):
+def _baseline_index(corpus: Corpus, baseline: list[ReportInfo]):
     """A suffix array over the baseline reports' normalized texts (index.substring.TextIndex)."""
     from .snippets import section_norm_texts
     from ..local.substring import TextIndex
 
-    sids = store.report_section_sids(home.con, [r.id for r in baseline])
-    metas = list(store.section_heads(home.con, sids).values())
-    return TextIndex(list(section_norm_texts(home, metas).values()))
+    sids = corpus.report_section_sids([r.id for r in baseline])
+    metas = list(corpus.section_heads(sids).values())
+    return TextIndex(list(section_norm_texts(corpus, metas).values()))
 
 
 def _not_pieces(counts: dict[str, int]) -> list[str]:

@@ -211,16 +211,16 @@ def positive_terms(node) -> list[Term]:
     return []
 
 
-def segment_ahead(home, raw: str, exact: bool = False) -> None:
+def segment_ahead(corpus, raw: str, exact: bool = False) -> None:
     """For a process that runs one search: start cutting the query's unquoted terms into words in
-    a child process now, before the search imports numpy and opens the indexes (Home.segment_ahead)."""
+    a child process now, before the search imports numpy and opens the indexes (Corpus.segment_ahead)."""
     if exact:
         return
     try:
         tree = parse(raw)
     except QueryError:
         return  # the search itself reports it
-    home.segment_ahead(sorted({t.text for t in all_terms(tree) if not t.exact}))
+    corpus.segment_ahead(sorted({t.text for t in all_terms(tree) if not t.exact}))
 
 
 def all_terms(node) -> list[Term]:

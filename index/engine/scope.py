@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..local import store
 from ..errors import NoReportError
 from ..filters import conditions
 from .query import And, Filter, Not, Or, parse
@@ -30,16 +29,16 @@ def top_filters(tree) -> list[tuple[str, str]]:
     return [(p.field, p.value) for p in parts if isinstance(p, Filter)]
 
 
-def count(home, pairs) -> int:
+def count(corpus, pairs) -> int:
     """The reports the (field, value) filter pairs keep together (a heading: filter keeps the reports
     holding such a heading)."""
     conds = conditions(pairs)
     report_conds = [c for c in conds if c.field != "heading"]
-    rids = set(store.report_rowids(home.con, report_conds))
+    rids = set(corpus.report_rowids(report_conds))
     heading_conds = [c for c in conds if c.field == "heading"]
     if heading_conds and rids:
-        table = home.section_table
-        sids = np.sort(np.array(store.heading_sids(home.con, heading_conds), np.int64))
+        table = corpus.section_table
+        sids = np.sort(np.array(corpus.heading_sids(heading_conds), np.int64))
         pos = table.live_positions(sids)
         rids &= set(table.rid[pos[pos >= 0]].tolist())
     return len(rids)
@@ -49,21 +48,21 @@ def label(pairs) -> str:
     return " ".join(f"{field}:{value}" for field, value in pairs)
 
 
-def check(home, pairs, tree=None) -> int | None:
+def check(corpus, pairs, tree=None) -> int | None:
     """The count of reports the filter pairs (and the query tree's top-level filters) keep; None when
     the tree holds a filter inside OR/NOT. Raises NoReportError when they keep none."""
     pairs = [(f, str(v)) for f, v in pairs if v is not None and str(v).strip() != ""]
     if tree is not None:
         pairs += top_filters(tree)
     if not pairs:
-        n = store.count_reports(home.con)
+        n = corpus.count_reports()
     else:
-        n = count(home, pairs)
+        n = count(corpus, pairs)
         if n == 0:
             raise NoReportError(f"no report matches {label(pairs)}",
                                 "Check the filters: `baogao list` names the reports, their regions and years.")
     return None if tree is not None and _nested_filter(tree) else n
 
 
-def check_query(home, query: str, exact: bool, filters: dict | None) -> int | None:
-    return check(home, list((filters or {}).items()), parse(query, exact=exact))
+def check_query(corpus, query: str, exact: bool, filters: dict | None) -> int | None:
+    return check(corpus, list((filters or {}).items()), parse(query, exact=exact))

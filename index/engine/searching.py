@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import filters, sectiontext
-from ..local import store
+from ..sectiontext import OffsetMap
 from ..errors import QueryError
-from ..local.home import Home
+from .corpus import Corpus
 from ..model import Hit, SearchResult, SectionMeta, Suggestion, head_of
 from .query import And, Filter, Not, Or, Term, parse, positive_terms
-from ..local.sectiontable import members
+from ..sectiontable import members
 from .snippets import make_snippet, match_spans, ready_to_show, section_displays, section_norm_texts
 from .variants import named, variant_counts
 
@@ -86,8 +86,8 @@ class Matches:
 
 
 class _Evaluator:
-    def __init__(self, home: Home, variants: bool = False):
-        self.home = home
+    def __init__(self, corpus: Corpus, variants: bool = False):
+        self.corpus = corpus
         self.variants = variants  # exact terms count their variants too (--variants)
         self._variant_counts: dict[str, tuple] = {}
         self._printed: dict[str, tuple] = {}  # a term's own sections, found already
@@ -95,11 +95,11 @@ class _Evaluator:
     def variant_counts(self, text: str):
         """index.engine.variants.variant_counts, once per term for all a search asks of it."""
         if text not in self._variant_counts:
-            self._variant_counts[text] = variant_counts(self.home, text, self._printed.get(text))
+            self._variant_counts[text] = variant_counts(self.corpus, text, self._printed.get(text))
         return self._variant_counts[text]
 
     def universe(self):
-        return self.home.section_table.sid  # every live section
+        return self.corpus.section_table.sid  # every live section
 
     def eval(self, node) -> Matches:
         if isinstance(node, Term):
@@ -139,7 +139,7 @@ class _Evaluator:
         if t.variant:
             vsids, vcounts = self.variant_counts(t.text)
             return Matches(vsids, vcounts, vcounts, None, np.ones(len(vsids), bool))
-        sids, counts = self.home.substring.find(t.text)
+        sids, counts = self.corpus.holding(t.text)
         self._printed.setdefault(t.text, (sids, counts))
         if t.exact:
             found = Matches(sids, counts, counts, np.ones(len(sids), bool))
@@ -155,20 +155,20 @@ class _Evaluator:
             verbatim = verbatim.either(Matches(vsids, np.full(len(vsids), VARIANT_BOOST), vcounts, None,
                                                np.ones(len(vsids), bool)))
         sids = verbatim.sids
-        scorer = self.home.word_scorer  # opened first: a segment_ahead child may still be cutting the words
-        words = self.home.segmenter.query_words(t.text)
+        self.corpus.open_words()  # first: a segment_ahead child may still be cutting the words
+        words = self.corpus.segmenter.query_words(t.text)
         if not words:
             return verbatim
         # Verbatim sections add their BM25 (a verbatim match holds the words, unless jieba cut
         # them differently in its context); the others score their BM25 alone.
-        scored, bm25 = scorer.score(words)
+        scored, bm25 = self.corpus.word_scores(words)
         held, at = _lookup(sids, scored)
         verbatim.score[held] += bm25[at[held]]
         only = ~members(scored, sids)
         words_only = Matches(scored[only], bm25[only])
         if len(words_only):  # their count is the occurrences of the words (as highlighted)
             for w in set(words):
-                wsids, wcounts = self.home.substring.find(w)
+                wsids, wcounts = self.corpus.holding(w)
                 held, at = _lookup(words_only.sids, wsids)
                 words_only.count[held] += wcounts[at[held]]
         return verbatim.either(words_only)
@@ -177,14 +177,14 @@ class _Evaluator:
         """The live sections a field filter keeps. Report fields select reports (few rows), whose
         sections come from the section table; a heading filter selects sections."""
         cond = [filters.condition(f.field, f.value)]
-        con, table = self.home.con, self.home.section_table
+        table = self.corpus.section_table
         if f.field == "heading":
-            sids = np.sort(np.array(store.heading_sids(con, cond), np.int64))
+            sids = np.sort(np.array(self.corpus.heading_sids(cond), np.int64))
             return sids[table.live_positions(sids) >= 0]
-        return table.of_reports(store.report_rowids(con, cond))
+        return table.of_reports(self.corpus.report_rowids(cond))
 
 
-def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = False, sort: str = "score",
+def search(corpus: Corpus, query: str, *, limit: int | None = 10, exact: bool = False, sort: str = "score",
            filters: dict[str, str] | None = None, with_duplicates: bool = False, variants: bool = False) -> SearchResult:
     """Run `query`; `limit=None` returns every hit. `filters` add field filters (--region, --year …).
     A report recorded as another's transcription is folded into the other's hits (`also_in`) when
@@ -194,33 +194,33 @@ def search(home: Home, query: str, *, limit: int | None = 10, exact: bool = Fals
         raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
     from .scope import check_query
 
-    matched = check_query(home, query, exact, filters)  # filters that keep nothing say so
-    evaluator = _Evaluator(home, variants)
-    tree, found, pos, also_in = _found(home, query, exact, filters, with_duplicates, evaluator=evaluator)
-    order = _rank(home, found, pos, sort)
+    matched = check_query(corpus, query, exact, filters)  # filters that keep nothing say so
+    evaluator = _Evaluator(corpus, variants)
+    tree, found, pos, also_in = _found(corpus, query, exact, filters, with_duplicates, evaluator=evaluator)
+    order = _rank(corpus, found, pos, sort)
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]
-    meta = store.section_heads(home.con, found.sids[shown].tolist())
+    meta = corpus.section_heads(found.sids[shown].tolist())
     rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i], found.variant[i])
             for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
-    hits = build_hits(home, rows, terms, also_in, variants)
-    named_variants = query_variants(home, query, exact, filters, with_duplicates, evaluator)
+    hits = build_hits(corpus, rows, terms, also_in, variants)
+    named_variants = query_variants(corpus, query, exact, filters, with_duplicates, evaluator)
     suggestions = () if len(found) else (
-        tuple(Suggestion(v.text, v.occurrences) for v in named_variants) + _did_you_mean(home, terms))
+        tuple(Suggestion(v.text, v.occurrences) for v in named_variants) + _did_you_mean(corpus, terms))
     return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
                         suggestions=suggestions, variants=named_variants,
                         variants_counted=variants or any(not t.exact for t in terms), reports_matched=matched)
 
 
-def query_variants(home: Home, query: str, exact: bool, filters: dict | None, with_duplicates: bool,
+def query_variants(corpus: Corpus, query: str, exact: bool, filters: dict | None, with_duplicates: bool,
                    evaluator: "_Evaluator | None" = None):
     """The variants of the query's one positive term (none for a query of several), where its
     filters keep them, named as printed, most frequent first (index.variants)."""
-    tree, found, _, _ = _found(home, query, exact, filters, with_duplicates, only_variants=True, evaluator=evaluator)
+    tree, found, _, _ = _found(corpus, query, exact, filters, with_duplicates, only_variants=True, evaluator=evaluator)
     if tree is None or not len(found):
         return ()
     term = positive_terms(tree)[0]
-    return named(home, term.text, dict(zip(found.sids.tolist(), found.count.tolist())))
+    return named(corpus, term.text, dict(zip(found.sids.tolist(), found.count.tolist())))
 
 
 def _as_variants(node):
@@ -234,7 +234,7 @@ def _as_variants(node):
     return node
 
 
-def _found(home: Home, query: str, exact: bool, filters: dict | None, with_duplicates: bool, variants: bool = False,
+def _found(corpus: Corpus, query: str, exact: bool, filters: dict | None, with_duplicates: bool, variants: bool = False,
            only_variants: bool = False, evaluator: "_Evaluator | None" = None):
     """(query tree, the live matching sections, their section-table rows, also_in): the matches of
     a query with its filters, duplicate transcriptions folded unless `with_duplicates`. With
@@ -245,67 +245,66 @@ def _found(home: Home, query: str, exact: bool, filters: dict | None, with_dupli
     if extra:
         tree = And((tree, *extra))
     if only_variants:
-        evaluator = evaluator or _Evaluator(home)
+        evaluator = evaluator or _Evaluator(corpus)
         terms = positive_terms(tree)
         if len(terms) != 1 or not len(evaluator.variant_counts(terms[0].text)[0]):
             return None, Matches([]), None, {}  # (most terms have no variant anywhere: nothing to narrow)
         found = evaluator.eval(_as_variants(tree))
     else:
-        found = (evaluator or _Evaluator(home, variants)).eval(tree)
-    pos = home.section_table.live_positions(found.sids)  # each hit's row in the section table
+        found = (evaluator or _Evaluator(corpus, variants)).eval(tree)
+    pos = corpus.section_table.live_positions(found.sids)  # each hit's row in the section table
     live = pos >= 0  # a replaced section's old copy is masked
     found, pos = found.take(live), pos[live]
     also_in = {}
     if not with_duplicates:
-        keep, also_in = _fold_duplicates(home, pos, found.verbatim)
+        keep, also_in = _fold_duplicates(corpus, pos, found.verbatim)
         found, pos = found.take(keep), pos[keep]
     return tree, found, pos, also_in
 
 
-def exact_sections(home: Home, query: str, filters: dict | None = None, with_duplicates: bool = False,
+def exact_sections(corpus: Corpus, query: str, filters: dict | None = None, with_duplicates: bool = False,
                    variants: bool = False):
     """For `search -e`'s query (its words joined as typed, one verbatim string; field filters
     apply): (the term, the sections holding it, their occurrences, their section-table rows, its
     named variants); with `variants`, the sections holding it as a variant too. One evaluator
     serves both (the term's printed and variant sections are found once)."""
-    evaluator = _Evaluator(home, variants)
-    tree, found, pos, _ = _found(home, query, True, filters, with_duplicates, evaluator=evaluator)
-    named = query_variants(home, query, True, filters, with_duplicates, evaluator)
+    evaluator = _Evaluator(corpus, variants)
+    tree, found, pos, _ = _found(corpus, query, True, filters, with_duplicates, evaluator=evaluator)
+    named = query_variants(corpus, query, True, filters, with_duplicates, evaluator)
     return positive_terms(tree)[0], found.sids, found.count, pos, named
 
 
-def _did_you_mean(home: Home, terms: list[Term]):
+def _did_you_mean(corpus: Corpus, terms: list[Term]):
     """Proposals for the first term that stands nowhere verbatim (suggestions.py)."""
     from archive import loose
 
-    from ..local.corpus import LocalCorpus  # for now: until search itself is handed a Corpus (issue 33)
     from .suggestions import suggest
 
     for t in terms:
-        if not exact_occurrences(home, t.text):
-            found = suggest(LocalCorpus(home), t.text, lambda text: exact_occurrences(home, text))
+        if not exact_occurrences(corpus, t.text):
+            found = suggest(corpus, t.text, lambda text: exact_occurrences(corpus, text))
             found = tuple(f for f in found if loose(f.text) != loose(t.text))  # a variant: proposed as printed
             if found:
                 return found
     return ()
 
 
-def exact_occurrences(home: Home, text: str) -> int:
+def exact_occurrences(corpus: Corpus, text: str) -> int:
     """Occurrences of the normalized `text` as `search -e` counts them: live sections, duplicate
     transcriptions folded under their original."""
-    sids, counts = home.substring.find(text)
-    pos = home.section_table.live_positions(sids)
+    sids, counts = corpus.holding(text)
+    pos = corpus.section_table.live_positions(sids)
     live = pos >= 0
-    keep, _ = _fold_duplicates(home, pos[live], np.ones(int(live.sum()), bool))
+    keep, _ = _fold_duplicates(corpus, pos[live], np.ones(int(live.sum()), bool))
     return int(counts[live][keep].sum())
 
 
-def _fold_duplicates(home: Home, pos: np.ndarray, verbatim: np.ndarray) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
+def _fold_duplicates(corpus: Corpus, pos: np.ndarray, verbatim: np.ndarray) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
     """For hits at section-table rows `pos`: which to keep — not the sections of a matching
     transcription whose original matches too, at least as well (a transcription holding the terms
     verbatim folds only under an original that does) — and, per original's report id, the ids folded
     under it."""
-    table = home.section_table
+    table = corpus.section_table
     keep = np.ones(len(pos), bool)
     if not len(table.dup_rid) or not len(pos):
         return keep, {}
@@ -317,20 +316,20 @@ def _fold_duplicates(home: Home, pos: np.ndarray, verbatim: np.ndarray) -> tuple
     dups, origs = np.concatenate([dups, wdups[by_words]]), np.concatenate([origs, worigs[by_words]])
     if not len(dups):
         return keep, {}
-    ids = store.report_ids(home.con, dups.tolist() + origs.tolist())
+    ids = corpus.report_ids(dups.tolist() + origs.tolist())
     also_in: dict[str, tuple[str, ...]] = {}
     for d, o in sorted(zip(dups.tolist(), origs.tolist())):
         also_in[ids[o]] = also_in.get(ids[o], ()) + (ids[d],)
     return ~np.isin(rids, dups), also_in
 
 
-def _rank(home: Home, found: Matches, pos: np.ndarray, sort: str):
+def _rank(corpus: Corpus, found: Matches, pos: np.ndarray, sort: str):
     """Indexes into `found` (at section-table rows `pos`), best first: verbatim, then variants, then
     word-only, then score (or year, newest or oldest first, unknown years last), then count, newer year, then
     report and section order."""
     if not len(found):
         return np.zeros(0, np.int64)
-    table = home.section_table
+    table = corpus.section_table
     year, rid, n = table.year[pos], table.rid[pos], table.n[pos]
     unknown = year == 0
     tier = np.where(found.verbatim, 0, np.where(found.variant, 1, 2))
@@ -343,21 +342,21 @@ def _rank(home: Home, found: Matches, pos: np.ndarray, sort: str):
     return np.lexsort(keys)
 
 
-def build_hits(home: Home, rows: list[tuple[SectionMeta, float, int, bool, bool]], terms: list[Term],
+def build_hits(corpus: Corpus, rows: list[tuple[SectionMeta, float, int, bool, bool]], terms: list[Term],
                also_in: dict[str, tuple[str, ...]] | None = None, variants: bool = False) -> list[Hit]:
     """Hits for (section, score, count, verbatim, variant) rows; `variants`: an exact term's variant
     places are lit too."""
     if not rows:
         return []
-    rows = [(meta, *rest) for meta, (_, *rest) in zip(ready_to_show(home, [m for m, *_ in rows]), rows)]
-    texts = section_norm_texts(home, [m for m, *_ in rows])
-    displays = section_displays(home, [m for m, *_ in rows])
+    rows = [(meta, *rest) for meta, (_, *rest) in zip(ready_to_show(corpus, [m for m, *_ in rows]), rows)]
+    texts = section_norm_texts(corpus, [m for m, *_ in rows])
+    displays = section_displays(corpus, [m for m, *_ in rows])
     hits = []
     for meta, score, count, verbatim, variant in rows:
         display = displays.get(meta.sid, "")
         norm = texts.get(meta.sid, "")
-        offsets = store.OffsetMap(meta.offsets)
-        spans = match_spans(home, norm, terms, offsets, variants)
+        offsets = OffsetMap(meta.offsets)
+        spans = match_spans(corpus, norm, terms, offsets, variants)
         snippet, snippet_spans = make_snippet(display, spans)
         head_end = len("\n".join(sectiontext.head_lines(meta.title, meta.n, meta.heading)))
         hits.append(Hit(

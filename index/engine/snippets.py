@@ -12,8 +12,7 @@ import numpy as np
 from archive import loose, strip_marks
 
 from .. import sectiontext
-from ..local import store
-from ..local.home import Home
+from .corpus import Corpus
 from ..model import SectionMeta
 from .query import Term, parse, positive_terms
 
@@ -24,40 +23,23 @@ SNIPPET_CLUSTER_SHARE = 0.7
 PARAGRAPH_MARK = "↵"  # a snippet that crosses paragraphs shows where (one character: offsets hold)
 
 
-def section_displays(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
+def section_displays(corpus: Corpus, metas: list[SectionMeta]) -> dict[int, str]:
     """Display text of each section: its lines (sectiontext: title, heading, paragraphs), one a
     line. One query for all."""
-    parts = store.paragraph_texts(home.con, [m.sid for m in metas])
+    parts = corpus.section_texts([m.sid for m in metas])
     return {m.sid: "\n".join(sectiontext.lines_of(m.title, m.n, m.heading, parts[m.sid])) for m in metas}
 
 
-def ready_to_show(home: Home, metas: list[SectionMeta]) -> list[SectionMeta]:
-    """`metas` with their text at hand: a home holds it; a remote view (index.remote) fetches what
-    it lacks, and then its heads are read again (the offset map and heading come with the text)."""
-    if home.fetch_sections([m.sid for m in metas]):
-        heads = store.section_heads(home.con, [m.sid for m in metas])
-        return [heads[m.sid] for m in metas]
-    return list(metas)
+def ready_to_show(corpus: Corpus, metas: list[SectionMeta]) -> list[SectionMeta]:
+    """`metas` complete with what showing reads (heading, offset map): the port's `with_text`."""
+    return corpus.with_text(metas)
 
 
-def section_norm_texts(home: Home, metas: list[SectionMeta]) -> dict[int, str]:
-    by_segment: dict[str, list[int]] = {}
-    for m in metas:
-        by_segment.setdefault(m.segment, []).append(m.sid)
-    out: dict[int, str] = {}
-    segs = {s.name: s for s in home.substring.segments}
-    for name, sids in by_segment.items():
-        seg = segs.get(name)
-        if seg is None:
-            continue
-        for sid in sids:
-            i = int(np.searchsorted(seg.sids, sid))
-            if i < len(seg.sids) and seg.sids[i] == sid:
-                out[sid] = seg.section_text(i)
-    return out
+def section_norm_texts(corpus: Corpus, metas: list[SectionMeta]) -> dict[int, str]:
+    return corpus.norm_texts(metas)
 
 
-def match_spans(home: Home, norm: str, terms: list[Term], offsets, variants: bool = False) -> list[tuple[int, int]]:
+def match_spans(corpus: Corpus, norm: str, terms: list[Term], offsets, variants: bool = False) -> list[tuple[int, int]]:
     """Display spans of every match of the terms in one section: the term itself where it stands
     verbatim, else where it stands as a variant (index.variants), else each of its words; an exact
     term's variants too with `variants`. One span per match, never merged; a span inside an
@@ -72,7 +54,7 @@ def match_spans(home: Home, norm: str, terms: list[Term], offsets, variants: boo
             found += spans
             needles = []
         else:
-            needles = home.segmenter.query_words(t.text)
+            needles = corpus.segmenter.query_words(t.text)
         for needle in needles:
             start = norm.find(needle)
             while start >= 0 and needle:
@@ -111,21 +93,21 @@ def make_snippet(display: str, spans: list[tuple[int, int]], width: int = SNIPPE
     return text, inside
 
 
-def highlight_spans(home: Home, report_id: str, section_n: int, query: str) -> list[tuple[int, list[tuple[int, int]]]]:
+def highlight_spans(corpus: Corpus, report_id: str, section_n: int, query: str) -> list[tuple[int, list[tuple[int, int]]]]:
     """For `show --highlight`: per line of the section, the display spans of the query's terms.
     Lines are numbered as paragraphs; the heading is 0 and the title (first section only) -1."""
     from archive import normalize
 
     terms = positive_terms(parse(query))
-    sid = store.section_sid(home.con, report_id, section_n)
-    meta = store.section_heads(home.con, [sid])[sid]
+    sid = corpus.section_sid(report_id, section_n)
+    meta = corpus.section_heads([sid])[sid]
     heads = sectiontext.head_lines(meta.title, section_n, meta.heading)
     lines = [(0 if k == len(heads) - 1 else -1, text) for k, text in enumerate(heads)]
-    lines += [(n, text) for n, text, _, _ in store.paragraphs_of(home.con, sid)]
+    lines += [(n, text) for n, text, _, _ in corpus.paragraphs_of(sid)]
     out = []
     for n, text in lines:
         norm, offsets = normalize(text)
-        spans = match_spans(home, norm, terms, offsets)
+        spans = match_spans(corpus, norm, terms, offsets)
         if spans:
             out.append((n, spans))
     return out

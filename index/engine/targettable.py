@@ -13,29 +13,28 @@ from __future__ import annotations
 
 from archive.targets import LEXICON, named_for_other_periods, targets_of, unnamed
 
-from ..local import store
 from .catalog import list_reports
 from ..errors import QueryError
-from ..local.home import Home
+from .corpus import Corpus
 from ..model import TargetRow, head_of
 
 INDICATORS = tuple(LEXICON)
 
 
-def targets(home: Home, indicators=(), filters: dict | None = None, with_duplicates: bool = False) -> list[TargetRow]:
+def targets(corpus: Corpus, indicators=(), filters: dict | None = None, with_duplicates: bool = False) -> list[TargetRow]:
     """Rows for `indicators` (all when empty), of the reports the filters keep, by year then region."""
     unknown = [i for i in indicators if i not in INDICATORS]
     if unknown:
         raise QueryError(f"unknown indicator {unknown[0]!r}", f"Indicators: {', '.join(INDICATORS)}.")
     from .scope import check
 
-    check(home, list((filters or {}).items()))  # filters that keep nothing say so
-    reports = list_reports(home, filters)
-    ids = {r.id for r in list_reports(home)}
+    check(corpus, list((filters or {}).items()))  # filters that keep nothing say so
+    reports = list_reports(corpus, filters)
+    ids = {r.id for r in list_reports(corpus)}
     if not with_duplicates:  # one row per report, not per transcription
         reports = [r for r in reports if not (r.duplicate_of and r.duplicate_of in ids)]
     reports.sort(key=lambda r: (r.year is None, r.year or 0, r.region, r.id))
-    lines = store.report_lines(home.con, [r.id for r in reports])
+    lines = corpus.report_lines([r.id for r in reports])
     rows = []
     for r in reports:
         if r.level == "other":

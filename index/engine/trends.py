@@ -10,17 +10,16 @@ from __future__ import annotations
 from archive import normalize_text
 
 from .. import filters, sectiontext
-from ..local import store
 from ..errors import QueryError
-from ..local.home import Home
+from .corpus import Corpus
 from ..model import Bucket, FirstMention, RegionFirst, Spread, TermTrend, Trend, head_of
-from ..local.sectiontable import members
+from ..sectiontable import members
 from .variants import named, variant_counts
 
 BY = ("year", "region", "level")
 
 
-def trend(home: Home, terms, by: str = "year", *, region: str | None = None, level: str | None = None,
+def trend(corpus: Corpus, terms, by: str = "year", *, region: str | None = None, level: str | None = None,
           year_from: int | None = None, year_to: int | None = None, per: int | None = None,
           with_duplicates: bool = False, variants: bool = False) -> Trend:
     """Each term's occurrences per bucket, its first mention and its variants (named; counted too
@@ -32,18 +31,18 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
     terms = [t.strip() for t in terms if t and t.strip()]
     if not terms:
         raise QueryError("no terms to count", "Give one or more terms, or --file with one term a line.")
-    matched = _scope(home, region, level, year_from, year_to)
-    reports = _reports(home, chosen_filters(region, level, year_from, year_to))
+    matched = _scope(corpus, region, level, year_from, year_to)
+    reports = _reports(corpus, chosen_filters(region, level, year_from, year_to))
     wanted = np.fromiter(reports, np.int64, len(reports))
     wanted.sort()
-    table = home.section_table
+    table = corpus.section_table
 
     out = []
     for raw in terms:
         needle = _needle(raw)
-        printed = home.substring.find(needle)
-        varied = variant_counts(home, needle, printed)  # found once: counted with --variants, named always
-        per_report, first_sid = _per_report(home, _summed(printed, varied) if variants else printed, wanted,
+        printed = corpus.holding(needle)
+        varied = variant_counts(corpus, needle, printed)  # found once: counted with --variants, named always
+        per_report, first_sid = _per_report(corpus, _summed(printed, varied) if variants else printed, wanted,
                                             with_duplicates)
         buckets: dict[str, list] = {}
         for rid, count in per_report.items():
@@ -61,12 +60,12 @@ def trend(home: Home, terms, by: str = "year", *, region: str | None = None, lev
             count, nrep = buckets[key]
             value = round(count * per / sizes[key], 3) if per and sizes.get(key) else count
             rows.append(Bucket(key, value, nrep))
-        out.append(TermTrend(raw, sum(per_report.values()), len(per_report), _first(home, reports, first_sid, needle),
-                             tuple(rows), _variants(home, needle, varied, wanted, with_duplicates)))
+        out.append(TermTrend(raw, sum(per_report.values()), len(per_report), _first(corpus, reports, first_sid, needle),
+                             tuple(rows), _variants(corpus, needle, varied, wanted, with_duplicates)))
     return Trend(by, tuple(out), per, variants, matched)
 
 
-def _scope(home: Home, region, level, year_from, year_to) -> int:
+def _scope(corpus: Corpus, region, level, year_from, year_to) -> int:
     """The reports trend's filters keep; a reversed range is a slip (QueryError), filters keeping
     none are said to (NoReportError)."""
     from .scope import check
@@ -74,7 +73,7 @@ def _scope(home: Home, region, level, year_from, year_to) -> int:
     if year_from is not None and year_to is not None and year_from > year_to:
         raise QueryError(f"--from {year_from} --to {year_to} — the range is reversed",
                          f"Give the earlier year first: --from {year_to} --to {year_from}.")
-    return check(home, chosen_filters(region, level, year_from, year_to))
+    return check(corpus, chosen_filters(region, level, year_from, year_to))
 
 
 def chosen_filters(region=None, level=None, year_from=None, year_to=None, **_) -> list[tuple[str, str | None]]:
@@ -104,24 +103,24 @@ def _summed(printed, varied):
     return both, total
 
 
-def _variants(home: Home, needle: str, found, wanted, with_duplicates: bool):
+def _variants(corpus: Corpus, needle: str, found, wanted, with_duplicates: bool):
     """The term's variants (`found`: their sections and counts) in the reports `wanted`, named as
     printed (index.variants)."""
-    per_report, _ = _per_report(home, found, wanted, with_duplicates, every_sid=True)
+    per_report, _ = _per_report(corpus, found, wanted, with_duplicates, every_sid=True)
     sids = [sid for rid_sids in per_report.values() for sid in rid_sids]
     if not sids:
         return ()
     counts = dict(zip(found[0].tolist(), found[1].tolist()))
-    return named(home, needle, {sid: counts[sid] for sid in sids})
+    return named(corpus, needle, {sid: counts[sid] for sid in sids})
 
 
-def _per_report(home: Home, found, wanted, with_duplicates: bool, every_sid: bool = False):
+def _per_report(corpus: Corpus, found, wanted, with_duplicates: bool, every_sid: bool = False):
     """For the reports `wanted` (sorted rowids) holding the (sids, occurrences) `found`: report →
     occurrences, and report → the sid of its first section holding it (`every_sid`: report → the
     sids holding it); a transcription folded under its original."""
     import numpy as np
 
-    table = home.section_table
+    table = corpus.section_table
     sids, counts = found  # live and replaced sections alike
     live = table.live_positions(sids)
     pos = live[live >= 0]
@@ -148,8 +147,8 @@ def _per_report(home: Home, found, wanted, with_duplicates: bool, every_sid: boo
     return per_report, first_sid
 
 
-def _reports(home: Home, chosen) -> dict[int, dict]:
-    rows = store.reports_for_counting(home.con, filters.conditions(chosen))
+def _reports(corpus: Corpus, chosen) -> dict[int, dict]:
+    rows = corpus.reports_for_counting(filters.conditions(chosen))
     return {rid: {"id": rep, "title": title, "region": reg, "year": year, "level": lev, "chars": chars, "date": date}
             for rid, rep, title, reg, year, lev, chars, date in rows}
 
@@ -168,20 +167,19 @@ def _sort_key(key: str):
     return (0, int(key), "") if key.isdigit() else (1, 0, key)
 
 
-def _first(home: Home, reports, first_sid, needle: str) -> FirstMention | None:
+def _first(corpus: Corpus, reports, first_sid, needle: str) -> FirstMention | None:
     """The earliest report (`_earliest`); the citation names its first section holding the term and
     the first of its lines that does (paragraph 0: the heading, or the title)."""
     if not first_sid:
         return None
     rid = min(first_sid, key=lambda r: _earliest(reports[r]))
-    return _mention(home, reports[rid], first_sid[rid], needle)
+    return _mention(corpus, reports[rid], first_sid[rid], needle)
 
 
-def _mention(home: Home, info: dict, sid: int, needle: str) -> FirstMention:
-    home.fetch_sections([sid])
-    meta = store.section_heads(home.con, [sid])[sid]
+def _mention(corpus: Corpus, info: dict, sid: int, needle: str) -> FirstMention:
+    meta = corpus.with_text(list(corpus.section_heads([sid]).values()))[0]
     n, heading = meta.n, meta.heading
-    paragraphs = store.paragraph_texts(home.con, [sid])[sid]
+    paragraphs = corpus.section_texts([sid])[sid]
     heads = sectiontext.head_lines(info["title"], n, heading)
     lines = heads + paragraphs
     at = next((k for k, line in enumerate(lines) if needle in normalize_text(line)), 0)
@@ -189,18 +187,18 @@ def _mention(home: Home, info: dict, sid: int, needle: str) -> FirstMention:
                         meta.url, meta.urls, region=meta.region, **head_of(meta))
 
 
-def first_by_region(home: Home, term: str, *, region: str | None = None, level: str | None = None,
+def first_by_region(corpus: Corpus, term: str, *, region: str | None = None, level: str | None = None,
                     year_from: int | None = None, year_to: int | None = None,
                     with_duplicates: bool = False) -> Spread:
     """Where `term` was first written in each region, earliest first: how a formulation spread from
     the national report to provinces and cities. The same counting as `trend`."""
     import numpy as np
 
-    _scope(home, region, level, year_from, year_to)
-    reports = _reports(home, chosen_filters(region, level, year_from, year_to))
+    _scope(corpus, region, level, year_from, year_to)
+    reports = _reports(corpus, chosen_filters(region, level, year_from, year_to))
     wanted = np.array(sorted(reports), np.int64)
     needle = _needle(term)
-    _, first_sid = _per_report(home, home.substring.find(needle), wanted, with_duplicates)
+    _, first_sid = _per_report(corpus, corpus.holding(needle), wanted, with_duplicates)
     earliest: dict[str, int] = {}
     for rid in first_sid:
         key = reports[rid]["region"]
@@ -209,5 +207,5 @@ def first_by_region(home: Home, term: str, *, region: str | None = None, level: 
     rows = []
     for rid in sorted(earliest.values(), key=lambda r: _earliest(reports[r])):
         info = reports[rid]
-        rows.append(RegionFirst(info["region"], info["level"], info["date"], _mention(home, info, first_sid[rid], needle)))
+        rows.append(RegionFirst(info["region"], info["level"], info["date"], _mention(corpus, info, first_sid[rid], needle)))
     return Spread(term.strip(), tuple(rows))

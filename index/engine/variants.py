@@ -16,13 +16,14 @@ import numpy as np
 from archive import loose, strip_marks
 
 from ..model import Variant
+from ..sectiontext import OffsetMap
 from .snippets import ready_to_show, section_displays, section_norm_texts, variant_spans
 
 SHOWN = 10  # variants named in an answer, most frequent first
 SCAN = 40  # variant sections read and scanned for their forms; past this the index counts them first
 
 
-def variant_counts(home, text: str, printed=None) -> tuple[np.ndarray, np.ndarray]:
+def variant_counts(corpus, text: str, printed=None) -> tuple[np.ndarray, np.ndarray]:
     """(section ids, variant occurrences) of the normalized `text`, sorted by section id: its loose
     occurrences less its printed ones, where that leaves any. `printed`: `find(text)`, when the
     caller has it."""
@@ -31,11 +32,11 @@ def variant_counts(home, text: str, printed=None) -> tuple[np.ndarray, np.ndarra
     empty = np.zeros(0, np.int64), np.zeros(0, np.int64)
     if len(bare) < 2:  # one character has no inside to hold a mark
         return empty
-    total = getattr(home.substring, "total", None)
-    if total is not None and total(bare, loose=True) == total(core):  # every loose match is printed
+    total = corpus.total(bare, loose=True)  # None: the corpus cannot tell
+    if total is not None and total == corpus.total(core):  # every loose match is printed
         return empty
-    sids, counts = home.substring.find(bare, loose=True)
-    printed, pcounts = printed if printed is not None and core == text else home.substring.find(core)
+    sids, counts = corpus.holding(bare, loose=True)
+    printed, pcounts = printed if printed is not None and core == text else corpus.holding(core)
     if len(printed):
         at = np.searchsorted(printed, sids)
         at[at >= len(printed)] = 0
@@ -46,21 +47,20 @@ def variant_counts(home, text: str, printed=None) -> tuple[np.ndarray, np.ndarra
     return sids[keep], counts[keep]
 
 
-def named(home, text: str, expected: dict[int, int]) -> tuple[Variant, ...]:
+def named(corpus, text: str, expected: dict[int, int]) -> tuple[Variant, ...]:
     """The variants of `text` in the sections `expected` names (with each one's variant
     occurrences), most frequent first: grouped as the contract reads them (`、` and `，` are one
     comma), each shown as printed where it first stands. Past SCAN sections, the forms with one mark
     in one gap are counted from the index first (a form is itself a printed string); only the
     sections they do not account for are read and scanned (a form with several marks)."""
-    from ..local import store
-
+    
     def metas_of(sids):
-        return ready_to_show(home, list(store.section_heads(home.con, sorted(sids)).values()))
+        return ready_to_show(corpus, list(corpus.section_heads(sorted(sids)).values()))
 
     by_form: dict[str, dict[int, int]] = {}
     unexplained = set(expected)
-    if len(expected) > SCAN and getattr(home.substring, "total", None) is not None:
-        by_form = _one_mark_forms(home, text, expected)
+    if len(expected) > SCAN and corpus.total(text) is not None:
+        by_form = _one_mark_forms(corpus, text, expected)
         got = Counter()
         for per in by_form.values():
             got.update(per)
@@ -70,7 +70,7 @@ def named(home, text: str, expected: dict[int, int]) -> tuple[Variant, ...]:
             for sid in unexplained & per.keys():
                 del per[sid]
         scanned = metas_of(unexplained)
-        texts = section_norm_texts(home, scanned)
+        texts = section_norm_texts(corpus, scanned)
         for meta in scanned:
             norm = texts.get(meta.sid, "")
             for s, e in variant_spans(norm, text):
@@ -80,18 +80,18 @@ def named(home, text: str, expected: dict[int, int]) -> tuple[Variant, ...]:
     ranked = sorted(occurrences, key=lambda f: (-occurrences[f], -len(by_form[f]), f))[:SHOWN]
     first = {form: min(by_form[form]) for form in ranked}
     shown = {m.sid: m for m in metas_of(set(first.values()))}
-    texts, displays = section_norm_texts(home, list(shown.values())), section_displays(home, list(shown.values()))
+    texts, displays = section_norm_texts(corpus, list(shown.values())), section_displays(corpus, list(shown.values()))
     out = []
     for form in ranked:
         meta = shown[first[form]]
-        norm, offsets = texts.get(meta.sid, ""), store.OffsetMap(meta.offsets)
+        norm, offsets = texts.get(meta.sid, ""), OffsetMap(meta.offsets)
         s = norm.find(form)
         printed = displays[meta.sid][offsets[s]:offsets[s + len(form) - 1] + 1] if s >= 0 else form
         out.append(Variant(printed, occurrences[form], len(by_form[form])))
     return tuple(out)
 
 
-def _one_mark_forms(home, text: str, expected: dict[int, int]) -> dict[str, dict[int, int]]:
+def _one_mark_forms(corpus, text: str, expected: dict[int, int]) -> dict[str, dict[int, int]]:
     """form → {section: occurrences} for the forms of `text` with one canonical mark in one gap,
     counted by the printed index in the sections `expected` names."""
     from archive.marks import BREAKING, CLASSES
@@ -104,9 +104,9 @@ def _one_mark_forms(home, text: str, expected: dict[int, int]) -> dict[str, dict
             if mark in BREAKING:
                 continue
             form = bare[:i] + mark + bare[i:]
-            if not home.substring.total(form):
+            if not corpus.total(form):
                 continue
-            sids, counts = home.substring.find(form)
+            sids, counts = corpus.holding(form)
             inside = np.isin(sids, wanted)
             if inside.any():
                 out[form] = dict(zip(sids[inside].tolist(), counts[inside].tolist()))

@@ -20,9 +20,8 @@ from archive.numerals import NUMERALS, as_digits, figures
 from archive.charclasses import WORDLIKE_IDEOGRAPHS
 
 from .. import sectiontext
-from ..local import store
 from ..errors import QueryError
-from ..local.home import Home
+from .corpus import Corpus
 from ..model import FORM_KINDS, Difference, Match, Verdict, head_of
 
 WINDOW = 8
@@ -170,18 +169,18 @@ def _passage(rows, read_figures: bool = True) -> _Passage:
     return _Passage(norm, para_of, offset_of, core, idx, paragraphs, worded)
 
 
-def verify(home: Home, quote: str) -> Verdict:
+def verify(corpus: Corpus, quote: str) -> Verdict:
     """The quote as printed first; where that is not exact and figures written in numerals are at
     stake (in the quote, or in the passage it found), again with figures read as digits on both
     sides (百分之五点二 as 5.2%), and the better verdict wins. So a verbatim quote costs one pass."""
-    printed, places = _verify(home, quote, read_figures=False)
+    printed, places = _verify(corpus, quote, read_figures=False)
     if printed.verdict == "exact":
         return printed
     in_words = bool(figures(quote)) or any(NUMERALS.search(d.quote + d.source) for m in printed.matches[:1]
                                             for d in m.differences if d.kind not in FORM_KINDS)
     if not in_words:
         return printed
-    read, _ = _verify(home, quote, read_figures=True, only=None if printed.verdict == "not_found" or figures(quote) else places)
+    read, _ = _verify(corpus, quote, read_figures=True, only=None if printed.verdict == "not_found" or figures(quote) else places)
     if _rank(read) > _rank(printed):
         return read
     return printed
@@ -192,7 +191,7 @@ def _rank(v: Verdict) -> tuple:
     return ({"not_found": 0, "close": 1, "exact": 2}[v.verdict], best)
 
 
-def _verify(home: Home, quote: str, read_figures: bool, only: list[int] | None = None) -> tuple[Verdict, list[int]]:
+def _verify(corpus: Corpus, quote: str, read_figures: bool, only: list[int] | None = None) -> tuple[Verdict, list[int]]:
     """The verdict, and the sections of its matches. `only`: match these sections, no search."""
     import numpy as np
 
@@ -210,17 +209,17 @@ def _verify(home: Home, quote: str, read_figures: bool, only: list[int] | None =
     if not pieces:
         raise QueryError("the quote has nothing to check (only punctuation)", "Give the words of the quote.")
     if only is not None:
-        return _verdict(home, quote, only, pieces, quote_words, read_figures)
+        return _verdict(corpus, quote, only, pieces, quote_words, read_figures)
     runs = [r for p in pieces for r in _RUN_BREAK.split(p) if r]
     if quote_words:  # windows of the figures as the quote writes them too: a source may print them so
         runs += [r for r in _RUN_BREAK.split(worded_quote) if r and r not in runs]
     voters = []  # per window, the sections holding it
     for w in _windows(runs):
-        sids = home.substring.holding(w, _COMMON)
+        sids = corpus.holding_at_most(w, _COMMON)
         if sids is not None:
             voters.append(sids)
     sids, votes = np.unique(np.concatenate(voters), return_counts=True) if voters else ([], [])
-    verbatim = _across_lines(home, quote.strip())
+    verbatim = _across_lines(corpus, quote.strip())
     if not len(sids) and not verbatim:
         return Verdict(quote, "not_found", ()), []
     if len(sids):
@@ -228,12 +227,12 @@ def _verify(home: Home, quote: str, read_figures: bool, only: list[int] | None =
         sids, votes = sids[keep], votes[keep]
     voted = sids[np.lexsort((sids, -votes))].tolist() if len(sids) else []
     candidates = list(dict.fromkeys(verbatim + voted))[:MAX_CANDIDATES]
-    return _verdict(home, quote, candidates, pieces, quote_words, read_figures)
+    return _verdict(corpus, quote, candidates, pieces, quote_words, read_figures)
 
 
-def _verdict(home: Home, quote: str, candidates: list[int], pieces, quote_words, read_figures: bool):
-    home.fetch_sections(candidates)
-    found = [(m, sid) for m, sid in ((_match(home, sid, pieces, quote_words, read_figures, quote), sid)
+def _verdict(corpus: Corpus, quote: str, candidates: list[int], pieces, quote_words, read_figures: bool):
+    corpus.with_text(list(corpus.section_heads(candidates).values()))  # their texts at hand, in one go
+    found = [(m, sid) for m, sid in ((_match(corpus, sid, pieces, quote_words, read_figures, quote), sid)
                                      for sid in candidates)
              if m is not None]
     found.sort(key=lambda f: (-f[0].similarity, -(f[0].year or 0), f[0].report, f[0].section_id))
@@ -249,7 +248,7 @@ def _verdict(home: Home, quote: str, candidates: list[int], pieces, quote_words,
 MAX_LINE_SPLITS = 4  # gaps tried as line breaks together: at most 2^4 substring searches
 
 
-def _across_lines(home: Home, quote: str) -> list[int]:
+def _across_lines(corpus: Corpus, quote: str) -> list[int]:
     """The sections holding the quote verbatim across line breaks: a quote copied from a web page
     runs from a heading into the text under it with a newline or a space between, which
     normalization drops, while the index keeps each line on its own. Each gap of the quote is tried
@@ -272,13 +271,13 @@ def _across_lines(home: Home, quote: str) -> list[int]:
         lines.append(current)
         needle = "\n".join(loose(normalize(line)[0]) for line in lines)
         if "\n\n" not in needle and not needle.startswith("\n") and not needle.endswith("\n"):
-            found += home.substring.find(needle, loose=True)[0].tolist()
+            found += corpus.holding(needle, loose=True)[0].tolist()
     return list(dict.fromkeys(found))
 
 
-def _match(home: Home, sid: int, pieces: list[str], quote_words: dict[str, str] | None = None,
+def _match(corpus: Corpus, sid: int, pieces: list[str], quote_words: dict[str, str] | None = None,
            read_figures: bool = True, quote: str = "") -> Match | None:
-    meta = store.section_heads(home.con, [sid]).get(sid)
+    meta = corpus.section_heads([sid]).get(sid)
     if meta is None:  # replaced since its segment was written
         return None
     n, heading, path, report, title, year, url, urls = (meta.n, meta.heading, meta.path, meta.report, meta.title,
@@ -287,7 +286,7 @@ def _match(home: Home, sid: int, pieces: list[str], quote_words: dict[str, str] 
     # the heading is paragraph 0, the title (first section only) -1 until it is reported as 0.
     heads = sectiontext.head_lines(title, n, heading)
     rows = [(k - len(heads) + 1, text, "heading") for k, text in enumerate(heads)]
-    rows += [(pn, text, kind) for pn, text, kind, _ in store.paragraphs_of(home.con, sid)]
+    rows += [(pn, text, kind) for pn, text, kind, _ in corpus.paragraphs_of(sid)]
     p = _passage(rows, read_figures)
     if not p.core:
         return None

@@ -255,11 +255,6 @@ class Home:
     def meta(self, key: str, default=None):
         return store.get_meta(self.con, key, default)
 
-    def fetch_sections(self, sids) -> bool:
-        """Before reading sections' text to show it: a home holds every section (a remote view,
-        index.remote, copies in what it has not yet). Whether anything was copied in."""
-        return False
-
 
 @dataclass
 class _Opened:

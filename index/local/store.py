@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -203,32 +202,7 @@ def set_meta(con: sqlite3.Connection, key: str, value) -> None:
                 (key, str(value)))
 
 
-# Offset maps are stored as runs: (normalized start, display start) where the mapping is contiguous.
-def pack_offsets(offsets: list[int]) -> bytes:
-    runs = array("i")
-    prev_n = prev_d = None
-    for n, d in enumerate(offsets):
-        if prev_n is None or d != prev_d + (n - prev_n):
-            runs.extend((n, d))
-            prev_n, prev_d = n, d
-    return runs.tobytes()
-
-
-class OffsetMap:
-    """A packed offset map, read in place: normalized offset → display offset by binary search over
-    the runs (a snippet needs a few offsets of a section, not a list as long as the section)."""
-
-    def __init__(self, blob: bytes):
-        runs = array("i")
-        runs.frombytes(blob)
-        self.starts = runs[0::2]
-        self.displays = runs[1::2]
-
-    def __getitem__(self, i: int) -> int:
-        from bisect import bisect_right
-
-        k = bisect_right(self.starts, i) - 1
-        return self.displays[k] + (i - self.starts[k])
+from ..sectiontext import OffsetMap, pack_offsets  # noqa: E402,F401 (the format is the sections' vocabulary)
 
 
 def dumps(value, sort: bool = False) -> str:

@@ -30,7 +30,7 @@ from . import client as solr
 from ..local import store
 from ..local.home import Home
 from ..local.segmenter import dictionary_hash
-from ..engine.snippets import section_norm_texts
+from ..local.corpus import LocalCorpus
 
 FORMAT = solr.FORMAT  # bumped when the documents change shape: every report is then sent again
 SENDERS = 2  # updates in flight while the next report is prepared
@@ -54,7 +54,7 @@ def report_update(home: Home, row: dict, key: str, segmenter) -> str:
     con = home.con
     sections = store.sections_of(con, row["id"])
     metas = store.section_heads(con, [sid for sid, *_ in sections])
-    norms = section_norm_texts(home, list(metas.values()))
+    norms = LocalCorpus(home).norm_texts(list(metas.values()))
     old = json.dumps({"query": "report:" + solr.escape(row["id"])})
     parts = [f'"delete":{old}']
     fields = _filter_fields(row)

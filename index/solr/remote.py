@@ -8,7 +8,7 @@ of character pairs: index/solr/configset) and counts each occurrence as the loca
 (non-overlapping): on the stored normalized text, or for one character or two from the index's term
 statistics, which count exactly that. Its word scorer is Solr's BM25 over our own segmenter's words.
 Search, kwic, trend, verify and show then run unchanged over it, fetching the text of what they
-show (`fetch_sections`): what the cluster answers is what the local engine answers over the same
+show (`with_text`): what the cluster answers is what the local engine answers over the same
 text, and the differential tests hold both to the oracle."""
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import archive
 
 from . import client as solr
 from ..local import store
+from ..local.corpus import LocalCorpus
 from ..errors import CollectionMissing, QueryError, SolrError
 from ..filters import conditions
 from ..engine.query import And, Filter, Not, Or, Term, parse
@@ -57,17 +58,20 @@ class Catalogue:
         return con
 
 
-class RemoteHome:
-    """What the engine reads of a home (con, section_table, substring, word_scorer, segmenter), for
-    one read of a Solr collection. A section comes in two steps: its head (its report and number:
-    what the section table, filters and ranking read) when a find names it, its text (normalized and
-    as printed, its heading, the offset map) when it is counted on the text or about to be shown
-    (`fetch_sections`). `scope` (Solr filter clauses) narrows what it fetches to the reports the
-    read's filters keep — the engine applies the same filters again, so it only saves transfer."""
+class RemoteHome(LocalCorpus):
+    """The Corpus port (index.engine.corpus) for one read of a Solr collection, over a home-shaped
+    view (con, section_table, substring, word_scorer, segmenter). A section comes in two steps: its
+    head (its report and number: what the section table, filters and ranking read) when a find names
+    it, its text (normalized and as printed, its heading, the offset map) when it is counted on the
+    text or about to be shown (`with_text`). `scope` (Solr filter clauses) narrows what it fetches to
+    the reports the read's filters keep — the engine applies the same filters again, so it only saves
+    transfer."""
 
     path = None
+    segmenter = None  # (the dictionary's, set per read: not the local home's property)
 
     def __init__(self, catalogue: Catalogue, client: solr.SolrClient, scope=(), headings: bool = False):
+        super().__init__(self)  # the port's reads go to this view's store and indexes
         self.client = client
         # A find copies in each section's number; its heading too only when a heading: filter reads
         # it (half the cost of streaming 25,000 heads): a section shown gets it with its text.
@@ -114,9 +118,21 @@ class RemoteHome:
         for at in range(0, len(ids), BATCH):
             self.load(*solr.any_of("report", ids[at:at + BATCH]))
 
-    def fetch_sections(self, sids) -> bool:
-        """Copy in the text of those of `sids` whose text is not here yet (the engine is about to
-        show them). Whether any was."""
+    def section_heads(self, sids) -> dict:
+        """Heads of `sids`; those no find named yet (verify's candidates) come with their text."""
+        sids = list(sids)
+        self._fetch_texts([s for s in sids if s not in self.heads])
+        return super().section_heads(sids)
+
+    def with_text(self, metas: list) -> list:
+        """`metas` complete with their text, heading and offset map, fetched if not here yet."""
+        if self._fetch_texts([m.sid for m in metas]):
+            heads = super().section_heads([m.sid for m in metas])
+            return [heads[m.sid] for m in metas]
+        return list(metas)
+
+    def _fetch_texts(self, sids) -> bool:
+        """Copy in the text of those of `sids` whose text is not here yet. Whether any was."""
         missing = sorted({int(s) for s in sids} - self.shown)
         for at in range(0, len(missing), BATCH):
             q, params = solr.any_of("sid", missing[at:at + BATCH])
