@@ -21,7 +21,7 @@ import pytest
 
 from index import Home, LocalBackend
 from tests.conftest import ROOT, SEEDS
-from tests.index.test_solr import solr_nodes  # noqa: F401 (the fixture)
+from tests.index.solr.test_solr import solr_nodes  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.slow
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")

@@ -7,7 +7,7 @@ import pytest
 
 from archive.targets import CUES, named_for_other_periods, targets_of, unnamed
 from tests.conftest import needs_corpus
-from tests.index.test_targets import _lines, labels, number
+from tests.archive.test_targets import _lines, labels, number
 
 FIVE = ("gdp", "cpi", "urban_jobs", "deficit_ratio", "grain_output")
 

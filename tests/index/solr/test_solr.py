@@ -90,7 +90,7 @@ def same_everywhere(local, remote, oracle, needle, **filters):
 def drawn(oracle, n: int, seed: int, longest: int = 12) -> list[str]:
     """`n` substrings of the archive's printed lines (titles, headings, paragraphs), seeded, and as
     many again that start at a punctuation mark, end at one or span one (test_oracle)."""
-    from tests.index.test_oracle import printed_needles, searchable
+    from tests.index.engine.test_oracle import printed_needles, searchable
 
     rng = random.Random(seed)
     lines = [ln for lines in oracle.sections.values() for ln in lines if ln.norm]

@@ -1,7 +1,7 @@
 """The Solr query strings the SolrCloud backend builds (index/solr/client.py, index/solr/remote.py), without a
 cluster: every value a person types — a filter, a word — reaches Lucene's query parser as text, each
 of its special characters escaped, so `region:a:b` or `report:{!…}` can neither change the query nor
-break it. (tests/index/test_solr.py runs the same answers against a live cluster.)"""
+break it. (tests/index/solr/test_solr.py runs the same answers against a live cluster.)"""
 
 import re
 

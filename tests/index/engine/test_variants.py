@@ -10,7 +10,7 @@ import pytest
 
 from index import Home, ingest, kwic, search, trend
 from tests.conftest import CORPUS, run_cli
-from tests.index.test_oracle import MARKED, searchable
+from tests.index.engine.test_oracle import MARKED, searchable
 from tests.oracle import Oracle, loose, norm
 
 TEXT = """某市政府工作报告
