@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from index import Home, ingest
-from index.errors import QueryError
+from index.errors import QueryError, SolrError
 from index.filters import conditions
 from index.local import store
 
@@ -275,7 +275,12 @@ def test_solr_keeps_what_sql_keeps(filters_on_solr, catalogue):
     home, _, sections = catalogue
     wrong = []
     for name, pairs in CASES:
-        got, want = solr_kept(filters_on_solr, pairs), sql_kept(home.con, pairs, sections)
+        try:
+            got = solr_kept(filters_on_solr, pairs)
+        except SolrError as e:  # a clause Solr cannot parse: say which, and go on to the other cases
+            wrong.append(f"case {name!r}: {e}")
+            continue
+        want = sql_kept(home.con, pairs, sections)
         if got != want:
             wrong.append(differences(name, got, want, "in Solr", "in SQL"))
     assert not wrong, "\n".join(wrong)
