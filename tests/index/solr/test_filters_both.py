@@ -240,7 +240,7 @@ def test_open_ranges_are_written_with_comparisons(value):
 
 
 # -- the Solr translator --------------------------------------------------------------------------------
-from tests.index.test_solr import publish, solr_nodes  # noqa: E402,F401  (the cluster fixture, shared)
+from tests.index.solr.test_solr import publish, solr_nodes  # noqa: E402,F401  (the cluster fixture, shared)
 
 
 @pytest.fixture(scope="module")
