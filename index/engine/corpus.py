@@ -1,13 +1,11 @@
-"""The Corpus port (issue 33): the one boundary the engine will talk to, whichever corpus answers —
-a home on this machine (index.local.corpus.LocalCorpus) or a SolrCloud collection (to come:
-index.solr's SolrCorpus, replacing RemoteHome). It hands the engine data, never a handle: no SQL
-connection, no Whoosh searcher, no file, no "fetch, then read" step.
+"""The Corpus port (issue 33): the one boundary the engine talks to, whichever corpus answers —
+a home on this machine (index.local.corpus.LocalCorpus) or a SolrCloud collection (index.solr.remote's
+RemoteHome, for now a home-shaped view). It hands the engine data, never a handle: no SQL connection,
+no Whoosh searcher, no file.
 
 Structural (a Protocol): a corpus implements it without importing the engine, so no arrow climbs
-from index/local or index/solr into index/engine (tests/test_structure.py).
-
-Not yet used by the engine modules: they still read `Home` (the allow-list in
-tests/test_structure.py says which); moving each onto this port is the rest of issue 33."""
+from index/local or index/solr into index/engine (tests/test_structure.py). tests/fakecorpus.py is
+one in memory."""
 
 from __future__ import annotations
 
@@ -37,14 +35,74 @@ class Corpus(Protocol):
     def word_scores(self, words: list[str]) -> tuple[numpy.ndarray, numpy.ndarray]:
         """The sections holding every word, sorted by sid, with their BM25 score."""
 
-    def section_texts(self, sids) -> dict[int, list[str]]:
-        """sid → its paragraphs' display texts, in order: the data itself (nothing to fetch first)."""
+    def holding_at_most(self, text: str, at_most: int):
+        """The sections holding `text` with its marks dropped, sorted, or None when more than
+        `at_most` do (verify's windows: one page)."""
+
+    def total(self, text: str, loose: bool = False) -> int | None:
+        """Occurrences of `text` in the whole corpus, or None when the corpus cannot tell cheaply."""
+
+    def open_words(self) -> None:
+        """Open what word scores need (a child may be cutting the query's words meanwhile)."""
+
+    def segment_ahead(self, texts: list[str]) -> None:
+        """Start cutting `texts` into words ahead of the search (a corpus may do nothing)."""
 
     def section_heads(self, sids) -> dict[int, SectionMeta]:
         """sid → what a hit, a citation or a snippet needs of its section and report."""
 
+    def with_text(self, metas: list[SectionMeta]) -> list[SectionMeta]:
+        """`metas` complete with what showing reads (heading, offset map): the same ones where the
+        corpus holds every text, fetched ones where it does not."""
+
+    def section_texts(self, sids) -> dict[int, list[str]]:
+        """sid → its paragraphs' display texts, in order."""
+
+    def norm_texts(self, metas: list[SectionMeta]) -> dict[int, str]:
+        """sid → its normalized text (the substring index's), for the sections `metas` name."""
+
+    def paragraphs_of(self, sid: int) -> list[tuple[int, str, str, int]]:
+        """(number, text, kind, line in the file) of each paragraph of the section."""
+
+    def section_sid(self, report_id: str, n: int) -> int | None:
+        """The sid of the report's section number `n`."""
+
+    def heading_sids(self, conditions: list[Condition]) -> list[int]:
+        """The sids of the sections whose heading the heading: conditions keep."""
+
     def reports(self, conditions: list[Condition] = ()) -> list[ReportInfo]:
         """The reports the (report-field) conditions keep, by id."""
+
+    def count_reports(self) -> int:
+        """How many reports the archive holds."""
+
+    def reports_named(self, ref: str, how: str, limit: int) -> list[ReportInfo]:
+        """Reports named by `ref`: `how` is "id" (exactly), "prefix" (of the id) or "text" (in the
+        title or region); at most `limit`."""
+
+    def report_files(self) -> list[tuple[str, str]]:
+        """(report id, the file it was read from) of every report."""
+
+    def report_head(self, report_id: str):
+        """(id, title, file, url, urls) of the report."""
+
+    def sections_of(self, report_id: str) -> list[tuple[int, int, str, int, tuple[str, ...]]]:
+        """(sid, number, heading, level, path) of each section of the report, in order."""
+
+    def report_lines(self, report_ids) -> dict[str, list[tuple[int, int, str]]]:
+        """report id → (section number, paragraph number, text) of its lines, in order."""
+
+    def report_section_sids(self, report_ids) -> list[int]:
+        """The sids of the reports' sections."""
+
+    def report_rowids(self, conditions: list[Condition]) -> list[int]:
+        """The row ids (the section table's `rid`) of the reports the conditions keep."""
+
+    def report_ids(self, rowids) -> dict[int, str]:
+        """row id → report id."""
+
+    def reports_for_counting(self, conditions: list[Condition]) -> list[tuple]:
+        """What a trend counts per report, for the reports the conditions keep."""
 
     @property
     def section_table(self):
