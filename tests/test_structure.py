@@ -202,8 +202,6 @@ FORBIDDEN_ARROWS = {("index/local", "index/engine"), ("index/solr", "index/engin
                     ("index/engine", "index/local"), ("index/engine", "index/solr")}
 # module → the modules it still imports across a forbidden arrow (to go with the Corpus port).
 ARROWS_ALLOWED_FOR_NOW = {
-    # `new`'s in-memory suffix array over its baseline (pure computation, borrowed from the substring index)
-    "index.engine.novelty": {"index.local.substring"},
     # SolrBackend runs the engine over a RemoteHome (the Corpus port over a home-shaped view)
     "index.solr.remote": {"index.engine.catalog", "index.engine.concordance", "index.engine.novelty",
                           "index.engine.query", "index.engine.searching", "index.engine.snippets",

@@ -157,9 +157,9 @@ def _maximal_repeats(lines: list[str]) -> set[str]:
 
 
 def _baseline_index(corpus: Corpus, baseline: list[ReportInfo]):
-    """A suffix array over the baseline reports' normalized texts (index.substring.TextIndex)."""
+    """A suffix array over the baseline reports' normalized texts (index.suffixarray.TextIndex)."""
     from .snippets import section_norm_texts
-    from ..local.substring import TextIndex
+    from ..suffixarray import TextIndex
 
     sids = corpus.report_section_sids([r.id for r in baseline])
     metas = list(corpus.section_heads(sids).values())

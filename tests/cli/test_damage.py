@@ -238,7 +238,7 @@ def test_check_sees_paragraphs_edited_behind_the_indexes(home):
 # -- damage aimed at what a query reads -------------------------------------------------------------------
 def _slice_of(segment_folder: Path, pattern: bytes) -> tuple[int, int]:
     """(first index, count) of the suffix-array entries listing `pattern`'s occurrences."""
-    from index.local.substring import Segment, _sa_search
+    from index.local.substring import Segment, _sa_search  # (index.suffixarray's, imported there)
 
     seg = Segment.open(segment_folder)
     lo, hi = seg.window(pattern)
