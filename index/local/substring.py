@@ -17,7 +17,6 @@ A normalized query holds no newline, so no match ever crosses a paragraph or a s
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import shutil
 from dataclasses import dataclass, field
