@@ -266,7 +266,7 @@ def solr_column(home_path: Path, nodes: str, collection: str) -> dict:
     """Publish the home to the cluster, then the same queries through the local backend and the
     Solr backend, one after the other: p50/p95 side by side, and how far the rankings agree."""
     from index import LocalBackend
-    from index.solr.remote import SolrBackend
+    from index import SolrBackend
     from index.solr.client import SolrClient, nodes_of
     from index.solr.publishing import publish
 

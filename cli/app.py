@@ -140,7 +140,7 @@ class App:
 
         if self._backend is None:
             if self.solr:
-                from index.solr.remote import SolrBackend
+                from index import SolrBackend
                 from index.solr.client import nodes_of
 
                 self._backend = SolrBackend(nodes_of(self.solr), self.collection)

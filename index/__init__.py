@@ -12,7 +12,7 @@ _EXPORTS = {
     "sections": "backends", "show": "backends",
     "BusyError": "errors", "HomeError": "errors", "NotFoundError": "errors", "QueryError": "errors",
     "SearchError": "errors",
-    "Home": "local.home", "Backend": "engine.backend", "LocalBackend": "backends",
+    "Home": "local.home", "Backend": "engine.backend", "LocalBackend": "backends", "SolrBackend": "backends",
     "check": "local.checking", "compact": "writing.maintenance", "ingest": "writing.ingesting",
     "rebuild": "writing.maintenance", "remove": "writing.maintenance",
     "CheckResult": "model", "Hit": "model", "IngestResult": "model", "ReportInfo": "model",

@@ -41,3 +41,44 @@ def __getattr__(name):
         raise AttributeError(f"module 'index.backends' has no attribute {name!r}")
     value = globals()[name] = _on_corpus(_ENGINE[name], name)
     return value
+
+
+class SolrBackend(Engine):
+    """The engine over a SolrCloud collection: each read on a corpus of its own (index.solr.corpus),
+    pinned to the state published when it began."""
+
+    def __init__(self, nodes: list[str], collection: str = "baogao"):
+        from .solr.corpus import SolrCollection
+
+        self.collection = SolrCollection(nodes, collection)
+        self.client = self.collection.client
+
+    def _current(self, filters=()):
+        return self.collection.corpus([(f, v) for f, v in filters if v is not None and str(v).strip() != ""])
+
+    def warm(self) -> None:
+        self._current().segmenter.words_of("政府工作报告")
+
+    def segment_ahead(self, query: str, exact: bool = False) -> None:
+        pass  # a remote read waits on the network instead, and cuts the words when it needs them
+
+
+def _asked_again(method):
+    """A read that answers from one collection whole: when a publish switched the alias and deleted
+    the collection it was reading from under it, it reads again from the one the alias names now."""
+    import functools
+
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        for attempt in range(3):
+            try:
+                return method(self, *args, **kwargs)
+            except Exception as e:
+                if attempt == 2 or not self.collection.moved(e):
+                    raise
+    return read
+
+
+for _name in ("warm", "reports", "resolve_report", "sections", "resolve_section", "show", "highlights", "search",
+              "verify", "kwic", "trend", "spread", "new_phrases", "targets"):
+    setattr(SolrBackend, _name, _asked_again(getattr(SolrBackend, _name)))

@@ -54,15 +54,28 @@ class Engine:
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
 
-    def _current(self) -> Corpus:
+    def _current(self, filters=()) -> Corpus:
+        """The corpus a read asks, on the state last published. `filters`: the (field, value) pairs
+        the read applies to all it finds — a corpus that fetches over a network may fetch less."""
         self.corpus.follow()
         return self.corpus
 
+    def _for_query(self, query: str, exact: bool, filters: dict | None) -> Corpus:
+        from ..errors import QueryError
+        from .query import parse
+        from .scope import top_filters
+
+        try:
+            pairs = list((filters or {}).items()) + top_filters(parse(query, exact=exact))
+        except QueryError:
+            pairs = []  # the engine says what is wrong with it
+        return self._current([(f, v) for f, v in pairs if f != "heading"])
+
     def warm(self) -> None:
-        """Open what a first search needs — the section table, both indexes, the segmenter's
+        """Open what a first search needs — the section table, the words, the segmenter's
         dictionary — so that a long-lived reader answers its first query as fast as the next."""
         corpus = self._current()
-        corpus.section_table, corpus.open_words(), corpus.holding("政")
+        corpus.section_table, corpus.open_words()
         corpus.segmenter.words_of("政府工作报告")
 
     def reports(self, filters=None, sort="id"):
@@ -101,7 +114,7 @@ class Engine:
     def search(self, query, **options):
         from .searching import search
 
-        return search(self._current(), query, **options)
+        return search(self._for_query(query, options.get("exact", False), options.get("filters")), query, **options)
 
     def segment_ahead(self, query: str, exact: bool = False) -> None:
         """Start cutting the query's words in a child process (a one-query process overlaps it with
@@ -118,18 +131,22 @@ class Engine:
     def kwic(self, query, **options):
         from .concordance import kwic
 
-        return kwic(self._current(), query, **options)
+        return kwic(self._for_query(query, True, options.get("filters")), query, **options)
 
     def trend(self, terms, by="year", **options):
         from .trends import trend
 
-        return trend(self._current(), terms, by, **options)
+        from .trends import chosen_filters
+
+        return trend(self._current(chosen_filters(**options)), terms, by, **options)
 
     def spread(self, term, **options):
         """Each region's first mention of `term`, earliest first (`trend --first`)."""
         from .trends import first_by_region
 
-        return first_by_region(self._current(), term, **options)
+        from .trends import chosen_filters
+
+        return first_by_region(self._current(chosen_filters(**options)), term, **options)
 
     def new_phrases(self, report, against=None, limit=50):
         """The phrases of `report` no baseline report holds (`new`)."""
@@ -141,4 +158,5 @@ class Engine:
         """The targets each report sets for its year (`targets`)."""
         from .targettable import targets
 
-        return targets(self._current(), indicators, filters, with_duplicates)
+        return targets(self._current([(f, v) for f, v in (filters or {}).items() if f != "heading"]), indicators,
+                       filters, with_duplicates)

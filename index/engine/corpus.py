@@ -1,6 +1,6 @@
 """The Corpus port (issue 33): the one boundary the engine talks to, whichever corpus answers —
-a home on this machine (index.local.corpus.LocalCorpus) or a SolrCloud collection (index.solr.remote's
-RemoteHome, for now a home-shaped view). It hands the engine data, never a handle: no SQL connection,
+a home on this machine (index.local.corpus.LocalCorpus) or a SolrCloud collection
+(index.solr.corpus.SolrCorpus). It hands the engine data, never a handle: no SQL connection,
 no Whoosh searcher, no file.
 
 Structural (a Protocol): a corpus implements it without importing the engine, so no arrow climbs

@@ -31,6 +31,7 @@ from ..local import store
 from ..local.home import Home
 from ..local.segmenter import dictionary_hash
 from ..local.corpus import LocalCorpus
+from .corpus import pack_sections
 
 FORMAT = solr.FORMAT  # bumped when the documents change shape: every report is then sent again
 SENDERS = 2  # updates in flight while the next report is prepared
@@ -168,7 +169,9 @@ def _fill(home: Home, client: solr.SolrClient, keys: list[tuple[dict, str]], wor
         raise failed[0]
     # `collection`: the collection itself, so that a reader of the alias reads the rest of its
     # answer from it, whatever the alias names by then (index.remote).
-    state = {"published": time.time_ns(), "dictionary": list(words), "format": FORMAT, "collection": client.collection}
+    # `sections`: every section's (sid, rowid, number) — a reader's section table, one per published state
+    state = {"published": time.time_ns(), "dictionary": list(words), "format": FORMAT, "collection": client.collection,
+             "sections": pack_sections([(sid, rid, n) for sid, _, rid, n in store.section_rows(home.con)])}
     client.update(json.dumps({"add": {"doc": {"id": solr.STATE_ID, "kind": "state",
                                                "state": json.dumps(state, ensure_ascii=False)}}}, ensure_ascii=False))
     client.commit()

@@ -259,7 +259,7 @@ def filters_on_solr(filters_home, solr_nodes):  # noqa: F811
 
 def solr_kept(client, pairs) -> Kept:
     from index.solr import client as solr
-    from index.solr.remote import scope_of
+    from index.solr.corpus import scope_of
 
     conds = conditions(pairs)
     if not any(c.field == "heading" for c in conds):

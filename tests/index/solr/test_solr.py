@@ -44,7 +44,7 @@ def publish(home_path, nodes, collection):
 
 
 def backends(home_path, nodes, collection):
-    from index.solr.remote import SolrBackend
+    from index import SolrBackend
 
     return LocalBackend(Home(home_path)), SolrBackend(nodes, collection)
 
@@ -161,7 +161,7 @@ def test_the_terminal_ui_reads_from_the_cluster(seeds_on_solr, monkeypatch):
 
     pytest.importorskip("textual")
     from cli.ui import BaogaoApp, ReaderScreen, SearchScreen
-    from index.solr.remote import SolrBackend
+    from index import SolrBackend
 
     local, remote, _ = seeds_on_solr
     truth = local.search("九解一协调", limit=None)
@@ -299,7 +299,7 @@ def answers(backend):
 def test_stopping_node_1_leaves_every_query_answering_through_node_2(seeds_on_solr, solr_nodes):
     if os.environ.get("BAOGAO_TEST_SOLR_EXTERNAL"):
         pytest.skip("the cluster is not ours to stop")
-    from index.solr.remote import SolrBackend
+    from index import SolrBackend
 
     local, remote, _ = seeds_on_solr
     want = answers(local)

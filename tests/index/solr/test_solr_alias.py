@@ -80,7 +80,7 @@ class Reader(threading.Thread):
 
     def __init__(self, nodes, collection):
         super().__init__(daemon=True)
-        from index.solr.remote import SolrBackend
+        from index import SolrBackend
 
         self.backend = SolrBackend(nodes, collection)
         self.seen: list[tuple] = []
@@ -99,7 +99,7 @@ class Reader(threading.Thread):
 
 
 def test_a_killed_publish_leaves_readers_on_the_old_archive_or_the_new_never_a_mix(solr_nodes, tmp_path):  # noqa: F811
-    from index.solr.remote import SolrBackend
+    from index import SolrBackend
     from index.solr.client import SolrClient
 
     nodes = ",".join(solr_nodes)
@@ -157,7 +157,7 @@ def test_a_plain_collection_from_before_aliases_is_taken_over(solr_nodes, _seede
     publish fills `<name>_<time>`, deletes the plain one and creates the alias; readers of the name
     read the same archive throughout."""
     from index.local import store
-    from index.solr.remote import SolrBackend
+    from index import SolrBackend
     from index.local.segmenter import dictionary_hash
     from index.solr.client import SolrClient
     from index.solr import publishing as solrpublishing
@@ -188,7 +188,7 @@ def test_a_plain_collection_from_before_aliases_is_taken_over(solr_nodes, _seede
 def test_a_read_across_the_switch_answers_from_one_archive(solr_nodes, tmp_path):  # noqa: F811
     """A read that asked for the published state just before a publish switched the alias (and deleted
     the collection it had started on) answers exactly one archive: it reads again from the new one."""
-    from index.solr.remote import SolrBackend
+    from index import SolrBackend
 
     nodes = ",".join(solr_nodes)
     collection = f"across_{uuid.uuid4().hex[:8]}"
@@ -210,8 +210,8 @@ def test_a_read_across_the_switch_answers_from_one_archive(solr_nodes, tmp_path)
 
         switched = False
 
-        def _home(self, *args, **kwargs):
-            view = super()._home(*args, **kwargs)
+        def _current(self, *args, **kwargs):  # (each read's corpus: pinned to the state it began on)
+            view = super()._current(*args, **kwargs)
             if not self.switched:
                 self.switched = True
                 r = baogao(homes["new"], "publish", "--solr", nodes, "--collection", collection)
@@ -253,7 +253,7 @@ def test_a_publish_whose_collection_is_deleted_under_it_says_so_and_leaves_the_a
     """Two publishes to one alias at once: one may delete the other's half-built collection as left
     over. The one that loses says so in one line and the alias stays where it was."""
     from index.errors import SolrError
-    from index.solr.remote import SolrBackend
+    from index import SolrBackend
     from index.solr.client import SolrClient
     from index.solr.publishing import publish
 

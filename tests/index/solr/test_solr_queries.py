@@ -1,4 +1,4 @@
-"""The Solr query strings the SolrCloud backend builds (index/solr/client.py, index/solr/remote.py), without a
+"""The Solr query strings the SolrCloud backend builds (index/solr/client.py, index/solr/corpus.py), without a
 cluster: every value a person types — a filter, a word — reaches Lucene's query parser as text, each
 of its special characters escaped, so `region:a:b` or `report:{!…}` can neither change the query nor
 break it. (tests/index/solr/test_solr.py runs the same answers against a live cluster.)"""
@@ -9,7 +9,8 @@ import pytest
 
 from index.solr import client as solr
 from index.engine.query import parse
-from index.solr.remote import _top_filters, scope_of
+from index.engine.scope import top_filters as _top_filters
+from index.solr.corpus import scope_of
 
 # Lucene's query syntax (the classic query parser Solr's standard parser is): these characters
 # mean something unless a backslash precedes them, and so does whitespace (" \t\n\r\u3000").
