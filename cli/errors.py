@@ -8,10 +8,11 @@ from __future__ import annotations
 import errno
 import functools
 import os
-import sqlite3
 import sys
 
 import click
+
+from index.local import store  # its DatabaseError: the one room that speaks SQL
 
 from . import jsonout
 
@@ -38,7 +39,7 @@ def handle_errors(fn):
         except BrokenPipeError:
             _quiet_stdout()
             sys.exit(app.earned)
-        except sqlite3.DatabaseError as e:
+        except store.DatabaseError as e:
             report(app, store_error(app.home_path, e), as_json)
         except (SearchError, ArchiveError) as e:
             report(app, e, as_json)
@@ -49,7 +50,7 @@ def handle_errors(fn):
     return wrapper
 
 
-def store_error(home_path, e: sqlite3.DatabaseError):
+def store_error(home_path, e):
     """An error SQLite raised, as what it means for the user: a damaged store (with what is at
     stake), a read-only one, a full disk, a busy one — never "damaged" for a store that is only
     unwritable."""
@@ -58,7 +59,7 @@ def store_error(home_path, e: sqlite3.DatabaseError):
     text = str(e)
     if "Could not decode" in text:  # a text column's bytes changed on disk (its value would echo them raw)
         text = f"{text.split(' with text ')[0]}: not UTF-8"
-    elif isinstance(e, sqlite3.OperationalError):
+    elif isinstance(e, store.OperationalError):
         if "readonly" in text or "read-only" in text:
             return HomeError(f"the archive {home_path} is read-only ({text})", HINT_READ_ONLY)
         if "full" in text:

@@ -145,7 +145,6 @@ NUMPY_FILE_CALLS = ("load", "memmap", "fromfile")
 # Who breaks a room's rule today, and why it still does: each entry goes when its reason does (the
 # Corpus port of issue 33). The test fails on any break not listed AND on any listed one that is gone.
 TECHNOLOGY_ALLOWED_FOR_NOW = {
-    ("sqlite3", "cli/errors.py"): "DatabaseError → exit 3 (should arrive as HomeError)",
 }
 
 

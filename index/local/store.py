@@ -96,6 +96,7 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
 # importing sqlite3 (the one room of SQLite is this module; tests/test_structure.py).
 Connection = sqlite3.Connection
 DatabaseError = sqlite3.DatabaseError
+OperationalError = sqlite3.OperationalError  # (cli/errors.py tells a busy or read-only store from a damaged one)
 
 
 def connect_snapshot(path) -> sqlite3.Connection:
