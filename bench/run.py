@@ -94,12 +94,12 @@ def sentences(home: Home, n: int, rng: random.Random):
     rows = home.con.execute("SELECT p.text FROM paragraphs p WHERE p.kind = 'body' ORDER BY random() LIMIT 3000")
     pool = []
     for (text,) in rows:
-        pool += [s for s in re.findall(r"[^。！？；]{25,70}[。！？；]", text) if re.search(r"\d", s)]
+        pool += [s for s in re.findall(r"[^。！？；]{25,70}[。！？；]", text) if re.search(r"[0-9]", s)]
     return rng.sample(pool, min(n, len(pool)))
 
 
 def alter(sentence: str, rng: random.Random) -> str:
-    digits = [i for i, c in enumerate(sentence) if c.isdigit()]
+    digits = [i for i, c in enumerate(sentence) if c in "0123456789"]  # not ② (isdigit, but no int)
     i = rng.choice(digits)
     return sentence[:i] + str((int(sentence[i]) + rng.randint(1, 8)) % 10) + sentence[i + 1:]
 
