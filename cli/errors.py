@@ -12,8 +12,6 @@ import sys
 
 import click
 
-from index.local import store  # its DatabaseError: the one room that speaks SQL
-
 from . import jsonout
 
 HINT_DISK_FULL = "Free some space and run it again."
@@ -28,6 +26,7 @@ def handle_errors(fn):
     def wrapper(*args, **kwargs):
         from archive import ArchiveError
         from index import SearchError
+        from index.local.store import DatabaseError  # (the one room that speaks SQL)
 
         as_json = kwargs.get("as_json", False)
         app = click.get_current_context().obj
@@ -39,7 +38,7 @@ def handle_errors(fn):
         except BrokenPipeError:
             _quiet_stdout()
             sys.exit(app.earned)
-        except store.DatabaseError as e:
+        except DatabaseError as e:
             report(app, store_error(app.home_path, e), as_json)
         except (SearchError, ArchiveError) as e:
             report(app, e, as_json)
@@ -55,11 +54,12 @@ def store_error(home_path, e):
     stake), a read-only one, a full disk, a busy one — never "damaged" for a store that is only
     unwritable."""
     from index import HomeError
+    from index.local.store import OperationalError
 
     text = str(e)
     if "Could not decode" in text:  # a text column's bytes changed on disk (its value would echo them raw)
         text = f"{text.split(' with text ')[0]}: not UTF-8"
-    elif isinstance(e, store.OperationalError):
+    elif isinstance(e, OperationalError):
         if "readonly" in text or "read-only" in text:
             return HomeError(f"the archive {home_path} is read-only ({text})", HINT_READ_ONLY)
         if "full" in text:

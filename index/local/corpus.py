@@ -4,8 +4,6 @@ its own. It does not import the engine: the port is structural."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from . import store
 
 
@@ -58,6 +56,8 @@ class LocalCorpus:
         return store.paragraph_texts(self.home.con, list(sids))
 
     def norm_texts(self, metas) -> dict[int, str]:
+        import numpy as np  # here, not at the top: a search starts cutting its words before numpy loads
+
         by_segment: dict[str, list[int]] = {}
         for m in metas:
             by_segment.setdefault(m.segment, []).append(m.sid)
