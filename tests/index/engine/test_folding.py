@@ -60,7 +60,7 @@ def test_script_is_listed_as_a_difference_of_form_never_of_wording(mixed_home):
 
 @needs_corpus()
 def test_the_1954_traditional_transcription_is_found_and_folded_as_a_duplicate(corpus_home):
-    from index.engine.catalog import list_reports
+    from index import list_reports
 
     trad = "国务院政府工作报告_1954"
     reports = {r.id: r for r in list_reports(corpus_home)}
