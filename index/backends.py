@@ -14,6 +14,10 @@ class LocalBackend(Engine):
         super().__init__(LocalCorpus(home))
         self.home = home
 
+    def warm(self) -> None:
+        super().warm()
+        self.corpus.open_all()  # the substring index too: the app's first quoted search opens nothing
+
 
 def _on_corpus(module: str, name: str):
     """An engine function as `index` exports it: given a Home (a script, a test), it runs over the

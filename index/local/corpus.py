@@ -22,14 +22,17 @@ class LocalCorpus:
         return self.home.substring.holding(text, at_most)
 
     def total(self, text: str, loose: bool = False) -> int | None:
-        total = getattr(self.home.substring, "total", None)  # a remote view cannot tell it cheaply
-        return None if total is None else total(text, loose=loose)
+        return self.home.substring.total(text, loose=loose)
 
     def fillers(self, left: str, right: str) -> set[str]:
         return self.home.substring.fillers(left, right)
 
     def open_words(self) -> None:
         self.home.word_scorer  # opened (a child may be cutting the query's words meanwhile)
+
+    def open_all(self) -> None:
+        """Open both indexes and the section table (a long-lived reader's first query then opens nothing)."""
+        self.home.section_table, self.home.substring, self.home.word_scorer
 
     def word_scores(self, words: list[str]):
         return self.home.word_scorer.score(words)

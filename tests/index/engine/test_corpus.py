@@ -71,3 +71,14 @@ def test_word_scores_name_only_sections_holding_every_word(corpus_and_oracle):
     for sid in sids.tolist():
         text = "".join(line.norm for line in oracle.sections[(heads[sid].report, heads[sid].n)])
         assert all(w in text for w in words)
+
+
+def test_warm_opens_every_index_a_first_search_reads(seeded_home):
+    """The app warms its backend before the first query: both indexes, the section table and the
+    segmenter are open after it (moving warm onto the Engine had left the substring index to the
+    app's first quoted search)."""
+    from index import LocalBackend
+
+    LocalBackend(seeded_home).warm()
+    opened = seeded_home._opened
+    assert None not in (opened.substring, opened.word_scorer, opened.sections, opened.segmenter), opened
