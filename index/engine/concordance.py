@@ -13,7 +13,7 @@ from .corpus import Corpus
 from ..model import Concordance, KwicLine, head_of
 from .searching import exact_sections
 from .snippets import variant_spans
-from .snippets import ready_to_show, section_displays, section_norm_texts
+from .snippets import section_displays
 
 SORTS = ("year", "report", "left", "right")
 CONTEXT = 30  # characters of context on each side
@@ -42,8 +42,8 @@ def kwic(corpus: Corpus, query: str, *, filters: dict | None = None, width: int 
     for at in range(0, len(order), BATCH):
         if enough is not None and len(lines) >= enough:
             break
-        batch = ready_to_show(corpus, order[at:at + BATCH])
-        texts, displays = section_norm_texts(corpus, batch), section_displays(corpus, batch)
+        batch = corpus.with_text(order[at:at + BATCH])
+        texts, displays = corpus.norm_texts(batch), section_displays(corpus, batch)
         for meta in batch:
             lines += _occurrences(meta, term.text, texts.get(meta.sid, ""), displays.get(meta.sid, ""), width, variants)
     if sort == "left":

@@ -158,12 +158,11 @@ def _maximal_repeats(lines: list[str]) -> set[str]:
 
 def _baseline_index(corpus: Corpus, baseline: list[ReportInfo]):
     """A suffix array over the baseline reports' normalized texts (index.suffixarray.TextIndex)."""
-    from .snippets import section_norm_texts
     from ..suffixarray import TextIndex
 
     sids = corpus.report_section_sids([r.id for r in baseline])
     metas = list(corpus.section_heads(sids).values())
-    return TextIndex(list(section_norm_texts(corpus, metas).values()))
+    return TextIndex(list(corpus.norm_texts(metas).values()))
 
 
 def _not_pieces(counts: dict[str, int]) -> list[str]:

@@ -17,7 +17,7 @@ from .corpus import Corpus
 from ..model import Hit, SearchResult, SectionMeta, Suggestion, head_of
 from .query import And, Filter, Not, Or, Term, parse, positive_terms
 from ..sectiontable import members
-from .snippets import make_snippet, match_spans, ready_to_show, section_displays, section_norm_texts
+from .snippets import make_snippet, match_spans, section_displays
 from .variants import named, variant_counts
 
 VERBATIM_BOOST = 100.0
@@ -348,8 +348,8 @@ def build_hits(corpus: Corpus, rows: list[tuple[SectionMeta, float, int, bool, b
     places are lit too."""
     if not rows:
         return []
-    rows = [(meta, *rest) for meta, (_, *rest) in zip(ready_to_show(corpus, [m for m, *_ in rows]), rows)]
-    texts = section_norm_texts(corpus, [m for m, *_ in rows])
+    rows = [(meta, *rest) for meta, (_, *rest) in zip(corpus.with_text([m for m, *_ in rows]), rows)]
+    texts = corpus.norm_texts([m for m, *_ in rows])
     displays = section_displays(corpus, [m for m, *_ in rows])
     hits = []
     for meta, score, count, verbatim, variant in rows:

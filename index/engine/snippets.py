@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import re
 
-import numpy as np
 
 from archive import loose, strip_marks
 
@@ -28,15 +27,6 @@ def section_displays(corpus: Corpus, metas: list[SectionMeta]) -> dict[int, str]
     line. One query for all."""
     parts = corpus.section_texts([m.sid for m in metas])
     return {m.sid: "\n".join(sectiontext.lines_of(m.title, m.n, m.heading, parts[m.sid])) for m in metas}
-
-
-def ready_to_show(corpus: Corpus, metas: list[SectionMeta]) -> list[SectionMeta]:
-    """`metas` complete with what showing reads (heading, offset map): the port's `with_text`."""
-    return corpus.with_text(metas)
-
-
-def section_norm_texts(corpus: Corpus, metas: list[SectionMeta]) -> dict[int, str]:
-    return corpus.norm_texts(metas)
 
 
 def match_spans(corpus: Corpus, norm: str, terms: list[Term], offsets, variants: bool = False) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from archive import loose, strip_marks
 
 from ..model import Variant
 from ..sectiontext import OffsetMap
-from .snippets import ready_to_show, section_displays, section_norm_texts, variant_spans
+from .snippets import section_displays, variant_spans
 
 SHOWN = 10  # variants named in an answer, most frequent first
 SCAN = 40  # variant sections read and scanned for their forms; past this the index counts them first
@@ -55,7 +55,7 @@ def named(corpus, text: str, expected: dict[int, int]) -> tuple[Variant, ...]:
     sections they do not account for are read and scanned (a form with several marks)."""
     
     def metas_of(sids):
-        return ready_to_show(corpus, list(corpus.section_heads(sorted(sids)).values()))
+        return corpus.with_text(list(corpus.section_heads(sorted(sids)).values()))
 
     by_form: dict[str, dict[int, int]] = {}
     unexplained = set(expected)
@@ -70,7 +70,7 @@ def named(corpus, text: str, expected: dict[int, int]) -> tuple[Variant, ...]:
             for sid in unexplained & per.keys():
                 del per[sid]
         scanned = metas_of(unexplained)
-        texts = section_norm_texts(corpus, scanned)
+        texts = corpus.norm_texts(scanned)
         for meta in scanned:
             norm = texts.get(meta.sid, "")
             for s, e in variant_spans(norm, text):
@@ -80,7 +80,7 @@ def named(corpus, text: str, expected: dict[int, int]) -> tuple[Variant, ...]:
     ranked = sorted(occurrences, key=lambda f: (-occurrences[f], -len(by_form[f]), f))[:SHOWN]
     first = {form: min(by_form[form]) for form in ranked}
     shown = {m.sid: m for m in metas_of(set(first.values()))}
-    texts, displays = section_norm_texts(corpus, list(shown.values())), section_displays(corpus, list(shown.values()))
+    texts, displays = corpus.norm_texts(list(shown.values())), section_displays(corpus, list(shown.values()))
     out = []
     for form in ranked:
         meta = shown[first[form]]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import json
-import string
 import zlib
 
 import numpy as np
@@ -28,7 +27,7 @@ from ..model import ReportInfo, SectionMeta
 from ..sectiontable import SectionTable
 
 BATCH = 500  # sections fetched by id in one request
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # as SQLite's LIKE folds
+_ASCII_LOWER = solr._ASCII_LOWER  # A-Z only, as SQLite's LIKE folds (and the filters' lc fields)
 
 
 def pack_sections(rows) -> str:
