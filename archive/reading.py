@@ -72,7 +72,7 @@ def find_files(path: str | os.PathLike, unreadable: list | None = None) -> list[
 _CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 # What a file name must not hold to become a report id: a line break (what str.splitlines splits on)
 # would split every line that names the report — `list`, hits, a script reading them line by line.
-# Other control characters go in: the one escaping builder shows them (cli.render.safe).
+# Other control characters go in: the one escaping builder shows them (cli.shown, cli.visible).
 _BREAK_IN_NAME = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 

@@ -57,7 +57,7 @@ class App:
     @property
     def console(self):
         if self._console is None:
-            from .render import PipeConsole
+            from .render.layout import PipeConsole
 
             import sys
 
@@ -92,8 +92,11 @@ class App:
                 home.open(samples=True)  # a new home is made here, recording that its samples are due
             if reading and not home.read_only and home.samples_due:
                 seeds = seeds_folder()
-                self.err.print(f"baogao: new archive at {home.path} with the {len(list(seeds.glob('*.txt')))} bundled sample "
-                               "pages; `baogao ingest PATH` adds your reports, `baogao remove --samples` drops these.", soft_wrap=True)
+                from .shown import Shown
+
+                self.err.print(Shown(f"baogao: new archive at {home.path} with the {len(list(seeds.glob('*.txt')))} bundled "
+                                     "sample pages; `baogao ingest PATH` adds your reports, `baogao remove --samples` drops "
+                                     "these."), soft_wrap=True)
                 from index import ingest
 
                 # Another first read racing this one waits for the lock, then finds them in (or, if
@@ -108,7 +111,7 @@ class App:
         as the lines they take)."""
         import os
 
-        from rich.text import Text
+        from .shown import from_ansi
 
         console = self.console
         if not (enabled and console.is_terminal):
@@ -131,7 +134,7 @@ class App:
                 console.no_color = was
             out = captured.get()
         with console.pager(styles=colours):
-            console.print(Text.from_ansi(out), end="", soft_wrap=True)
+            console.print(from_ansi(out), end="", soft_wrap=True)
 
     def backend(self):
         """What the read commands ask (index.backend): the local home, or the SolrCloud collection

@@ -13,6 +13,7 @@ import sys
 import click
 
 from . import jsonout
+from .export import dumps
 
 HINT_DISK_FULL = "Free some space and run it again."
 HINT_READ_ONLY = "Read commands work on it; to change it, use a copy you can write to."
@@ -77,15 +78,15 @@ def report(app, e: Exception, as_json: bool) -> None:
     hint = getattr(e, "hint", "") or ""
     candidates = getattr(e, "candidates", ())
     if as_json:
-        click.echo(jsonout.dumps(jsonout.error(str(e), hint, candidates, getattr(e, "reports_matched", None))))
+        click.echo(dumps(jsonout.error(str(e), hint, candidates, getattr(e, "reports_matched", None))))
     else:
-        from . import render
+        from .shown import Shown
 
-        app.err.print(f"baogao: {render.field(str(e))}", style="red", soft_wrap=True)
+        app.err.print(Shown(f"baogao: {e}", style="red"), soft_wrap=True)
         for c in candidates:
-            app.err.print(f"  {render.field(c)}", soft_wrap=True)
+            app.err.print(Shown(f"  {c}"), soft_wrap=True)
         if hint:
-            app.err.print(f"hint: {hint}", style="dim", soft_wrap=True)
+            app.err.print(Shown(f"hint: {hint}", style="dim"), soft_wrap=True)
     sys.exit(getattr(e, "exit_code", 1))
 
 
@@ -97,7 +98,7 @@ def wants_json(args: list[str]) -> bool:
 def usage_error(e: click.ClickException, args: list[str]) -> int:
     """A bad option or argument (click's): one line or its JSON; exit 2."""
     if wants_json(args):
-        click.echo(jsonout.dumps(jsonout.error(e.format_message(), "See baogao --help.")))
+        click.echo(dumps(jsonout.error(e.format_message(), "See baogao --help.")))
     else:
         e.show()
     return e.exit_code
@@ -110,7 +111,7 @@ def machine_error(e: OSError, args: list[str]) -> int:
     if e.errno == errno.ENOSPC or "requested and" in message:  # numpy says a short write so
         message, hint = f"the disk is full ({e}); nothing was half-written", HINT_DISK_FULL
     if wants_json(args):
-        click.echo(jsonout.dumps(jsonout.error(message, hint)))
+        click.echo(dumps(jsonout.error(message, hint)))
     else:
         click.echo(f"baogao: {message}\nhint: {hint}", err=True)
     return 3

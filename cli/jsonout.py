@@ -1,11 +1,10 @@
 """Records (index.model) → the JSON documents of docs/contract.md, in one place. Each command's
-`--json` prints one of these; field names and order are the contract (tests/golden pins them)."""
+`--json` prints one of these (written by cli.export, whose CSV and XLSX hold the same fields); field
+names and order are the contract (tests/golden pins them)."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
 
 from index.model import HEAD_FIELDS
 
@@ -13,16 +12,6 @@ from index.model import HEAD_FIELDS
 def _head(record, skip=()) -> dict:
     """The report-head fields a record carries (index.model.HEAD_FIELDS), in the contract's order."""
     return {k: getattr(record, k) for k in HEAD_FIELDS if k not in skip}
-
-
-# What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on (DEL, C1 controls such as
-# CSI, bidi overrides) or cannot encode (lone surrogates, a file name's bytes that are not UTF-8):
-# written as \uXXXX escapes, which read back as the same string.
-_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def dumps(doc) -> str:
-    return _RAW.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(doc, ensure_ascii=False))
 
 
 def to_json(obj):
@@ -64,9 +53,9 @@ def verdict(v, cite=_none) -> dict:
          "urls": list(m.urls), "region": m.region, **_head(m), "citation": cite(m)} for m in v.matches]}
 
 
-def unusable_quote(line: str, why: str) -> dict:
-    """`verify -`: a line that could not be checked."""
-    return {"quote": line, "error": why}
+def unchecked(row) -> dict:
+    """`verify -`: a line that could not be checked (cli.inputs.Unchecked)."""
+    return {"quote": row.quote, "error": row.why}
 
 
 def trend(t, cite=_none) -> dict:

@@ -1,10 +1,9 @@
-"""The `baogao` commands. Each one checks its input, asks the backend (or a writer), renders —
-JSON through `jsonout`, errors through `errors`."""
+"""The `baogao` commands. Each one checks its input (cli.inputs), asks the backend (or a writer), and
+ends in `finish`: its exit code, then JSON (cli.jsonout's documents, cli.export's writers), CSV, XLSX or
+the terminal's rendering (cli.render, by command family); errors through `errors`."""
 
 from __future__ import annotations
 
-import itertools
-import os
 import signal
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import click
 from . import jsonout
 from .app import App, seeds_folder
 from .errors import handle_errors, machine_error, usage_error
+from .inputs import TREND_MAX_TERMS, refuse_undecodable, stdin_lines, terms_from
 
 # One table of settings: name, default, help. Environment variables only through click's envvar=.
 SETTINGS = {
@@ -67,54 +67,43 @@ def xlsx_option(fn):
                         help="Write the rows of --json to an Excel sheet FILE (numbers as numbers, the citation column).")(fn)
 
 
-def emit_xlsx(path, rows) -> None:
-    """--xlsx: the rows to FILE, one line on stdout."""
-    from . import xlsx
-    from .visible import field
-
-    n = xlsx.write(path, rows)
-    click.echo(f"wrote {n} row{'s' if n != 1 else ''} to {field(str(path))}")  # a name of any bytes, shown
-
-
 def no_xlsx_with(xlsx, as_json, as_csv) -> None:
     if xlsx and (as_json or as_csv):
         raise click.UsageError("--xlsx writes a file: give it alone, not with --json or --csv")
 
 
-def emit_json(obj) -> None:
-    click.echo(jsonout.dumps(obj))
+def finish(app: App, earned: int = 0, *, as_json: bool = False, doc=None, paint=None, pager: bool | None = None,
+           as_csv: bool = False, csv=None, xlsx: Path | None = None, rows=None):
+    """The end of every command, written once: the exit code its results earned (kept when stdout is
+    closed under it: errors.handle_errors ends quietly with it), then what was asked — `--xlsx FILE`
+    (`rows()`, a line saying so), `--json` (`doc()`; None: written already, a line at a time),
+    `--csv` (`csv()`), or the terminal (`paint()`, through the pager when `pager`) — then the exit."""
+    from . import export
 
+    app.earned = earned
+    if xlsx is not None:
+        from .visible import field
 
-def shown_bytes(text: str) -> str:
-    """An argument as the user typed it, its bytes that are not UTF-8 (which Python keeps as surrogate
-    escapes) written \\xff: what a one-line message can name without breaking the terminal."""
-    return os.fsencode(text).decode("utf-8", "backslashreplace")
-
-
-def refuse_undecodable(ctx: click.Context) -> None:
-    """Every argument and option of the command about to run is valid UTF-8, or a usage error (exit 2)
-    naming it — checked here, for every command, before any of them uses it (a query, a report id or
-    a server's URL with a stray byte gave a UnicodeEncodeError deep inside). File and folder names
-    are exempt: any bytes name a file, and the paths carry them as they are."""
-    named = [(p, ctx.params.get(p.name)) for p in ctx.command.params
-             if p.expose_value and not isinstance(p.type, (click.Path, click.File)) and p.name != "home"]
-    if isinstance(ctx.obj, App):  # --solr/--collection given after the command are kept on the App
-        named += [(p, getattr(ctx.obj, p.name, None)) for p in ctx.command.params if not p.expose_value]
-    for param, value in named:
-        for text in (value if isinstance(value, (tuple, list)) else (value,)):
-            if isinstance(text, str) and not text.isascii():
-                try:
-                    text.encode("utf-8")
-                except UnicodeEncodeError:
-                    raise click.BadParameter(f"'{shown_bytes(text)}' is not valid UTF-8 text "
-                                             "(set the terminal or the script to UTF-8)", ctx=ctx, param=param) from None
+        n = export.write_xlsx(xlsx, rows())
+        click.echo(f"wrote {n} row{'s' if n != 1 else ''} to {field(str(xlsx))}")  # a name of any bytes, shown
+    elif as_json:
+        if doc is not None:
+            export.print_json(doc())
+    elif as_csv:
+        click.echo(csv(), nl=False)
+    elif paint is not None:
+        if pager is None:
+            paint()
+        else:
+            app.page(paint, pager)
+    sys.exit(earned)
 
 
 class CheckedCommand(click.Command):
     """A command whose arguments are checked (refuse_undecodable) before it runs."""
 
     def invoke(self, ctx):
-        refuse_undecodable(ctx)
+        refuse_undecodable(ctx, ctx.obj if isinstance(ctx.obj, App) else None)
         return super().invoke(ctx)
 
 
@@ -172,9 +161,10 @@ def ui(app: App, as_json=False):
 def ingest(app: App, paths, sync, wait, as_json):
     """Add report files (.txt, .md) or folders; changed files are replaced, unchanged skipped."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from . import render
 
     from index import ingest as run_ingest
+
+    from .render.upkeep import ingest_summary
 
     home = app.home(reading=False)
     with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -183,11 +173,8 @@ def ingest(app: App, paths, sync, wait, as_json):
         result = run_ingest(home, paths, sync=sync, wait=wait,
                             on_total=lambda n: bar.update(task, total=n),
                             progress=lambda k: bar.advance(task, k))
-    if as_json:
-        emit_json(jsonout.to_json(result))
-    else:
-        render.ingest_summary(app.console, result)
-    sys.exit(1 if result.failed else 0)
+    finish(app, 1 if result.failed else 0, as_json=as_json, doc=lambda: jsonout.to_json(result),
+           paint=lambda: ingest_summary(app.console, result))
 
 
 LIST_FILTERS = ("region", "year", "level", "report")
@@ -205,7 +192,7 @@ LIST_FILTERS = ("region", "year", "level", "report")
 @handle_errors
 def list_(app: App, filters, region, year, level, report, sort, pager, as_json):
     """List the reports in the archive. FILTERS as in search: region:吉林 year:2020-2024 level:city."""
-    from . import render
+    from .render.reading import reports_summary, reports_table
 
     chosen = {"region": region, "year": year, "level": level, "report": report}
     for word in filters:
@@ -222,15 +209,11 @@ def list_(app: App, filters, region, year, level, report, sort, pager, as_json):
 
         raise NoReportError("no report matches " + " ".join(f"{k}:{v}" for k, v in chosen.items() if v),
                             "Check the filters: `baogao list` names the reports, their regions and years.")
-    if as_json:
-        emit_json(jsonout.reports(reports))
-        return
     def paint():
-        app.console.print(render.reports_table(reports, app.console.width))
-        app.console.print(render.reports_summary(reports, any(chosen.values())))
+        app.console.print(reports_table(reports, app.console.width))
+        app.console.print(reports_summary(reports, any(chosen.values())))
 
-    app.page(paint, pager)
-    sys.exit(1 if any(chosen.values()) and not reports else 0)  # filters that keep nothing found nothing
+    finish(app, as_json=as_json, doc=lambda: jsonout.reports(reports), paint=paint, pager=pager)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -241,16 +224,16 @@ def list_(app: App, filters, region, year, level, report, sort, pager, as_json):
 @handle_errors
 def sections(app: App, report, as_json):
     """List the sections of REPORT (id, id prefix, or part of its title or region)."""
-    from . import render
+    from .render.reading import report_line, sections_table
 
     backend = app.backend()
     r = backend.resolve_report(report)
     secs = backend.sections(r.id)
-    if as_json:
-        emit_json(jsonout.to_json(secs))
-    else:
-        app.console.print(f"{render.field(r.title)}  [{render.field(r.id)}]")
-        app.console.print(render.sections_table(secs))
+    def paint():
+        app.console.print(report_line(r))
+        app.console.print(sections_table(secs))
+
+    finish(app, as_json=as_json, doc=lambda: jsonout.to_json(secs), paint=paint)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -264,20 +247,19 @@ def sections(app: App, report, as_json):
 @handle_errors
 def show(app: App, report, section, highlight, pager, as_json):
     """Show REPORT, or one SECTION of it (a number or part of a heading) with its subsections."""
-    from . import render
+    from .citation import cite
+    from .render.reading import render_show
 
     backend = app.backend()
     r = backend.resolve_report(report)
     sec = backend.resolve_section(r.id, section) if section else None
     view = backend.show(r.id, sec.id if sec else None)
-    if as_json:
-        emit_json(jsonout.to_json(view))
-        return
-    marks = backend.highlights(view, highlight) if highlight else {}
-    from .citation import cite
+    def paint():
+        marks = backend.highlights(view, highlight) if highlight else {}
+        shown = cite(r, sec.id if sec else None, sec.heading if sec else None, None)  # the section (or report) shown
+        render_show(app.console, view, marks, shown)
 
-    shown = cite(r, sec.id if sec else None, sec.heading if sec else None, None)  # the section (or report) shown
-    app.page(lambda: render.render_show(app.console, view, marks, shown), pager)
+    finish(app, as_json=as_json, doc=lambda: jsonout.to_json(view), paint=paint, pager=pager)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -304,17 +286,13 @@ def search(app: App, query, limit, show_all, sort, exact, report, region, year, 
     # Cut the query's words on the other core first: the imports below (numpy, Whoosh, rich) overlap it.
     backend = app.backend()
     backend.segment_ahead(text, exact)
-    from . import render
+    from .render.reading import render_search
 
     result = backend.search(text, limit=None if show_all else limit, exact=exact, sort=sort,
                         filters={"report": report, "region": region, "year": year, "level": level},
                         with_duplicates=with_duplicates, variants=variants)
-    app.earned = 0 if result.total else 1
-    if as_json:
-        emit_json(jsonout.search(result, app.citations().of))
-    else:
-        render.render_search(app.console, result, app.citations().of)
-    sys.exit(app.earned)
+    finish(app, 0 if result.total else 1, as_json=as_json, doc=lambda: jsonout.search(result, app.citations().of),
+           paint=lambda: render_search(app.console, result, app.citations().of))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -328,18 +306,15 @@ def remove(app: App, report, samples, wait, as_json):
     """Remove REPORT from the archive (or, with --samples, the bundled sample pages)."""
     from index import remove as run_remove
     from index import reports_from, resolve_report
-    from . import render
+
+    from .render.upkeep import removed_summary
 
     if bool(report) == samples:
         raise click.UsageError("name one REPORT to remove, or pass --samples (not both)")
     home = app.home(reading=False)
     ids = reports_from(home, seeds_folder()) if samples else [resolve_report(home, report).id]
     removed = run_remove(home, ids, wait=wait) if ids else []
-    if as_json:
-        emit_json({"removed": removed})
-    else:
-        app.console.print(f"removed {', '.join(map(render.field, removed))}" if removed
-                          else "removed nothing (no sample pages are in the archive)")
+    finish(app, as_json=as_json, doc=lambda: {"removed": removed}, paint=lambda: removed_summary(app.console, removed))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -350,14 +325,11 @@ def remove(app: App, report, samples, wait, as_json):
 def rebuild(app: App, wait, as_json):
     """Re-create both indexes from the store (the source files are not needed)."""
     from index import rebuild as run_rebuild
-    from . import render
+
+    from .render.upkeep import rebuild_summary
 
     result = run_rebuild(app.home(reading=False), wait=wait)
-    if as_json:
-        emit_json(result)
-    else:
-        app.console.print(f"rebuilt {render.plural(result['reports'], 'report')}, "
-                          f"{render.plural(result['sections'], 'section')} in {result['seconds']} s")
+    finish(app, as_json=as_json, doc=lambda: result, paint=lambda: rebuild_summary(app.console, result))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -369,11 +341,11 @@ def compact(app: App, wait, as_json):
     """Merge the substring-index segments and take up new dictionary words."""
     from index import compact as run_compact
 
+    from .render.upkeep import compact_summary
+
     before, after = run_compact(app.home(reading=False), wait=wait)
-    if as_json:
-        emit_json({"segments_before": before, "segments_after": after})
-    else:
-        app.console.print(f"segments: {before} → {after}")
+    finish(app, as_json=as_json, doc=lambda: {"segments_before": before, "segments_after": after},
+           paint=lambda: compact_summary(app.console, before, after))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -383,18 +355,12 @@ def compact(app: App, wait, as_json):
 def check(app: App, as_json):
     """Check the store against both indexes and say what to do."""
     from index import check as run_check
-    from . import render
+
+    from .render.upkeep import check_summary
 
     result = run_check(app.home(reading=False))
-    if as_json:
-        emit_json(jsonout.to_json(result))
-    else:
-        verdict = "ok" if result.ok else "problems found"
-        app.console.print(f"{verdict}: {render.plural(result.reports, 'report')}, {render.plural(result.sections, 'section')}"
-                          f"; the text of {result.texts_compared:,} compared with the indexes (1 in 20 at random, at least 200)")
-        for p in result.problems:
-            app.console.print(f"  ✘ {p}")
-    sys.exit(0 if result.ok else 3)  # a damaged archive
+    finish(app, 0 if result.ok else 3,  # 3: a damaged archive
+           as_json=as_json, doc=lambda: jsonout.to_json(result), paint=lambda: check_summary(app.console, result))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -413,7 +379,7 @@ def publish(app: App, nodes, collection, shards, replicas, as_json):
     from index.solr.client import SolrClient, nodes_of
     from index.solr.publishing import publish as run_publish
 
-    from . import render
+    from .render.upkeep import publish_summary
 
     nodes = nodes or app.solr
     if not nodes:
@@ -429,26 +395,7 @@ def publish(app: App, nodes, collection, shards, replicas, as_json):
         task = bar.add_task("publish", total=None)
         result = run_publish(home, client, shards, replicas,
                              progress=lambda k, n: bar.update(task, completed=k, total=n))
-    if as_json:
-        emit_json(result)
-    else:
-        render.publish_summary(app.console, result)
-
-
-def stdin_lines():
-    """Each line of stdin as (text, None), or, for a line that is not UTF-8, (the line with its bad
-    bytes written \\xff, why): read as bytes, so that one such line is a row of its own and never
-    stops the batch (or goes on to be searched as surrogates)."""
-    source = getattr(sys.stdin, "buffer", None)
-    if source is None:  # a text stream (no bytes under it): already decoded
-        yield from ((line, None) for line in sys.stdin)
-        return
-    for n, raw in enumerate(source, start=1):
-        try:
-            yield raw.decode("utf-8-sig" if n == 1 else "utf-8"), None
-        except UnicodeDecodeError as e:
-            yield (raw.decode("utf-8", "backslashreplace"),
-                   f"line {n} is not valid UTF-8 (byte 0x{raw[e.start]:02x} at byte {e.start + 1}); nothing to check")
+    finish(app, as_json=as_json, doc=lambda: result, paint=lambda: publish_summary(app.console, result))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -461,40 +408,22 @@ def stdin_lines():
 def verify(app: App, quote, show_all, as_json):
     """Check whether QUOTE stands in a report verbatim, where, and what differs.
     `baogao verify -` reads one quote a line from stdin (JSON Lines with --json)."""
-    from index import HomeError
-    from . import render
+    from . import export
+    from .inputs import batch_exit, verdicts
+    from .render.checking import render_verdict, verdicts_table
 
     backend = app.backend()
     text = " ".join(quote)
     if text.strip() == "-":
-        from index import SearchError
-
-        rows, unusable = [], 0  # per line: a Verdict, or (the line, why it could not be checked)
-        for line, undecodable in stdin_lines():
-            if not line.strip():
-                continue
-            try:
-                row = (line.strip(), undecodable) if undecodable else backend.verify(line.strip())
-            except SearchError as e:  # one bad line must not stop a batch, nor go unmentioned
-                if isinstance(e, HomeError):
-                    raise
-                row = (line.strip(), str(e))
-            unusable += isinstance(row, tuple)
+        rows = []
+        for row in verdicts(backend, stdin_lines()):
             rows.append(row)
-            if as_json:
-                emit_json(jsonout.verdict(row, app.citations().of) if not isinstance(row, tuple) else jsonout.unusable_quote(*row))
-        verdicts = [r for r in rows if not isinstance(r, tuple)]
-        app.earned = 2 if unusable else 0 if verdicts and all(v.verdict == "exact" for v in verdicts) else 1
-        if not as_json:
-            app.console.print(render.verdicts_table(rows))
-        sys.exit(app.earned)
+            if as_json:  # JSON Lines, each as soon as it is checked
+                export.print_json(jsonout.verdict(row, app.citations().of) if hasattr(row, "verdict") else jsonout.unchecked(row))
+        finish(app, batch_exit(rows), as_json=as_json, paint=lambda: app.console.print(verdicts_table(rows)))
     v = backend.verify(text)
-    app.earned = 0 if v.verdict == "exact" else 1
-    if as_json:
-        emit_json(jsonout.verdict(v, app.citations().of))
-    else:
-        render.render_verdict(app.console, v, show_all, app.citations().of)
-    sys.exit(app.earned)
+    finish(app, 0 if v.verdict == "exact" else 1, as_json=as_json, doc=lambda: jsonout.verdict(v, app.citations().of),
+           paint=lambda: render_verdict(app.console, v, show_all, app.citations().of))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -517,7 +446,8 @@ def kwic(app: App, term, region, year, level, report, width, sort, limit, show_a
          variants, as_json):
     """Every occurrence of TERM in its context (keyword in context), aligned on the term. TERM is the
     rest of the line, one exact string as `search -e` reads it; filters like region:吉林 apply."""
-    from . import render
+    from .export import kwic_csv
+    from .render.counting import render_kwic
 
     if width < 1:
         raise click.BadParameter(f"--width must be at least 1 (got {width})", param_hint="--width")
@@ -526,16 +456,9 @@ def kwic(app: App, term, region, year, level, report, width, sort, limit, show_a
         limit = 50
     c = app.backend().kwic(" ".join(term), filters={"region": region, "year": year, "level": level, "report": report},
                            width=width, sort=sort, limit=limit, with_duplicates=with_duplicates, variants=variants)
-    app.earned = 0 if c.total else 1
-    if xlsx:
-        emit_xlsx(xlsx, jsonout.kwic(c, app.citations().of)["lines"])
-    elif as_json:
-        emit_json(jsonout.kwic(c, app.citations().of))
-    elif as_csv:
-        click.echo(render.kwic_csv(c), nl=False)
-    else:
-        render.render_kwic(app.console, c, show_all)
-    sys.exit(app.earned)
+    finish(app, 0 if c.total else 1, xlsx=xlsx, rows=lambda: jsonout.kwic(c, app.citations().of)["lines"],
+           as_json=as_json, doc=lambda: jsonout.kwic(c, app.citations().of), as_csv=as_csv, csv=lambda: kwic_csv(c),
+           paint=lambda: render_kwic(app.console, c, show_all))
 
 
 @cli.command("new", context_settings=CONTEXT)
@@ -552,7 +475,7 @@ def kwic(app: App, term, region, year, level, report, width, sort, limit, show_a
 def new(app: App, report, against, limit, show_all, as_json):
     """The phrases of REPORT that no earlier report of its region and level holds (新提法), ranked by
     how much REPORT uses them."""
-    from . import render
+    from .render.findings import render_novelty
 
     if len(against) == 1 and against[0] in ("earlier", "previous"):
         baseline = against[0]
@@ -561,12 +484,8 @@ def new(app: App, report, against, limit, show_all, as_json):
     else:
         baseline = list(against) or None
     nv = app.backend().new_phrases(report, baseline, None if show_all else limit)
-    app.earned = 0 if nv.phrases else 1
-    if as_json:
-        emit_json(jsonout.novelty(nv))
-    else:
-        render.render_novelty(app.console, nv)
-    sys.exit(app.earned)
+    finish(app, 0 if nv.phrases else 1, as_json=as_json, doc=lambda: jsonout.novelty(nv),
+           paint=lambda: render_novelty(app.console, nv))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -587,78 +506,20 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
     was read: a possible miss) or 无 (it never names the indicator). INDICATORs: gdp,
     cpi, urban_jobs, unemployment_surveyed, unemployment_registered, deficit_ratio, grain_output,
     retail_prices (all when none is named)."""
-    from . import render
+    from .export import targets_csv
+    from .render.findings import print_targets
 
     if by and len(indicators) != 1:
         raise click.UsageError("--by makes a table of one indicator: name it (e.g. targets gdp --by year)")
     no_xlsx_with(xlsx, as_json, as_csv)
     chosen = {"region": region, "year": year, "level": level, "report": report}
     rows = app.backend().targets(tuple(indicators), chosen, with_duplicates)
-    app.earned = 0 if any(r.status not in ("not_found", "other_period", "no_cue") for r in rows) else 1  # 1: nothing read anywhere
-    if xlsx:
-        emit_xlsx(xlsx, jsonout.targets(rows, None, app.citations().of)["targets"])
-    elif as_json:
-        emit_json(jsonout.targets(rows, len(app.backend().reports(chosen)), app.citations().of))
-    elif as_csv:
-        click.echo(render.targets_csv(rows, by), nl=False)
-    elif not rows:
-        app.console.print("no targets found" + (" for these filters" if any((region, year, level, report)) else ""))
-    elif by:
-        def paint():
-            table, hidden = render.targets_grid_table(app.console, rows, by)
-            app.console.print(table)
-            if legend := render.targets_legend(rows, grid=by):
-                app.console.print(legend, style="dim")
-            if hidden:
-                app.console.print(f"({hidden} earlier columns do not fit: --csv for all of them, or --year/--region)",
-                                  style="dim")
-        app.page(paint)
-    else:
-        def paint():
-            app.console.print(render.targets_table(rows))
-            if legend := render.targets_legend(rows):
-                app.console.print(legend, style="dim")
-        app.page(paint)
-    sys.exit(app.earned)
-
-
-# What one trend may count. Measured on the whole corpus (3,281 reports, 55 M characters): a typical term costs
-# about 3.5 ms and 0.13 MB, one of the 100 commonest characters 25 ms; 1,000 terms answer in 4 s
-# (25 s if all are such characters) in 300 MB, 10,000 would take a minute and over a gigabyte.
-TREND_MAX_TERMS = 1000
-TERM_MAX_CHARS = 2000  # a term is a phrase, not a text: as long as a query may be
-
-
-def terms_from(f) -> list[str]:
-    """`trend --file`: one term a line (blank lines and # comments skipped), read line by line to
-    the end — a term is never dropped silently: past TREND_MAX_TERMS, a line that is not UTF-8 or
-    longer than TERM_MAX_CHARS, the file is a usage error naming the line."""
-    name = shown_bytes(f.name if isinstance(f.name, str) else os.fsdecode(f.name))
-
-    def refuse(why: str):
-        return click.BadParameter(f"{name}: {why}", param_hint="--file")
-
-    terms, cap = [], 4 * TERM_MAX_CHARS + 2  # bytes: a line of the longest term in UTF-8, with its line end
-    for n in itertools.count(1):
-        raw = f.readline(cap + 1)  # never a whole file of one line in memory
-        if not raw:
-            return terms
-        cut = len(raw) > cap
-        try:
-            line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
-        except UnicodeDecodeError as e:
-            if not (cut and e.start >= len(raw) - 3):  # a character the cut split is no fault of the file
-                raise refuse(f"line {n} is not UTF-8 text (byte 0x{raw[e.start]:02x}); give one term a line") from None
-            line = raw[:e.start].decode("utf-8-sig" if n == 1 else "utf-8")
-        term = line.strip()
-        if cut or len(term) > TERM_MAX_CHARS:
-            raise refuse(f"line {n} is longer than {TERM_MAX_CHARS:,} characters; give one term a line")
-        if not term or term.startswith("#"):
-            continue
-        if len(terms) == TREND_MAX_TERMS:
-            raise refuse(f"more than {TREND_MAX_TERMS:,} terms (line {n} is term {TREND_MAX_TERMS + 1:,}); "
-                         f"trend counts at most {TREND_MAX_TERMS:,} at once: split the file")
-        terms.append(term)
+    read = any(r.status not in ("not_found", "other_period", "no_cue") for r in rows)
+    finish(app, 0 if read else 1,  # 1: nothing read anywhere
+           xlsx=xlsx, rows=lambda: jsonout.targets(rows, None, app.citations().of)["targets"],
+           as_json=as_json, doc=lambda: jsonout.targets(rows, len(app.backend().reports(chosen)), app.citations().of),
+           as_csv=as_csv, csv=lambda: targets_csv(rows, by),
+           paint=lambda: print_targets(app.console, rows, by, any(chosen.values())), pager=bool(rows))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -684,7 +545,8 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
           xlsx, variants, as_json):
     """How often TERMs stand in the archive by year (or region, level), and where each was first
     written. Counts are exact strings; a report in two transcriptions counts once."""
-    from . import render
+    from .export import trend_csv, trend_rows
+    from .render.counting import render_spread, render_trend
 
     no_xlsx_with(xlsx, as_json, as_csv)
     words = list(terms)
@@ -697,28 +559,15 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
             raise click.UsageError("--first takes one TERM (and neither --per nor --csv)")
         spread = app.backend().spread(words[0], region=region, level=level, year_from=year_from, year_to=year_to,
                                       with_duplicates=with_duplicates)
-        app.earned = 0 if spread.first else 1
-        if xlsx:
-            emit_xlsx(xlsx, jsonout.spread(spread, app.citations().of)["first"])
-        elif as_json:
-            emit_json(jsonout.spread(spread, app.citations().of))
-        else:
-            render.render_spread(app.console, spread)
-        sys.exit(app.earned)
+        finish(app, 0 if spread.first else 1, xlsx=xlsx, rows=lambda: jsonout.spread(spread, app.citations().of)["first"],
+               as_json=as_json, doc=lambda: jsonout.spread(spread, app.citations().of),
+               paint=lambda: render_spread(app.console, spread))
     result = app.backend().trend(words, by=by, region=region, level=level, year_from=year_from,
                        year_to=year_to, per=per, with_duplicates=with_duplicates, variants=variants)
-    app.earned = 0 if any(t.total for t in result.terms) else 1
-    if xlsx:
-        from .xlsx import trend_rows
-
-        emit_xlsx(xlsx, trend_rows(jsonout.trend(result, app.citations().of)))
-    elif as_json:
-        emit_json(jsonout.trend(result, app.citations().of))
-    elif as_csv:
-        click.echo(render.trend_csv(result), nl=False)
-    else:
-        render.render_trend(app.console, result, cite=app.citations().of)
-    sys.exit(app.earned)
+    finish(app, 0 if any(t.total for t in result.terms) else 1,
+           xlsx=xlsx, rows=lambda: trend_rows(jsonout.trend(result, app.citations().of)),
+           as_json=as_json, doc=lambda: jsonout.trend(result, app.citations().of), as_csv=as_csv, csv=lambda: trend_csv(result),
+           paint=lambda: render_trend(app.console, result, cite=app.citations().of))
 
 
 def main(argv=None) -> None:

@@ -18,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rich.console import Console
-from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -27,17 +26,17 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from . import render
+from .render.checking import render_verdict
+from .render.counting import render_trend
+from .render.layout import plural
+from .render.reading import hit_prompt, preview_text, reader_head, reader_line, search_headline
+from .shown import Shown, from_ansi
 
-# What a person reads, in one place.
+# What a person reads, in one place (the search headline is render.reading.search_headline, as in the CLI).
 TEXT = {
     "query": "搜索 search: 九解一协调 · \"一主六双\" · A OR B · region:吉林 year:2020-2024",
     "welcome": "Type a query, Enter. ↑ history · Esc leaves a box · ? help",
     "searching": "searching …",
-    "more": "loading the other {n} hits …",
-    "no_hits": "{query} — 0 sections",
-    "head": "{query} — {sections}, {occurrences}",
-    "did_you_mean": "  did you mean: ",
     "quote": "核对 verify: paste a quote, Enter",
     "terms": "趋势 trend: terms separated by spaces, Enter",
     "working": "working …",
@@ -46,7 +45,6 @@ TEXT = {
     "copied": "copied: {citation}",
     "no_match": "no match here",
     "banner": "baogao · {reports}",
-    "filters": "filters: {filters}",
 }
 HELP = """\
 [b]baogao[/b] — keys
@@ -121,63 +119,18 @@ class History:
         return self.items[self.at] if self.at < len(self.items) else ""
 
 
-def rendered(paint, width: int, plain: bool) -> Text:
-    """What a CLI renderer (render.render_verdict, render_trend) prints, as one Text: the views
-    show exactly what the commands show."""
+def rendered(paint, width: int, plain: bool):
+    """What a CLI renderer (render_verdict, render_trend) prints, as one Text: the views show exactly
+    what the commands show."""
     console = Console(file=io.StringIO(), width=max(20, width), force_terminal=True,
                       color_system=None if plain else "truecolor", markup=False, highlight=False, emoji=False)
     paint(console)
-    return Text.from_ansi(console.file.getvalue())
+    return from_ansi(console.file.getvalue())
 
 
-def hit_prompt(hit, plain: bool, width: int = 80) -> Text:
-    """At most four lines at `width` cells: title · region · year (cropped first), the whole report id
-    and the count; the heading path;
-    two lines of the snippet, from a little before its first match."""
-    out = Text()
-    meta = render.hit_meta(hit)
-    count = f"  {hit.count}×" + ("" if hit.verbatim else " (words)") + (f" +{len(hit.also_in)}" if hit.also_in else "")
-    from rich.cells import cell_len
-
-    rid = f"  [{render.field(hit.report)}]"  # never cropped (issue 31): the title gives way
-    out.append(render.cropped(render.field(hit.title) + (f" · {meta}" if meta else ""),
-                              max(1, width - cell_len(count) - cell_len(rid))), style="bold")
-    out.append(rid, style="dim")
-    out.append(count, style="dim")
-    out.append("\n" + render.cropped(" › ".join(render.field(p) for p in hit.path) + f"  §{hit.section_id}", width), style="green")
-    spans = sorted(hit.highlights)
-    start = max(0, spans[0][0] - 12) if spans else 0
-    snippet = render.cropped(hit.snippet[start:], 2 * width - 6)  # two lines (its line breaks are already ↵)
-    shift = [(s - start, e - start) for s, e in spans if s >= start]
-    out.append("\n" + ("…" if start else ""))
-    out.append_text(render.lit_text(snippet, shift, plain))
-    return out
-
-
-def preview_text(hit, plain: bool) -> Text:
-    """The hit in full for the preview pane: where it stands and the lines that hold its matches."""
-    out = Text()
-    out.append(render.field(hit.title) + "\n", style="bold")
-    out.append(" › ".join(render.field(p) for p in hit.path) + f"  [{render.field(hit.report)} §{hit.section_id}]\n", style="green")
-    if hit.url:
-        out.append(render.field(hit.url) + "\n", style="dim underline")
-    if hit.also_in:
-        out.append("also in " + ", ".join(render.field(r) for r in hit.also_in) + "\n", style="dim")
-    terms = {hit.snippet[s:e] for s, e in hit.highlights if e > s}
-    lines = [ln for ln in hit.text.split("\n") if any(t in ln for t in terms)] or [hit.snippet]
-    for line in lines[:6]:
-        spans = [(m, m + len(t)) for t in terms for m in _find_all(line, t)]
-        out.append("\n")
-        out.append_text(render.lit_text(line, spans, plain))
-        out.append("\n")
-    return out
-
-
-def _find_all(text: str, needle: str):
-    at = text.find(needle)
-    while needle and at >= 0:
-        yield at
-        at = text.find(needle, at + len(needle))
+def error_line(e) -> Shown:
+    """A SearchError in a view: the message and its hint, in red (a query typed is shown, not obeyed)."""
+    return Shown(f"{e}" + (f" — {e.hint}" if e.hint else ""), style="red")
 
 
 class QueryInput(Input):
@@ -241,9 +194,9 @@ class SearchScreen(Screen):
         for r in reports:
             levels[r.level] = levels.get(r.level, 0) + 1
         self.query_one("#level", Select).set_options(
-            [(f"{level} ({n:,})", level) for level, n in sorted(levels.items(), key=lambda kv: -kv[1])])
-        self.query_one("#banner", Static).update(Text(TEXT["banner"].format(
-            reports=render.plural(len(reports), "report")), style="dim"))
+            [(Shown(f"{level} ({n:,})"), level) for level, n in sorted(levels.items(), key=lambda kv: -kv[1])])
+        self.query_one("#banner", Static).update(Shown(TEXT["banner"].format(reports=plural(len(reports), "report")),
+                                                       style="dim"))
         await self.app.reads("warm")  # while the first query is typed
 
     def action_leave_box(self) -> None:
@@ -276,13 +229,13 @@ class SearchScreen(Screen):
 
         status = self.query_one("#status", Static)
         hits = self.query_one("#hits", HitList)
-        status.update(Text(TEXT["searching"], style="dim"))
+        status.update(Shown(TEXT["searching"], style="dim"))
         sort = self.query_one("#sort", Select).value
         filters = self.filters()
         try:
             result = await self.app.reads("search", query, limit=FIRST_PAGE, sort=sort, filters=filters)
         except SearchError as e:
-            status.update(Text(f"{e}" + (f" — {e.hint}" if e.hint else ""), style="red"))
+            status.update(error_line(e))
             hits.clear_options()
             self.hits = []
             return
@@ -305,17 +258,8 @@ class SearchScreen(Screen):
     def list_width(self) -> int:
         return max(20, self.query_one("#hits").size.width - 2)
 
-    def headline(self, result, filters) -> Text:
-        line = Text()
-        line.append(render.field(result.query), style="bold")
-        line.append(f" — {render.plural(result.total, 'section')}, {render.plural(result.occurrences, 'occurrence')}")
-        chosen = " ".join(f"{k}:{v}" for k, v in filters.items() if v)
-        if chosen:
-            line.append("  " + TEXT["filters"].format(filters=chosen), style="dim")
-        if result.suggestions:
-            line.append(TEXT["did_you_mean"], style="dim")
-            line.append("  ".join(f"{s.text} ({s.count:,})" for s in result.suggestions), style="bold")
-        return line
+    def headline(self, result, filters):
+        return search_headline(result, filters)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_index < len(self.hits) and self.query_one("#preview-pane").display:
@@ -381,14 +325,7 @@ class ReaderScreen(Screen):
 
     def paint(self, k: int, current: int | None = None):
         n, text, kind, spans = self.lines[k]
-        style = {"title": "bold", "heading": "bold magenta", "caption": "dim italic", "byline": "dim", "note": "dim"}.get(kind, "")
-        body = render.lit_text(text, spans, self.app.plain, base=style)
-        if current is not None and not self.app.plain:
-            body.stylize("reverse", *spans[current])
-        if kind not in ("body", "title", "heading"):
-            body.append(f"  ({kind})", style="dim")
-        label = Text("" if n < 0 else "§" if n == 0 else f"¶{n}", style="cyan")
-        return render._hanging(label, render.Folded(body), 4)
+        return reader_line(n, text, kind, spans, self.app.plain, None if current is None else spans[current])
 
     async def goto(self, m: int) -> None:
         page = self.query_one("#page", VerticalScroll)
@@ -405,12 +342,7 @@ class ReaderScreen(Screen):
     def show_head(self) -> None:
         hit = self.hit
         where = f"match {self.current + 1}/{len(self.matches)}" if self.matches else TEXT["no_match"]
-        head = Text(f"[{self.index + 1}/{self.search.total}] {where} ", style="dim")
-        width = self.app.size.width - 2 - len(head.plain)
-        head.append(render.cropped(f"《{render.field(hit.title)}》 · " + " › ".join(render.field(p) for p in hit.path), width),
-                    style="bold cyan")
-        if hit.url:
-            head.append("\n" + render.cropped(render.field(hit.url), self.app.size.width - 2), style="dim underline")
+        head = reader_head(f"[{self.index + 1}/{self.search.total}] {where} ", hit, self.app.size.width - 2)
         self.query_one("#reader-head", Static).update(head)
 
     async def action_match(self, by: int) -> None:
@@ -450,7 +382,7 @@ class ToolScreen(Screen):
         self.kind = kind
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(TEXT["verify_title" if self.kind == "verify" else "trend_title"], style="bold"), id="tool-head")
+        yield Static(Shown(TEXT["verify_title" if self.kind == "verify" else "trend_title"], style="bold"), id="tool-head")
         yield Input(placeholder=TEXT["quote" if self.kind == "verify" else "terms"], id="ask")
         with VerticalScroll(id="answer-pane"):
             yield Static(id="answer")
@@ -474,17 +406,17 @@ class ToolScreen(Screen):
         from index import SearchError
 
         out = self.query_one("#answer", Static)
-        out.update(Text(TEXT["working"], style="dim"))
+        out.update(Shown(TEXT["working"], style="dim"))
         width = self.query_one("#answer-pane").size.width - 1
         try:
             if self.kind == "verify":
                 v = await self.app.reads("verify", text)
-                shown = rendered(lambda c: render.render_verdict(c, v, show_all=True), width, self.app.plain)
+                shown = rendered(lambda c: render_verdict(c, v, show_all=True), width, self.app.plain)
             else:
                 t = await self.app.reads("trend", text.split())
-                shown = rendered(lambda c: render.render_trend(c, t, width), width, self.app.plain)
+                shown = rendered(lambda c: render_trend(c, t, width), width, self.app.plain)
         except SearchError as e:
-            shown = Text(f"{e}" + (f" — {e.hint}" if e.hint else ""), style="red")
+            shown = error_line(e)
         out.update(shown)
 
 

@@ -388,3 +388,9 @@ class TargetRow:
     session: str | None = None
     year_source: str | None = None
     status: str = "value"  # value, not_set, qualitative, not_found, other_period or no_cue (issue 32)
+
+
+def bucket_order(key: str):
+    """The order of trend buckets and of a targets grid's rows and columns: years (numbers) ascending,
+    then names."""
+    return (0, int(key), "") if key.isdigit() else (1, 0, key)

@@ -258,5 +258,114 @@ def test_the_room_rules_catch_planted_breaks():
     assert ("index.local.store", "index.engine.searching") in forbidden_imports(graph)
 
 
+
+# --- Text from outside reaches a screen through one builder (issue 34) ----------------------------
+BUILDER = "cli/shown.py"  # cli.shown.Shown: the one maker of rich Text; it escapes what enters it
+# Where the CLI and the app put text on a screen.
+SCREEN_CODE = ("cli/render/", "cli/ui.py", "cli/main.py", "cli/errors.py", "cli/app.py")
+# The fields of records (index.model) that hold text from outside: report text, sidecar fields, file names.
+RECORD_FIELDS = {"title", "region", "heading", "text", "url", "urls", "speaker", "report", "id", "path", "snippet",
+                 "subtitle", "occasion", "date", "file", "query", "term", "phrase", "section", "quote", "source",
+                 "left", "right", "match", "also_in", "baseline", "duplicate_of", "key", "collection", "level",
+                 "session", "why", "error", "note", "reason"}
+ESCAPERS = {"field", "safe", "joined", "Shown", "lit", "append", "append_lines", "cite", "cite_line", "url_line"}
+# Calls whose result is their argument's text, cut or converted: a field passes through them unescaped.
+TRANSPARENT = {"str", "cropped", "fit_start", "fit_end", "strip", "replace", "lstrip", "rstrip"}
+# Where text becomes output: rich's Text and tables, a console, a widget, click.
+SINKS = {"Text", "print", "add_row", "add_column", "update", "echo", "Static", "Label", "Option", "Segment", "write",
+         "notify", "join", "format", "from_markup", "render_markup"}
+
+
+def _call_name(call: ast.Call) -> str:
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+
+
+def raw_text_breaks(trees: dict[str, ast.Module] | None = None) -> set[tuple[str, int, str]]:
+    """(file, line, why) for each place screen code could print text from outside raw: rich's Text (or
+    markup) made anywhere but the builder, and a record's text field (`hit.region`) reaching an
+    f-string, a `+`, a join or an output call without passing through an escaper (field, safe, Shown…)."""
+    found = set()
+    for name, tree in (trees or modules()).items():
+        path = source_path(name)
+        if path == BUILDER or not path.startswith(SCREEN_CODE):
+            continue
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in ("rich.text", "rich.markup", "textual.content"):
+                found.add((path, node.lineno, f"imports {node.module}: text is made by cli.shown.Shown"))
+            if not (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and node.attr in RECORD_FIELDS):
+                continue
+            parent = parents.get(node)
+            if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call) and parent.func is node):
+                continue  # hit.text.split(…), self.text.plain: a method or a part, not the text itself
+            at, built = node, False
+            while (up := parents.get(at)) is not None and not isinstance(up, ast.stmt):
+                if isinstance(up, ast.IfExp) and up.test is at:
+                    break  # `… if hit.url else …`: a test, not text
+                if isinstance(up, ast.Call) and up.func is not at:
+                    called = _call_name(up)
+                    if called in ESCAPERS:
+                        break
+                    if called in SINKS:
+                        found.add((path, node.lineno, f"{ast.unparse(node)} reaches {called}() raw"))
+                        break
+                    if called not in TRANSPARENT:
+                        break  # len(hit.also_in), getattr(…): not the text
+                elif isinstance(up, ast.JoinedStr) or (isinstance(up, ast.BinOp) and isinstance(up.op, (ast.Add, ast.Mod))):
+                    built = True  # a string built with the field: escaped further up, or it is a break
+                at = up
+            else:
+                # The string was built raw and kept (a variable, a return). An exception's message is
+                # escaped where it is shown (errors.report through Shown, JSON through export.dumps).
+                if built and not isinstance(up, ast.Raise):
+                    found.add((path, node.lineno, f"{ast.unparse(node)} built into a string raw"))
+    return found
+
+
+def test_text_from_outside_reaches_a_screen_only_through_the_builder():
+    breaks = raw_text_breaks()
+    assert not breaks, "\n".join(f"{p}:{n}: {why}" for p, n, why in sorted(breaks))
+
+
+@pytest.mark.parametrize("plant", [
+    "from rich.text import Text\ndef planted(hit):\n    return Text(hit.region)",
+    "def planted(console, hit):\n    console.print(f'{hit.title} [{hit.report}]')",
+    "def planted(t, hit):\n    t.add_row(hit.region, ' › '.join(hit.path))",
+    "def planted(hit):\n    return '《' + hit.title + '》'",
+])
+def test_the_builder_rule_catches_a_planted_raw_field(plant):
+    """A renderer that prints a field raw — `Text(hit.region)` above all — fails the rule; escaped, it passes."""
+    trees = modules()
+    planted = dict(trees)
+    tree = trees["cli.render.reading"]
+    planted["cli.render.reading"] = ast.Module(body=tree.body + ast.parse(plant).body, type_ignores=[])
+    assert any(p == "cli/render/reading.py" for p, _, _ in raw_text_breaks(planted))
+    escaped = plant.replace("hit.region", "field(hit.region)").replace("hit.title", "field(hit.title)") \
+        .replace("hit.report", "field(hit.report)").replace("' › '.join(hit.path)", "joined(hit.path, ' › ')") \
+        .replace("from rich.text import Text\n", "").replace("Text(", "Shown(")
+    planted["cli.render.reading"] = ast.Module(body=tree.body + ast.parse(escaped).body, type_ignores=[])
+    assert not raw_text_breaks(planted)
+
+
+def test_the_builder_makes_every_control_character_visible():
+    """What Shown lets in, appended, as lines or lit up, prints no raw control character; a field stays
+    on one line, text keeps its line breaks."""
+    import io
+
+    from rich.console import Console
+
+    from cli.shown import Shown
+    from tests.conftest import RAW_CONTROLS, raw_controls
+
+    raw = "".join(sorted(RAW_CONTROLS)) + "\x1b]52;c;AAAA\x07[bold]人参[/bold]"
+    console = Console(file=io.StringIO(), width=400, markup=False, color_system=None)
+    line = Shown(raw).append(raw, style="bold").append_lines("甲\n乙" + raw)
+    line.append(Shown.lit(raw + "\n人参", [(len(raw) + 1, len(raw) + 3)], plain=True))
+    console.print(line, soft_wrap=True)
+    out = console.file.getvalue()
+    assert raw_controls(out) == [] and "[bold]人参[/bold]" in out  # markup stays text
+    assert out.count("\n") == 3 and "〖人参〗" in out  # 甲↵乙, the lit text's own break, the end
+
 if __name__ == "__main__":
     print(room_graph(import_graph()))

@@ -12,7 +12,7 @@ from archive import normalize_text
 from .. import filters, sectiontext
 from ..errors import QueryError
 from .corpus import Corpus
-from ..model import Bucket, FirstMention, RegionFirst, Spread, TermTrend, Trend, head_of
+from ..model import Bucket, FirstMention, RegionFirst, Spread, TermTrend, Trend, bucket_order, head_of
 from ..sectiontable import members
 from .variants import named, variant_counts
 
@@ -56,7 +56,7 @@ def trend(corpus: Corpus, terms, by: str = "year", *, region: str | None = None,
                 if rid not in folded:
                     sizes[_key(info, by)] = sizes.get(_key(info, by), 0) + info["chars"]
         rows = []
-        for key in sorted(buckets, key=_sort_key):
+        for key in sorted(buckets, key=bucket_order):
             count, nrep = buckets[key]
             value = round(count * per / sizes[key], 3) if per and sizes.get(key) else count
             rows.append(Bucket(key, value, nrep))
@@ -161,10 +161,6 @@ def _earliest(info: dict) -> tuple:
 def _key(info: dict, by: str) -> str:
     value = info[by]
     return str(value) if value is not None else "?"
-
-
-def _sort_key(key: str):
-    return (0, int(key), "") if key.isdigit() else (1, 0, key)
 
 
 def _first(corpus: Corpus, reports, first_sid, needle: str) -> FirstMention | None:

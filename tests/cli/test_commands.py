@@ -223,13 +223,14 @@ def test_every_control_character_is_made_visible():
     """C0 (but the line break), DEL, C1 (CSI U+009B is ESC [ in one byte to some terminals, NEL
     U+0085 a line break) and the bidi overrides and isolates: `safe` passes none of them on, and a
     rendered line holding them all prints none."""
-    from cli import render
+    from cli.shown import lit
+    from cli.visible import safe
     from tests.conftest import RAW_CONTROLS, raw_controls
 
     for ch in sorted(RAW_CONTROLS):
-        assert raw_controls(render.safe(f"前{ch}后")) == [], f"U+{ord(ch):04X}"
+        assert raw_controls(safe(f"前{ch}后")) == [], f"U+{ord(ch):04X}"
     console = Console(file=io.StringIO(), width=200, markup=False, color_system=None)
-    console.print(render.lit(console, "".join(sorted(RAW_CONTROLS)) + "人参", [(len(RAW_CONTROLS), len(RAW_CONTROLS) + 2)]))
+    console.print(lit(console, "".join(sorted(RAW_CONTROLS)) + "人参", [(len(RAW_CONTROLS), len(RAW_CONTROLS) + 2)]))
     assert raw_controls(console.file.getvalue()) == []
 
 
@@ -248,13 +249,13 @@ def test_verify_command(run):
 def test_render_measures_cjk_in_cells():
     from rich.cells import cell_len
 
-    from cli import render
+    from cli.render.reading import hit_block
     from index.model import Hit
 
     console = Console(file=io.StringIO(), width=40, markup=False, color_system=None)
     hit = Hit("r", "乡村振兴" * 3, "通化市", 2024, 1, "写在前面", ("写在前面",), 1.0, 1, "推进乡村振兴战略" * 3,
               ((2, 6),), "")
-    console.print(render.hit_block(console, 1, hit))
+    console.print(hit_block(console, 1, hit))
     for line in console.file.getvalue().splitlines():
         assert cell_len(line) <= 40
 
@@ -285,7 +286,8 @@ def test_ui_without_a_terminal_says_so(tmp_path):
 @pytest.mark.parametrize("pager,escapes", [("more", False), ("", True)])
 def test_show_pages_long_output_plain_with_marks_or_in_colour(seeded_home, monkeypatch, capsys, pager, escapes):
     from cli.app import App
-    from cli.render import PipeConsole, render_show
+    from cli.render.layout import PipeConsole
+    from cli.render.reading import render_show
     from index import LocalBackend
 
     monkeypatch.delenv("LESS", raising=False)

@@ -180,7 +180,9 @@ def _kwic_reference(console, c, width) -> list:
     from rich.cells import cell_len
     from rich.text import Text
 
-    from cli.render import PLAIN_MARKS, field, lit, safe, where
+    from cli.render.layout import where
+    from cli.shown import PLAIN_MARKS, lit
+    from cli.visible import field, safe
 
     def start(text, cells):
         out, used = [], 0
@@ -220,7 +222,7 @@ def test_the_kwic_table_equals_a_line_by_line_drawing_in_a_few_prints(shared_hom
 
     from rich.console import Console
 
-    from cli import render
+    from cli.render.counting import render_kwic
     from index import LocalBackend
 
     c = LocalBackend(shared_home).kwic("的", filters={}, width=30, sort="year", limit=None, with_duplicates=False,
@@ -234,7 +236,7 @@ def test_the_kwic_table_equals_a_line_by_line_drawing_in_a_few_prints(shared_hom
     fast, prints = console(), []
     real_print = Console.print
     monkeypatch.setattr(Console, "print", lambda self, *a, **k: prints.append(1) or real_print(self, *a, **k))
-    render.render_kwic(fast, c, True)
+    render_kwic(fast, c, True)
     monkeypatch.undo()
     assert len(prints) <= 3, len(prints)  # the heading, the lines (5,000 a print)
     slow = console()

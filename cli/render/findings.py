@@ -1,0 +1,170 @@
+"""new (新提法) and targets (主要预期目标): a ranked list, a table of report × indicator, and the grid of one
+indicator over regions and years (which the CSV of `targets --by` writes too)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from index.model import bucket_order
+
+from ..shown import Shown, joined
+from ..visible import field
+from .layout import fit_start, plural, where
+
+
+def render_novelty(console: Console, nv) -> None:
+    """`new`: the baseline in one line, then one line per phrase — the phrase, its count, where it
+    first stands; quoted terms marked “”, phrases in a heading marked #."""
+    from rich.cells import cell_len
+
+    head = Shown(f"《{field(nv.title)}》", style="bold")
+    head.append(f"  [{field(nv.report)}] — {plural(nv.found, 'new phrase')}" +
+                (f" (showing {len(nv.phrases)}; --limit N for more)" if len(nv.phrases) < nv.found else ""))
+    console.print(head, soft_wrap=True)
+    first, last = nv.years
+    span = "" if first is None else f", {first}" if first == last else f", {first}–{last}"
+    shown = joined(nv.baseline, ", ") if len(nv.baseline) <= 3 else "--json lists them"
+    console.print(Shown(f"  against {plural(len(nv.baseline), 'report')}{span} ({shown})", style="dim"), soft_wrap=True)
+    width = min(24, max((cell_len(field(p.phrase)) + 2 for p in nv.phrases), default=4))
+    for p in nv.phrases:
+        phrase = f"“{field(p.phrase)}”" if p.quoted else field(p.phrase)
+        phrase = fit_start(phrase, width)[0]
+        line = Shown("  " + phrase + " " * (width - cell_len(phrase)), style="bold")
+        line.append(f"  {p.count:>3}×  ")
+        line.append(f"§{p.section_id} {where(p.paragraph)}" + ("  #" if p.in_heading else ""), style="dim")
+        console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
+
+
+# A cell of a report × indicator that holds no figure: the report sets none, states one in words,
+# nothing was read (a miss — never shown blank, which would pass for a report that set nothing), its
+# figures are of other periods only (非本年), or the report never names the indicator (无); and
+# the cell of a region and year with no work report.
+STATUS_MARK = {"not_set": "未设定", "qualitative": "定性", "not_found": "?", "other_period": "非本年", "no_cue": "无"}
+NO_REPORT = "—"
+
+
+MARK_MEANING = {"未设定": "the report sets none", "定性": "a target in words",
+                "?": "it names the indicator, no figure was read (a possible miss)",
+                "非本年": "its figures are of other years only (a plan, a review, a share)",
+                "无": "it never names the indicator", NO_REPORT: "no work report"}
+
+
+def targets_legend(rows, grid: str | None = None) -> str | None:
+    """Under a terminal table: what each mark it holds means (a blank that says why, said once). A
+    grid (`grid`: its --by) also has cells of no report."""
+    marks = {STATUS_MARK[r.status] for r in rows if r.status in STATUS_MARK}
+    if grid and NO_REPORT in targets_grid(rows, grid)[2].values():
+        marks.add(NO_REPORT)
+    said = [f"{mark} {meaning}" for mark, meaning in MARK_MEANING.items() if mark in marks]
+    return " · ".join(said) if said else None
+
+
+def target_value(r) -> str:
+    """A target in a cell: as written (5%左右, 6%—6.5%, 1200万人以上), or its status's mark."""
+    return STATUS_MARK.get(r.status, r.text)
+
+
+def targets_table(rows) -> Table:
+    """One row per report and indicator: year, region, indicator, the target as written, the citation."""
+    t = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1, 0, 0))
+    for name, justify in (("year", "right"), ("region", "left"), ("indicator", "left"), ("target", "left"), ("where", "left")):
+        # a target's words (定性, 非本年) give way before the year, region and citation: --json has them whole
+        t.add_column(name, justify=justify, no_wrap=name != "where", overflow="ellipsis" if name != "where" else "fold",
+                     max_width=30 if name == "target" else None, min_width=len(name) if name != "target" else None)
+    for r in rows:
+        target = Shown(target_value(r), style="bold" if r.status == "value" else "dim")
+        if r.status in ("qualitative", "other_period"):  # the mark, then the words
+            target.append(" ").append(r.text)
+        place = f" §{r.section_id} {where(r.paragraph)}" if r.section_id is not None else ""
+        t.add_row(str(r.year or "?"), Shown(r.region), r.indicator, target,
+                  Shown(f"{field(r.report)}{place}", style="dim"))
+    return t
+
+
+def targets_grid(rows, by: str) -> tuple[list[str], list[str], dict]:
+    """(row keys, column keys, (row, column) → cell) of a regions × years grid (`by="year"`: years
+    are the columns) or its transpose (`by="region"`). A cell holds one report's target; where two
+    reports of one region and year state one (two transcriptions kept apart), both, joined by " / "."""
+    cells: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        year, region = str(r.year or "?"), r.region or "?"
+        key = (region, year) if by == "year" else (year, region)
+        value = target_value(r) + ("（力争）" if r.modifier == "力争" else "")
+        cells.setdefault(key, [])
+        if value not in cells[key]:
+            cells[key].append(value)
+    rows_keys = sorted({k[0] for k in cells}, key=bucket_order)
+    cols = sorted({k[1] for k in cells}, key=bucket_order)
+    joined = {k: " / ".join(v) for k, v in cells.items()}
+    return rows_keys, cols, {(a, b): joined.get((a, b), NO_REPORT) for a in rows_keys for b in cols}
+
+
+def _compact(r) -> str:
+    """A target in a narrow cell: 6 (左右 or bare), ≥6 (以上), ≤3 (以内, 控制在), 6–6.5, 力争6.5, or the
+    status's mark (未设定, 定性, ?, 非本年, 无)."""
+    def n(x):
+        return f"{x:g}"
+    if r.status in STATUS_MARK:
+        return STATUS_MARK[r.status]
+    if r.modifier == "力争":
+        return f"力争{n(r.low)}"
+    if r.low is not None and r.high is not None and r.low != r.high:
+        return f"{n(r.low)}–{n(r.high)}"
+    if r.high is None and r.low is not None:
+        return f"≥{n(r.low)}"
+    if r.low is None and r.high is not None:
+        return f"≤{n(r.high)}"
+    return n(r.low) if r.low is not None else field(r.text)
+
+
+def targets_grid_table(console: Console, rows, by: str) -> tuple[Table, int]:
+    """The grid in the terminal: compact cells (the unit in the corner), and as many of the latest
+    columns as fit the width; returns the table and how many columns were left out."""
+    from rich.cells import cell_len
+
+    keys, cols, _ = targets_grid(rows, by)
+    cells: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        year, region = str(r.year or "?"), r.region or "?"
+        key = (region, year) if by == "year" else (year, region)
+        value = _compact(r)
+        if value not in cells.setdefault(key, []):
+            cells[key].append(value)
+    text = {(a, b): "/".join(cells.get((a, b), [NO_REPORT])) for a in keys for b in cols}
+    units = sorted({r.unit for r in rows if r.unit})
+    corner = ("region" if by == "year" else "year") + (f" ({'/'.join(units)})" if units else "")
+    first_w = max([cell_len(corner)] + [cell_len(field(k)) for k in keys]) + 1
+    widths = {c: max([cell_len(field(c))] + [cell_len(text.get((k, c), "")) for k in keys]) + 1 for c in cols}
+    shown, used = [], first_w
+    for c in reversed(cols):  # the latest first
+        if used + widths[c] > console.width and shown:
+            break
+        shown.insert(0, c)
+        used += widths[c]
+    t = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1, 0, 0))
+    t.add_column(corner, no_wrap=True)
+    for c in shown:
+        t.add_column(field(c), no_wrap=True, justify="right")
+    for k in keys:
+        t.add_row(Shown(k), *[Shown(text[k, c], style="dim" if text[k, c] in (NO_REPORT, *STATUS_MARK.values()) else "")
+                              for c in shown])
+    return t, len(cols) - len(shown)
+
+
+def print_targets(console: Console, rows, by: str | None, filtered: bool) -> None:
+    """`targets` in the terminal: the table (or the --by grid), what its marks mean, what did not fit."""
+    if not rows:
+        console.print("no targets found" + (" for these filters" if filtered else ""))
+        return
+    if by:
+        table, hidden = targets_grid_table(console, rows, by)
+        console.print(table)
+        if legend := targets_legend(rows, grid=by):
+            console.print(legend, style="dim")
+        if hidden:
+            console.print(f"({hidden} earlier columns do not fit: --csv for all of them, or --year/--region)", style="dim")
+        return
+    console.print(targets_table(rows))
+    if legend := targets_legend(rows):
+        console.print(legend, style="dim")

@@ -1,0 +1,251 @@
+"""search, show, list and sections — and the same pieces in the app: a hit in the list and the preview,
+the reader's lines and its head."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.table import Table
+
+from ..shown import Shown, joined, lit
+from ..visible import field
+from .layout import Folded, cropped, hanging, plural
+from .lines import cite_line, print_variants, url_line
+
+
+def search_headline(result, filters: dict | None = None) -> Shown:
+    """`九解一协调 — 3 sections, 5 occurrences`; in the app also the filters chosen and did-you-mean."""
+    line = Shown(result.query, style="bold")
+    line.append(f" — {plural(result.total, 'section')}, {plural(result.occurrences, 'occurrence')}")
+    if filters is None:
+        return line
+    chosen = " ".join(f"{k}:{v}" for k, v in filters.items() if v)
+    if chosen:
+        line.append("  filters: " + chosen, style="dim")
+    if result.suggestions:
+        line.append("  did you mean: ", style="dim")
+        line.append(joined((f"{s.text} ({s.count:,})" for s in result.suggestions), "  "), style="bold")
+    return line
+
+
+def render_search(console: Console, result, cite=None) -> None:
+    """`cite`: a record's citation (cli.citation.Citations.of), printed under each hit."""
+    shown = len(result.hits)
+    head = search_headline(result)
+    if shown < result.total:
+        head.append(f" (showing {shown}; --limit N or --all for more)", style="dim")
+    console.print(head)
+    if result.total:  # with nothing found, did-you-mean proposes them
+        print_variants(console, result.variants, result.variants_counted)
+    if result.suggestions:
+        line = Shown("did you mean: ", style="dim")
+        for k, sug in enumerate(result.suggestions):
+            line.append(("  " if k else "") + sug.text, style="bold")
+            line.append(f" ({sug.count:,})", style="dim")
+        console.print(line)
+    for i, hit in enumerate(result.hits, start=1):
+        console.print(hit_block(console, i, hit, None if cite is None else cite(hit)))
+
+
+def hit_meta(hit) -> str:
+    """A hit's `region · year`, made safe (a sidecar's region is text from outside, as a title is)."""
+    return joined([x for x in (hit.region, hit.year) if x], " · ")
+
+
+def hit_block(console: Console, i: int, hit, citation: str | None = None) -> Group:
+    title = Shown().append(hit.title, style="bold cyan")
+    meta = hit_meta(hit)
+    if meta:
+        title.append(f" · {meta}")
+    title.append(f"  [{field(hit.report)}]", style="dim")
+    path = Shown(joined(hit.path, " › ") + f"  §{hit.section_id}", style="green")
+    snippet = Folded(lit(console, hit.snippet, hit.highlights))
+    count = Shown(f"{hit.count} occurrence{'s' if hit.count != 1 else ''}" + ("" if hit.verbatim else " (by words)")
+                  + (" (in heading)" if hit.in_heading else ""), style="dim")
+    if hit.also_in:
+        count.append(" · also in " + joined(hit.also_in, ", "))
+    rows = [hanging(Shown(f"{i:>2}.", style="bold"), title, console=console), hanging("", path, console=console),
+            hanging("", snippet, console=console), hanging("", count, console=console)]
+    if citation is not None:  # the citation ends with the URL
+        rows.append(cite_line(citation, "    "))
+    elif hit.url:
+        rows.append(hanging("", url_line(hit.url), console=console))
+    return Group(*rows, Shown(""))
+
+
+def hit_prompt(hit, plain: bool, width: int = 80) -> Shown:
+    """A hit in the app's list, at most four lines at `width` cells: title · region · year (cropped
+    first), the whole report id and the count; the heading path; two lines of the snippet, from a
+    little before its first match."""
+    from rich.cells import cell_len
+
+    out = Shown()
+    meta = hit_meta(hit)
+    count = f"  {hit.count}×" + ("" if hit.verbatim else " (words)") + (f" +{len(hit.also_in)}" if hit.also_in else "")
+    rid = f"  [{field(hit.report)}]"  # never cropped (issue 31): the title gives way
+    out.append(cropped(field(hit.title) + (f" · {meta}" if meta else ""),
+                       max(1, width - cell_len(count) - cell_len(rid))), style="bold")
+    out.append(rid, style="dim")
+    out.append(count, style="dim")
+    out.append_lines("\n")
+    out.append(cropped(joined(hit.path, " › ") + f"  §{hit.section_id}", width), style="green")
+    spans = sorted(hit.highlights)
+    start = max(0, spans[0][0] - 12) if spans else 0
+    snippet = cropped(hit.snippet[start:], 2 * width - 6)  # two lines (its line breaks are already ↵)
+    shift = [(s - start, e - start) for s, e in spans if s >= start]
+    out.append_lines("\n" + ("…" if start else ""))
+    out.append(Shown.lit(snippet, shift, plain))
+    return out
+
+
+def preview_text(hit, plain: bool) -> Shown:
+    """The hit in full for the app's preview pane: where it stands and the lines that hold its matches."""
+    out = Shown()
+    out.append(hit.title, style="bold")
+    out.append_lines("\n")
+    out.append(joined(hit.path, " › ") + f"  [{field(hit.report)} §{hit.section_id}]", style="green")
+    out.append_lines("\n")
+    if hit.url:
+        out.append(hit.url, style="dim underline")
+        out.append_lines("\n")
+    if hit.also_in:
+        out.append("also in " + joined(hit.also_in, ", "), style="dim")
+        out.append_lines("\n")
+    terms = {hit.snippet[s:e] for s, e in hit.highlights if e > s}
+    lines = [ln for ln in hit.text.split("\n") if any(t in ln for t in terms)] or [hit.snippet]
+    for line in lines[:6]:
+        spans = [(m, m + len(t)) for t in terms for m in _find_all(line, t)]
+        out.append_lines("\n")
+        out.append(Shown.lit(line, spans, plain))
+        out.append_lines("\n")
+    return out
+
+
+def _find_all(text: str, needle: str):
+    at = text.find(needle)
+    while needle and at >= 0:
+        yield at
+        at = text.find(needle, at + len(needle))
+
+
+LINE_STYLES = {"title": "bold", "heading": "bold magenta", "caption": "dim italic", "byline": "dim", "note": "dim"}
+
+
+def reader_line(n: int, text: str, kind: str, spans, plain: bool, current: tuple[int, int] | None = None):
+    """One line of the app's reader: ¶n (§ for the heading, nothing for the title) and the text, its
+    matches lit up and `current` (a span) reversed."""
+    body = Shown.lit(text, spans, plain, base=LINE_STYLES.get(kind, ""))
+    if current is not None and not plain:
+        body.stylize("reverse", *current)
+    if kind not in ("body", "title", "heading"):
+        body.append(f"  ({kind})", style="dim")
+    label = Shown("" if n < 0 else "§" if n == 0 else f"¶{n}", style="cyan")
+    return hanging(label, Folded(body), 4)
+
+
+def reader_head(position: str, hit, width: int) -> Shown:
+    """The app's reader head: where in the hits and matches, then 《title》 · path, and the URL."""
+    head = Shown(position, style="dim")
+    head.append(cropped(f"《{field(hit.title)}》 · " + joined(hit.path, " › "), width - len(head.plain)),
+                style="bold cyan")
+    if hit.url:
+        head.append_lines("\n")
+        head.append(cropped(field(hit.url), width), style="dim underline")
+    return head
+
+
+def render_show(console: Console, view, highlights: dict | None = None, citation: str | None = None) -> None:
+    highlights = highlights or {}
+    # The title's marks are those of the first section's title line (-1), the heading's its line 0.
+    header = lit(console, view.title, highlights.get((1, -1), []), base="bold")
+    header.append(f"  [{field(view.report)}]", style="dim")
+    console.print(header)
+    if getattr(view, "subtitle", None):
+        console.print(Shown(view.subtitle, style="bold"))
+    said = [x for x in (getattr(view, "speaker", None), getattr(view, "date", None), getattr(view, "occasion", None)) if x]
+    if said:
+        console.print(Shown(joined(said, " · ")))
+    console.print(Shown(view.file, style="dim"), soft_wrap=True)  # a path is not wrapped mid-name
+    if citation is not None:  # what was shown, as the one citation (with the URL)
+        console.print(cite_line(citation), soft_wrap=True)
+    elif view.url:
+        console.print(url_line(view.url), soft_wrap=True)
+    base_level = min((s.level for s in view.sections), default=1)
+    for sec in view.sections:
+        indent = "  " * (sec.level - base_level)
+        console.print()
+        h = Shown(indent)
+        h.append("#" * min(sec.level, 6) + " ", style="dim")
+        h.append(lit(console, sec.heading, highlights.get((sec.id, 0), []),
+                     base="bold magenta" if sec.level == base_level else "bold"))
+        h.append(f"  §{sec.id}", style="dim")
+        console.print(h)
+        for p in sec.paragraphs:
+            style = {"caption": "dim italic", "byline": "dim", "note": "dim"}.get(p.kind, "")
+            spans = highlights.get((sec.id, p.n), [])
+            body = lit(console, p.text, spans, base=style)
+            if p.kind != "body":
+                body.append(f"  ({p.kind})", style="dim")
+            label = Shown(f"{indent}¶{p.n}", style="cyan")
+            if console.soft_wrap:  # not wrapped (a pipe, a file): the label, then the paragraph on one line
+                console.print(label.append(" " * max(1, len(indent) + 4 - len(label.plain))).append(body))
+            else:
+                console.print(hanging(label, body, indent=len(indent) + 3))
+
+
+def reports_table(reports, width: int = 80) -> Table:
+    """One line per report at any width: ids whole (a line must trace to its report), titles cropped; level and
+    size only where there is room for them beside a readable title. Widths are set, not left to
+    rich, so that a long title never squeezes the other columns."""
+    from rich.cells import cell_len
+
+    wide = width >= 110
+
+    def fit(header: str, values, most: int) -> int:
+        return min(most, max([cell_len(header)] + [cell_len(v) for v in values]))
+
+    cols = [("id", fit("id", [field(r.id) for r in reports], 1 << 16), "left"),  # never cropped: the title gives way
+            ("title", 0, "left"),
+            ("region", fit("region", [field(r.region) for r in reports], 10), "left"),
+            ("year", 4, "right")]
+    if wide:
+        cols.append(("level", fit("level", [field(r.level) for r in reports], 10), "left"))
+    cols.append(("§", fit("§", [str(r.sections) for r in reports], 5), "right"))
+    if wide:
+        cols.append(("chars", fit("chars", [f"{r.chars:,}" for r in reports], 11), "right"))
+    title_w = max(12, width - sum(w for _, w, _ in cols) - len(cols))
+    t = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1, 0, 0), pad_edge=False)
+    for name, w, justify in cols:  # a column's width includes its padding (one space)
+        t.add_column(name, no_wrap=True, overflow="ellipsis", justify=justify, width=(w or title_w) + 1)
+    for r in reports:
+        title = Shown(r.title)
+        if r.duplicate_of:
+            title.append(f" (duplicate of {field(r.duplicate_of)})", style="dim")
+        row = [Shown(r.id, style="dim"), title, Shown(r.region), str(r.year or "")]
+        row += [Shown(r.level)] if wide else []
+        row.append(str(r.sections))
+        row += [f"{r.chars:,}"] if wide else []
+        t.add_row(*row)
+    return t
+
+
+def reports_summary(reports, filtered: bool) -> Shown:
+    duplicates = sum(1 for r in reports if r.duplicate_of)
+    line = plural(len(reports), "report") + (f" ({duplicates} duplicate transcription{'s' if duplicates != 1 else ''})"
+                                              if duplicates else "")
+    if not reports:
+        line = "no reports" + (" match these filters" if filtered else " in the archive")
+    return Shown(line, style="dim")
+
+
+def report_line(r) -> Shown:
+    """`title  [id]`: the report whose sections follow."""
+    return Shown(f"{field(r.title)}  [{field(r.id)}]")
+
+
+def sections_table(secs) -> Table:
+    t = Table(show_edge=False, header_style="bold")
+    t.add_column("§", justify="right")
+    t.add_column("heading", overflow="fold")
+    for s in secs:
+        t.add_row(Shown(str(s.id)), Shown("  " * (s.level - 1) + field(s.heading)))
+    return t
