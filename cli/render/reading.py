@@ -14,7 +14,7 @@ from .lines import cite_line, print_variants, url_line
 
 def search_headline(result, filters: dict | None = None) -> Shown:
     """`九解一协调 — 3 sections, 5 occurrences`; in the app also the filters chosen and did-you-mean."""
-    line = Shown(result.query, style="bold")
+    line = Shown().append(result.query, style="bold")
     line.append(f" — {plural(result.total, 'section')}, {plural(result.occurrences, 'occurrence')}")
     if filters is None:
         return line
@@ -86,8 +86,7 @@ def hit_prompt(hit, plain: bool, width: int = 80) -> Shown:
                        max(1, width - cell_len(count) - cell_len(rid))), style="bold")
     out.append(rid, style="dim")
     out.append(count, style="dim")
-    out.append_lines("\n")
-    out.append(cropped(joined(hit.path, " › ") + f"  §{hit.section_id}", width), style="green")
+    out.append_lines("\n" + cropped(joined(hit.path, " › ") + f"  §{hit.section_id}", width), style="green")
     spans = sorted(hit.highlights)
     start = max(0, spans[0][0] - 12) if spans else 0
     snippet = cropped(hit.snippet[start:], 2 * width - 6)  # two lines (its line breaks are already ↵)
@@ -100,16 +99,12 @@ def hit_prompt(hit, plain: bool, width: int = 80) -> Shown:
 def preview_text(hit, plain: bool) -> Shown:
     """The hit in full for the app's preview pane: where it stands and the lines that hold its matches."""
     out = Shown()
-    out.append(hit.title, style="bold")
-    out.append_lines("\n")
-    out.append(joined(hit.path, " › ") + f"  [{field(hit.report)} §{hit.section_id}]", style="green")
-    out.append_lines("\n")
+    out.append_lines(field(hit.title) + "\n", style="bold")
+    out.append_lines(joined(hit.path, " › ") + f"  [{field(hit.report)} §{hit.section_id}]\n", style="green")
     if hit.url:
-        out.append(hit.url, style="dim underline")
-        out.append_lines("\n")
+        out.append_lines(field(hit.url) + "\n", style="dim underline")
     if hit.also_in:
-        out.append("also in " + joined(hit.also_in, ", "), style="dim")
-        out.append_lines("\n")
+        out.append_lines("also in " + joined(hit.also_in, ", ") + "\n", style="dim")
     terms = {hit.snippet[s:e] for s, e in hit.highlights if e > s}
     lines = [ln for ln in hit.text.split("\n") if any(t in ln for t in terms)] or [hit.snippet]
     for line in lines[:6]:
@@ -148,8 +143,7 @@ def reader_head(position: str, hit, width: int) -> Shown:
     head.append(cropped(f"《{field(hit.title)}》 · " + joined(hit.path, " › "), width - len(head.plain)),
                 style="bold cyan")
     if hit.url:
-        head.append_lines("\n")
-        head.append(cropped(field(hit.url), width), style="dim underline")
+        head.append_lines("\n" + cropped(field(hit.url), width), style="dim underline")
     return head
 
 
