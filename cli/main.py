@@ -52,6 +52,10 @@ def remote_options(fn):
     return fn
 
 
+def wait_option(fn):
+    return click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")(fn)
+
+
 def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(fn)
 
@@ -154,25 +158,20 @@ def ui(app: App, as_json=False):
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--sync", is_flag=True, help="Also remove reports whose files under PATH are gone.")
-@click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")
+@wait_option
 @json_option
 @click.pass_obj
 @handle_errors
 def ingest(app: App, paths, sync, wait, as_json):
     """Add report files (.txt, .md) or folders; changed files are replaced, unchanged skipped."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from index import ingest as run_ingest
 
-    from .render.upkeep import ingest_summary
+    from .render.upkeep import ingest_summary, progress
 
     home = app.home(reading=False)
-    with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=app.err, transient=True, disable=as_json or not app.err.is_terminal) as bar:
-        task = bar.add_task("ingest", total=None)
-        result = run_ingest(home, paths, sync=sync, wait=wait,
-                            on_total=lambda n: bar.update(task, total=n),
-                            progress=lambda k: bar.advance(task, k))
+    with progress(app.err, "ingest", as_json) as update:
+        result = run_ingest(home, paths, sync=sync, wait=wait, on_total=lambda n: update(total=n),
+                            progress=lambda k: update(advance=k))
     finish(app, 1 if result.failed else 0, as_json=as_json, doc=lambda: jsonout.to_json(result),
            paint=lambda: ingest_summary(app.console, result))
 
@@ -298,7 +297,7 @@ def search(app: App, query, limit, show_all, sort, exact, report, region, year, 
 @cli.command(context_settings=CONTEXT)
 @click.argument("report", required=False)
 @click.option("--samples", is_flag=True, help="Remove the bundled sample pages a first read added.")
-@click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")
+@wait_option
 @json_option
 @click.pass_obj
 @handle_errors
@@ -318,7 +317,7 @@ def remove(app: App, report, samples, wait, as_json):
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")
+@wait_option
 @json_option
 @click.pass_obj
 @handle_errors
@@ -333,7 +332,7 @@ def rebuild(app: App, wait, as_json):
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")
+@wait_option
 @json_option
 @click.pass_obj
 @handle_errors
@@ -374,12 +373,10 @@ def check(app: App, as_json):
 def publish(app: App, nodes, collection, shards, replicas, as_json):
     """Send the archive to a SolrCloud, all or nothing: a new collection filled, then the alias
     --collection switched to it and the old one deleted. Then read it with --solr on any machine."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from index.solr.client import SolrClient, nodes_of
     from index.solr.publishing import publish as run_publish
 
-    from .render.upkeep import publish_summary
+    from .render.upkeep import progress, publish_summary
 
     nodes = nodes or app.solr
     if not nodes:
@@ -390,11 +387,8 @@ def publish(app: App, nodes, collection, shards, replicas, as_json):
         from index import HomeError
 
         raise HomeError(f"no archive at {home.path} to publish", "Fill one with `baogao ingest PATH`, or name it with --home.")
-    with Progress(TextColumn("publish"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=app.err, transient=True, disable=as_json or not app.err.is_terminal) as bar:
-        task = bar.add_task("publish", total=None)
-        result = run_publish(home, client, shards, replicas,
-                             progress=lambda k, n: bar.update(task, completed=k, total=n))
+    with progress(app.err, "publish", as_json) as update:
+        result = run_publish(home, client, shards, replicas, progress=lambda k, n: update(completed=k, total=n))
     finish(app, as_json=as_json, doc=lambda: result, paint=lambda: publish_summary(app.console, result))
 
 

@@ -3,11 +3,25 @@ compact — one summary each."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from rich.console import Console
 
 from ..shown import Shown, joined
 from ..visible import field
 from .layout import plural
+
+
+@contextmanager
+def progress(err: Console, label: str, quiet: bool):
+    """A bar on stderr while a writer works (none with --json or without a terminal), gone when it is
+    done; yields `update(advance=…, completed=…, total=…)`."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda **kw: bar.update(task, **kw)
 
 
 def ingest_summary(console: Console, result) -> None:
