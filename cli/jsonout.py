@@ -79,7 +79,8 @@ def novelty(nv) -> dict:
     return {"report": nv.report, "title": nv.title, "year": nv.year, "region": nv.region, **_head(nv),
             "baseline": list(nv.baseline), "found": nv.found, "phrases": [
         {"phrase": p.phrase, "count": p.count, "section_id": p.section_id, "paragraph": p.paragraph,
-         "quoted": p.quoted, "in_heading": p.in_heading} for p in nv.phrases]}
+         "quoted": p.quoted, "in_heading": p.in_heading,
+         **({} if p.later_reports is None else {"later_reports": p.later_reports})} for p in nv.phrases]}
 
 
 TARGET_FIELDS = ("report", "title", "year", "region", "level", "indicator", "status", "text", "low", "high", "unit",

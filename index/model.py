@@ -339,6 +339,7 @@ class NewPhrase:
     paragraph: int  # 0: a heading or the title
     quoted: bool = False
     in_heading: bool = False
+    later_reports: int | None = None  # reports of a later year (any level) that write it; None: the archive has none
 
 
 @dataclass(frozen=True)

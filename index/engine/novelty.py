@@ -2,73 +2,159 @@
 
 The baseline is by default every earlier report (by year) of the same region and level — for a
 national report, all earlier national reports — never one of unknown year, never a transcription of
-the report itself. A phrase is a unit a reader would quote: a term the report puts in quotes, a
-dictionary word (the slogans), a jieba word of two or more characters, or a maximal repeated string
-of 2–12 characters (one that no longer string holds every time it stands). Strings with a figure
-(`2024年`, `5.2%`) are boilerplate new only by their number, not phrases. A phrase that stands only
-inside a longer listed one (the same count) is not listed apart. Presence in the baseline is decided
-on the normalized texts (the one normalization) through a suffix array of the baseline's texts;
-counts are of the report's normalized lines, as `search -e` counts them."""
+the report itself. The candidates are index.engine.phrases' (quoted formulations, dictionary and jieba
+words, maximal repeats, minimal new runs of words), less what is never listed (names, craft, idioms,
+thanks, figures, heading numbering). Presence in the baseline is decided on the normalized texts (the
+one normalization) through a suffix array of the baseline's texts; counts are of the report's
+normalized lines, as `search -e` counts them. Ranked by use — count, quoted, in a heading, a term — and,
+where the archive has later reports, by how many of them (any level) take the phrase up. A phrase that
+only adds a verb or a particle to a higher-ranked one folds under it."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter
+import math
 
 from archive import normalize_text
-from archive.marks import is_mark
-from archive.quoting import quoted_terms
 
 from .. import sectiontext
 from .catalog import list_reports, resolve_report, show
 from ..errors import QueryError
 from .corpus import Corpus
 from ..model import NewPhrase, Novelty, ReportInfo, head_of
+from . import phrases as ph
 
-MIN_CHARS, MAX_REPEAT = 2, 12
 LIMIT = 50
+QUOTED_CHECKED = 400  # the leading candidates whose quoting elsewhere is looked up (a lookup each)
+_SLOGAN_NUMERALS = set("一二三四五六七八九十两百千万")
 AGAINST = ("earlier", "previous")
-_FIGURE = re.compile(r"[0-9]")  # a string with a figure is new by its number only
-_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
+# What a phrase may add to a higher-ranked one and still be it (加强供给侧结构性改革 is 供给侧结构性改革).
+# At least one verb, adverb, conjunction or particle, and nothing but those and verbal nouns (推进…建设);
+# a verbal noun alone is part of a name (悦己消费 is not 悦己).
+_FOLDING_TAGS = {"v", "vd", "d", "c", "p", "u", "uj", "ul", "ud", "ug", "uz", "uv", "f", "r", "ad"}
 
 
 def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMIT) -> Novelty:
     """`against`: None or "earlier" (every earlier report of the region and level), "previous" (those
     of the latest earlier year), or a list of report references."""
     report = resolve_report(corpus, ref)
-    baseline = baseline_of(corpus, report, against)
+    everyone = list_reports(corpus)
+    baseline = baseline_of(corpus, report, against, everyone)
     displayed = list(_displays(corpus, report))  # the report read once
     lines = [(s, par, normalize_text(text), head) for s, par, _, head, text in displayed]
     text = "\n".join(n for _, _, n, _ in lines)
     heads = "\n".join(n for _, _, n, head in lines if head)
-    quoted = set().union(*(quoted_terms(display) for *_, display in displayed))
-    candidates, terms = _candidates(corpus, lines, quoted)
+    quoted = set().union(*(ph.quoted_formulations(display) for *_, display in displayed))
     seen = _baseline_index(corpus, baseline)
+    known: dict[str, bool] = {}
+
+    def is_new(phrase: str) -> bool:
+        if phrase not in known:
+            known[phrase] = phrase not in seen
+        return known[phrase]
+
+    candidates, terms, series, extended = _candidates(corpus, lines, quoted, is_new)
+    names = ph.speaker_names(r.speaker for r in everyone) | ph.names_in(text)
+    segmenter = corpus.segmenter
+    slogans = set(segmenter.words)
+
+    def is_idiom(phrase: str) -> bool:
+        return phrase not in slogans and phrase not in quoted and segmenter.tags(phrase) == [(phrase, "i")]
+
+    def no_unit(phrase: str) -> bool:  # a run that starts or ends with a particle: no phrase
+        return phrase not in terms and bool(set(ph.run_edges(phrase, segmenter.tags)) & ph.EDGE_TAGS)
+
     counts = {}
     for phrase in candidates:
-        if phrase not in seen:
+        if is_new(phrase) and ph.never_listed(phrase, names, is_idiom) is None and not no_unit(phrase):
             n = text.count(phrase)
             if n:
                 counts[phrase] = n
-    kept = _not_pieces(counts)
-    ranked = sorted(kept, key=lambda p: (-_weight(counts[p], p in quoted, p in heads, p in terms), -len(p), p))
+    family = _transcriptions(everyone, report.id)
+    kept = ph.not_pieces(counts, set(counts) - extended - series)  # a longer unit of these leaves its parts listed
+    later = _later_reports(corpus, report, everyone, kept)
+    weight = {p: _weight(p, counts[p], p in quoted, p in heads, p in slogans, p in terms, later.get(p), segmenter,
+                         p in series)
+              - 2 * (p in extended and counts[p] < 2 and not later.get(p))  # a longer unit written once, nowhere after
+              for p in kept}
+    first = sorted(kept, key=lambda p: (-weight[p], -len(p), p))
+    for p in first[:QUOTED_CHECKED]:  # quoted by other reports: the archive treats it as a term
+        weight[p] += min(8.0, 1.5 * math.log2(1 + _quoted_elsewhere(corpus, p)))
+    ranked = _folded(sorted(kept, key=lambda p: (-weight[p], -len(p), p)), segmenter)
     phrases = []
     for p in ranked if limit is None else ranked[:limit]:
         section, paragraph = next((s, par) for s, par, n, _ in lines if p in n)
-        phrases.append(NewPhrase(p, counts[p], section, paragraph, p in quoted, p in heads))
+        phrases.append(NewPhrase(p, counts[p], section, paragraph, p in quoted, p in heads, later.get(p)))
     years = [r.year for r in baseline if r.year is not None]
-    return Novelty(report.id, report.title, report.year, tuple(r.id for r in baseline), tuple(phrases), len(kept),
+    return Novelty(report.id, report.title, report.year, tuple(r.id for r in baseline), tuple(phrases), len(ranked),
                    (min(years, default=None), max(years, default=None)), region=report.region, **head_of(report))
 
 
-def _weight(count: int, quoted: bool, in_heading: bool, term: bool) -> int:
-    """How much the report uses a phrase: its count, more when it quotes it, heads a section with it,
-    or it is a term (a word, not a run of words)."""
-    return count + 3 * quoted + 3 * in_heading + 2 * term
+def _weight(phrase: str, count: int, quoted: bool, in_heading: bool, slogan: bool, term: bool, later: int | None,
+            segmenter, series: bool = False) -> float:
+    """How much a phrase matters: how the report marks it (quoted, a heading, a slogan of the dictionary,
+    the shape of one: a numeral in a short phrase, 一带一路 两个维护; a parallel series a little), how much
+    it uses it, how many later reports take it up — and less for a lone everyday word (应急, 降至) or a verb and its
+    object (推进农业), which are new only by chance."""
+    marked = quoted or slogan
+    score = min(count, 5) + 4 * quoted + 3 * in_heading + 3 * slogan + 2 * series
+    if len(phrase) <= 8 and any(ch in _SLOGAN_NUMERALS for ch in phrase):
+        score += 3
+    if len(phrase) >= 4:
+        score += 2
+    if not marked and len(segmenter.tags(phrase)) == 1:
+        score -= 4 if len(phrase) <= 2 else 2
+    if not (marked or in_heading or series) and ph.run_edges(phrase, segmenter.tags)[0] in ph.VERB_TAGS:
+        score -= 5  # 推进农业, 进一步提升, 全面贯彻新发展理念: a verb and its object
+    if later is not None and (marked or len(phrase) >= 3):
+        score += 0.5 * math.log2(1 + later)
+    return score
 
 
-def baseline_of(corpus: Corpus, report: ReportInfo, against) -> list[ReportInfo]:
-    everyone = list_reports(corpus)
+def _folded(ranked: list[str], segmenter) -> list[str]:
+    """The ranked phrases less those that only add verbs or particles (加强, 推进…建设, 和) to a
+    higher-ranked one."""
+    out: list[str] = []
+    listed: set[str] = set()
+    for p in ranked:
+        inside = {p[i:j] for i in range(len(p)) for j in range(i + ph.MIN_CHARS, len(p) + 1)} & listed - {p}  # listed, in p
+        if not any(_only_function_words(p.replace(q, " ", 1), segmenter) for q in inside):
+            out.append(p)
+            listed.add(p)
+    return out
+
+
+def _only_function_words(rest: str, segmenter) -> bool:
+    tags = [tag for part in rest.split(" ") if part for _, tag in segmenter.tags(part)]
+    return bool(tags) and all(t in _FOLDING_TAGS or t == "vn" for t in tags) and any(t in _FOLDING_TAGS for t in tags)
+
+
+def _quoted_elsewhere(corpus: Corpus, phrase: str) -> int:
+    """How many sections of the archive write `phrase` between quotes (“三农”): a term, not everyday words."""
+    sids, _ = corpus.holding(f"“{phrase}”")
+    return len(sids)
+
+
+def _later_reports(corpus: Corpus, report: ReportInfo, everyone: list[ReportInfo], phrases) -> dict[str, int]:
+    """phrase → how many reports of a later year (any level; transcriptions of one text once) write it;
+    empty when the archive has no later report."""
+    import numpy as np
+
+    if report.year is None or not any(r.year is not None and r.year > report.year for r in everyone):
+        return {}
+    table = corpus.section_table
+    out = {}
+    for p in phrases:
+        sids, _ = corpus.holding(p)
+        at = table.live_positions(sids)
+        at = at[at >= 0]
+        rids = np.unique(table.rid[at[table.year[at] > report.year]])
+        copies, _ = table.folded(rids)
+        out[p] = int(len(rids) - len(np.unique(copies)))
+    return out
+
+
+def baseline_of(corpus: Corpus, report: ReportInfo, against, everyone: list[ReportInfo] | None = None) -> list[ReportInfo]:
+    everyone = list_reports(corpus) if everyone is None else everyone
     family = _transcriptions(everyone, report.id)
     if against in (None, "earlier", "previous"):
         if report.year is None:
@@ -109,51 +195,30 @@ def _displays(corpus: Corpus, report: ReportInfo):
             yield sec.id, p.n, p.kind, False, p.text
 
 
-def _candidates(corpus: Corpus, lines, quoted: set[str]) -> tuple[set[str], set[str]]:
-    """(every candidate, the terms among them): quoted terms, dictionary words and jieba words of
-    2+ characters are terms; maximal repeated strings are candidates where they start and end at a
-    word boundary (a string cut through a word is no unit a reader would quote)."""
+def _candidates(corpus: Corpus, lines, quoted: set[str], is_new) -> tuple[set[str], set[str], set[str], set[str]]:
+    """(every candidate, the terms among them, the parallel series, the longer units): quoted
+    formulations, parallel series, dictionary words and jieba words of 2+ characters are terms; minimal
+    new runs of words are candidates, and the longer units around them — noun-like words added, runs
+    that touch joined, the four characters around a short one (index.engine.phrases). No line's own
+    numbering starts one."""
     text = "\n".join(n for _, _, n, _ in lines)
     segmenter = corpus.segmenter
-    terms = {q for q in quoted if len(q) >= MIN_CHARS}
-    terms |= {w for w in segmenter.words if len(w) >= MIN_CHARS and w in text}
-    bounds, at = {0}, 0
+    terms = {w for w in segmenter.words if len(w) >= ph.MIN_CHARS and w in text}
+    runs, series, extended = set(), set(), set()
     for _, _, norm, _ in lines:
-        for word, start, end in segmenter.tokens(norm):
-            bounds.update((at + start, at + end))
-            if len(word) >= MIN_CHARS:
-                terms.add(word)
-        at += len(norm) + 1
-        bounds.add(at - 1)
-    repeats = {r for r in _maximal_repeats([n for _, _, n, _ in lines]) if _on_boundaries(text, r, bounds)}
-    keep = lambda p: not _FIGURE.search(p) and _WORDLIKE.search(p) and not any(map(is_mark, p))  # noqa: E731 — as printed: no phrase runs across a mark
-    return {p for p in terms | repeats if keep(p)}, {p for p in terms if keep(p)}
-
-
-def _on_boundaries(text: str, phrase: str, bounds: set[int]) -> bool:
-    at = text.find(phrase)
-    while at >= 0:
-        if at in bounds and at + len(phrase) in bounds:
-            return True
-        at = text.find(phrase, at + 1)
-    return False
-
-
-def _maximal_repeats(lines: list[str]) -> set[str]:
-    """Strings of 2–12 characters that stand at least twice and that no string one character longer
-    holds every time (so neither end can be extended without losing an occurrence)."""
-    counts = Counter()
-    for line in lines:
-        for size in range(MIN_CHARS, MAX_REPEAT + 2):
-            for i in range(len(line) - size + 1):
-                counts[line[i:i + size]] += 1
-    extendable = set()
-    for s, n in counts.items():
-        if len(s) > MIN_CHARS and n >= 2:
-            for piece in (s[1:], s[:-1]):
-                if counts.get(piece) == n:
-                    extendable.add(piece)
-    return {s for s, n in counts.items() if n >= 2 and len(s) <= MAX_REPEAT and s not in extendable}
+        line = ph.unnumbered(norm)
+        tagged = ph.tagged_tokens(line, segmenter.tags(line))  # jieba's words, with their tags
+        terms |= {word for word, *_ in tagged if len(word) >= ph.MIN_CHARS}
+        found = ph.minimal_new_runs(line, tagged, is_new)
+        for run in found:
+            extended |= ph.extensions(line, tagged, run)
+        extended |= ph.new_stretches(line, tagged, found)
+        runs |= found
+        series |= ph.parallel_series(line, {b for _, start, end, _ in tagged for b in (start, end)})
+    as_quoted = {q for q in quoted if ph.quoted_phrase(q)}  # as printed in quotes: its marks and figures too
+    terms = {p for p in terms if ph.plain_phrase(p)} | as_quoted | series
+    extended = {p for p in extended if ph.plain_phrase(p)} - terms
+    return {p for p in runs if ph.plain_phrase(p)} | terms | extended, terms, series, extended
 
 
 def _baseline_index(corpus: Corpus, baseline: list[ReportInfo]):
@@ -163,14 +228,3 @@ def _baseline_index(corpus: Corpus, baseline: list[ReportInfo]):
     sids = corpus.report_section_sids([r.id for r in baseline])
     metas = list(corpus.section_heads(sids).values())
     return TextIndex(list(corpus.norm_texts(metas).values()))
-
-
-def _not_pieces(counts: dict[str, int]) -> list[str]:
-    """The phrases that do not stand only inside a longer one: a phrase with the count of a longer
-    phrase holding it is that phrase's piece."""
-    inside = set()
-    for q, n in counts.items():
-        for size in range(MIN_CHARS, len(q)):
-            for i in range(len(q) - size + 1):
-                inside.add((q[i:i + size], n))
-    return [p for p, n in counts.items() if (p, n) not in inside]

@@ -108,6 +108,11 @@ class Segmenter:
                 out.append((word, start, end))
         return out
 
+    def tags(self, text: str) -> list[tuple[str, str]]:
+        """jieba's words of `text` with their part-of-speech tags from its own dictionary (i: an idiom,
+        l: a set phrase, n: a noun, v: a verb …; a dictionary word of ours has none)."""
+        return self.jieba.tag(text)
+
     def query_words(self, text: str) -> list[str]:
         """The words a query term matches by: its words — or, when the term is one dictionary word
         that other dictionary words tile (六稳六保 = 六稳 + 六保), those parts, so a report that
