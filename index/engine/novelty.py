@@ -13,6 +13,7 @@ only adds a verb or a particle to a higher-ranked one folds under it."""
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from archive import normalize_text
 
@@ -24,7 +25,10 @@ from ..model import NewPhrase, Novelty, ReportInfo, head_of
 from . import phrases as ph
 
 LIMIT = 50
-QUOTED_CHECKED = 400  # the leading candidates whose quoting elsewhere is looked up (a lookup each)
+# The leading candidates looked up in the rest of the archive (a lookup each): how many later reports
+# take them up (none are asked for the latest year's report: it has no later reports), then, of the
+# leading ones after that, how many sections quote them.
+LATER_LOOKED_UP, QUOTES_LOOKED_UP = 1500, 400
 _SLOGAN_NUMERALS = set("一二三四五六七八九十两百千万")
 AGAINST = ("earlier", "previous")
 # What a phrase may add to a higher-ranked one and still be it (加强供给侧结构性改革 is 供给侧结构性改革).
@@ -52,7 +56,8 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
             known[phrase] = phrase not in seen
         return known[phrase]
 
-    candidates, terms, series, extended = _candidates(corpus, lines, quoted, is_new)
+    found = _candidates(corpus, lines, quoted, is_new)
+    candidates, terms, series, extended = found.every, found.terms, found.series, found.longer
     names = ph.speaker_names(r.speaker for r in everyone) | ph.names_in(text)
     segmenter = corpus.segmenter
     slogans = set(segmenter.words)
@@ -69,15 +74,20 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
             n = text.count(phrase)
             if n:
                 counts[phrase] = n
-    family = _transcriptions(everyone, report.id)
-    kept = ph.not_pieces(counts, set(counts) - extended - series)  # a longer unit of these leaves its parts listed
-    later = _later_reports(corpus, report, everyone, kept)
-    weight = {p: _weight(p, counts[p], p in quoted, p in heads, p in slogans, p in terms, later.get(p), segmenter,
-                         p in series)
-              - 2 * (p in extended and counts[p] < 2 and not later.get(p))  # a longer unit written once, nowhere after
+    # a longer unit or a series leaves its parts listed; a minimal new run is listed even inside a term
+    kept = ph.not_pieces(counts, set(counts) - extended - series, keep=found.runs)
+    weight = {p: _weight(p, counts[p], p in quoted, p in heads, p in slogans, p in terms, segmenter, p in series)
+              - 2 * (p in extended and counts[p] < 2)  # a longer unit written once
               for p in kept}
-    first = sorted(kept, key=lambda p: (-weight[p], -len(p), p))
-    for p in first[:QUOTED_CHECKED]:  # quoted by other reports: the archive treats it as a term
+    # The leading candidates, looked up in the rest of the archive (a lookup each: the Solr backend asks
+    # it over HTTP): how many later reports take each up, how many sections quote it (a term, then).
+    leading = sorted(kept, key=lambda p: (-weight[p], -len(p), p))[:LATER_LOOKED_UP]
+    later = _later_reports(corpus, report, everyone, leading)
+    for p in leading:
+        if later.get(p):
+            weight[p] += 0.5 * math.log2(1 + later[p]) * (p in quoted or p in slogans or len(p) >= 3)
+            weight[p] += 2 * (p in extended and counts[p] < 2)  # written once here, but taken up after
+    for p in sorted(kept, key=lambda p: (-weight[p], -len(p), p))[:QUOTES_LOOKED_UP]:
         weight[p] += min(8.0, 1.5 * math.log2(1 + _quoted_elsewhere(corpus, p)))
     ranked = _folded(sorted(kept, key=lambda p: (-weight[p], -len(p), p)), segmenter)
     phrases = []
@@ -89,12 +99,12 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
                    (min(years, default=None), max(years, default=None)), region=report.region, **head_of(report))
 
 
-def _weight(phrase: str, count: int, quoted: bool, in_heading: bool, slogan: bool, term: bool, later: int | None,
-            segmenter, series: bool = False) -> float:
-    """How much a phrase matters: how the report marks it (quoted, a heading, a slogan of the dictionary,
-    the shape of one: a numeral in a short phrase, 一带一路 两个维护; a parallel series a little), how much
-    it uses it, how many later reports take it up — and less for a lone everyday word (应急, 降至) or a verb and its
-    object (推进农业), which are new only by chance."""
+def _weight(phrase: str, count: int, quoted: bool, in_heading: bool, slogan: bool, term: bool, segmenter,
+            series: bool = False) -> float:
+    """How much a phrase matters in the report: how it marks it (quoted, a heading, a slogan of the
+    dictionary, the shape of one: a numeral in a short phrase, 一带一路 两个维护; a parallel series a
+    little), how much it uses it — and less for a lone everyday word (应急, 降至) or a verb and its
+    object (推进农业), which are new only by chance. (Later use and quoting elsewhere: new_phrases.)"""
     marked = quoted or slogan
     score = min(count, 5) + 4 * quoted + 3 * in_heading + 3 * slogan + 2 * series
     if len(phrase) <= 8 and any(ch in _SLOGAN_NUMERALS for ch in phrase):
@@ -105,8 +115,6 @@ def _weight(phrase: str, count: int, quoted: bool, in_heading: bool, slogan: boo
         score -= 4 if len(phrase) <= 2 else 2
     if not (marked or in_heading or series) and ph.run_edges(phrase, segmenter.tags)[0] in ph.VERB_TAGS:
         score -= 5  # 推进农业, 进一步提升, 全面贯彻新发展理念: a verb and its object
-    if later is not None and (marked or len(phrase) >= 3):
-        score += 0.5 * math.log2(1 + later)
     return score
 
 
@@ -195,15 +203,22 @@ def _displays(corpus: Corpus, report: ReportInfo):
             yield sec.id, p.n, p.kind, False, p.text
 
 
-def _candidates(corpus: Corpus, lines, quoted: set[str], is_new) -> tuple[set[str], set[str], set[str], set[str]]:
-    """(every candidate, the terms among them, the parallel series, the longer units): quoted
+class Candidates(NamedTuple):
+    every: set[str]
+    terms: set[str]
+    series: set[str]
+    longer: set[str]
+    runs: set[str]
+
+
+def _candidates(corpus: Corpus, lines, quoted: set[str], is_new) -> Candidates:
+    """Every candidate, the terms among them, the parallel series, the longer units, the runs: quoted
     formulations, parallel series, dictionary words and jieba words of 2+ characters are terms; minimal
     new runs of words are candidates, and the longer units around them — noun-like words added, runs
     that touch joined, the four characters around a short one (index.engine.phrases). No line's own
     numbering starts one."""
-    text = "\n".join(n for _, _, n, _ in lines)
     segmenter = corpus.segmenter
-    terms = {w for w in segmenter.words if len(w) >= ph.MIN_CHARS and w in text}
+    terms: set[str] = set()  # (a dictionary word is one of jieba's words: the dictionary is loaded into it)
     runs, series, extended = set(), set(), set()
     for _, _, norm, _ in lines:
         line = ph.unnumbered(norm)
@@ -218,7 +233,8 @@ def _candidates(corpus: Corpus, lines, quoted: set[str], is_new) -> tuple[set[st
     as_quoted = {q for q in quoted if ph.quoted_phrase(q)}  # as printed in quotes: its marks and figures too
     terms = {p for p in terms if ph.plain_phrase(p)} | as_quoted | series
     extended = {p for p in extended if ph.plain_phrase(p)} - terms
-    return {p for p in runs if ph.plain_phrase(p)} | terms | extended, terms, series, extended
+    runs = {p for p in runs if ph.plain_phrase(p)}
+    return Candidates(runs | terms | extended, terms, series, extended, runs)
 
 
 def _baseline_index(corpus: Corpus, baseline: list[ReportInfo]):

@@ -90,7 +90,7 @@ def never_listed(phrase: str, names: set[str], is_idiom) -> str | None:
 # (的服务型政府, 两项补贴和, 及其实施细则, 向各民主党派); one that starts with a verb or an adverb
 # (推进农业, 进一步提升) is rarely one unless the report marks it.
 EDGE_TAGS = {"u", "uj", "ul", "ud", "ug", "uz", "uv", "c", "p", "f", "y", "e", "o"}
-VERB_TAGS = {"v", "vd", "vn", "d", "ad", "m"}
+VERB_TAGS = {"v", "vd", "d", "ad", "m"}
 
 
 def run_edges(phrase: str, tags) -> tuple[str, str]:
@@ -320,9 +320,10 @@ def quoted_phrase(phrase: str) -> bool:
     return len(phrase) >= MIN_CHARS and bool(re.search(r"[\u3400-\u9fff]", phrase))
 
 
-def not_pieces(counts: dict[str, int], holders=None) -> list[str]:
+def not_pieces(counts: dict[str, int], holders=None, keep=frozenset()) -> list[str]:
     """The phrases that do not stand only inside a longer one: a phrase with the count of a longer
-    phrase holding it is that phrase's piece. `holders`: the phrases that may hold others (all)."""
+    phrase holding it is that phrase's piece. `holders`: the phrases that may hold others (all);
+    `keep`: phrases listed even so (统一大市场 in every 全国统一大市场: the smallest new unit)."""
     inside = set()
     for q, n in counts.items():
         if holders is not None and q not in holders:
@@ -330,4 +331,4 @@ def not_pieces(counts: dict[str, int], holders=None) -> list[str]:
         for size in range(MIN_CHARS, len(q)):
             for i in range(len(q) - size + 1):
                 inside.add((q[i:i + size], n))
-    return [p for p, n in counts.items() if (p, n) not in inside]
+    return [p for p, n in counts.items() if (p, n) not in inside or p in keep]
