@@ -190,12 +190,30 @@ def _rewritten(text: str, folded: str, table: _FoldTable, gap: re.Pattern, run) 
         offsets.extend(source[pos:start])
         for c, at in run(start, end):
             out.append(c)
-            offsets.append(source[at])
+            offsets.append(source[_printed(folded, source, c, at, end)])
         pos = end
     out.append(folded[pos:])
     offsets.extend(source[pos:])
     offsets.append(n)
     return "".join(out), offsets
+
+
+def _printed(folded: str, source, c: str, at: int, end: int) -> int:
+    """Where the mark `c` a run keeps (first folded at `at`) stands as printed: a run of one class is one
+    mark, and when the first of them is part of a character that folds into several (⑶ → （3）) while a
+    later one is printed on its own (⑶）), the one printed is where the mark stands — so `）以` is found
+    at `）以`, never at `⑶）以`."""
+    def alone(i: int) -> bool:
+        return (i == 0 or source[i - 1] != source[i]) and (i + 1 >= len(source) or source[i + 1] != source[i])
+
+    i = at
+    while not alone(i):  # along the marks it stands for (spaces between them are dropped), never past another
+        i += 1
+        while i < end and folded[i] == " ":
+            i += 1
+        if i >= end or folded[i] != c:
+            return at
+    return i
 
 
 def _one_space(folded: str, start: int, end: int) -> list[tuple[str, int]]:

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from archive import normalize_text
-from index import search, trend
+from index import kwic, search, trend
 from tests.conftest import needs_corpus
 from tests.oracle import Oracle
 
@@ -62,7 +62,7 @@ def test_marks_are_their_classes(text, normalized):
     ("稳中求进，以进促稳", "稳中求进；以进促稳", 0), ("稳中求进，以进促稳", "稳中求进、以进促稳", 1),
     ("（一）", "（一）坚持", 1), ("坚持）", "（坚持", 0), ("，进", "稳中求进，进而", 1), ("，进", "进而", 0),
     ("。骨干", "力量。骨干企业", 1), ("。骨干", "骨干企业", 0), ("6.5%", "增长6.5%", 1), ("65%", "增长6.5%", 0),
-    ("”工作", "“九解一协调”工作", 1), ("一协调工作", "“九解一协调”工作", 0)])
+    ("”工作", "“九解一协调”工作", 1), ("一协调工作", "“九解一协调”工作", 0), ("）以", "（⑵⑶）以企业经营成果", 1)])
 def test_the_rule_on_planted_reports(tmp_path, query, text, found):
     from index import Home, ingest
 
@@ -72,6 +72,8 @@ def test_the_rule_on_planted_reports(tmp_path, query, text, found):
     ingest(home, [tmp_path / "r"])
     got = search(home, query, exact=True, limit=None)
     assert got.occurrences == sum(Oracle(home).counts(query).values()) == found, (query, text)
+    for line in kwic(home, query, filters={}, width=4).lines:  # where it stands, as printed
+        assert normalize_text(line.match) == normalize_text(query), (query, line.match)
     home.close()
 
 
