@@ -12,6 +12,7 @@ only adds a verb or a particle to a higher-ranked one folds under it."""
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import NamedTuple
 
@@ -61,12 +62,13 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
     names = ph.speaker_names(r.speaker for r in everyone) | ph.names_in(text)
     segmenter = corpus.segmenter
     slogans = set(segmenter.words)
+    tags = functools.lru_cache(maxsize=None)(segmenter.tags)  # a phrase is tagged once, however many rules ask
 
     def is_idiom(phrase: str) -> bool:
-        return phrase not in slogans and phrase not in quoted and segmenter.tags(phrase) == [(phrase, "i")]
+        return phrase not in slogans and phrase not in quoted and tags(phrase) == [(phrase, "i")]
 
     def no_unit(phrase: str) -> bool:  # a run that starts or ends with a particle: no phrase
-        return phrase not in terms and bool(set(ph.run_edges(phrase, segmenter.tags)) & ph.EDGE_TAGS)
+        return phrase not in terms and bool(set(ph.run_edges(phrase, tags)) & ph.EDGE_TAGS)
 
     counts = {}
     for phrase in candidates:
@@ -76,7 +78,7 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
                 counts[phrase] = n
     # a longer unit or a series leaves its parts listed; a minimal new run is listed even inside a term
     kept = ph.not_pieces(counts, set(counts) - extended - series, keep=found.runs)
-    weight = {p: _weight(p, counts[p], p in quoted, p in heads, p in slogans, p in terms, segmenter, p in series)
+    weight = {p: _weight(p, counts[p], p in quoted, p in heads, p in slogans, p in terms, tags, p in series)
               - 2 * (p in extended and counts[p] < 2)  # a longer unit written once
               for p in kept}
     # The leading candidates, looked up in the rest of the archive (a lookup each: the Solr backend asks
@@ -89,7 +91,7 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
             weight[p] += 2 * (p in extended and counts[p] < 2)  # written once here, but taken up after
     for p in sorted(kept, key=lambda p: (-weight[p], -len(p), p))[:QUOTES_LOOKED_UP]:
         weight[p] += min(8.0, 1.5 * math.log2(1 + _quoted_elsewhere(corpus, p)))
-    ranked = _folded(sorted(kept, key=lambda p: (-weight[p], -len(p), p)), segmenter)
+    ranked = _folded(sorted(kept, key=lambda p: (-weight[p], -len(p), p)), tags)
     phrases = []
     for p in ranked if limit is None else ranked[:limit]:
         section, paragraph = next((s, par) for s, par, n, _ in lines if p in n)
@@ -99,7 +101,7 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
                    (min(years, default=None), max(years, default=None)), region=report.region, **head_of(report))
 
 
-def _weight(phrase: str, count: int, quoted: bool, in_heading: bool, slogan: bool, term: bool, segmenter,
+def _weight(phrase: str, count: int, quoted: bool, in_heading: bool, slogan: bool, term: bool, tags,
             series: bool = False) -> float:
     """How much a phrase matters in the report: how it marks it (quoted, a heading, a slogan of the
     dictionary, the shape of one: a numeral in a short phrase, 一带一路 两个维护; a parallel series a
@@ -111,29 +113,29 @@ def _weight(phrase: str, count: int, quoted: bool, in_heading: bool, slogan: boo
         score += 3
     if len(phrase) >= 4:
         score += 2
-    if not marked and len(segmenter.tags(phrase)) == 1:
+    if not marked and len(tags(phrase)) == 1:
         score -= 4 if len(phrase) <= 2 else 2
-    if not (marked or in_heading or series) and ph.run_edges(phrase, segmenter.tags)[0] in ph.VERB_TAGS:
+    if not (marked or in_heading or series) and ph.run_edges(phrase, tags)[0] in ph.VERB_TAGS:
         score -= 5  # 推进农业, 进一步提升, 全面贯彻新发展理念: a verb and its object
     return score
 
 
-def _folded(ranked: list[str], segmenter) -> list[str]:
+def _folded(ranked: list[str], tags) -> list[str]:
     """The ranked phrases less those that only add verbs or particles (加强, 推进…建设, 和) to a
     higher-ranked one."""
     out: list[str] = []
     listed: set[str] = set()
     for p in ranked:
         inside = {p[i:j] for i in range(len(p)) for j in range(i + ph.MIN_CHARS, len(p) + 1)} & listed - {p}  # listed, in p
-        if not any(_only_function_words(p.replace(q, " ", 1), segmenter) for q in inside):
+        if not any(_only_function_words(p.replace(q, " ", 1), tags) for q in inside):
             out.append(p)
             listed.add(p)
     return out
 
 
-def _only_function_words(rest: str, segmenter) -> bool:
-    tags = [tag for part in rest.split(" ") if part for _, tag in segmenter.tags(part)]
-    return bool(tags) and all(t in _FOLDING_TAGS or t == "vn" for t in tags) and any(t in _FOLDING_TAGS for t in tags)
+def _only_function_words(rest: str, tags) -> bool:
+    found = [tag for part in rest.split(" ") if part for _, tag in tags(part)]
+    return bool(found) and all(t in _FOLDING_TAGS or t == "vn" for t in found) and any(t in _FOLDING_TAGS for t in found)
 
 
 def _quoted_elsewhere(corpus: Corpus, phrase: str) -> int:

@@ -139,11 +139,11 @@ def new_stretches(line: str, tokens, runs: set[str]) -> set[str]:
         else:
             merged.append([start, end, 1])
     out |= {line[a:b] for a, b, n in merged if n > 1 and b - a <= 16}
-    starts = {t[1] for t in tokens}
+    starts, ends = {t[1] for t in tokens}, {t[2] for t in tokens}
     for a, b in spans:  # four characters on word boundaries around a new run: 退牧 → 退牧还草
         for start in range(max(0, b - 4), a + 1):
             end = start + 4
-            if start in starts and end in {t[2] for t in tokens} and end <= len(line) and \
+            if start in starts and end in ends and \
                     not any(map(is_mark, line[start:end])):
                 out.add(line[start:end])
     return out
