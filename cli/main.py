@@ -253,12 +253,11 @@ def show(app: App, report, section, highlight, pager, as_json):
     r = backend.resolve_report(report)
     sec = backend.resolve_section(r.id, section) if section else None
     view = backend.show(r.id, sec.id if sec else None)
-    def paint():
-        marks = backend.highlights(view, highlight) if highlight else {}
-        shown = cite(r, sec.id if sec else None, sec.heading if sec else None, None)  # the section (or report) shown
-        render_show(app.console, view, marks, shown)
-
-    finish(app, as_json=as_json, doc=lambda: jsonout.to_json(view), paint=paint, pager=pager)
+    if as_json:
+        finish(app, as_json=True, doc=lambda: jsonout.to_json(view))
+    marks = backend.highlights(view, highlight) if highlight else {}  # once: a plain pager paints twice
+    shown = cite(r, sec.id if sec else None, sec.heading if sec else None, None)  # the section (or report) shown
+    finish(app, paint=lambda: render_show(app.console, view, marks, shown), pager=pager)
 
 
 @cli.command(context_settings=CONTEXT)
