@@ -25,6 +25,7 @@ MAX_QUOTED = 24
 # A formulation in quotes: ideographs, letters and digits, with the marks a slogan holds (、 + ＋ × ·).
 _QUOTED = re.compile(rf"[“\"「『]([{IDEOGRAPHS}A-Za-z0-9、，·+＋×\-—]{{{MIN_CHARS},{MAX_QUOTED}}})[”\"」』]")
 _FIGURE_DIGITS = re.compile(r"[0-9]")  # a run of words with a figure (2024年, 5.2%) is new by its number only
+_FIGURES_JOINED = re.compile(r"[0-9a-z]+(?:\+[0-9a-z]+)+")  # a quoted 2+3+6+6: a slogan by its figures
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 # A line's own numbering: （六） 六、 一是 第三部分 — never the start of a phrase (`六有` from `（六）有效…`).
 _ENUMERATOR = re.compile(r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+[，.]|[一二三四五六七八九十]+是"
@@ -33,7 +34,8 @@ _NUMERALS = set("0123456789零〇一二两三四五六七八九十百千万亿.%
 _UNITS = {"", "个", "倍", "成", "年", "项", "次", "批", "轮", "届", "万", "亿", "公里", "公顷", "万公顷", "亩", "吨", "元", "人", "所", "座", "家",
           "个百分点", "百分点"}
 _OFFICE = re.compile(r"(?:国务院)?(?:代|副)?总理|(?:国家)?(?:副)?主席|(?:代|副)?(?:省长|市长)")
-_ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百千]+(?:个|次|届|年|批|轮|$)|^(?:十[一二三四五六七八九]|二十[一二三四五六七八九]?)大")
+_ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百千]+(?:个|次|届|年|批|轮|$)")
+_CONGRESS = re.compile(r"(?:十[一二三四五六七八九]|二十[一二三四五六七八九]?)(?:大|届)")  # 党的二十大, 二十届三中全会
 _THANKS = re.compile(r"感谢|谢意|致敬|敬意|问候|同志们|各位代表|代表们|朋友们|女士们|先生们")
 # Titles a report prints after a name (李强总理, 习近平同志), and common surnames — a name is two or three
 # characters before a title, starting with one of these.
@@ -73,7 +75,7 @@ def never_listed(phrase: str, names: set[str], is_idiom) -> str | None:
     if phrase in names or any(phrase.endswith(t) and phrase[:-len(t)] in names for t in TITLES) or \
             (office and phrase[office.end():] in names):
         return "name"  # 李强, 李克强总理, 国务院总理温家宝
-    if _ORDINAL.search(phrase):
+    if _ordinal(phrase):
         return "figure"  # 第十五个, 发展第十五 (of 第十五个五年规划), 二十大 (a congress by its number)
     if len(phrase) >= 3 and phrase.endswith("号"):
         return "craft"  # 嫦娥六号, 天问一号, 奋斗者号
@@ -97,6 +99,18 @@ def run_edges(phrase: str, tags) -> tuple[str, str]:
     """The tags of the first and last words of `phrase` (tags: index.local.segmenter's `tags`)."""
     words = tags(phrase)
     return (words[0][1], words[-1][1]) if words else ("", "")
+
+
+def _ordinal(phrase: str) -> bool:
+    """An ordinal with little else (第十五个, 发展第十五, 十九大) — not a name that counts its kind
+    (第三个历史决议: four characters after it, no numeral)."""
+    if _CONGRESS.search(phrase):
+        return True  # a congress by its number: every report of its years names it
+    m = _ORDINAL.search(phrase)
+    if not m:
+        return False
+    rest = phrase[:m.start()] + phrase[m.end():]
+    return len(rest) < 4 or m.end() == len(phrase) or any(ch in _NUMERALS for ch in rest)
 
 
 def _figure(phrase: str) -> bool:
@@ -189,13 +203,20 @@ def parallel_series(line: str, bounds: set[int] | None = None) -> set[str]:
         for chunk in sentence.group(0).split("，"):
             chunks.append((chunk, at))
             at += len(chunk) + 1
+        short = [_short(c) for c, _ in chunks]
         k = 0
         while k < len(chunks) - 1:
             best = None
-            for j in range(min(len(chunks), k + MAX_SERIES), k + 1, -1):
-                part = _fitted(chunks[k:j], bounds)
-                if part:
-                    best = (j, part)
+            last = k + 2  # the chunks between the first and the last are whole: each must be short
+            while last < min(len(chunks), k + MAX_SERIES) and short[last - 1]:
+                last += 1
+            for loose in (False, True):  # a shared character first: 稳就业…稳预期, not …稳预期，加力增
+                for j in range(last, k + 1, -1):
+                    part = _fitted(chunks[k:j], bounds, loose)
+                    if part:
+                        best = (j, part)
+                        break
+                if best:
                     break
             if best is None:
                 k += 1
@@ -205,14 +226,24 @@ def parallel_series(line: str, bounds: set[int] | None = None) -> set[str]:
     return found
 
 
-def _fitted(chunks: list[tuple[str, int]], bounds: set[int] | None) -> list[str] | None:
+def _fitted(chunks: list[tuple[str, int]], bounds: set[int] | None, loose: bool = False) -> list[str] | None:
     """The chunks (text, offset) as a parallel series, the first and last cut to the pattern the middle
-    ones set (two chunks: cut to one length, 打造大众创业，万众创新和… → 大众创业，万众创新)."""
+    ones set (two chunks: cut to one length, 打造大众创业，万众创新和… → 大众创业，万众创新); a last chunk
+    of two items joined by 和 is two (物质文明，政治文明和精神文明). `loose`: one length is enough."""
     texts = [c for c, _ in chunks]
-    if _parallel(texts):
+    if _parallel(texts, loose=loose):
         return texts
     (head, head_at), body, (tail, tail_at) = chunks[0], texts[1:-1], chunks[-1]
     heads = [h for h in _cuts(head, at_start=True) if bounds is None or head_at + len(head) - len(h) in bounds]
+    if "和" in tail:  # …，表达权和监督权: the last two items joined by 和
+        item, rest = tail.split("和", 1)
+        rest_at = tail_at + len(item) + 1
+        near = lambda c: abs(len(c) - len(item))  # noqa: E731 — the cuts nearest the whole items' length first
+        lasts = sorted((t for t in _cuts(rest, at_start=False) if bounds is None or rest_at + len(t) in bounds), key=near)
+        for first in sorted(heads, key=near):
+            for last in lasts:
+                if _parallel([first, *body, item, last], loose=loose):
+                    return [first, *body, f"{item}和{last}"]
     tails = [t for t in _cuts(tail, at_start=False) if bounds is None or tail_at + len(t) in bounds]
     if body:  # the cuts nearest the middle chunks' length first: 人人皆学, not 建设人人皆学
         size = sorted(map(len, body))[len(body) // 2]
@@ -221,7 +252,7 @@ def _fitted(chunks: list[tuple[str, int]], bounds: set[int] | None) -> list[str]
     for first in heads:
         for last in tails:
             fitted = [first, *body, last]
-            if (body or len(first) == len(last)) and _parallel(fitted, cut=True):
+            if (body or len(first) == len(last)) and _parallel(fitted, loose=loose):
                 return fitted
     return None
 
@@ -232,9 +263,16 @@ def _cuts(chunk: str, at_start: bool) -> list[str]:
     return [chunk] + [chunk[-n:] if at_start else chunk[:n] for n in sizes if n < len(chunk)]
 
 
-def _parallel(chunks: list[str], cut: bool = False) -> bool:
-    """Whether the chunks are a series (`cut`: the ends were cut to fit, so one length alone is not enough)."""
-    if not all(2 <= len(c) <= 6 and not any(map(is_mark, c)) and not _FIGURE_DIGITS.search(c) for c in chunks):
+def _short(chunk: str) -> bool:
+    """A chunk a series may hold: 2–6 characters, no mark, no figure."""
+    return 2 <= len(chunk) <= 6 and not _FIGURE_DIGITS.search(chunk) and not any(map(is_mark, chunk))
+
+
+def _parallel(chunks: list[str], loose: bool = False) -> bool:
+    """Whether the chunks are a series: they begin or end with one character, or are of one length and
+    share a character in one place; `loose`: or three or more short ones of one length (拓市场，调结构，
+    促平衡 — whole, or cut to the middle ones' length: 需求收缩，供给冲击，预期转弱)."""
+    if not all(map(_short, chunks)):
         return False
     same = lambda pick: len({pick(c) for c in chunks}) == 1  # noqa: E731
     if same(lambda c: c[0]) or same(lambda c: c[-1]):
@@ -242,12 +280,15 @@ def _parallel(chunks: list[str], cut: bool = False) -> bool:
     if not same(len):
         return False
     # one length: three or more short ones (拓市场，调结构，促平衡), or a couplet sharing a character in one place
-    return (len(chunks) >= 3 and len(chunks[0]) <= 4 and not cut) or \
+    return (loose and len(chunks) >= 3 and len(chunks[0]) <= 4) or \
         any(len({c[k] for c in chunks}) == 1 for k in range(len(chunks[0])))
 
 
-# The words a minimal new run may take on at either end and stay one name (社会 + 信用体系, 亚洲基础设施 + 投资银行).
-NOUN_TAGS = {"n", "nz", "ns", "nt", "nr", "j", "l", "b", "an", "ng", "vn", "a"}
+# The words a minimal new run may take on at either end and stay one name (社会 + 信用体系, 亚洲基础设施 +
+# 投资银行): nouns and their kin — a dictionary word (tagged ''), a suffix (生育友好 + 型), a direction or
+# place (两岸, 周边, 国内), a time word (青年, 新时代).
+NOUN_TAGS = {"n", "nz", "ns", "nt", "nr", "j", "l", "b", "an", "ng", "vn", "a", "", "k", "f", "s", "t", "zg", "vg"}
+MAX_UNIT = 20  # characters of a longer unit
 
 
 def tagged_tokens(line: str, tags) -> list[tuple[str, int, int, str]]:
@@ -263,10 +304,11 @@ def tagged_tokens(line: str, tags) -> list[tuple[str, int, int, str]]:
 LINK_WORDS = {"之", "的", "和", "与", "及"}  # inside a name, between two nouns: 百年未有之大变局, 投资于物和投资于人
 
 
-def extensions(line: str, tokens, run: str, steps: int = 3) -> set[str]:
-    """`run` (where it stands in `line`) with noun-like words added before and after it — up to `steps`
-    on each side, 16 characters in all; a linking word (之 的 和) only with the noun after it: the units a
-    name may be (社会 + 信用体系, 亚洲基础设施 + 投资银行, 长三角 + 区域 + 一体化 + 发展)."""
+def extensions(line: str, tokens, runs, steps: int = 4) -> set[str]:
+    """Each of `runs` (where it stands in `line`) with noun-like words added before and after it — up to `steps`
+    on each side, MAX_UNIT characters in all; a linking word (之 的 和) or a verb only with the noun
+    beyond it (碳 + 排放 + 权, 重点 + 帮扶 + 县), and a verb last (人民币 + 结算): the units a name may be
+    (社会 + 信用体系, 亚洲基础设施 + 投资银行, 全国碳 + 排放权交易市场)."""
     out = set()
     starts = {t[1]: k for k, t in enumerate(tokens)}
     ends = {t[2]: k for k, t in enumerate(tokens)}
@@ -274,38 +316,47 @@ def extensions(line: str, tokens, run: str, steps: int = 3) -> set[str]:
     def noun(k: int) -> bool:
         return 0 <= k < len(tokens) and tokens[k][3] in NOUN_TAGS
 
-    at = line.find(run)
-    while at >= 0:
+    def joins(k: int) -> bool:  # a word that joins two nouns: 之 的 和, or a verb (排放 in 碳排放权)
+        return 0 <= k < len(tokens) and (tokens[k][0] in LINK_WORDS or tokens[k][3] == "v")
+
+    def touching(a: int, b: int) -> bool:  # no gap or mark between tokens a..b
+        return all(tokens[m][2] == tokens[m + 1][1] for m in range(a, b))
+
+    for run, at in ((r, at) for r in runs for at in _finds(line, r)):
         i, j = starts.get(at), ends.get(at + len(run))
         if i is not None and j is not None:
             lefts, k = [i], i
             for _ in range(steps):
                 if noun(k - 1) or (k - 1 >= 0 and tokens[k - 1][3] == "ad" and k == i):
                     k -= 1
-                elif k - 2 >= 0 and tokens[k - 1][0] in LINK_WORDS and noun(k - 2):
+                elif joins(k - 1) and noun(k - 2):
                     k -= 2
                 else:
                     break
-                if tokens[k][2] > tokens[k + 1][1] or any(tokens[m][2] != tokens[m + 1][1] for m in range(k, i)):
+                if not touching(k, i):
                     break  # a gap or a mark between: no unit
                 lefts.append(k)
             rights, k = [j], j
             for _ in range(steps):
                 if noun(k + 1):
                     k += 1
-                elif k + 2 < len(tokens) and tokens[k + 1][0] in LINK_WORDS and noun(k + 2):
+                elif joins(k + 1) and noun(k + 2):
+                    if tokens[k + 1][3] == "v" and touching(j, k + 1):
+                        rights.append(k + 1)  # the verb last too: 人民币 + 结算 (试点)
                     k += 2
+                elif k + 1 < len(tokens) and tokens[k + 1][3] == "v" and touching(j, k + 1):
+                    rights.append(k + 1)  # a verb last: 人民币 + 结算, 高水平 + 应用
+                    break
                 else:
                     break
-                if any(tokens[m][2] != tokens[m + 1][1] for m in range(j, k)):
+                if not touching(j, k):
                     break
                 rights.append(k)
             for a in lefts:
                 for b in rights:
                     text = line[tokens[a][1]:tokens[b][2]]
-                    if (a, b) != (i, j) and len(text) <= 16:
+                    if (a, b) != (i, j) and len(text) <= MAX_UNIT:
                         out.add(text)
-        at = line.find(run, at + 1)
     return out
 
 
@@ -316,8 +367,8 @@ def plain_phrase(phrase: str) -> bool:
 
 def quoted_phrase(phrase: str) -> bool:
     """A quoted formulation may be a phrase: 2+ characters and words (中国制造2025), not a date or a
-    figure in quotes (“25·7”)."""
-    return len(phrase) >= MIN_CHARS and bool(re.search(r"[\u3400-\u9fff]", phrase))
+    figure in quotes (“25·7”); figures joined by + are a formulation (“2+3+6+6”, “1+2+4+N”)."""
+    return len(phrase) >= MIN_CHARS and bool(re.search(r"[\u3400-\u9fff]", phrase) or _FIGURES_JOINED.fullmatch(phrase))
 
 
 def not_pieces(counts: dict[str, int], holders=None, keep=frozenset()) -> list[str]:

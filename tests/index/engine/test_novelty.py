@@ -7,6 +7,7 @@ import random
 import pytest
 
 from index import QueryError, list_reports, new_phrases
+from index.engine import novelty
 from tests.conftest import needs_corpus
 from tests.oracle import Oracle
 
@@ -19,6 +20,31 @@ READ_AS_NEW = [
 ]
 
 
+# jieba's tags for the words below, as rjieba gives them (a phrase of several words: each tagged)
+TAGS = {"加强": "v", "减污": "v", "降碳": "", "可信": "v", "数据空间": "n", "供给侧结构性改革": "", "和": "c",
+        "蛋糕": "n", "创客": "", "三农": "nz"}
+
+
+def tagged(text):
+    out, at = [], 0
+    while at < len(text):
+        word = next(w for w in sorted(TAGS, key=len, reverse=True) if text.startswith(w, at))
+        out.append((word, TAGS[word]))
+        at += len(word)
+    return out
+
+
+def test_only_a_governing_verb_or_a_particle_folds():
+    ranked = ["供给侧结构性改革", "降碳", "数据空间", "加强供给侧结构性改革", "减污降碳", "可信数据空间"]
+    assert novelty._folded(ranked, tagged) == ["供给侧结构性改革", "降碳", "数据空间", "减污降碳", "可信数据空间"]
+
+
+def test_an_everyday_word_weighs_less_than_a_coined_one():
+    weigh = lambda p: novelty._weight(p, 3, True, False, True, True, tagged)  # noqa: E731 — quoted, a term
+    assert weigh("蛋糕") + novelty.GENERAL_WORD == weigh("创客")  # jieba's everyday word, and the archive's
+    assert weigh("三农") > weigh("创客")  # jieba's term (nz), with a numeral
+
+
 def check_against_oracle(home, oracle, nv):
     phrases = {p.phrase: p for p in nv.phrases}
     assert nv.baseline and nv.report not in nv.baseline
@@ -28,8 +54,9 @@ def check_against_oracle(home, oracle, nv):
             assert oracle.count_in(p.phrase, other) == 0, (p.phrase, other)
         lines = oracle.sections[(nv.report, p.section_id)]
         assert any(p.phrase in line.norm and line.paragraph == p.paragraph for line in lines), p
-        # new only by a figure is no phrase; a quoted formulation may hold one (中国制造2025)
-        assert not any(ch.isdigit() for ch in p.phrase if ch.isascii()) or (p.quoted and not p.phrase.isascii()), p
+        # new only by a figure is no phrase; a quoted formulation may hold one (中国制造2025, 2+3+6+6)
+        assert not any(ch.isdigit() for ch in p.phrase if ch.isascii()) or \
+            (p.quoted and (not p.phrase.isascii() or "+" in p.phrase)), p
     # folded: no phrase listed below one it only adds a verb or a particle to (加强供给侧结构性改革 under
     # 供给侧结构性改革); a longer unit around a phrase (东北全面振兴座谈会) may stand beside it
     order = [p.phrase for p in nv.phrases]
