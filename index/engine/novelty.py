@@ -17,6 +17,7 @@ import math
 from typing import NamedTuple
 
 from archive import normalize_text
+from archive.marks import is_mark
 
 from .. import sectiontext
 from .catalog import list_reports, resolve_report, show
@@ -44,7 +45,7 @@ AGAINST = ("earlier", "previous")
 _FOLDING_TAGS = {"c", "p", "u", "uj", "ul", "ud", "ug", "uz", "uv", "r", "y"}
 FOLDING_WORDS = frozenset("""
 加强 推进 推动 促进 深化 完善 健全 实施 落实 加快 加大 提升 提高 扩大 强化 坚持 支持 鼓励 引导 开展 建立
-构建 建设 打造 做好 抓好 抓紧 着力 积极 大力 全面 进一步 切实 不断 持续 稳步 努力 继续 更好 更加 深入 扎实
+构建 建设 打造 做好 抓好 抓紧 着力 大力 进一步 切实 不断 持续 稳步 努力 继续 更好 更加 深入 扎实
 有序 稳妥 优化 巩固 增强 发挥 实现 推行 探索 制定 出台 启动 组织 部署 加速 力争 确保 要 需 须 必须 主动 坚决
 全力 工作 大力推进 加快推进 深入推进 扎实推进 积极推进 稳步推进 全面推进 进一步加强 不断完善 加快发展 大力发展
 积极发展 着力推进 着力构建 切实加强 全面加强 持续推进 深入实施 全面实施 贯彻 贯彻落实 坚定不移 认真 抓 搞好
@@ -61,6 +62,9 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
     lines = [(s, par, normalize_text(text), head) for s, par, _, head, text in displayed]
     text = "\n".join(n for _, _, n, _ in lines)
     heads = "\n".join(n for _, _, n, head in lines if head)
+    # a heading's clauses, its numbering cut off: a phrase that ends one is what the heading names
+    # (因地制宜发展新质生产力 → 新质生产力); one inside it is a piece of its wording (一年工作 of 过去一年工作回顾)
+    clauses = {c for _, _, n, head in lines if head for c in _clauses(ph.unnumbered(n))}
     quoted = set().union(*(ph.quoted_formulations(display) for *_, display in displayed))
     seen = _baseline_index(corpus, baseline)
     known: dict[str, bool] = {}
@@ -80,6 +84,10 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
     def is_idiom(phrase: str) -> bool:
         return phrase not in slogans and phrase not in quoted and tags(phrase) == [(phrase, "i")]
 
+    def governed(run: str) -> bool:  # a run that starts or ends with a governing verb (落实科学, 水平进一步提升)
+        words = tags(run)
+        return words[0][0] in FOLDING_WORDS or words[-1][0] in FOLDING_WORDS
+
     def no_unit(phrase: str) -> bool:  # a run that starts or ends with a particle: no phrase
         return phrase not in terms and bool(set(ph.run_edges(phrase, tags)) & ph.EDGE_TAGS)
 
@@ -90,8 +98,13 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
             if n:
                 counts[phrase] = n
     # a longer unit or a series leaves its parts listed; a minimal new run is listed even inside a term
-    kept = ph.not_pieces(counts, set(counts) - extended - series, keep=found.runs)
-    weight = {p: _weight(p, counts[p], p in quoted, p in heads, p in slogans, p in terms, tags, p in series)
+    kept = ph.not_pieces(counts, set(counts) - extended - series, keep={r for r in found.runs if not governed(r)})
+    # a run a governing verb starts or ends is a piece of any longer phrase with its count (落实科学 of
+    # 落实科学发展观)
+    pieces = set(counts) - set(ph.not_pieces(counts))
+    kept = [p for p in kept if not (p in pieces and p in found.runs and governed(p))]
+    heading = {p: p in heads and (p in terms or any(c.endswith(p) for c in clauses)) for p in kept}
+    weight = {p: _weight(p, counts[p], p in quoted, heading[p], p in slogans, p in terms, tags, p in series)
               - 2 * (p in extended and counts[p] < 2)  # a longer unit written once
               for p in kept}
     # The leading candidates, looked up in the rest of the archive (a lookup each: the Solr backend asks
@@ -134,9 +147,23 @@ def _weight(phrase: str, count: int, quoted: bool, in_heading: bool, slogan: boo
         score -= 4 if len(phrase) <= 2 else 2
     if len(words) == 1 and words[0][1] not in _COINED_TAGS:
         score -= GENERAL_WORD  # a word of jieba's general dictionary (蛋糕, 减法, 第三方), quoted or not
-    if not (marked or in_heading or series) and ph.run_edges(phrase, tags)[0] in ph.VERB_TAGS:
+    governing = len(words) > 1 and words[0][0] in FOLDING_WORDS  # 推动区域协调发展, even as a heading
+    if not (marked or series) and (governing or (not in_heading and ph.run_edges(phrase, tags)[0] in ph.VERB_TAGS)):
         score -= 5  # 推进农业, 进一步提升, 全面贯彻新发展理念: a verb and its object
+    if not (marked or series) and len(words) > 1 and words[-1][0] in FOLDING_WORDS:
+        score -= 5  # 体系进一步完善, 水平进一步提升: a clause's subject and its verb
     return score
+
+
+def _clauses(line: str) -> list[str]:
+    """The stretches of `line` between its marks."""
+    out, start = [], 0
+    for at, ch in enumerate(line + "，"):
+        if at == len(line) or is_mark(ch):
+            if at > start:
+                out.append(line[start:at])
+            start = at + 1
+    return out
 
 
 def _folded(ranked: list[str], tags) -> list[str]:

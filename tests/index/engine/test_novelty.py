@@ -45,6 +45,13 @@ def test_an_everyday_word_weighs_less_than_a_coined_one():
     assert weigh("三农") > weigh("创客")  # jieba's term (nz), with a numeral
 
 
+def test_a_governing_verb_at_either_end_weighs_less_even_in_a_heading():
+    def heading(p):  # written once, in a heading, unmarked
+        return novelty._weight(p, 1, False, True, False, False, tagged)
+    assert heading("加强数据空间") + 5 == heading("可信数据空间")  # 推动区域协调发展: a verb and its object
+    assert heading("数据空间加强") + 5 == heading("数据空间可信")  # 体系进一步完善: a subject and its verb
+
+
 def check_against_oracle(home, oracle, nv):
     phrases = {p.phrase: p for p in nv.phrases}
     assert nv.baseline and nv.report not in nv.baseline
