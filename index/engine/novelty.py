@@ -97,12 +97,12 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
             n = text.count(phrase)
             if n:
                 counts[phrase] = n
-    # a longer unit or a series leaves its parts listed; a minimal new run is listed even inside a term
-    kept = ph.not_pieces(counts, set(counts) - extended - series, keep={r for r in found.runs if not governed(r)})
-    # a run a governing verb starts or ends is a piece of any longer phrase with its count (落实科学 of
-    # 落实科学发展观)
-    pieces = set(counts) - set(ph.not_pieces(counts))
-    kept = [p for p in kept if not (p in pieces and p in found.runs and governed(p))]
+    # a longer unit or a series leaves its parts listed; a minimal new run is listed even inside a term,
+    # unless a governing verb starts or ends it (落实科学 of 落实科学发展观)
+    in_terms = ph.pieces(counts, set(counts) - extended - series)
+    in_units = ph.pieces(counts, set(counts) & (extended | series))
+    kept = [p for p in counts if not (p in in_terms and (p not in found.runs or governed(p)))
+            and not (p in in_units and p in found.runs and governed(p))]
     heading = {p: p in heads and (p in terms or any(c.endswith(p) for c in clauses)) for p in kept}
     weight = {p: _weight(p, counts[p], p in quoted, heading[p], p in slogans, p in terms, tags, p in series)
               - 2 * (p in extended and counts[p] < 2)  # a longer unit written once
@@ -187,6 +187,8 @@ def _only_function_words(rest: str, tags) -> bool:
 def _quoted_elsewhere(corpus: Corpus, phrase: str) -> tuple[int, int]:
     """How many sections of the archive write `phrase` between quotes (“三农”), and how many write it."""
     quoted, _ = corpus.holding(f"“{phrase}”")
+    if not len(quoted):
+        return 0, 0  # quoted nowhere: no need to ask where it is written
     written, _ = corpus.holding(phrase)
     return len(quoted), len(written)
 

@@ -371,15 +371,14 @@ def quoted_phrase(phrase: str) -> bool:
     return len(phrase) >= MIN_CHARS and bool(re.search(r"[\u3400-\u9fff]", phrase) or _FIGURES_JOINED.fullmatch(phrase))
 
 
-def not_pieces(counts: dict[str, int], holders=None, keep=frozenset()) -> list[str]:
-    """The phrases that do not stand only inside a longer one: a phrase with the count of a longer
-    phrase holding it is that phrase's piece. `holders`: the phrases that may hold others (all);
-    `keep`: phrases listed even so (统一大市场 in every 全国统一大市场: the smallest new unit)."""
-    inside = set()
-    for q, n in counts.items():
-        if holders is not None and q not in holders:
-            continue
+def pieces(counts: dict[str, int], holders) -> set[str]:
+    """The phrases of `counts` that stand only inside a longer one of `holders`: a phrase with the count
+    of a longer phrase holding it is that phrase's piece."""
+    out = set()
+    for q in holders:
+        n = counts[q]
         for size in range(MIN_CHARS, len(q)):
             for i in range(len(q) - size + 1):
-                inside.add((q[i:i + size], n))
-    return [p for p, n in counts.items() if (p, n) not in inside or p in keep]
+                if counts.get(q[i:i + size]) == n:
+                    out.add(q[i:i + size])
+    return out
