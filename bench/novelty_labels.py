@@ -5,6 +5,10 @@ the default baseline already writes (`old`: the labeller read fewer earlier repo
 
     python bench/novelty_labels.py --home DIR [--labels tests/novelty/new_labels.tsv] [--quiet]
 
+`judged`: the top 20's precision by the blind judges' verdicts (tests/novelty/judged_top20_round*.tsv,
+every phrase a judge saw in a top 20: worth 1 or 0); a phrase no judge has seen counts as a miss and is
+listed, to be judged by a fresh judge before the number is reported.
+
 Not a test: it prints numbers (the labels are judged by hand; the held-out file is read once, at the end).
 """
 
@@ -41,14 +45,20 @@ def main() -> None:
     ap.add_argument("--labels", default=str(ROOT / "tests/novelty/new_labels.tsv"))
     ap.add_argument("--quiet", action="store_true", help="Only the numbers.")
     args = ap.parse_args()
+    worth = {}
+    for path in sorted((ROOT / "tests/novelty").glob("judged_top20_round*.tsv")):
+        with open(path, encoding="utf-8") as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                if row["worth"].strip():
+                    worth[(row["report"], row["phrase"])] = row["worth"].strip() == "1"
     labels: dict[str, set[str]] = defaultdict(set)
     with open(args.labels, encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             labels[row["report"]].add(folded(row["phrase"]))
     backend = LocalBackend(Home(Path(args.home)))
     corpus = backend.corpus
-    print(f"{'report':<14} {'labels':>6} {'old':>4} {'listed':>6} {'recall':>7} {'top20':>6} {'seconds':>7}")
-    recalls, precisions = [], []
+    print(f"{'report':<14} {'labels':>6} {'old':>4} {'listed':>6} {'recall':>7} {'top20':>6} {'judged':>6} {'seconds':>7}")
+    recalls, precisions, judged, unjudged = [], [], [], []
     for report, wanted in labels.items():
         t = time.perf_counter()
         nv = backend.new_phrases(report, None, None)
@@ -64,14 +74,22 @@ def main() -> None:
         top = nv.phrases[:20]
         good = [matches(p.phrase, wanted) for p in top]
         precision = sum(good) / max(1, len(top))
+        verdicts = [worth.get((report, p.phrase)) for p in top]
+        unjudged += [(report, p.phrase) for p, v in zip(top, verdicts) if v is None]
         recalls.append(recall)
         precisions.append(precision)
-        print(f"{report:<14} {len(wanted):>6} {len(old):>4} {len(nv.phrases):>6} {recall:>7.0%} {precision:>6.0%} {seconds:>7.2f}")
+        judged.append(sum(bool(v) for v in verdicts) / max(1, len(top)))
+        print(f"{report:<14} {len(wanted):>6} {len(old):>4} {len(nv.phrases):>6} {recall:>7.0%} {precision:>6.0%} "
+              f"{judged[-1]:>6.0%} {seconds:>7.2f}")
         if not args.quiet:
             print("   " + " ".join(("✓" if g else "✗") + p.phrase for p, g in zip(top, good)))
             missed = sorted(wanted - listed)
             print(f"   missed ({len(missed)}): " + " ".join(missed[:40]) + (" …" if len(missed) > 40 else ""))
-    print(f"{'all':<14} {'':>6} {'':>4} {'':>6} {sum(recalls) / len(recalls):>7.0%} {sum(precisions) / len(precisions):>6.0%}")
+    print(f"{'all':<14} {'':>6} {'':>4} {'':>6} {sum(recalls) / len(recalls):>7.0%} {sum(precisions) / len(precisions):>6.0%} "
+          f"{sum(judged) / len(judged):>6.0%}")
+    if unjudged:
+        print(f"unjudged in a top 20 (counted as misses): {len(unjudged)}: "
+              + " ".join(f"{r}:{p}" for r, p in unjudged))
 
 
 if __name__ == "__main__":
