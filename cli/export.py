@@ -69,6 +69,12 @@ def kwic_csv(c) -> str:
     return csv_records(KWIC_FIELDS, c.lines)
 
 
+def compare_csv(doc: dict) -> str:
+    """compare's phrases, a row each (the --json fields)."""
+    rows = doc["phrases"]
+    return csv_table(list(rows[0]) if rows else ["phrase"], ([("" if v is None else v) for v in r.values()] for r in rows))
+
+
 def targets_csv(rows, by: str | None) -> str:
     """One row per target, or (`by`) the grid of one indicator that the terminal shows."""
     from .jsonout import TARGET_FIELDS

@@ -83,6 +83,19 @@ def novelty(nv) -> dict:
          **({} if p.later_reports is None else {"later_reports": p.later_reports})} for p in nv.phrases]}
 
 
+COMPARED_FIELDS = ("phrase", "target_count", "reference_count", "target_per_10k", "reference_per_10k", "g2", "log_ratio",
+                   "target_reports")
+
+
+def comparison(cmp, cite=_none) -> dict:
+    """`compare`: the two sides (reports counted once per text, characters), then the phrases."""
+    def side(s):
+        return {"label": s.label, "reports": s.texts, "chars": s.chars}
+    return {"target": side(cmp.target), "reference": side(cmp.reference), "phrases": [
+        {**{k: getattr(p, k) for k in COMPARED_FIELDS}, "citation": cite(p.first) if p.first else None}
+        for p in cmp.phrases]}
+
+
 TARGET_FIELDS = ("report", "title", "year", "region", "level", "indicator", "status", "text", "low", "high", "unit",
                  "modifier", "not_set", "section_id", "paragraph", "url", *(k for k in HEAD_FIELDS if k != "level"))
 

@@ -482,6 +482,38 @@ def new(app: App, report, against, limit, show_all, as_json):
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("target")
+@click.option("--reference", "-r", metavar="REF",
+              help="What TARGET is set against: a report or a quoted filter expression (default: the rest of the archive).")
+@click.option("--fewer", is_flag=True, help="The phrases TARGET uses less than REF (drawn from REF: at most 5 M characters).")
+@click.option("--sort", type=click.Choice(["g2", "logratio", "count"]), default="g2", show_default=True,
+              help="By log-likelihood G², log ratio, or count.")
+@click.option("--min-count", type=click.IntRange(min=1), default=3, show_default=True,
+              help="At least N occurrences (in TARGET; with --fewer, in REF).")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most N phrases.")
+@click.option("--all", "show_all", is_flag=True, help="Every phrase.")
+@click.option("--csv", "as_csv", is_flag=True, help="The phrases as CSV.")
+@xlsx_option
+@json_option
+@remote_options
+@click.pass_obj
+@handle_errors
+def compare(app: App, target, reference, fewer, sort, min_count, limit, show_all, as_csv, xlsx, as_json):
+    """The phrases that set TARGET apart (over-used against REF, by exact counts): TARGET and REF are
+    each one report or one quoted filter expression ("year:2025 level:national")."""
+    from .export import compare_csv
+    from .render.findings import render_comparison
+
+    no_xlsx_with(xlsx, as_json, as_csv)
+    cmp = app.backend().compare(target, reference, fewer=fewer, sort=sort, min_count=min_count,
+                                limit=None if show_all else limit)
+    finish(app, 0 if cmp.phrases else 1, xlsx=xlsx, rows=lambda: jsonout.comparison(cmp, app.citations().of)["phrases"],
+           as_json=as_json, doc=lambda: jsonout.comparison(cmp, app.citations().of), as_csv=as_csv,
+           csv=lambda: compare_csv(jsonout.comparison(cmp, app.citations().of)),
+           paint=lambda: render_comparison(app.console, cmp))
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("indicators", nargs=-1)
 @filter_options
 @click.option("--by", type=click.Choice(["year", "region"]),

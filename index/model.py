@@ -364,6 +364,47 @@ class Novelty:
 
 
 @dataclass(frozen=True)
+class CompareSide:
+    """One side of `compare`: its label (a report id, a filter expression, the rest of the archive), its
+    reports, and its characters counted once per text."""
+
+    label: str
+    reports: tuple[str, ...]
+    texts: int  # its reports counted once per text (a transcription whose original is in it, not)
+    chars: int  # of those texts
+
+
+@dataclass(frozen=True)
+class ComparedPhrase:
+    """A phrase over- (or, with --fewer, under-) used in the target: exact counts on each side, rates
+    per 10,000 characters, log-likelihood G², log ratio, the target reports holding it, its first mention."""
+
+    phrase: str
+    target_count: int
+    reference_count: int
+    target_per_10k: float
+    reference_per_10k: float
+    g2: float
+    log_ratio: float
+    target_reports: int
+    first: FirstMention | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """`compare`: the phrases that set the target apart from the reference, ranked."""
+
+    target: CompareSide
+    reference: CompareSide
+    phrases: tuple[ComparedPhrase, ...]
+    found: int  # every phrase listed before the limit
+    fewer: bool = False
+    sort: str = "g2"
+    min_count: int = 3
+    since: int | None = None  # over time: phrases the archive wrote mostly before this year are left out
+
+
+@dataclass(frozen=True)
 class TargetRow:
     """One target a report sets for its year (or says it does not set), with its citation."""
 

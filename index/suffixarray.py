@@ -46,6 +46,11 @@ class TextIndex:
         self.text = np.frombuffer(bytearray(data), dtype=np.uint8)  # writable: divsufsort wants it so
         self.sa = divsufsort(self.text, force64=len(self.text) >= 2**31 - 1) if len(self.text) else np.zeros(0, np.int32)
 
+    def count(self, needle: str) -> int:
+        """How many times `needle` starts in the texts (overlaps counted)."""
+        pattern = needle.encode("utf-8")
+        return _sa_search(self.text, self.sa, pattern)[0] if pattern else 0
+
     def __contains__(self, needle: str) -> bool:
         pattern = needle.encode("utf-8")
         return bool(pattern) and _sa_search(self.text, self.sa, pattern)[0] > 0

@@ -36,6 +36,39 @@ def render_novelty(console: Console, nv) -> None:
         console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
 
 
+def render_comparison(console: Console, cmp) -> None:
+    """`compare`: the two sides in two lines, then a table — the phrase, its count and rate per 10,000
+    characters on each side, G², log ratio, the target reports holding it."""
+    def side(s):
+        return f"{field(s.label)} ({plural(s.texts, 'report')}, {s.chars:,} characters)"
+    way = "less" if cmp.fewer else "more"
+    head = Shown(f"{side(cmp.target)} against {side(cmp.reference)}: {plural(cmp.found, 'phrase')} used {way}",
+                 style="bold")
+    console.print(head, soft_wrap=True)
+    shown = f"showing {len(cmp.phrases)}; --limit N or --all for more · " if len(cmp.phrases) < cmp.found else ""
+    older = f" · phrases mostly written before {cmp.since} left out" if cmp.since else ""
+    console.print(Shown(f"  {shown}by {SORT_NAMES[cmp.sort]}, at least {cmp.min_count} occurrences"
+                        f"{' in the reference' if cmp.fewer else ''}{older} · --json for citations", style="dim"),
+                  soft_wrap=True)
+    t = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1, 0, 0))
+    for name, justify in (("phrase", "left"), ("target", "right"), ("ref", "right"), ("/10k", "right"), ("ref/10k", "right"),
+                          ("G²", "right"), ("log ratio", "right"), ("reports", "right")):
+        t.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", max_width=24 if name == "phrase" else None)
+    for p in cmp.phrases:
+        t.add_row(Shown(p.phrase, style="bold"), str(p.target_count), str(p.reference_count), f"{p.target_per_10k:.2f}",
+                  f"{p.reference_per_10k:.2f}", f"{p.g2:.1f}", f"{p.log_ratio:+.2f}", str(p.target_reports))
+    console.print(t)
+    if cmp.found < FEW:
+        console.print(Shown(f"  a phrase is listed when it stands at least {cmp.min_count} times and the difference is "
+                            "significant (G² ≥ 3.84, p < 0.05): in single reports that is rare — "
+                            "`baogao new REPORT --against OTHER` lists every phrase one writes and the other does not",
+                            style="dim"), soft_wrap=True)
+
+
+FEW = 10  # fewer phrases than this: say why a comparison lists so few
+SORT_NAMES = {"g2": "log-likelihood G²", "logratio": "log ratio", "count": "count"}
+
+
 # A cell of a report × indicator that holds no figure: the report sets none, states one in words,
 # nothing was read (a miss — never shown blank, which would pass for a report that set nothing), its
 # figures are of other periods only (非本年), or the report never names the indicator (无); and

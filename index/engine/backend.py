@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .corpus import Corpus
-    from ..model import (Concordance, Novelty, ReportInfo, ReportView, SearchResult, SectionInfo, Spread, Trend,
+    from ..model import (Comparison, Concordance, Novelty, ReportInfo, ReportView, SearchResult, SectionInfo, Spread, Trend,
                         Verdict)
 
 
@@ -44,6 +44,8 @@ class Backend(Protocol):
     def new_phrases(self, report: str, against=None, limit: int | None = 50) -> Novelty: ...
 
     def targets(self, indicators=(), filters: dict | None = None, with_duplicates: bool = False) -> list: ...
+
+    def compare(self, target: str, reference: str | None = None, **options) -> Comparison: ...
 
 
 class Engine:
@@ -153,6 +155,12 @@ class Engine:
         from .novelty import new_phrases
 
         return new_phrases(self._current(), report, against, limit)
+
+    def compare(self, target, reference=None, **options):
+        """The phrases over- (or under-) used in `target` against `reference` (`compare`)."""
+        from .comparison import compare
+
+        return compare(self._current(), target, reference, **options)
 
     def targets(self, indicators=(), filters=None, with_duplicates=False):
         """The targets each report sets for its year (`targets`)."""

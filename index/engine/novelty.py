@@ -31,25 +31,9 @@ LIMIT = 50
 # take them up (none are asked for the latest year's report: it has no later reports), then, of the
 # leading ones after that, how many sections quote them.
 LATER_LOOKED_UP, QUOTES_LOOKED_UP = 1500, 400
-# A word of jieba's own general dictionary is everyday language (蛋糕, 减法, 两难, 第三方, 加速度: of 71
-# such words judged, 56 were not worth an analyst's time); its tags for terms (nz, l, j: 三农, 以旧换新,
-# 新三样) and the archive's own words (no tag) are not.
-_COINED_TAGS = {"", "nz", "l", "j"}
-GENERAL_WORD = 4
+GENERAL_WORD = 4  # a single word of jieba's general dictionary (phrases.COINED_TAGS) weighs this much less
 _SLOGAN_NUMERALS = set("一二三四五六七八九十两百千万")
 AGAINST = ("earlier", "previous")
-# What a phrase may add to a higher-ranked one and still be it (加强供给侧结构性改革 is 供给侧结构性改革):
-# particles, conjunctions, prepositions and pronouns (和 的 等 与 我们), and the verbs and adverbs every
-# report governs its objects with (加强 推进…建设). A verb that carries meaning does not fold: 减污降碳 is
-# not 降碳, 可信数据空间 not 数据空间, 两岸融合发展 not 融合发展 (jieba tags 减污 and 可信 as verbs too).
-_FOLDING_TAGS = {"c", "p", "u", "uj", "ul", "ud", "ug", "uz", "uv", "r", "y"}
-FOLDING_WORDS = frozenset("""
-加强 推进 推动 促进 深化 完善 健全 实施 落实 加快 加大 提升 提高 扩大 强化 坚持 支持 鼓励 引导 开展 建立
-构建 建设 打造 做好 抓好 抓紧 着力 大力 进一步 切实 不断 持续 稳步 努力 继续 更好 更加 深入 扎实
-有序 稳妥 优化 巩固 增强 发挥 实现 推行 探索 制定 出台 启动 组织 部署 加速 力争 确保 要 需 须 必须 主动 坚决
-全力 工作 大力推进 加快推进 深入推进 扎实推进 积极推进 稳步推进 全面推进 进一步加强 不断完善 加快发展 大力发展
-积极发展 着力推进 着力构建 切实加强 全面加强 持续推进 深入实施 全面实施 贯彻 贯彻落实 坚定不移 认真 抓 搞好
-""".split())
 
 
 def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMIT) -> Novelty:
@@ -86,7 +70,7 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
 
     def governed(run: str) -> bool:  # a run that starts or ends with a governing verb (落实科学, 水平进一步提升)
         words = tags(run)
-        return words[0][0] in FOLDING_WORDS or words[-1][0] in FOLDING_WORDS
+        return words[0][0] in ph.FOLDING_WORDS or words[-1][0] in ph.FOLDING_WORDS
 
     def no_unit(phrase: str) -> bool:  # a run that starts or ends with a particle: no phrase
         return phrase not in terms and bool(set(ph.run_edges(phrase, tags)) & ph.EDGE_TAGS)
@@ -145,12 +129,12 @@ def _weight(phrase: str, count: int, quoted: bool, in_heading: bool, slogan: boo
     words = tags(phrase)
     if not marked and len(words) == 1:
         score -= 4 if len(phrase) <= 2 else 2
-    if len(words) == 1 and words[0][1] not in _COINED_TAGS:
+    if len(words) == 1 and words[0][1] not in ph.COINED_TAGS:
         score -= GENERAL_WORD  # a word of jieba's general dictionary (蛋糕, 减法, 第三方), quoted or not
-    governing = len(words) > 1 and words[0][0] in FOLDING_WORDS  # 推动区域协调发展, even as a heading
+    governing = len(words) > 1 and words[0][0] in ph.FOLDING_WORDS  # 推动区域协调发展, even as a heading
     if not (marked or series) and (governing or (not in_heading and ph.run_edges(phrase, tags)[0] in ph.VERB_TAGS)):
         score -= 5  # 推进农业, 进一步提升, 全面贯彻新发展理念: a verb and its object
-    if not (marked or series) and len(words) > 1 and words[-1][0] in FOLDING_WORDS:
+    if not (marked or series) and len(words) > 1 and words[-1][0] in ph.FOLDING_WORDS:
         score -= 5  # 体系进一步完善, 水平进一步提升: a clause's subject and its verb
     return score
 
@@ -181,7 +165,7 @@ def _folded(ranked: list[str], tags) -> list[str]:
 
 def _only_function_words(rest: str, tags) -> bool:
     found = [(word, tag) for part in rest.split(" ") if part for word, tag in tags(part)]
-    return bool(found) and all(tag in _FOLDING_TAGS or word in FOLDING_WORDS for word, tag in found)
+    return bool(found) and all(tag in ph.FOLDING_TAGS or word in ph.FOLDING_WORDS for word, tag in found)
 
 
 def _quoted_elsewhere(corpus: Corpus, phrase: str) -> tuple[int, int]:

@@ -59,6 +59,9 @@ SHAPES = {
         "not_set", "section_id", "paragraph", "url", *HEAD[1:], "citation")}]},
     "new": {"report": None, "title": None, "year": None, "region": None, **dict.fromkeys(HEAD), "baseline": None, "found": None, "phrases": [{k: None for k in (
         "phrase", "count", "section_id", "paragraph", "quoted", "in_heading")}]},
+    "compare": {"target": {"label": None, "reports": None, "chars": None}, "reference": {"label": None, "reports": None, "chars": None},
+                "phrases": [{k: None for k in ("phrase", "target_count", "reference_count", "target_per_10k", "reference_per_10k",
+                                               "g2", "log_ratio", "target_reports", "citation")}]},
     "publish": {"collection": None, "generation": None, "published": None, "deleted": None, "unchanged": None, "seconds": None},
     # exit 2 or 3, any command; exit 1 for filters that keep no report (with "reports_matched": 0)
     "error": {"error": None, "hint": None, "candidates?": None, "reports_matched?": None},

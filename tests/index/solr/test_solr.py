@@ -154,6 +154,15 @@ def test_new_and_targets_answer_as_locally(seeds_on_solr):
     assert remote.targets((), {"region": "通化"}) == local.targets((), {"region": "通化"})
 
 
+def test_compare_answers_as_locally(seeds_on_solr):
+    """compare through the engine on the cluster: the same phrases, counts and citations (the archive
+    total comes from each section's count there: the Solr corpus has no cheap total)."""
+    local, remote, _ = seeds_on_solr
+    for target, reference in (("year:2024", "year:2023"), ("002", None)):
+        want = local.compare(target, reference, min_count=2, limit=None)
+        assert want.phrases and remote.compare(target, reference, min_count=2, limit=None) == want, (target, reference)
+
+
 def test_the_terminal_ui_reads_from_the_cluster(seeds_on_solr, monkeypatch):
     """The full-screen reader on the Solr backend: the hits of `search`, and the reader stops at
     every occurrence of the first."""
