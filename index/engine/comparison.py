@@ -23,7 +23,7 @@ from ..model import ComparedPhrase, Comparison, CompareSide
 from . import phrases as ph
 from .catalog import resolve_report
 from .corpus import Corpus
-from .query import And, Filter, parse
+from .query import And, Filter, Not, parse
 from .trends import _earliest, _mention, _per_report
 
 SORTS = ("g2", "logratio", "count")
@@ -78,10 +78,9 @@ def compare(corpus: Corpus, target: str, reference: str | None = None, *, fewer:
     source = r_side if fewer else t_side
     texts = _texts(corpus, _unfolded(table, rows, source.reports))
     counted = _candidates(corpus, texts, min_count)
-    first = _first_pass(corpus, counted, t_side, r_side, reference is None, texts if not fewer else None)
     direction = -1 if fewer else 1
-    leading = sorted((p for p, (a, b) in first.items() if direction * _rate_diff(a, b, t_side, r_side) > 0),
-                     key=lambda p: -g2(*first[p], t_side.chars, r_side.chars))[:max(EXACT_RANK, 4 * (limit or 0))]
+    leading = _leading(corpus, counted, texts, t_side, r_side, reference is None, fewer,
+                       max(EXACT_RANK, 4 * (limit or 0)))
     since = _later_time(rows, t_side, r_side) if not fewer else None
     exact = _exact(corpus, leading, t_side, r_side, reference is None, since)
     listed = {p: e for p, e in exact.items()
@@ -105,7 +104,8 @@ def compare(corpus: Corpus, target: str, reference: str | None = None, *, fewer:
 
 def side_of(corpus: Corpus, arg: str) -> tuple[str, list[str]]:
     """(label, report ids) of TARGET or REF: one report (as REPORT resolves elsewhere) or a filter
-    expression of the query language (`year:2025 level:national`); both readings is a usage error."""
+    expression of the query language (`year:2025 level:national`, `level:provincial NOT region:广东`);
+    both readings is a usage error."""
     expression = _filters_of(arg)
     try:
         report = resolve_report(corpus, arg)
@@ -114,26 +114,29 @@ def side_of(corpus: Corpus, arg: str) -> tuple[str, list[str]]:
             raise
         report = None
     if report is not None and expression is not None:
-        raise QueryError(f"{arg!r} reads both as the report {report.id} and as the filters {_label(expression)}",
+        raise QueryError(f"{arg!r} reads both as the report {report.id} and as the filters {_label(*expression)}",
                          f"Name the report by its id ({report.id}) or write the filters apart from it.")
     if report is not None:
         return report.id, [report.id]
-    chosen = filters.conditions(expression)
-    if any(c.field == "heading" for c in chosen):
+    kept, dropped = expression
+    if any(field == "heading" for field, _ in kept + dropped):
         raise QueryError("heading: filters sections, not reports", "compare sets of whole reports: region:, year:, level:, report:.")
-    ids = sorted(r.id for r in corpus.reports(chosen))
+    ids = {r.id for r in corpus.reports(filters.conditions(kept))}
+    for pair in dropped:
+        ids -= {r.id for r in corpus.reports(filters.conditions([pair]))}
     if not ids:
-        raise NoReportError(f"no report matches {_label(expression)}",
+        raise NoReportError(f"no report matches {_label(*expression)}",
                             "Check the filters: `baogao list` names the reports, their regions and years.")
-    return _label(expression), ids
+    return _label(*expression), sorted(ids)
 
 
-def _label(pairs) -> str:
-    return " ".join(f"{field}:{value}" for field, value in pairs)
+def _label(kept, dropped=()) -> str:
+    return " ".join([f"{field}:{value}" for field, value in kept] + [f"NOT {field}:{value}" for field, value in dropped])
 
 
-def _filters_of(arg: str) -> list[tuple[str, str]] | None:
-    """The (field, value) pairs when `arg` is nothing but filters, else None."""
+def _filters_of(arg: str) -> tuple[list, list] | None:
+    """The (field, value) pairs a side keeps and those it drops (NOT) when `arg` is nothing but
+    filters, else None."""
     if ":" not in arg:
         return None
     try:
@@ -141,9 +144,11 @@ def _filters_of(arg: str) -> list[tuple[str, str]] | None:
     except QueryError:
         return None
     parts = tree.parts if isinstance(tree, And) else (tree,)
-    if not parts or not all(isinstance(p, Filter) for p in parts):
+    kept = [(p.field, p.value) for p in parts if isinstance(p, Filter)]
+    dropped = [(p.part.field, p.part.value) for p in parts if isinstance(p, Not) and isinstance(p.part, Filter)]
+    if not parts or len(kept) + len(dropped) != len(parts):
         return None
-    return [(p.field, p.value) for p in parts]
+    return kept, dropped
 
 
 def _rows(corpus: Corpus) -> dict[str, tuple]:
@@ -205,26 +210,8 @@ def _candidates(corpus: Corpus, texts: list[str], min_count: int) -> Counter:
     names, idioms, figures, thanks, everyday words and runs cut from a longer phrase."""
     segmenter = corpus.segmenter
     tags = functools.lru_cache(maxsize=None)(segmenter.tags)
-    counted: Counter = Counter()
-    quoted: set[str] = set()
-    names: set[str] = set()
-    for text in texts:
-        for raw in text.split("\n"):
-            line = ph.unnumbered(raw)
-            quoted |= {q for q in ph.quoted_formulations(raw) if ph.quoted_phrase(q)}
-            names |= ph.names_in(line)
-            tagged = ph.tagged_tokens(line, segmenter.tags(line))
-            bounds = {b for _, s, e, _ in tagged for b in (s, e)}
-            for series in ph.parallel_series(line, bounds):
-                counted[series] += 1
-            for run in ph.word_runs(line, tagged):
-                for i in range(len(run)):
-                    for j in range(i, min(len(run), i + MAX_WORDS)):
-                        start, end = run[i][0], run[j][1]
-                        if end - start > ph.MAX_CHARS:
-                            break
-                        if end - start >= ph.MIN_CHARS:
-                            counted[line[start:end]] += 1
+    lines = [line for text in texts for line in text.split("\n")]
+    counted, quoted, names = _read_in_parts(segmenter, lines)
     for q in quoted:
         counted[q] = max(counted[q], 1)
     slogans = set(segmenter.words)
@@ -241,6 +228,8 @@ def _candidates(corpus: Corpus, texts: list[str], min_count: int) -> Counter:
         if ph.never_listed(p, names, is_idiom) is not None:
             continue
         words = tags(p)
+        if len(words) == 1 and words[0][0] in ph.FOLDING_WORDS:
+            continue  # 提升, quoted or not: a governing verb alone
         if p not in quoted and "，" not in p and (
                 set(ph.run_edges(p, tags)) & ph.EDGE_TAGS  # 的服务型政府, 两项补贴和
                 or (len(words) == 1 and words[0][1] not in ph.COINED_TAGS)  # 机制, 规范: everyday words
@@ -252,27 +241,97 @@ def _candidates(corpus: Corpus, texts: list[str], min_count: int) -> Counter:
     return out
 
 
+# A side of more characters than this is read on two cores (a process each, forked: the segmenter is
+# theirs without loading it again), its halves' counts summed.
+TWO_CORES = 1_000_000
+_SEGMENTER = None  # the forked readers' segmenter
+
+
+def _read_in_parts(segmenter, lines: list[str]) -> tuple[Counter, set[str], set[str]]:
+    import multiprocessing
+    import os
+
+    global _SEGMENTER
+    if sum(map(len, lines)) <= TWO_CORES or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _read(segmenter, lines)
+    _SEGMENTER = segmenter
+    try:
+        half = len(lines) // 2
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            (c1, q1, n1), (c2, q2, n2) = pool.map(_read_forked, [lines[:half], lines[half:]])
+    finally:
+        _SEGMENTER = None
+    c1.update(c2)
+    return c1, q1 | q2, n1 | n2
+
+
+def _read_forked(lines):
+    return _read(_SEGMENTER, lines)
+
+
+def _read(segmenter, lines: list[str]) -> tuple[Counter, set[str], set[str]]:
+    """Every line's candidates, counted where they stand at word boundaries; its quoted terms and the
+    names it prints before a title."""
+    counted: Counter = Counter()
+    quoted: set[str] = set()
+    names: set[str] = set()
+    for raw in lines:
+        line = ph.unnumbered(raw)
+        quoted |= {q for q in ph.quoted_formulations(raw) if ph.quoted_phrase(q)}
+        names |= ph.names_in(line)
+        tagged = ph.tagged_tokens(line, segmenter.tags(line))
+        if "，" in line:
+            counted.update(ph.parallel_series(line, {b for _, s, e, _ in tagged for b in (s, e)}))
+        for run in ph.word_runs(line, tagged):
+            counted.update([line[run[i][0]:run[j][1]] for i in range(len(run))
+                            for j in range(i, min(len(run), i + MAX_WORDS))
+                            if ph.MIN_CHARS <= run[j][1] - run[i][0] <= ph.MAX_CHARS])
+    return counted, quoted, names
+
+
 def _loose_end(word: tuple[str, str]) -> bool:
     """A one-character word at a run's end that is no noun: the run is cut from a longer phrase."""
     return len(word[0]) == 1 and word[1] not in ("n", "ns", "nz", "j", "")
 
 
-def _first_pass(corpus: Corpus, counted, t_side, r_side, rest: bool, t_texts) -> dict[str, tuple[int, int]]:
-    """phrase → (target, reference) occurrences counted on suffix arrays (overlaps counted): the
-    target's and the reference's texts, or, for the rest of the archive, the archive's index less the
-    target (the archive's count takes in every transcription: a first count, for ranking)."""
+def _leading(corpus: Corpus, counted, texts, t_side, r_side, rest: bool, fewer: bool, k: int) -> list[str]:
+    """The `k` candidates of the highest G² in the wanted direction, on first counts made on suffix
+    arrays (overlaps counted): the texts they are drawn from, the other side's texts — or, for the rest
+    of the archive, the archive's index less the target (its count takes in every transcription: a
+    first count, for ranking). Taken by their count where they are drawn from, highest first, the
+    search stops once no candidate left could beat the k-th: for a count n, G² is largest when the
+    other side has none."""
+    import heapq
+
     from ..suffixarray import TextIndex
 
-    target = TextIndex(t_texts if t_texts is not None else _texts(corpus, t_side.reports))
-    a = {p: target.count(p) for p in counted}
-    if rest:
-        totals = {p: corpus.total(p) for p in counted}
-        if any(v is None for v in totals.values()):  # a corpus that cannot tell cheaply: the leading ones asked
-            leading = sorted(counted, key=lambda p: -counted[p])[:EXACT_RANK * 10]
-            totals = {p: int(corpus.holding(p)[1].sum()) for p in leading}
-        return {p: (a[p], max(0, totals[p] - a[p])) for p in totals}
-    reference = TextIndex(_texts(corpus, _unfolded(corpus.section_table, _rows(corpus), r_side.reports)))
-    return {p: (a[p], reference.count(p)) for p in counted}
+    c, d = t_side.chars, r_side.chars
+    drawn = TextIndex(texts)
+    if fewer or not rest:
+        other_side = TextIndex(_texts(corpus, _unfolded(corpus.section_table, _rows(corpus),
+                                                        (t_side if fewer else r_side).reports)))
+        other = lambda p, n: other_side.count(p)  # noqa: E731
+    else:
+        def other(p, n):
+            total = corpus.total(p)
+            if total is None:  # a corpus that cannot tell cheaply: each section's count
+                total = int(corpus.holding(p)[1].sum())
+            return max(0, total - n)
+    direction = -1 if fewer else 1
+    best: list[tuple[float, str]] = []
+    for n, p in sorted(((drawn.count(p), p) for p in counted), key=lambda x: (-x[0], x[1])):
+        bound = g2(0, n, c, d) if fewer else g2(n, 0, c, d)
+        if len(best) >= k and best[0][0] >= bound:
+            break
+        a, b = (other(p, n), n) if fewer else (n, other(p, n))
+        if direction * _rate_diff(a, b, t_side, r_side) <= 0:
+            continue
+        item = (g2(a, b, c, d), p)
+        if len(best) < k:
+            heapq.heappush(best, item)
+        elif item > best[0]:
+            heapq.heapreplace(best, item)
+    return [p for _, p in sorted(best, key=lambda x: (-x[0], x[1]))]
 
 
 def _rate_diff(a, b, t_side, r_side) -> float:

@@ -12,6 +12,7 @@ added: 社会 + 信用体系; runs that touch, joined: 减污 + 降碳; four cha
 
 from __future__ import annotations
 
+import functools
 import re
 
 from archive import normalize_text
@@ -231,6 +232,10 @@ def parallel_series(line: str, bounds: set[int] | None = None) -> set[str]:
                 last += 1
             for loose in (False, True):  # a shared character first: 稳就业…稳预期, not …稳预期，加力增
                 for j in range(last, k + 1, -1):
+                    if loose and j - k < 3:
+                        break  # one length alone makes a series of three or more
+                    if j - k > 3 and not _could_be_middle([c for c, _ in chunks[k + 1:j - 1]], loose):
+                        continue  # the whole middle chunks are no series: no cut of the ends makes one
                     part = _fitted(chunks[k:j], bounds, loose)
                     if part:
                         best = (j, part)
@@ -270,8 +275,11 @@ def _fitted(chunks: list[tuple[str, int]], bounds: set[int] | None, loose: bool 
         size = sorted(map(len, body))[len(body) // 2]
         heads.sort(key=lambda h: abs(len(h) - size))
         tails.sort(key=lambda t: abs(len(t) - size))
+    heads, tails = [h for h in heads if _short(h)], [t for t in tails if _short(t)]
     for first in heads:
         for last in tails:
+            if not (first[0] == last[0] or first[-1] == last[-1] or len(first) == len(last)):
+                continue  # no series, whatever stands between (a quick test before the whole one)
             fitted = [first, *body, last]
             if (body or len(first) == len(last)) and _parallel(fitted, loose=loose):
                 return fitted
@@ -284,9 +292,21 @@ def _cuts(chunk: str, at_start: bool) -> list[str]:
     return [chunk] + [chunk[-n:] if at_start else chunk[:n] for n in sizes if n < len(chunk)]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a chunk and its cuts are asked again for every series around them
 def _short(chunk: str) -> bool:
     """A chunk a series may hold: 2–6 characters, no mark, no figure."""
     return 2 <= len(chunk) <= 6 and not _FIGURE_DIGITS.search(chunk) and not any(map(is_mark, chunk))
+
+
+def _could_be_middle(chunks: list[str], loose: bool) -> bool:
+    """Whether whole chunks may stand between a series' ends: what _parallel asks of all, without the
+    count of three the loose rule needs (the ends make it up)."""
+    if not all(map(_short, chunks)):
+        return False
+    same = lambda pick: len({pick(c) for c in chunks}) == 1  # noqa: E731
+    if same(lambda c: c[0]) or same(lambda c: c[-1]):
+        return True
+    return same(len) and ((loose and len(chunks[0]) <= 4) or any(len({c[k] for c in chunks}) == 1 for k in range(len(chunks[0]))))
 
 
 def _parallel(chunks: list[str], loose: bool = False) -> bool:
