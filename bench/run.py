@@ -49,6 +49,12 @@ FILTERED = [
 ]
 
 
+# compare's sizes (issue 36): report against report, a year's provinces against the year before, a
+# decade of national reports against the one before, about 5 M characters against the rest of the archive.
+COMPARISONS = (("国务院_2026", "国务院_2025"), ("level:provincial year:2026", "level:provincial year:2025"),
+               ("level:national year:2010-2019", "level:national year:2000-2009"), ("level:city year:2021", None))
+
+
 def percentile(values, q):
     values = sorted(values)
     if not values:
@@ -232,6 +238,18 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool
             report["new"] = {"report": national[0], "baseline": len(nv.baseline), "ms": round(ms, 1)}
     except ImportError:
         pass
+    from index.errors import SearchError
+
+    try:  # compare (issue 36): the four sizes its issue names
+        from index import compare
+
+        report["compare"] = []
+        for target, reference in COMPARISONS:
+            ms, c = timed(compare, home, target, reference, limit=50)
+            report["compare"].append({"target": target, "reference": reference or "the rest of the archive",
+                                      "chars": c.target.chars, "phrases": c.found, "ms": round(ms, 1)})
+    except (ImportError, SearchError):  # an archive without those reports
+        report.pop("compare", None)
     try:
         from index import targets
 
@@ -352,6 +370,9 @@ def table(report: dict) -> str:
         n = report["new"]
         rows.append((f"new {n['report']}", f"{n['ms']} ms in process · `baogao new` {n['cold_ms']} ms "
                      f"(against {n['baseline']} reports)"))
+    for c in report.get("compare", []):
+        rows.append((f"compare {c['target']}", f"{c['ms']} ms in process against {c['reference']} "
+                     f"({c['chars']:,} characters; {c['phrases']} phrases)"))
     rows.append(("cold `baogao search`", f"quoted {report['cold_quoted_ms']} ms · unquoted {report['cold_unquoted_ms']} ms (median of 5)"))
     b = report["baselines"]
     base = f"python scan p50 {b['python_scan_ms_p50']} ms ({report['quoted_vs_python_scan']}× slower than quoted search)"
