@@ -55,6 +55,9 @@ COMPARISONS = (("国务院_2026", "国务院_2025"), ("level:provincial year:202
                ("level:national year:2010-2019", "level:national year:2000-2009"), ("level:city year:2021", None))
 
 
+DIFFED = ("国务院_2025", "国务院_2026")
+
+
 def percentile(values, q):
     values = sorted(values)
     if not values:
@@ -250,6 +253,13 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool
                                       "chars": c.target.chars, "phrases": c.found, "ms": round(ms, 1)})
     except (ImportError, SearchError):  # an archive without those reports
         report.pop("compare", None)
+    try:  # diff (issue 37): two national reports
+        from index import diff
+
+        ms, r = timed(diff, home, *DIFFED)
+        report["diff"] = {"old": DIFFED[0], "new": DIFFED[1], "pairs": len(r.pairs), "ms": round(ms, 1)}
+    except (ImportError, SearchError):
+        pass
     try:
         from index import targets
 
@@ -373,6 +383,9 @@ def table(report: dict) -> str:
     for c in report.get("compare", []):
         rows.append((f"compare {c['target']}", f"{c['ms']} ms in process against {c['reference']} "
                      f"({c['chars']:,} characters; {c['phrases']} phrases)"))
+    if "diff" in report:
+        d = report["diff"]
+        rows.append((f"diff {d['old']} {d['new']}", f"{d['ms']} ms in process ({d['pairs']} sentence pairs)"))
     rows.append(("cold `baogao search`", f"quoted {report['cold_quoted_ms']} ms · unquoted {report['cold_unquoted_ms']} ms (median of 5)"))
     b = report["baselines"]
     base = f"python scan p50 {b['python_scan_ms_p50']} ms ({report['quoted_vs_python_scan']}× slower than quoted search)"

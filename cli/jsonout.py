@@ -83,6 +83,20 @@ def novelty(nv) -> dict:
          **({} if p.later_reports is None else {"later_reports": p.later_reports})} for p in nv.phrases]}
 
 
+def revision(r) -> dict:
+    """`diff OLD NEW`: the summary first, then every sentence pair."""
+    s = r.summary
+    return {"old": r.old, "new": r.new, "summary": {
+        "sections_added": list(s.sections_added), "sections_removed": list(s.sections_removed),
+        "sentences_changed": s.sentences_changed, "sentences_added": s.sentences_added,
+        "sentences_removed": s.sentences_removed, "sentences_moved": s.sentences_moved,
+        "figures": [{"old": o, "new": n, "context": c} for o, n, c in s.figures],
+        "targets": [{"indicator": t.indicator, "old": t.old, "new": t.new, "unchanged": t.unchanged} for t in s.targets]},
+        "pairs": [{"kind": p.kind, "old_text": p.old_text, "new_text": p.new_text, "old_section": p.old_section,
+                   "old_paragraph": p.old_paragraph, "new_section": p.new_section, "new_paragraph": p.new_paragraph,
+                   "differences": [{"kind": k, "old": o, "new": n} for k, o, n in p.differences]} for p in r.pairs]}
+
+
 COMPARED_FIELDS = ("phrase", "target_count", "reference_count", "target_per_10k", "reference_per_10k", "g2", "log_ratio",
                    "target_reports")
 

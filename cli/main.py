@@ -482,6 +482,25 @@ def new(app: App, report, against, limit, show_all, as_json):
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("old")
+@click.argument("new")
+@click.option("--all", "show_all", is_flag=True, help="Every sentence, the unchanged ones too.")
+@json_option
+@remote_options
+@click.pass_obj
+@handle_errors
+def diff(app: App, old, new, show_all, as_json):
+    """What changed from OLD to NEW (two reports), sentence by sentence: a summary first — sections
+    added and removed, sentences changed, added, removed, moved, every figure that changed, both
+    reports' targets — then each change, marked 〖-old-〗〖+new+〗."""
+    from .render.findings import render_revision
+
+    r = app.backend().diff(old, new)
+    finish(app, 0, as_json=as_json, doc=lambda: jsonout.revision(r), paint=lambda: render_revision(app.console, r, show_all),
+           pager=True)
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("target")
 @click.option("--reference", "-r", metavar="REF",
               help="What TARGET is set against: a report or a quoted filter expression (default: the rest of the archive).")

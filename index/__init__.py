@@ -23,6 +23,7 @@ _EXPORTS = {
     "Concordance": "model", "KwicLine": "model", "kwic": "backends",
     "Novelty": "model", "NewPhrase": "model", "new_phrases": "backends",
     "TargetRow": "model", "targets": "backends",
+    "Revision": "model", "diff": "backends",
     "Comparison": "model", "ComparedPhrase": "model", "CompareSide": "model", "compare": "backends",
 }
 __all__ = sorted(_EXPORTS)

@@ -38,7 +38,7 @@ _ENGINE = {"list_reports": "catalog", "reports_from": "catalog", "resolve_report
            "resolve_section": "catalog", "sections": "catalog", "show": "catalog", "highlight_spans": "snippets",
            "search": "searching", "segment_ahead": "query", "trend": "trends", "first_by_region": "trends",
            "verify": "verification", "kwic": "concordance", "new_phrases": "novelty", "targets": "targettable",
-           "compare": "comparison"}
+           "compare": "comparison", "diff": "revisions"}
 
 
 def __getattr__(name):
@@ -85,5 +85,5 @@ def _asked_again(method):
 
 
 for _name in ("warm", "reports", "resolve_report", "sections", "resolve_section", "show", "highlights", "search",
-              "verify", "kwic", "trend", "spread", "new_phrases", "targets", "compare"):
+              "verify", "kwic", "trend", "spread", "new_phrases", "targets", "compare", "diff"):
     setattr(SolrBackend, _name, _asked_again(getattr(SolrBackend, _name)))

@@ -364,6 +364,57 @@ class Novelty:
 
 
 @dataclass(frozen=True)
+class RevisionPair:
+    """A sentence of `diff`: same, moved, changed (with its differences: (kind, old, new)), added or
+    removed; where it stands on each side (section, paragraph — 0: the heading) and its position."""
+
+    kind: str
+    old_text: str | None
+    new_text: str | None
+    old_section: int | None
+    old_paragraph: int | None
+    new_section: int | None
+    new_paragraph: int | None
+    differences: tuple[tuple[str, str, str], ...] = ()
+    old_at: int | None = None
+    new_at: int | None = None
+    old_heading: str | None = None
+    new_heading: str | None = None
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    indicator: str
+    old: str | None  # the target as written, or its status (not_set, qualitative, not_found, no_cue)
+    new: str | None
+    unchanged: bool
+
+
+@dataclass(frozen=True)
+class RevisionSummary:
+    sections_added: tuple[str, ...]
+    sections_removed: tuple[str, ...]
+    sentences_changed: int
+    sentences_added: int
+    sentences_removed: int
+    sentences_moved: int
+    figures: tuple[tuple[str, str, str], ...]  # (old, new, context)
+    targets: tuple[TargetChange, ...]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """`diff OLD NEW`: the summary, then every sentence of both reports paired."""
+
+    old: str
+    old_title: str
+    new: str
+    new_title: str
+    summary: RevisionSummary
+    pairs: tuple[RevisionPair, ...]
+
+
+@dataclass(frozen=True)
 class CompareSide:
     """One side of `compare`: its label (a report id, a filter expression, the rest of the archive), its
     reports, and its characters counted once per text."""

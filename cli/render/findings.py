@@ -65,6 +65,74 @@ def render_comparison(console: Console, cmp) -> None:
                             style="dim"), soft_wrap=True)
 
 
+def render_revision(console: Console, r, show_all: bool = False) -> None:
+    """`diff`: the summary (counts, sections added and removed, figures that changed, targets side by
+    side), then each section's changes — a run of unchanged sentences as a count, a changed one as the
+    new sentence with 〖-old-〗〖+new+〗 at each difference, moved, added (+) and removed (−)."""
+    s = r.summary
+    console.print(Shown(f"{field(r.old)} → {field(r.new)}", style="bold"), soft_wrap=True)
+    same = sum(p.kind == "same" for p in r.pairs)
+    console.print(Shown(f"  {s.sentences_changed} changed · {s.sentences_added} added · {s.sentences_removed} removed · "
+                        f"{s.sentences_moved} moved · {same} unchanged sentences"), soft_wrap=True)
+    for label, headings in (("sections added", s.sections_added), ("sections removed", s.sections_removed)):
+        if headings:
+            console.print(Shown(f"  {label}: ", style="bold").append(joined(headings, " · ")), soft_wrap=True)
+    if s.targets:
+        console.print(Shown("  targets:", style="bold"))
+        for t in s.targets:
+            line = Shown(f"    {t.indicator:<24} ").append(t.old or "—").append(" → ").append(t.new or "—")
+            if t.unchanged:
+                line.append("  (unchanged)", style="dim")
+            console.print(line, soft_wrap=True)
+    if s.figures:
+        console.print(Shown(f"  figures that changed ({len(s.figures)}):", style="bold"))
+        for old, new, context in s.figures:
+            console.print(Shown("    …").append(context).append(old, style="red").append(" → ").append(new, style="green"),
+                          soft_wrap=True)
+    section = None
+    run = 0
+    for p in r.pairs:
+        where = p.new_section if p.new_section is not None else p.old_section
+        heading = p.new_heading if p.new_section is not None else p.old_heading
+        if p.kind == "same" and not show_all:
+            run += 1
+            continue
+        if run:
+            console.print(Shown(f"    … {plural(run, 'unchanged sentence')}", style="dim"))
+            run = 0
+        if where != section:
+            section = where
+            console.print(Shown(f"§{where} ", style="bold").append(heading or ""), soft_wrap=True)
+        console.print(_revision_line(p), soft_wrap=True)
+    if run:
+        console.print(Shown(f"    … {plural(run, 'unchanged sentence')}", style="dim"))
+
+
+_KIND_MARK = {"same": " ", "moved": "→", "changed": "~", "added": "+", "removed": "−"}
+
+
+def _revision_line(p) -> Shown:
+    line = Shown(f"  {_KIND_MARK[p.kind]} ", style="bold")
+    if p.kind == "changed":
+        line.append(p.new_text)
+        for kind, old, new in p.differences:
+            line.append("  ")
+            if old:
+                line.append("〖-").append(old, style="red").append("-〗")
+            if new:
+                line.append("〖+").append(new, style="green").append("+〗")
+            line.append(f" {kind}", style="dim")
+    elif p.kind == "removed":
+        line.append(p.old_text, style="red")
+    elif p.kind == "added":
+        line.append(p.new_text, style="green")
+    else:
+        line.append(p.new_text)
+        if p.kind == "moved":
+            line.append(f"  (moved from §{p.old_section})", style="dim")
+    return line
+
+
 FEW = 10  # fewer phrases than this: say why a comparison lists so few
 SORT_NAMES = {"g2": "log-likelihood G²", "logratio": "log ratio", "count": "count"}
 

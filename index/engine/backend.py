@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .corpus import Corpus
-    from ..model import (Comparison, Concordance, Novelty, ReportInfo, ReportView, SearchResult, SectionInfo, Spread, Trend,
+    from ..model import (Comparison, Concordance, Revision, Novelty, ReportInfo, ReportView, SearchResult, SectionInfo, Spread, Trend,
                         Verdict)
 
 
@@ -46,6 +46,8 @@ class Backend(Protocol):
     def targets(self, indicators=(), filters: dict | None = None, with_duplicates: bool = False) -> list: ...
 
     def compare(self, target: str, reference: str | None = None, **options) -> Comparison: ...
+
+    def diff(self, old: str, new: str) -> Revision: ...
 
 
 class Engine:
@@ -161,6 +163,12 @@ class Engine:
         from .comparison import compare
 
         return compare(self._current(), target, reference, **options)
+
+    def diff(self, old, new):
+        """What changed between two reports, sentence by sentence (`diff`)."""
+        from .revisions import diff
+
+        return diff(self._current(), old, new)
 
     def targets(self, indicators=(), filters=None, with_duplicates=False):
         """The targets each report sets for its year (`targets`)."""

@@ -62,6 +62,12 @@ SHAPES = {
     "compare": {"target": {"label": None, "reports": None, "chars": None}, "reference": {"label": None, "reports": None, "chars": None},
                 "phrases": [{k: None for k in ("phrase", "target_count", "reference_count", "target_per_10k", "reference_per_10k",
                                                "g2", "log_ratio", "target_reports", "citation")}]},
+    "diff": {"old": None, "new": None, "summary": {
+        "sections_added": None, "sections_removed": None, "sentences_changed": None, "sentences_added": None,
+        "sentences_removed": None, "sentences_moved": None, "figures": [{"old": None, "new": None, "context": None}],
+        "targets": [{"indicator": None, "old": None, "new": None, "unchanged": None}]},
+        "pairs": [{k: None for k in ("kind", "old_text", "new_text", "old_section", "old_paragraph", "new_section",
+                                     "new_paragraph")} | {"differences": [{"kind": None, "old": None, "new": None}]}]},
     "publish": {"collection": None, "generation": None, "published": None, "deleted": None, "unchanged": None, "seconds": None},
     # exit 2 or 3, any command; exit 1 for filters that keep no report (with "reports_matched": 0)
     "error": {"error": None, "hint": None, "candidates?": None, "reports_matched?": None},

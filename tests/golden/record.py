@@ -52,6 +52,7 @@ COMMANDS: list[list[str]] = [
     ["kwic", "九解一协调", "--sort", "right", "--limit", "3", "--width", "8", "--json"],
     ["new", "002", "--limit", "5", "--json"],
     ["compare", "year:2024", "--reference", "year:2023", "--min-count", "2", "--limit", "5", "--json"],
+    ["diff", "001", "002", "--json"],
     ["targets", "--json"],
     ["trend", "人参", "--first", "--json"],
     ["trend", "发展", "--per", "10000", "--json"],

@@ -163,6 +163,12 @@ def test_compare_answers_as_locally(seeds_on_solr):
         assert want.phrases and remote.compare(target, reference, min_count=2, limit=None) == want, (target, reference)
 
 
+def test_diff_answers_as_locally(seeds_on_solr):
+    local, remote, _ = seeds_on_solr
+    want = local.diff("001", "002")
+    assert want.pairs and remote.diff("001", "002") == want
+
+
 def test_the_terminal_ui_reads_from_the_cluster(seeds_on_solr, monkeypatch):
     """The full-screen reader on the Solr backend: the hits of `search`, and the reader stops at
     every occurrence of the first."""
