@@ -43,6 +43,8 @@ TEXT = {
     "verify_title": "核对引文 verify — does a quote stand in a report verbatim?",
     "trend_title": "趋势 trend — how often terms stand, by year",
     "copied": "copied: {citation}",
+    "no_previous": "no earlier report of this region and level to compare {report} with",
+    "diff_title": "what changed: {old} → {new}   (Esc back)",
     "no_match": "no match here",
     "banner": "baogao · {reports}",
 }
@@ -55,6 +57,7 @@ HELP = """\
   ↑↓ j k   move in the hit list       f  filter bar (region, year, level, sort)
   n / N    next / previous match      c  copy a citation (OSC 52)
   v        verify a quote             t  trend of terms
+  D        in the reader: what changed since the region's previous report
 
 Press any key to close."""
 FIRST_PAGE = 100  # hits shown at once; the rest follow in the background,
@@ -279,7 +282,8 @@ class ReaderScreen(Screen):
 
     BINDINGS = [Binding("n", "match(1)", "next match"), Binding("N", "match(-1)", "previous"),
                 Binding("c", "cite", "copy citation"), Binding("escape", "back", "back to the list"),
-                Binding("j", "scroll(1)", show=False), Binding("k", "scroll(-1)", show=False)]
+                Binding("j", "scroll(1)", show=False), Binding("k", "scroll(-1)", show=False),
+                Binding("D", "diff", "diff", show=False)]  # listed in ?: the footer keeps its width
 
     def __init__(self, search: SearchScreen, index: int):
         super().__init__()
@@ -367,6 +371,61 @@ class ReaderScreen(Screen):
         text = cite(self.hit, self.hit.section_id, self.hit.section, max(0, paragraph))  # the hit carries its report's head
         self.app.copy_to_clipboard(text)
         self.notify(TEXT["copied"].format(citation=text), timeout=4, markup=False)  # a title is text, never markup
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    async def action_diff(self) -> None:
+        """The report against the same region's and level's report of the latest earlier year."""
+        hit = self.hit
+        if hit is None:
+            return
+        reports = await self.app.reads("reports", {"region": hit.region, "level": hit.level})
+        earlier = [r for r in reports if r.region == hit.region and r.year is not None and hit.year is not None
+                   and r.year < hit.year and not r.duplicate_of]
+        if not earlier:
+            self.notify(TEXT["no_previous"].format(report=hit.report), timeout=4, markup=False)
+            return
+        previous = max(earlier, key=lambda r: (r.year, r.id))
+        self.app.push_screen(DiffScreen(previous.id, hit.report))
+
+
+class DiffScreen(Screen):
+    """`diff` of two reports, as the command prints it: the summary, then the changes."""
+
+    BINDINGS = [Binding("escape", "back", "back"), Binding("j", "scroll(1)", show=False),
+                Binding("k", "scroll(-1)", show=False)]
+
+    def __init__(self, old: str, new: str):
+        super().__init__()
+        self.old, self.new = old, new
+
+    def compose(self) -> ComposeResult:
+        yield Static(Shown(TEXT["diff_title"].format(old=self.old, new=self.new), style="bold"), id="tool-head")
+        with VerticalScroll(id="answer-pane"):
+            yield Static(Shown(TEXT["working"], style="dim"), id="answer")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#answer-pane").focus()
+        self.answer()
+
+    @work(exclusive=True, group="diff")
+    async def answer(self) -> None:
+        from index import SearchError
+
+        from .render.findings import render_revision
+
+        width = self.query_one("#answer-pane").size.width - 1
+        try:
+            r = await self.app.reads("diff", self.old, self.new)
+            shown = rendered(lambda c: render_revision(c, r), width, self.app.plain)
+        except SearchError as e:
+            shown = error_line(e)
+        self.query_one("#answer", Static).update(shown)
+
+    def action_scroll(self, by: int) -> None:
+        self.query_one("#answer-pane", VerticalScroll).scroll_relative(y=by, animate=False)
 
     def action_back(self) -> None:
         self.app.pop_screen()

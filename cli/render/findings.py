@@ -91,6 +91,7 @@ def render_revision(console: Console, r, show_all: bool = False) -> None:
                           soft_wrap=True)
     section = None
     run = 0
+    two_columns = console.is_terminal and console.width >= TWO_COLUMNS  # piped: one column, the marks
     for p in r.pairs:
         where = p.new_section if p.new_section is not None else p.old_section
         heading = p.new_heading if p.new_section is not None else p.old_heading
@@ -103,12 +104,47 @@ def render_revision(console: Console, r, show_all: bool = False) -> None:
         if where != section:
             section = where
             console.print(Shown(f"§{where} ", style="bold").append(heading or ""), soft_wrap=True)
-        console.print(_revision_line(p), soft_wrap=True)
+        if two_columns:
+            grid = Table.grid(expand=True, padding=(0, 1))
+            for ratio in (None, 1, None, 1):  # a mark, the old sentence, a mark, the new one
+                grid.add_column(ratio=ratio, width=1 if ratio is None else None, overflow="fold")
+            mark = Shown(_KIND_MARK[p.kind], style="bold")
+            grid.add_row(mark, _side_of(p, "old"), mark.copy(), _side_of(p, "new"))
+            console.print(grid)
+        else:
+            console.print(_revision_line(p), soft_wrap=True)
     if run:
         console.print(Shown(f"    … {plural(run, 'unchanged sentence')}", style="dim"))
 
 
 _KIND_MARK = {"same": " ", "moved": "→", "changed": "~", "added": "+", "removed": "−"}
+TWO_COLUMNS = 120  # a terminal this wide shows the old sentence beside the new
+
+
+def _side_of(p, side: str) -> Shown:
+    """One side of a pair in two columns: its mark, its sentence, each difference marked in it
+    (〖-old-〗 on the left, 〖+new+〗 on the right; where it cannot be found as printed, unmarked)."""
+    text = p.old_text if side == "old" else p.new_text
+    cell = Shown("")
+    cell.overflow = "fold"  # a long sentence wraps in its column, never cut
+    if text is None:
+        return cell
+    if p.kind == "removed" or p.kind == "added":
+        return cell.append(text, style="red" if side == "old" else "green")
+    at = 0
+    for kind, old, new in p.differences:
+        piece = old if side == "old" else new
+        found = text.find(piece, at) if piece else -1
+        if found < 0:
+            continue
+        cell.append(text[at:found])
+        cell.append("〖-" if side == "old" else "〖+").append(piece, style="red" if side == "old" else "green")
+        cell.append("-〗" if side == "old" else "+〗")
+        at = found + len(piece)
+    cell.append(text[at:])
+    if p.kind == "moved":
+        cell.append(f"  (§{p.old_section} → §{p.new_section})" if side == "new" else "", style="dim")
+    return cell
 
 
 def _revision_line(p) -> Shown:

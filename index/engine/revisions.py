@@ -34,9 +34,9 @@ def diff(corpus: Corpus, old: str, new: str) -> Revision:
     va, vb = show(corpus, a.id), show(corpus, b.id)
     heads_a = {s.id: s.heading for s in va.sections}
     heads_b = {s.id: s.heading for s in vb.sections}
-    pairs_of_sections = _align_sections(va.sections, vb.sections)
-    twin = dict(pairs_of_sections)
     sa, sb = _sentences(va), _sentences(vb)
+    pairs_of_sections = _align_sections(va.sections, vb.sections, sa, sb)
+    twin = dict(pairs_of_sections)
     pairs: list[RevisionPair] = []
     left, right = list(range(len(sa))), list(range(len(sb)))
     # 1. the same text on both sides, paired in order; where it stands decides same or moved
@@ -102,22 +102,33 @@ def _sentences(view) -> list[_Sentence]:
     return out
 
 
-def _align_sections(old, new) -> list[tuple[int, int]]:
-    """Section pairs (old id, new id): the alignment in order of the most alike headings (a dynamic
-    programme over the two lists, a pair scoring its heading ratio when at least HEADINGS_ALIKE)."""
+def _align_sections(old, new, sa, sb) -> list[tuple[int, int]]:
+    """Section pairs (old id, new id): the alignment in order that scores most (a dynamic programme
+    over the two lists). Two sections are alike by their headings (rapidfuzz's ratio of the normalized
+    headings) or by their sentences (the share of the smaller one's sentences the other holds word for
+    word: a renamed section that kept its text); a pair counts when either is at least HEADINGS_ALIKE."""
     from rapidfuzz.fuzz import ratio
 
     a = [normalize_text(s.heading or "") for s in old]
     b = [normalize_text(s.heading or "") for s in new]
+    texts_a, texts_b = _by_section(sa), _by_section(sb)
+
+    def alike(i: int, j: int) -> float:
+        heads = ratio(a[i], b[j]) / 100 if a[i] and b[j] else 0.0
+        x, y = texts_a.get(old[i].id, set()), texts_b.get(new[j].id, set())
+        shared = len(x & y) / min(len(x), len(y)) if x and y else 0.0
+        return max(heads, shared)
+
     score = [[0.0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    sim = [[0.0] * len(b) for _ in range(len(a))]
     for i in range(len(a) - 1, -1, -1):
         for j in range(len(b) - 1, -1, -1):
-            r = ratio(a[i], b[j]) / 100 if a[i] and b[j] else 0.0
+            sim[i][j] = r = alike(i, j)
             take = score[i + 1][j + 1] + r if r >= HEADINGS_ALIKE else -1.0
             score[i][j] = max(take, score[i + 1][j], score[i][j + 1])
     pairs, i, j = [], 0, 0
     while i < len(a) and j < len(b):
-        r = ratio(a[i], b[j]) / 100 if a[i] and b[j] else 0.0
+        r = sim[i][j]
         if r >= HEADINGS_ALIKE and score[i][j] == score[i + 1][j + 1] + r:
             pairs.append((old[i].id, new[j].id))
             i, j = i + 1, j + 1
@@ -125,7 +136,28 @@ def _align_sections(old, new) -> list[tuple[int, int]]:
             i += 1
         else:
             j += 1
-    return pairs
+    return _gaps_filled(pairs, [s.id for s in old], [s.id for s in new])
+
+
+def _gaps_filled(pairs, old_ids, new_ids) -> list[tuple[int, int]]:
+    """Between two paired sections (or an end), as many unpaired sections on each side: paired in
+    order, as a diff pairs a replaced block — the section that stands in the other's place."""
+    at_a = {sid: k for k, sid in enumerate(old_ids)}
+    at_b = {sid: k for k, sid in enumerate(new_ids)}
+    bounds = [(-1, -1)] + [(at_a[x], at_b[y]) for x, y in pairs] + [(len(old_ids), len(new_ids))]
+    out = list(pairs)
+    for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
+        if i1 - i0 == j1 - j0 > 1:
+            out += [(old_ids[i], new_ids[j]) for i, j in zip(range(i0 + 1, i1), range(j0 + 1, j1))]
+    return sorted(out, key=lambda p: at_a[p[0]])
+
+
+def _by_section(sentences) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    for s in sentences:
+        if s.paragraph:  # the body's sentences, not the heading
+            out.setdefault(s.section, set()).add(s.norm)
+    return out
 
 
 def _in_order(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -16,7 +16,7 @@ pytest.importorskip("textual")
 # the inner loop stays within its 35 s.
 pytestmark = pytest.mark.slow
 
-from cli.ui import HISTORY_FILE, BaogaoApp, ReaderScreen, SearchScreen, ToolScreen  # noqa: E402
+from cli.ui import HISTORY_FILE, BaogaoApp, DiffScreen, ReaderScreen, SearchScreen, ToolScreen  # noqa: E402
 
 
 def screen_text(app) -> str:
@@ -178,6 +178,34 @@ def test_verify_and_trend_views(seeded_home):
             assert f"人参 — {t.total} occurrences in {t.reports} reports" in text
             for b in t.buckets:
                 assert b.key in text
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
+
+
+def test_reader_diffs_the_report_against_the_regions_previous_one(seeded_home):
+    """D in the reader: 通化 2024 (002) against 通化 2023 (001), as `baogao diff 001 002` prints it; a
+    report with no earlier one of its region says so."""
+    async def scenario():
+        app = make_app(seeded_home)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            await ask(app, pilot, "人参 report:002")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ReaderScreen)
+            await pilot.press("D")
+            await settle(app, pilot)
+            assert isinstance(app.screen, DiffScreen)
+            text = screen_text(app)
+            assert "001_753262a5c116b1c6 → 002_f811594c3753c641" in text and "changed ·" in text
+            await pilot.press("escape", "escape")
+            await ask(app, pilot, "人参 report:001")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            await pilot.press("D")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ReaderScreen)  # nothing earlier: a notice, no view
             await pilot.press("ctrl+q")
 
     asyncio.run(scenario())
