@@ -31,6 +31,7 @@ from .render.counting import render_trend
 from .render.layout import plural
 from .render.reading import hit_prompt, preview_text, reader_head, reader_line, search_headline
 from .shown import Shown, from_ansi
+from .visible import field
 
 # What a person reads, in one place (the search headline is render.reading.search_headline, as in the CLI).
 TEXT = {
@@ -384,7 +385,7 @@ class ReaderScreen(Screen):
         earlier = [r for r in reports if r.region == hit.region and r.year is not None and hit.year is not None
                    and r.year < hit.year and not r.duplicate_of]
         if not earlier:
-            self.notify(TEXT["no_previous"].format(report=hit.report), timeout=4, markup=False)
+            self.notify(TEXT["no_previous"].format(report=field(hit.report)), timeout=4, markup=False)
             return
         previous = max(earlier, key=lambda r: (r.year, r.id))
         self.app.push_screen(DiffScreen(previous.id, hit.report))
@@ -401,7 +402,7 @@ class DiffScreen(Screen):
         self.old, self.new = old, new
 
     def compose(self) -> ComposeResult:
-        yield Static(Shown(TEXT["diff_title"].format(old=self.old, new=self.new), style="bold"), id="tool-head")
+        yield Static(Shown(TEXT["diff_title"].format(old=field(self.old), new=field(self.new)), style="bold"), id="tool-head")
         with VerticalScroll(id="answer-pane"):
             yield Static(Shown(TEXT["working"], style="dim"), id="answer")
         yield Footer()
