@@ -14,6 +14,21 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir("baogao", appauthor=False))
 
 
+def history_file(*archive: str) -> Path:
+    """Where the app keeps the queries typed against `archive` (a home's resolved path, or a SolrCloud's
+    nodes and collection): the user's state folder, one file per archive by a hash of its name — never
+    inside the archive, which may be read-only or shared."""
+    import hashlib
+
+    import platformdirs
+
+    digest = hashlib.sha256()
+    for part in archive:  # a key, never shown
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    name = digest.hexdigest()[:16]
+    return Path(platformdirs.user_state_dir("baogao", appauthor=False)) / "history" / name
+
+
 def seeds_folder() -> Path:
     """The bundled sample pages (inside the installed package, or beside it in a checkout)."""
     here = Path(__file__).resolve().parent

@@ -36,6 +36,7 @@ from .visible import field
 # What a person reads, in one place (the search headline is render.reading.search_headline, as in the CLI).
 TEXT = {
     "query": "搜索 search: 九解一协调 · \"一主六双\" · A OR B · region:吉林 year:2020-2024",
+    "query_archive": "搜索 search: 新质生产力 · \"高质量发展\" · A OR B · region:广东 year:2020-2024",
     "welcome": "Type a query, Enter. ↑ history · Esc leaves a box · ? help",
     "searching": "searching …",
     "quote": "核对 verify: paste a quote, Enter",
@@ -111,7 +112,8 @@ class History:
         self.items.append(query)
         self.at = len(self.items)
         if self.path is not None:
-            try:  # a read-only home keeps its history for this session only
+            try:  # a state folder that cannot be written keeps the history for this session only
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.path.write_text("\n".join(self.items[-HISTORY_KEEP:]) + "\n", encoding="utf-8")
             except OSError:
                 pass
@@ -201,6 +203,8 @@ class SearchScreen(Screen):
             [(Shown(f"{level} ({n:,})"), level) for level, n in sorted(levels.items(), key=lambda kv: -kv[1])])
         self.query_one("#banner", Static).update(Shown(TEXT["banner"].format(reports=plural(len(reports), "report")),
                                                        style="dim"))
+        if not _holds_the_samples(reports):  # the sample pages' slogans would find nothing here
+            self.query_one("#query", Input).placeholder = TEXT["query_archive"]
         await self.app.reads("warm")  # while the first query is typed
 
     def action_leave_box(self) -> None:
@@ -275,6 +279,15 @@ class SearchScreen(Screen):
     def select(self, index: int) -> None:
         """Keep the list's selection on the hit the reader shows."""
         self.query_one("#hits", HitList).highlighted = index
+
+
+def _holds_the_samples(reports) -> bool:
+    """Whether the bundled sample pages (九解一协调, 一主六双) are among the reports: by their ids (a
+    sample's id is its file's name, wherever the package was installed from)."""
+    from .app import seeds_folder
+
+    samples = {p.stem for p in seeds_folder().glob("*.txt")}
+    return any(r.id in samples for r in reports)
 
 
 class ReaderScreen(Screen):
@@ -565,11 +578,13 @@ class BaogaoApp(App):
 
 def run(cli_app) -> None:
     """Open the app on the CLI's home (a first read fills a new home with the sample pages first,
-    before the screen is taken), or on the SolrCloud collection --solr names (the history then
-    stays in the local home if there is one, else for this session)."""
+    before the screen is taken), or on the SolrCloud collection --solr names; the queries typed are
+    kept in the user's state folder, one file per archive (cli.app.history_file)."""
+    from .app import history_file
+
     if cli_app.solr:
-        history = cli_app.home_path / HISTORY_FILE if cli_app.home_path.is_dir() else None
+        history = history_file(cli_app.solr, cli_app.collection or "")
     else:
-        history = cli_app.home().path / HISTORY_FILE
+        history = history_file(str(cli_app.home().path.resolve()))
     app = BaogaoApp(cli_app.backend, history)
     app.run()

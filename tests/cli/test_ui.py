@@ -211,6 +211,50 @@ def test_reader_diffs_the_report_against_the_regions_previous_one(seeded_home):
     asyncio.run(scenario())
 
 
+def test_history_lives_outside_the_archive(seeded_home, tmp_path, monkeypatch):
+    """The queries typed go to the user's state folder, a file per archive — never into the home, which
+    may be read-only or shared (issue 41)."""
+    from cli.app import history_file
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    path = history_file(str(seeded_home.path.resolve()))
+    assert tmp_path / "state" in path.parents and history_file("/another/home") != path
+
+    async def scenario():
+        app = BaogaoApp(lambda: LocalBackend(seeded_home), path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await ask(app, pilot, "人参")
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
+    assert path.read_text(encoding="utf-8").splitlines()[-1] == "人参"
+    assert not (seeded_home.path / HISTORY_FILE).exists()
+
+
+def test_the_search_box_suggests_what_the_archive_can_answer(seeded_home, tmp_path):
+    """The sample pages' slogans are suggested only where the sample pages are (issue 41)."""
+    from index import Home, ingest
+
+    from cli.ui import TEXT
+
+    async def placeholder(home) -> str:
+        app = BaogaoApp(lambda: LocalBackend(home), None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            shown = app.screen.query_one("#query").placeholder
+            await pilot.press("ctrl+q")
+        return shown
+
+    assert asyncio.run(placeholder(seeded_home)) == TEXT["query"]
+    other = Home(tmp_path / "other")
+    report = tmp_path / "广东省_2026.txt"
+    report.write_text("广东省政府工作报告\n\n一、工作回顾\n\n因地制宜发展新质生产力，推动高质量发展。\n", encoding="utf-8")
+    assert not ingest(other, [report]).failed
+    assert asyncio.run(placeholder(other)) == TEXT["query_archive"]
+    other.close()
+
+
 def test_no_color_marks_the_matches(seeded_home, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
 
