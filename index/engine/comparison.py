@@ -79,10 +79,10 @@ def compare(corpus: Corpus, target: str, reference: str | None = None, *, fewer:
     texts = _texts(corpus, _unfolded(table, rows, source.reports))
     counted = _candidates(corpus, texts, min_count)
     direction = -1 if fewer else 1
-    leading = _leading(corpus, counted, texts, t_side, r_side, reference is None, fewer,
+    leading = _leading(corpus, rows, counted, texts, t_side, r_side, reference is None, fewer,
                        max(EXACT_RANK, 4 * (limit or 0)))
     since = _later_time(rows, t_side, r_side) if not fewer else None
-    exact = _exact(corpus, leading, t_side, r_side, reference is None, since)
+    exact = _exact(corpus, rows, leading, t_side, r_side, reference is None, since)
     listed = {p: e for p, e in exact.items()
               if (e[0] if not fewer else e[1]) >= min_count and direction * _rate_diff(e[0], e[1], t_side, r_side) > 0
               and g2(e[0], e[1], t_side.chars, r_side.chars) >= SIGNIFICANT and e[4] <= OLDER}
@@ -216,8 +216,7 @@ def _candidates(corpus: Corpus, texts: list[str], min_count: int) -> Counter:
         counted[q] = max(counted[q], 1)
     slogans = set(segmenter.words)
 
-    def is_idiom(phrase: str) -> bool:
-        return phrase not in slogans and phrase not in quoted and tags(phrase) == [(phrase, "i")]
+    is_idiom = ph.idiom_test(slogans, quoted, tags)
 
     out = Counter()
     for p, n in counted.items():
@@ -294,7 +293,7 @@ def _loose_end(word: tuple[str, str]) -> bool:
     return len(word[0]) == 1 and word[1] not in ("n", "ns", "nz", "j", "")
 
 
-def _leading(corpus: Corpus, counted, texts, t_side, r_side, rest: bool, fewer: bool, k: int) -> list[str]:
+def _leading(corpus: Corpus, rows, counted, texts, t_side, r_side, rest: bool, fewer: bool, k: int) -> list[str]:
     """The `k` candidates of the highest G² in the wanted direction, on first counts made on suffix
     arrays (overlaps counted): the texts they are drawn from, the other side's texts — or, for the rest
     of the archive, the archive's index less the target (its count takes in every transcription: a
@@ -308,7 +307,7 @@ def _leading(corpus: Corpus, counted, texts, t_side, r_side, rest: bool, fewer: 
     c, d = t_side.chars, r_side.chars
     drawn = TextIndex(texts)
     if fewer or not rest:
-        other_side = TextIndex(_texts(corpus, _unfolded(corpus.section_table, _rows(corpus),
+        other_side = TextIndex(_texts(corpus, _unfolded(corpus.section_table, rows,
                                                         (t_side if fewer else r_side).reports)))
         other = lambda p, n: other_side.count(p)  # noqa: E731
     else:
@@ -338,14 +337,13 @@ def _rate_diff(a, b, t_side, r_side) -> float:
     return a / max(1, t_side.chars) - b / max(1, r_side.chars)
 
 
-def _exact(corpus: Corpus, phrases, t_side, r_side, rest: bool, since: int | None) -> dict[str, tuple]:
+def _exact(corpus: Corpus, rows, phrases, t_side, r_side, rest: bool, since: int | None) -> dict[str, tuple]:
     """phrase → (target occurrences, reference occurrences, target reports holding it, its first
     mention in the target, the share of its archive use older than `since`), counted as kwic counts
     them (live sections, a transcription folded under its original); for the rest of the archive, the
     archive's count less the target's."""
     from .searching import exact_occurrences
 
-    rows = _rows(corpus)
     t_rids, r_rids = _rowids(rows, t_side.reports), _rowids(rows, r_side.reports)
     info = {rid: inf for rid, _, inf in rows.values()}
     out = {}

@@ -65,8 +65,7 @@ def new_phrases(corpus: Corpus, ref: str, against=None, limit: int | None = LIMI
     slogans = set(segmenter.words)
     tags = functools.lru_cache(maxsize=None)(segmenter.tags)  # a phrase is tagged once, however many rules ask
 
-    def is_idiom(phrase: str) -> bool:
-        return phrase not in slogans and phrase not in quoted and tags(phrase) == [(phrase, "i")]
+    is_idiom = ph.idiom_test(slogans, quoted, tags)
 
     def governed(run: str) -> bool:  # a run that starts or ends with a governing verb (落实科学, 水平进一步提升)
         words = tags(run)

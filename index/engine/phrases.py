@@ -70,6 +70,12 @@ def speaker_names(speakers) -> set[str]:
     return {s.split()[-1] for s in speakers if s and s.split() and 2 <= len(s.split()[-1]) <= 4}
 
 
+def idiom_test(slogans: set[str], quoted: set[str], tags):
+    """`is_idiom` for never_listed: a phrase jieba's own dictionary tags `i` (its only source of idioms),
+    unless the slogan dictionary holds it or the text quotes it (`l` holds slogans: not used)."""
+    return lambda phrase: phrase not in slogans and phrase not in quoted and tags(phrase) == [(phrase, "i")]
+
+
 def never_listed(phrase: str, names: set[str], is_idiom) -> str | None:
     """Why `phrase` is never a 新提法 (None: it may be): a name, a craft, an idiom, thanks, a figure."""
     office = _OFFICE.match(phrase)
