@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ import click
 from . import jsonout
 from .app import App, seeds_folder
 from .errors import handle_errors, machine_error, usage_error
+from .shown import Shown
 from .inputs import TREND_MAX_TERMS, refuse_undecodable, stdin_lines, terms_from
 
 # One table of settings: name, default, help. Environment variables only through click's envvar=.
@@ -64,6 +66,35 @@ def variants_option(fn):
     return click.option("--variants", is_flag=True,
                         help="Count the term's variants too: the places it stands with other punctuation inside "
                              "(一主、六双 for 一主六双).")(fn)
+
+
+def regex_option(fn):
+    return click.option("--regex", "regex", metavar="PATTERN",
+                        help="A Python regular expression over each printed line (full-width forms folded to ASCII, "
+                             "nothing else), e.g. '[0-9.]+%左右'.")(fn)
+
+
+def pattern_option(fn):
+    return click.option("--pattern", "pattern", is_flag=True,
+                        help="Read TERM as a pattern: ? one character, * up to 10 (*20 up to 20), "
+                             "A NEAR/10 B, A BEFORE/10 B.")(fn)
+
+
+@contextmanager
+def scanning(app: App, quiet: bool):
+    """A pattern with no literal piece reads every section: say so on stderr, and show a bar."""
+    from .render.upkeep import progress
+
+    said = []
+    with progress(app.err, "reading every section", quiet) as update:
+        def told(done: int, total: int) -> None:
+            if not said:
+                said.append(True)
+                app.err.print(Shown("the pattern holds no literal piece to look up: reading every section "
+                                    f"({total:,})", style="yellow"))
+            update(completed=done, total=total)
+
+        yield told
 
 
 def xlsx_option(fn):
@@ -261,7 +292,7 @@ def show(app: App, report, section, highlight, pager, as_json):
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
 @click.option("--limit", type=int, default=SETTINGS["limit"][0], show_default=True, help=SETTINGS["limit"][1])
 @click.option("--all", "show_all", is_flag=True, help="Show every hit.")
 @click.option("--sort", type=click.Choice(["score", "year", "oldest"]), default="score", show_default=True,
@@ -270,14 +301,18 @@ def show(app: App, report, section, highlight, pager, as_json):
 @filter_options
 @click.option("--with-duplicates", is_flag=True, help="Show every transcription of a report as its own hit.")
 @variants_option
+@regex_option
 @json_option
 @remote_options
 @click.pass_obj
 @handle_errors
 def search(app: App, query, limit, show_all, sort, exact, report, region, year, level, with_duplicates, variants,
-           as_json):
+           regex, as_json):
     """Search the archive. QUERY is the rest of the line: 九解一协调, "一主六双", A OR B, NOT A,
-    (…), region: year: report: heading: level: filters."""
+    (…), region: year: report: heading: level: filters; "稳*增长", "十?五" (wildcards, quoted),
+    A NEAR/10 B, A BEFORE/10 B."""
+    if not query and regex is None:
+        raise click.UsageError("give a QUERY (or --regex PATTERN)")
     if limit < 1 and not show_all:
         raise click.BadParameter(f"--limit must be at least 1 (got {limit}); use --all for every hit", param_hint="--limit")
     text = " ".join(query)
@@ -286,9 +321,10 @@ def search(app: App, query, limit, show_all, sort, exact, report, region, year, 
     backend.segment_ahead(text, exact)
     from .render.reading import render_search
 
-    result = backend.search(text, limit=None if show_all else limit, exact=exact, sort=sort,
-                        filters={"report": report, "region": region, "year": year, "level": level},
-                        with_duplicates=with_duplicates, variants=variants)
+    with scanning(app, as_json) as told:
+        result = backend.search(text, limit=None if show_all else limit, exact=exact, sort=sort,
+                                filters={"report": report, "region": region, "year": year, "level": level},
+                                with_duplicates=with_duplicates, variants=variants, regex=regex, progress=told)
     finish(app, 0 if result.total else 1, as_json=as_json, doc=lambda: jsonout.search(result, app.citations().of),
            paint=lambda: render_search(app.console, result, app.citations().of))
 
@@ -420,7 +456,7 @@ def verify(app: App, quote, show_all, as_json):
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("term", nargs=-1, required=True)
+@click.argument("term", nargs=-1)
 @filter_options
 @click.option("--width", type=int, default=30, show_default=True, help="Characters of context on each side.")
 @click.option("--sort", type=click.Choice(["year", "report", "left", "right"]), default="year", show_default=True,
@@ -431,14 +467,19 @@ def verify(app: App, quote, show_all, as_json):
 @click.option("--csv", "as_csv", is_flag=True, help="Every occurrence as CSV (unless --limit).")
 @xlsx_option
 @variants_option
+@pattern_option
+@regex_option
 @json_option
 @remote_options
 @click.pass_obj
 @handle_errors
 def kwic(app: App, term, region, year, level, report, width, sort, limit, show_all, with_duplicates, as_csv, xlsx,
-         variants, as_json):
+         variants, pattern, regex, as_json):
     """Every occurrence of TERM in its context (keyword in context), aligned on the term. TERM is the
-    rest of the line, one exact string as `search -e` reads it; filters like region:吉林 apply."""
+    rest of the line, one exact string as `search -e` reads it (with --pattern, one pattern: 稳*增长,
+    A NEAR/5 B); filters like region:吉林 apply."""
+    if not term and regex is None:
+        raise click.UsageError("give a TERM (or --regex PATTERN)")
     from .export import kwic_csv
     from .render.counting import render_kwic
 
@@ -447,8 +488,10 @@ def kwic(app: App, term, region, year, level, report, width, sort, limit, show_a
     no_xlsx_with(xlsx, as_json, as_csv)
     if limit is None and not (show_all or as_csv or as_json or xlsx):
         limit = 50
-    c = app.backend().kwic(" ".join(term), filters={"region": region, "year": year, "level": level, "report": report},
-                           width=width, sort=sort, limit=limit, with_duplicates=with_duplicates, variants=variants)
+    with scanning(app, as_json or as_csv or xlsx is not None) as told:
+        c = app.backend().kwic(" ".join(term), filters={"region": region, "year": year, "level": level, "report": report},
+                               width=width, sort=sort, limit=limit, with_duplicates=with_duplicates, variants=variants,
+                               pattern=pattern, regex=regex, progress=told)
     finish(app, 0 if c.total else 1, xlsx=xlsx, rows=lambda: jsonout.kwic(c, app.citations().of)["lines"],
            as_json=as_json, doc=lambda: jsonout.kwic(c, app.citations().of), as_csv=as_csv, csv=lambda: kwic_csv(c),
            paint=lambda: render_kwic(app.console, c, show_all))
@@ -581,12 +624,15 @@ def targets(app: App, indicators, region, year, level, report, by, with_duplicat
 @click.option("--csv", "as_csv", is_flag=True, help="Print a terms × buckets CSV matrix.")
 @xlsx_option
 @variants_option
+@pattern_option
+@click.option("--regex", "regex", metavar="PATTERN", multiple=True,
+              help="A Python regular expression over each printed line, counted as one more term (repeatable).")
 @json_option
 @remote_options
 @click.pass_obj
 @handle_errors
 def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_file, with_duplicates, first, as_csv,
-          xlsx, variants, as_json):
+          xlsx, variants, pattern, regex, as_json):
     """How often TERMs stand in the archive by year (or region, level), and where each was first
     written. Counts are exact strings; a report in two transcriptions counts once."""
     from .export import trend_csv, trend_rows
@@ -596,18 +642,20 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
     words = list(terms)
     if terms_file:
         words += terms_from(terms_file)
-    if not words:
+    if not words and not regex:
         raise click.UsageError("give one or more TERMs, or --file with one term a line")
     if first:
-        if len(words) != 1 or per or as_csv:
-            raise click.UsageError("--first takes one TERM (and neither --per nor --csv)")
+        if len(words) != 1 or per or as_csv or pattern or regex:
+            raise click.UsageError("--first takes one TERM (and neither --per, --csv, --pattern nor --regex)")
         spread = app.backend().spread(words[0], region=region, level=level, year_from=year_from, year_to=year_to,
                                       with_duplicates=with_duplicates)
         finish(app, 0 if spread.first else 1, xlsx=xlsx, rows=lambda: jsonout.spread(spread, app.citations().of)["first"],
                as_json=as_json, doc=lambda: jsonout.spread(spread, app.citations().of),
                paint=lambda: render_spread(app.console, spread))
-    result = app.backend().trend(words, by=by, region=region, level=level, year_from=year_from,
-                       year_to=year_to, per=per, with_duplicates=with_duplicates, variants=variants)
+    with scanning(app, as_json or as_csv or xlsx is not None) as told:
+        result = app.backend().trend(words, by=by, region=region, level=level, year_from=year_from, year_to=year_to,
+                                     per=per, with_duplicates=with_duplicates, variants=variants, pattern=pattern,
+                                     regex=regex, progress=told)
     finish(app, 0 if any(t.total for t in result.terms) else 1,
            xlsx=xlsx, rows=lambda: trend_rows(jsonout.trend(result, app.citations().of)),
            as_json=as_json, doc=lambda: jsonout.trend(result, app.citations().of), as_csv=as_csv, csv=lambda: trend_csv(result),

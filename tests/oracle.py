@@ -320,6 +320,36 @@ class Oracle:
             total += norm(paragraph).count(needle)
         return total
 
+    # -- patterns (the contract's "Patterns") ------------------------------------------------------
+    def pattern_counts(self, regex: str, printed: bool = False, *, with_duplicates: bool = False,
+                       **filters) -> dict[tuple[str, int], int]:
+        """(report, section) → matches of the regular expression `regex` (wildcard_regex, near_regex,
+        or a --regex as typed) in each line: the normalized line, or with `printed` the displayed line
+        NFKC-folded; re.finditer's matches, empty ones not counted."""
+        compiled = re.compile(regex)
+        found: dict[tuple[str, int], int] = {}
+        for key, lines in self.sections.items():
+            if not self.keeps(self.reports[key[0]], **filters):
+                continue
+            n = 0
+            for line in lines:
+                text = unicodedata.normalize("NFKC", line.text) if printed else line.norm
+                n += sum(1 for m in compiled.finditer(text) if m.end() > m.start())
+            if n:
+                found[key] = n
+        return self._fold(found, with_duplicates)
+
+    def pattern_matches(self, regex: str, printed: bool = False, **filters) -> list[str]:
+        """Every match's text (of the folded line), in no particular order."""
+        compiled = re.compile(regex)
+        out = []
+        for key, lines in self.sections.items():
+            if self.keeps(self.reports[key[0]], **filters):
+                for line in lines:
+                    text = unicodedata.normalize("NFKC", line.text) if printed else line.norm
+                    out += [m.group() for m in compiled.finditer(text) if m.end() > m.start()]
+        return out
+
     # -- quotes -------------------------------------------------------------------------------------
     def verbatim(self, quote: str) -> set[tuple[str, int, int]]:
         """(report, section, paragraph where it starts) wherever the quote's characters stand in a
@@ -377,3 +407,45 @@ def source_paragraphs(text: str) -> list[str]:
     if current:
         out.append(current)
     return out
+
+
+def wildcard_regex(raw: str) -> str:
+    """A quoted pattern as the contract reads it: `?` one character, `*` up to 10, `*N` up to N (one or
+    two digits), `\\?` `\\*` `\\\\` the characters; the pieces between normalized each on its own; a
+    wildcard covers no line break, nor a sentence end unless a piece holds one."""
+    tokens: list = []  # str pieces and int widths (negative: exactly one)
+    piece = ""
+    k = 0
+    while k < len(raw):
+        c = raw[k]
+        if c == "\\" and k + 1 < len(raw) and raw[k + 1] in "?*\\":
+            piece += raw[k + 1]
+            k += 2
+        elif c == "?":
+            tokens += [piece, -1]
+            piece, k = "", k + 1
+        elif c == "*":
+            digits = re.match(r"[0-9]{1,2}", raw[k + 1:])
+            tokens += [piece, int(digits.group()) if digits else 10]
+            piece, k = "", k + 1 + (len(digits.group()) if digits else 0)
+        else:
+            piece += c
+            k += 1
+    tokens.append(piece)
+    pieces = [norm(t) for t in tokens if isinstance(t, str)]
+    gap = "[^\\n]" if any("。" in p for p in pieces) else "[^\\n。]"
+    out = ""
+    for t in tokens:
+        if isinstance(t, str):
+            out += re.escape(norm(t))
+        else:
+            out += gap if t < 0 else gap + "{0,%d}?" % t
+    return out
+
+
+def near_regex(a: str, b: str, most: int, ordered: bool) -> str:
+    """Two regular expressions (wildcard_regex, or re.escape of a normalized word) at most `most`
+    characters apart in one line: a first, or either first."""
+    first = f"(?:{a})[^\\n]{{0,{most}}}?(?:{b})"
+    return first if ordered else f"{first}|(?:{b})[^\\n]{{0,{most}}}?(?:{a})"
+

@@ -14,6 +14,7 @@ from ..model import Concordance, KwicLine, head_of
 from .searching import exact_sections
 from .snippets import variant_spans
 from .snippets import section_displays
+from . import patterns
 
 SORTS = ("year", "report", "left", "right")
 CONTEXT = 30  # characters of context on each side
@@ -21,19 +22,22 @@ BATCH = 200  # sections read at a time (a first screen reads only as many as it 
 
 
 def kwic(corpus: Corpus, query: str, *, filters: dict | None = None, width: int = CONTEXT, sort: str = "year",
-         limit: int | None = None, with_duplicates: bool = False, variants: bool = False) -> Concordance:
+         limit: int | None = None, with_duplicates: bool = False, variants: bool = False, pattern: bool = False,
+         regex: str | None = None, progress=None) -> Concordance:
     """The occurrences of `query` (its words joined as typed, as `search -e` reads them), at most
     `limit`. Sorted by year (unknown years last) then position, by report then position, or by the
     left context read backwards (`left`) or the right context (`right`), as concordancers sort. Its
-    variants are named; with `variants` they are lines too (`variant`: true)."""
+    variants are named; with `variants` they are lines too (`variant`: true). With `pattern` the
+    query's words are one pattern (wildcards, NEAR); `regex` is the term instead of them."""
     if sort not in SORTS:
         raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
     if width < 1:
         raise QueryError(f"--width must be at least 1 (got {width})", "Give the characters of context on each side.")
     from .scope import check_query
 
-    matched = check_query(corpus, query, True, filters)  # filters that keep nothing say so
-    term, sids, counts, _, named = exact_sections(corpus, query, filters, with_duplicates, variants)
+    matched = check_query(corpus, query, True, filters, pattern, regex)  # filters that keep nothing say so
+    term, sids, counts, _, named = exact_sections(corpus, query, filters, with_duplicates, variants, pattern, regex,
+                                                  progress)
     metas = corpus.section_heads(sids.tolist())
     order = sorted(metas.values(), key=lambda m: ((m.year is None, m.year or 0) if sort != "report" else (False, 0),
                                                    m.report, m.n))
@@ -45,7 +49,7 @@ def kwic(corpus: Corpus, query: str, *, filters: dict | None = None, width: int 
         batch = corpus.with_text(order[at:at + BATCH])
         texts, displays = corpus.norm_texts(batch), section_displays(corpus, batch)
         for meta in batch:
-            lines += _occurrences(meta, term.text, texts.get(meta.sid, ""), displays.get(meta.sid, ""), width, variants)
+            lines += _occurrences(meta, term, texts.get(meta.sid, ""), displays.get(meta.sid, ""), width, variants)
     if sort == "left":
         lines.sort(key=lambda k: (k.left[::-1], k.match, k.right))
     elif sort == "right":
@@ -54,19 +58,26 @@ def kwic(corpus: Corpus, query: str, *, filters: dict | None = None, width: int 
                        matched)
 
 
-def _occurrences(meta, needle: str, norm: str, display: str, width: int, variants: bool = False) -> list[KwicLine]:
-    """Each non-overlapping occurrence of `needle` in one section's normalized text (as the
+def _occurrences(meta, term, norm: str, display: str, width: int, variants: bool = False) -> list[KwicLine]:
+    """Each non-overlapping occurrence of the term in one section's normalized text (as the
     substring index counts them), with its context in the line it stands in, as printed; with
-    `variants`, its variant places too (index.variants), in the order they stand."""
+    `variants`, its variant places too (index.variants), in the order they stand. A pattern's
+    matches as it finds them (index.engine.patterns)."""
     offsets = OffsetMap(meta.offsets)
     heads = len(sectiontext.head_lines(meta.title, meta.n, meta.heading))
     out = []
     line_no, line_start, counted = 0, 0, 0  # lines counted up to `counted` (occurrences come in order)
-    spans = [(s, s + len(needle), False) for s in _find_all(norm, needle)]
-    if variants:
-        spans = sorted(spans + [(s, e, True) for s, e in variant_spans(norm, needle)])
-    for at, end, variant in spans:
-        ds, de = offsets[at], offsets[end - 1] + 1
+    if term.pattern is not None and term.pattern.printed:
+        shown = [(s, e, False) for s, e in patterns.printed_spans(term.pattern, display)]
+    else:
+        if term.pattern is not None:
+            spans = [(s, e, False) for s, e in patterns.matches(term.pattern, norm)]
+        else:
+            spans = [(s, s + len(term.text), False) for s in _find_all(norm, term.text)]
+        if variants and term.pattern is None:
+            spans = sorted(spans + [(s, e, True) for s, e in variant_spans(norm, term.text)])
+        shown = [(offsets[s], offsets[e - 1] + 1, v) for s, e, v in spans]
+    for ds, de, variant in shown:
         line_no += display.count("\n", counted, ds)
         counted = ds
         line_start = display.rfind("\n", 0, ds) + 1

@@ -28,6 +28,12 @@ class Corpus(Protocol):
         it — counted by the printed rule (non-overlapping occurrences, docs/contract.md). With `loose`
         the text with its marks dropped, and `text` a needle that has none (archive's loose form)."""
 
+    def matching(self, regex, pieces: list[str], reach: int) -> tuple[numpy.ndarray, numpy.ndarray] | None:
+        """The sections where the compiled `regex` (index.engine.patterns: over the normalized lines)
+        matches, sorted, and how many times each (left to right, none overlapping); every match holds
+        each of `pieces` and spans at most `reach` characters. None when the corpus cannot tell from
+        positions: the engine then reads the texts of the sections holding every piece."""
+
     def fillers(self, left: str, right: str) -> set[str]:
         """The characters X such that left + X + right stands in the corpus (did you mean); a corpus
         that cannot tell answers none."""

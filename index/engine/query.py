@@ -4,18 +4,21 @@ and filters for the known fields only. The raw query is parsed first; each term 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from archive import normalize_text
 from archive.charclasses import WORDLIKE
 
 from ..errors import QueryError
+from . import patterns
 
 FIELDS = ("region", "year", "report", "heading", "level")
 MAX_QUERY_CHARS = 2000
 MAX_DEPTH = 50  # nested parentheses (and NOTs): deeper is no query a person writes, and would overflow the parser
 _OPEN_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 _WORDY = WORDLIKE
+_PROXIMITY = re.compile(r"(NEAR|BEFORE)(?:/(\d{1,4}))?")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Term:
     exact: bool
     raw: str
     variant: bool = False  # stands for the places the term holds only as a variant (index.variants)
+    pattern: object = None  # index.engine.patterns.Pattern: wildcards, NEAR/BEFORE or a regex (text is its raw)
 
 
 @dataclass(frozen=True)
@@ -88,14 +92,36 @@ def _lex(raw: str) -> list[tuple[str, str]]:
             out.append(("field", f"{field.lower()}:{value}"))
         elif word in ("OR", "AND", "NOT"):
             out.append((word, word))
+        elif _PROXIMITY.fullmatch(word):
+            out.append(("NEAR", word))
         else:
             out.append(("word", word))
         i = j
     return out
 
 
-def parse(raw: str, exact: bool = False):
-    """The query tree for `raw`; raises QueryError with a one-line explanation."""
+def parse(raw: str, exact: bool = False, pattern: bool = False, regex: str | None = None):
+    """The query tree for `raw`; raises QueryError with a one-line explanation. `exact` (-e, kwic):
+    the words that are not filters are one verbatim string; `pattern` (kwic and trend --pattern):
+    they are one pattern; `regex` (--regex): a regular expression AND-ed with the query, or with its
+    filters alone where it is the term (exact or pattern)."""
+    if regex is not None:
+        term = regex_term(regex)
+        words, found = _split_filters(raw)
+        if (exact or pattern or not raw.strip()) and not words:
+            return And((term, *found)) if found else term
+        if exact or pattern:
+            raise QueryError(f"give a term or --regex, not both ('{' '.join(words)[:40]}' and '{regex[:40]}')",
+                             "Count one thing at a time; the filters (region:吉林) go with either.")
+        rest = parse(raw)
+        return And((*rest.parts, term)) if isinstance(rest, And) else And((rest, term))
+    if pattern:
+        words, found = _split_filters(raw)
+        if not words:
+            raise QueryError("the query has only filters and nothing to look for",
+                             "Add the pattern to find before the filters.")
+        term = pattern_term(" ".join(words))
+        return And((term, *found)) if found else term
     if len(raw) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is too long ({len(raw)} characters; at most {MAX_QUERY_CHARS})",
                          "Search for a shorter, distinctive part; use `baogao verify` to check a long quote.")
@@ -129,11 +155,25 @@ def parse(raw: str, exact: bool = False):
                     raise QueryError("AND needs a term on both sides", "Write A AND B, or just A B.")
                 continue
             parts.append(parse_unary())
+            if peek() == "NEAR":
+                parts[-1] = parse_near(parts[-1])
         if not parts:
             where = "at the start" if pos == 0 else "after nothing"
             raise QueryError(f"OR needs a term on both sides ({where})" if peek() == "OR" else "empty parentheses in the query",
                              "Write A OR B.")
         return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def parse_near(left):
+        nonlocal pos
+        word = tokens[pos][1]
+        pos += 1
+        if peek() not in ("word", "quoted"):
+            raise QueryError(f"{word} needs a term on both sides", f"Write A {word} B, with A and B words or quoted strings.")
+        right = parse_unary()
+        if peek() == "NEAR":
+            raise QueryError(f"one {word} joins two terms, not three",
+                             "Write (A NEAR B) (B NEAR C) for three, each pair on its own.")
+        return near_term(left, word, right)
 
     depth = 0
 
@@ -166,10 +206,12 @@ def parse(raw: str, exact: bool = False):
             return inner
         if kind == ")":
             raise QueryError("unbalanced parenthesis: ) without (")
+        if kind == "NEAR":
+            raise QueryError(f"{text} needs a term on both sides", f"Write A {text} B.")
         if kind == "field":
             field, _, value = text.partition(":")
             return Filter(field, value)
-        return _term(text, kind == "quoted")
+        return _term(text, kind == "quoted", wild=kind == "quoted")
 
     tree = parse_or()
     if pos < len(tokens):
@@ -181,6 +223,15 @@ def parse(raw: str, exact: bool = False):
 
 def _exact(raw: str):
     """-e: the words that are not field filters, joined as typed, are one verbatim string."""
+    words, found = _split_filters(raw)
+    if not words:
+        raise QueryError("the query has only filters and nothing to look for", "Add the words to find before the filters.")
+    term = _term(" ".join(words), True)
+    return And((term, *found)) if found else term
+
+
+def _split_filters(raw: str) -> tuple[list[str], list[Filter]]:
+    """The words of `raw` that are not field filters, and the filters."""
     words, found = [], []
     for word in raw.split():
         field, sep, value = word.partition(":")
@@ -188,13 +239,50 @@ def _exact(raw: str):
             found.append(Filter(field.lower(), value))
         else:
             words.append(word)
-    if not words:
-        raise QueryError("the query has only filters and nothing to look for", "Add the words to find before the filters.")
-    term = _term(" ".join(words), True)
-    return And((term, *found)) if found else term
+    return words, found
 
 
-def _term(text: str, exact: bool) -> Term:
+def near_term(left, word: str, right) -> Term:
+    """`left NEAR/N right` (or BEFORE) as one exact pattern term; each side an exact string or a
+    pattern (an unquoted word is an exact string)."""
+    if not isinstance(left, Term) or not isinstance(right, Term):
+        raise QueryError(f"{word} joins two terms (words or quoted strings), not a filter or a group",
+                         f"Write A {word} B.")
+    m = _PROXIMITY.fullmatch(word)
+    most = int(m.group(2)) if m.group(2) else patterns.NEAR
+    p = patterns.near(_operand(left), _operand(right), most, m.group(1) == "BEFORE")
+    return Term(p.raw, True, f"{left.raw} {word} {right.raw}", pattern=p)
+
+
+def _operand(t: Term):
+    return t.pattern if t.pattern is not None else patterns.literal(t.raw)
+
+
+def pattern_term(raw: str) -> Term:
+    """kwic's and trend's --pattern: one pattern, or A NEAR/N B; wildcards are live in words too."""
+    tokens = _lex(raw)
+    kinds = [k for k, _ in tokens]
+    if kinds not in (["word"], ["quoted"], ["word", "NEAR", "word"], ["word", "NEAR", "quoted"],
+                     ["quoted", "NEAR", "word"], ["quoted", "NEAR", "quoted"]):
+        raise QueryError(f"'{raw[:40]}' is not one pattern", "Give one pattern (稳*增长, 十?五) or A NEAR/N B.")
+    terms = [_pattern_or_string(text) for kind, text in tokens if kind != "NEAR"]
+    return terms[0] if len(terms) == 1 else near_term(terms[0], tokens[1][1], terms[1])
+
+
+def _pattern_or_string(text: str) -> Term:
+    return _term(text, True, wild=True)
+
+
+def regex_term(raw: str) -> Term:
+    """--regex: a Python regular expression over the printed lines (index.engine.patterns.regular)."""
+    p = patterns.regular(raw)
+    return Term(raw, True, raw, pattern=p)
+
+
+def _term(text: str, exact: bool, wild: bool = False) -> Term:
+    """A term; `wild`: a quoted string, whose ASCII ? and * are wildcards (never -e's string)."""
+    if wild and patterns.has_wildcard(text):
+        return Term(text, True, text, pattern=patterns.wildcards(text))
     norm = normalize_text(text)
     if not norm or not _WORDY.search(norm):
         raise QueryError(f"nothing to search for in '{text[:40]}' (only punctuation or spaces)",

@@ -64,5 +64,6 @@ def check(corpus, pairs, tree=None) -> int | None:
     return None if tree is not None and _nested_filter(tree) else n
 
 
-def check_query(corpus, query: str, exact: bool, filters: dict | None) -> int | None:
-    return check(corpus, list((filters or {}).items()), parse(query, exact=exact))
+def check_query(corpus, query: str, exact: bool, filters: dict | None, pattern: bool = False,
+                regex: str | None = None) -> int | None:
+    return check(corpus, list((filters or {}).items()), parse(query, exact=exact, pattern=pattern, regex=regex))

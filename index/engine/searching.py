@@ -19,6 +19,7 @@ from .query import And, Filter, Not, Or, Term, parse, positive_terms
 from ..sectiontable import members
 from .snippets import make_snippet, match_spans, section_displays
 from .variants import named, variant_counts
+from . import patterns
 
 VERBATIM_BOOST = 100.0
 VARIANT_BOOST = 50.0  # a section holding the term only as a variant ranks between verbatim and words
@@ -86,8 +87,9 @@ class Matches:
 
 
 class _Evaluator:
-    def __init__(self, corpus: Corpus, variants: bool = False):
+    def __init__(self, corpus: Corpus, variants: bool = False, progress=None):
         self.corpus = corpus
+        self.progress = progress  # told (done, total) while a pattern with no literal piece reads every section
         self.variants = variants  # exact terms count their variants too (--variants)
         self._variant_counts: dict[str, tuple] = {}
         self._printed: dict[str, tuple] = {}  # a term's own sections, found already
@@ -136,6 +138,9 @@ class _Evaluator:
         hold the words; sections holding only the words score their BM25. Exact terms: occurrences.
         A term's variants (index.variants): in an unquoted term's second tier, in an exact term's
         answer only with --variants."""
+        if t.pattern is not None:  # matches of a pattern: verbatim, no variants
+            sids, counts = patterns.holding(self.corpus, t.pattern, self.progress)
+            return Matches(sids, counts, counts, np.ones(len(sids), bool))
         if t.variant:
             vsids, vcounts = self.variant_counts(t.text)
             return Matches(vsids, vcounts, vcounts, None, np.ones(len(vsids), bool))
@@ -185,18 +190,21 @@ class _Evaluator:
 
 
 def search(corpus: Corpus, query: str, *, limit: int | None = 10, exact: bool = False, sort: str = "score",
-           filters: dict[str, str] | None = None, with_duplicates: bool = False, variants: bool = False) -> SearchResult:
+           filters: dict[str, str] | None = None, with_duplicates: bool = False, variants: bool = False,
+           regex: str | None = None, progress=None) -> SearchResult:
     """Run `query`; `limit=None` returns every hit. `filters` add field filters (--region, --year …).
     A report recorded as another's transcription is folded into the other's hits (`also_in`) when
     both match, unless `with_duplicates`; `total` and `occurrences` count what is shown. The
-    query's one term names its variants; `variants` counts them in an exact term's answer."""
+    query's one term names its variants; `variants` counts them in an exact term's answer. `regex`
+    (--regex) is one more term, AND-ed; `progress(done, total)` is told while a pattern with no
+    literal piece reads every section."""
     if sort not in SORTS:
         raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
     from .scope import check_query
 
-    matched = check_query(corpus, query, exact, filters)  # filters that keep nothing say so
-    evaluator = _Evaluator(corpus, variants)
-    tree, found, pos, also_in = _found(corpus, query, exact, filters, with_duplicates, evaluator=evaluator)
+    matched = check_query(corpus, query, exact, filters, regex=regex)  # filters that keep nothing say so
+    evaluator = _Evaluator(corpus, variants, progress)
+    tree, found, pos, also_in = _found(corpus, query, exact, filters, with_duplicates, evaluator=evaluator, regex=regex)
     order = _rank(corpus, found, pos, sort)
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]
@@ -204,7 +212,7 @@ def search(corpus: Corpus, query: str, *, limit: int | None = 10, exact: bool = 
     rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i], found.variant[i])
             for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
     hits = build_hits(corpus, rows, terms, also_in, variants)
-    named_variants = query_variants(corpus, query, exact, filters, with_duplicates, evaluator)
+    named_variants = query_variants(corpus, query, exact, filters, with_duplicates, evaluator, regex=regex)
     suggestions = () if len(found) else (
         tuple(Suggestion(v.text, v.occurrences) for v in named_variants) + _did_you_mean(corpus, terms))
     return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
@@ -213,10 +221,11 @@ def search(corpus: Corpus, query: str, *, limit: int | None = 10, exact: bool = 
 
 
 def query_variants(corpus: Corpus, query: str, exact: bool, filters: dict | None, with_duplicates: bool,
-                   evaluator: "_Evaluator | None" = None):
+                   evaluator: "_Evaluator | None" = None, pattern: bool = False, regex: str | None = None):
     """The variants of the query's one positive term (none for a query of several), where its
     filters keep them, named as printed, most frequent first (index.variants)."""
-    tree, found, _, _ = _found(corpus, query, exact, filters, with_duplicates, only_variants=True, evaluator=evaluator)
+    tree, found, _, _ = _found(corpus, query, exact, filters, with_duplicates, only_variants=True, evaluator=evaluator,
+                               pattern=pattern, regex=regex)
     if tree is None or not len(found):
         return ()
     term = positive_terms(tree)[0]
@@ -235,19 +244,20 @@ def _as_variants(node):
 
 
 def _found(corpus: Corpus, query: str, exact: bool, filters: dict | None, with_duplicates: bool, variants: bool = False,
-           only_variants: bool = False, evaluator: "_Evaluator | None" = None):
+           only_variants: bool = False, evaluator: "_Evaluator | None" = None, pattern: bool = False,
+           regex: str | None = None):
     """(query tree, the live matching sections, their section-table rows, also_in): the matches of
     a query with its filters, duplicate transcriptions folded unless `with_duplicates`. With
     `only_variants`, the places a query of one term holds it only as a variant (tree None when the
     query has several terms)."""
-    tree = parse(query, exact=exact)
+    tree = parse(query, exact=exact, pattern=pattern, regex=regex)
     extra = [Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, "")]
     if extra:
         tree = And((tree, *extra))
     if only_variants:
         evaluator = evaluator or _Evaluator(corpus)
         terms = positive_terms(tree)
-        if len(terms) != 1 or not len(evaluator.variant_counts(terms[0].text)[0]):
+        if len(terms) != 1 or terms[0].pattern is not None or not len(evaluator.variant_counts(terms[0].text)[0]):
             return None, Matches([]), None, {}  # (most terms have no variant anywhere: nothing to narrow)
         found = evaluator.eval(_as_variants(tree))
     else:
@@ -263,14 +273,16 @@ def _found(corpus: Corpus, query: str, exact: bool, filters: dict | None, with_d
 
 
 def exact_sections(corpus: Corpus, query: str, filters: dict | None = None, with_duplicates: bool = False,
-                   variants: bool = False):
+                   variants: bool = False, pattern: bool = False, regex: str | None = None, progress=None):
     """For `search -e`'s query (its words joined as typed, one verbatim string; field filters
     apply): (the term, the sections holding it, their occurrences, their section-table rows, its
     named variants); with `variants`, the sections holding it as a variant too. One evaluator
-    serves both (the term's printed and variant sections are found once)."""
-    evaluator = _Evaluator(corpus, variants)
-    tree, found, pos, _ = _found(corpus, query, True, filters, with_duplicates, evaluator=evaluator)
-    named = query_variants(corpus, query, True, filters, with_duplicates, evaluator)
+    serves both (the term's printed and variant sections are found once). `pattern`, `regex`: the
+    term is a pattern (kwic --pattern, --regex), which has no variants."""
+    evaluator = _Evaluator(corpus, variants, progress)
+    tree, found, pos, _ = _found(corpus, query, True, filters, with_duplicates, evaluator=evaluator, pattern=pattern,
+                                 regex=regex)
+    named = query_variants(corpus, query, True, filters, with_duplicates, evaluator, pattern=pattern, regex=regex)
     return positive_terms(tree)[0], found.sids, found.count, pos, named
 
 
@@ -281,7 +293,7 @@ def _did_you_mean(corpus: Corpus, terms: list[Term]):
     from .suggestions import suggest
 
     for t in terms:
-        if not exact_occurrences(corpus, t.text):
+        if t.pattern is None and not exact_occurrences(corpus, t.text):
             found = suggest(corpus, t.text, lambda text: exact_occurrences(corpus, text))
             found = tuple(f for f in found if loose(f.text) != loose(t.text))  # a variant: proposed as printed
             if found:
@@ -356,7 +368,7 @@ def build_hits(corpus: Corpus, rows: list[tuple[SectionMeta, float, int, bool, b
         display = displays.get(meta.sid, "")
         norm = texts.get(meta.sid, "")
         offsets = OffsetMap(meta.offsets)
-        spans = match_spans(corpus, norm, terms, offsets, variants)
+        spans = match_spans(corpus, norm, terms, offsets, variants, display)
         snippet, snippet_spans = make_snippet(display, spans)
         head_end = len("\n".join(sectiontext.head_lines(meta.title, meta.n, meta.heading)))
         hits.append(Hit(

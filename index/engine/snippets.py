@@ -13,6 +13,7 @@ from archive import loose, strip_marks
 from .. import sectiontext
 from .corpus import Corpus
 from ..model import SectionMeta
+from . import patterns
 from .query import Term, parse, positive_terms
 
 # A snippet shows about this many characters around the densest cluster of matches …
@@ -29,13 +30,22 @@ def section_displays(corpus: Corpus, metas: list[SectionMeta]) -> dict[int, str]
     return {m.sid: "\n".join(sectiontext.lines_of(m.title, m.n, m.heading, parts[m.sid])) for m in metas}
 
 
-def match_spans(corpus: Corpus, norm: str, terms: list[Term], offsets, variants: bool = False) -> list[tuple[int, int]]:
+def match_spans(corpus: Corpus, norm: str, terms: list[Term], offsets, variants: bool = False,
+                display: str = "") -> list[tuple[int, int]]:
     """Display spans of every match of the terms in one section: the term itself where it stands
     verbatim, else where it stands as a variant (index.variants), else each of its words; an exact
     term's variants too with `variants`. One span per match, never merged; a span inside an
-    earlier, longer one is dropped (it is the same characters)."""
+    earlier, longer one is dropped (it is the same characters). A pattern's matches as it finds
+    them (a regex's in the printed `display`)."""
     found: list[tuple[int, int]] = []
+    shown: list[tuple[int, int]] = []  # already display spans
     for t in terms:
+        if t.pattern is not None:
+            if t.pattern.printed:
+                shown += patterns.printed_spans(t.pattern, display)
+            else:
+                found += patterns.matches(t.pattern, norm)
+            continue
         if t.exact or t.text in norm:
             needles = [t.text]
             if t.exact and variants:
@@ -50,15 +60,15 @@ def match_spans(corpus: Corpus, norm: str, terms: list[Term], offsets, variants:
             while start >= 0 and needle:
                 found.append((start, start + len(needle)))
                 start = norm.find(needle, start + len(needle))
-    found.sort(key=lambda s: (s[0], -s[1]))
+    shown += [(offsets[s], offsets[e - 1] + 1) for s, e in found]
+    shown.sort(key=lambda s: (s[0], -s[1]))
     spans: list[tuple[int, int]] = []
     reach = -1
-    for s, e in found:
+    for s, e in shown:
         if e <= reach:
             continue
         reach = max(reach, e)
-        ds, de = offsets[s], offsets[e - 1] + 1
-        spans.append((ds, de))
+        spans.append((s, e))
     return spans
 
 
@@ -97,7 +107,7 @@ def highlight_spans(corpus: Corpus, report_id: str, section_n: int, query: str) 
     out = []
     for n, text in lines:
         norm, offsets = normalize(text)
-        spans = match_spans(corpus, norm, terms, offsets)
+        spans = match_spans(corpus, norm, terms, offsets, display=text)
         if spans:
             out.append((n, spans))
     return out

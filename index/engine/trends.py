@@ -21,15 +21,18 @@ BY = ("year", "region", "level")
 
 def trend(corpus: Corpus, terms, by: str = "year", *, region: str | None = None, level: str | None = None,
           year_from: int | None = None, year_to: int | None = None, per: int | None = None,
-          with_duplicates: bool = False, variants: bool = False) -> Trend:
+          with_duplicates: bool = False, variants: bool = False, pattern: bool = False, regex=(),
+          progress=None) -> Trend:
     """Each term's occurrences per bucket, its first mention and its variants (named; counted too
-    with `variants`)."""
+    with `variants`). With `pattern` each term is a pattern (wildcards, NEAR: its matches counted);
+    each of `regex` is one more term, a regular expression (index.engine.patterns)."""
     import numpy as np
 
     if by not in BY:
         raise QueryError(f"cannot count by {by!r}", f"Use one of: {', '.join(BY)}.")
     terms = [t.strip() for t in terms if t and t.strip()]
-    if not terms:
+    regex = list(regex or ())
+    if not terms and not regex:
         raise QueryError("no terms to count", "Give one or more terms, or --file with one term a line.")
     matched = _scope(corpus, region, level, year_from, year_to)
     reports = _reports(corpus, chosen_filters(region, level, year_from, year_to))
@@ -37,11 +40,20 @@ def trend(corpus: Corpus, terms, by: str = "year", *, region: str | None = None,
     wanted.sort()
     table = corpus.section_table
 
+    from .query import pattern_term, regex_term
+    from . import patterns
+
+    asked = [(raw, pattern_term(raw) if pattern else None) for raw in terms] + [(r, regex_term(r)) for r in regex]
     out = []
-    for raw in terms:
-        needle = _needle(raw)
-        printed = corpus.holding(needle)
-        varied = variant_counts(corpus, needle, printed)  # found once: counted with --variants, named always
+    for raw, term in asked:
+        if term is not None:  # a pattern: its matches, no variants
+            needle = term
+            printed = patterns.holding(corpus, term.pattern, progress)
+            varied = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        else:
+            needle = _needle(raw)
+            printed = corpus.holding(needle)
+            varied = variant_counts(corpus, needle, printed)  # found once: counted with --variants, named always
         per_report, first_sid = _per_report(corpus, _summed(printed, varied) if variants else printed, wanted,
                                             with_duplicates)
         buckets: dict[str, list] = {}
@@ -61,7 +73,7 @@ def trend(corpus: Corpus, terms, by: str = "year", *, region: str | None = None,
             value = round(count * per / sizes[key], 3) if per and sizes.get(key) else count
             rows.append(Bucket(key, value, nrep))
         out.append(TermTrend(raw, sum(per_report.values()), len(per_report), _first(corpus, reports, first_sid, needle),
-                             tuple(rows), _variants(corpus, needle, varied, wanted, with_duplicates)))
+                             tuple(rows), () if term is not None else _variants(corpus, needle, varied, wanted, with_duplicates)))
     return Trend(by, tuple(out), per, variants, matched)
 
 
@@ -178,9 +190,19 @@ def _mention(corpus: Corpus, info: dict, sid: int, needle: str) -> FirstMention:
     paragraphs = corpus.section_texts([sid])[sid]
     heads = sectiontext.head_lines(info["title"], n, heading)
     lines = heads + paragraphs
-    at = next((k for k, line in enumerate(lines) if needle in normalize_text(line)), 0)
+    at = next((k for k, line in enumerate(lines) if _in_line(needle, line)), 0)
     return FirstMention(info["id"], info["title"], info["year"], n, heading, sectiontext.paragraph_of(at, len(heads)),
                         meta.url, meta.urls, region=meta.region, **head_of(meta))
+
+
+def _in_line(needle, line: str) -> bool:
+    """Whether a printed line holds the needle: a normalized string, or a pattern term."""
+    if isinstance(needle, str):
+        return needle in normalize_text(line)
+    from . import patterns
+
+    p = needle.pattern
+    return bool(patterns.matches(p, patterns.nfkc(line) if p.printed else normalize_text(line)))
 
 
 def first_by_region(corpus: Corpus, term: str, *, region: str | None = None, level: str | None = None,

@@ -18,6 +18,9 @@ class LocalCorpus:
     def holding(self, text: str, loose: bool = False):
         return self.home.substring.find(text, loose=loose)
 
+    def matching(self, regex, pieces: list[str], reach: int):
+        return self.home.substring.matching(regex, pieces, reach)
+
     def holding_at_most(self, text: str, at_most: int):
         return self.home.substring.holding(text, at_most)
 

@@ -342,6 +342,22 @@ class SubstringIndex:
                 out += _sa_search(seg.text, seg.checked(lo, hi), pattern)[0]
         return out
 
+    def matching(self, regex, pieces: list[str], reach: int) -> tuple[np.ndarray, np.ndarray]:
+        """(section ids, matches) of a compiled pattern over the normalized text (index.engine.patterns),
+        sorted by section id. Every match holds each of `pieces` and spans at most `reach` characters,
+        so it lies within `reach` characters of each occurrence of the rarest piece: those windows
+        (the overlapping ones merged, so that a scan from a window's start sees what a scan of the
+        whole line sees there), less those another piece is absent from, are all the regex reads."""
+        pieces = sorted({p for p in pieces if p}, key=lambda p: (self.total(p), -len(p)))
+        if not pieces:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        found: dict[int, int] = {}
+        for seg in self.segments:
+            for sid, n in _matching(seg, regex, [p.encode("utf-8") for p in pieces], reach).items():
+                found[sid] = found.get(sid, 0) + n
+        sids = np.array(sorted(found), np.int64)
+        return sids, np.array([found[s] for s in sids.tolist()], np.int64)
+
     def holding(self, needle: str, at_most: int):
         """The sections holding `needle` with their marks dropped (verify's windows: a quote is
         checked with punctuation ignored), sorted, or None when more than `at_most` do."""
@@ -354,6 +370,60 @@ class SubstringIndex:
         for seg in self.segments:
             out |= seg.fillers(left.encode("utf-8"), right.encode("utf-8"))
         return out
+
+
+PRUNE_AT = 3_000_000  # a piece standing more often than this is not worth its positions to prune windows
+
+
+def _matching(seg: Segment, regex, pieces: list[bytes], reach: int) -> dict[int, int]:
+    """SubstringIndex.matching in one segment: section id → matches."""
+    if not len(seg.text):
+        return {}
+    anchor = np.sort(seg.positions(pieces[0]).astype(np.int64))
+    if not len(anchor):
+        return {}
+    span = 4 * reach  # bytes: a character is at most four
+    lo = np.maximum(anchor - span, 0)
+    hi = np.minimum(anchor + span, len(seg.text))
+    for piece in pieces[1:]:  # a window must hold every other piece too
+        lo_pos, hi_pos = seg.window(piece)
+        if hi_pos - lo_pos > PRUNE_AT * 4:
+            continue
+        at = seg.positions(piece)
+        if len(at) > PRUNE_AT:
+            continue
+        at = np.sort(at.astype(np.int64))
+        first = np.searchsorted(at, lo)
+        ok = (first < len(at)) & (at[np.minimum(first, len(at) - 1)] + len(piece) <= hi)
+        lo, hi = lo[ok], hi[ok]
+        if not len(lo):
+            return {}
+    # merge overlapping windows (lo ascends with the anchor)
+    reach_so_far = np.maximum.accumulate(hi)
+    new = np.concatenate(([True], lo[1:] > reach_so_far[:-1]))
+    starts_at = np.flatnonzero(new)
+    c_lo = lo[starts_at]
+    c_hi = np.maximum.reduceat(hi, starts_at)
+    text, starts, out = seg.text, seg.starts, {}
+    for a, b in zip(c_lo.tolist(), c_hi.tolist()):
+        while a < b and 0x80 <= text[a] < 0xC0:  # start on a character
+            a += 1
+        while b < len(text) and 0x80 <= text[b] < 0xC0:
+            b += 1
+        chunk = bytes(text[a:b])
+        found = [m.start() for m in regex.finditer(chunk.decode("utf-8", "replace"))]
+        if not found:
+            continue
+        if b"\n" not in chunk:
+            sid = int(seg.sids[np.searchsorted(starts, a, side="right") - 1])
+            out[sid] = out.get(sid, 0) + len(found)
+            continue
+        decoded = chunk.decode("utf-8", "replace")
+        for at in found:
+            byte = a + len(decoded[:at].encode("utf-8"))
+            sid = int(seg.sids[np.searchsorted(starts, byte, side="right") - 1])
+            out[sid] = out.get(sid, 0) + 1
+    return out
 
 
 def overlaps_itself(pattern: bytes) -> bool:

@@ -139,6 +139,9 @@ class SolrCorpus:
     def total(self, text: str, loose: bool = False) -> int | None:
         return None  # it would take every section's count
 
+    def matching(self, regex, pieces: list[str], reach: int):
+        return None  # the pieces' sections are proposed by Solr (holding), the engine reads them
+
     def fillers(self, left: str, right: str) -> set[str]:
         return set()  # did-you-mean's fillers need the whole archive's suffix array
 
