@@ -229,6 +229,12 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool
         report["trend_ms"] = round(timed(trend, home, ["新质生产力"], by="year")[0], 1)
     except ImportError:
         pass
+    # patterns (issue 38): a wildcard, a NEAR, a regular expression over every printed line
+    report["patterns"] = []
+    for query, regex in PATTERNS:
+        ms, res = timed(search, home, query, regex=regex)
+        report["patterns"].append({"query": query or f"--regex {regex}", "sections": res.total,
+                                   "occurrences": res.occurrences, "ms": round(ms, 1)})
     try:  # the researcher's commands: a concordance's first screen, and what is new in a report
         from index import kwic, new_phrases
 
@@ -274,6 +280,8 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool
         report["kwic"]["cold_ms"] = cold(home_path, ["kwic", KWIC_TERM])
     if "new" in report:
         report["new"]["cold_ms"] = cold(home_path, ["new", report["new"]["report"]], runs=3)
+    for p, (query, regex) in zip(report["patterns"], PATTERNS):
+        p["cold_ms"] = cold(home_path, ["search", query] if regex is None else ["search", "--regex", regex], runs=3)
     report["cold_quoted_ms"] = cold(home_path, ["search", '"新质生产力"'])
     report["cold_unquoted_ms"] = cold(home_path, ["search", "营商环境"])
     # The scan baseline: what a script over the normalized texts costs for the same phrases.
@@ -287,6 +295,7 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool
     return report
 
 
+PATTERNS = [('"稳*增长"', None), ("发展 NEAR/5 安全", None), ("", "[0-9.]+%左右")]
 COMMON = "发展"  # in nearly every section: what counting a common term costs over the network
 
 
@@ -386,6 +395,9 @@ def table(report: dict) -> str:
     if "diff" in report:
         d = report["diff"]
         rows.append((f"diff {d['old']} {d['new']}", f"{d['ms']} ms in process ({d['pairs']} sentence pairs)"))
+    for p in report.get("patterns", ()):
+        rows.append((f"search {p['query']}", f"{p['ms']} ms in process · `baogao search` {p['cold_ms']} ms "
+                                             f"({p['sections']:,} sections, {p['occurrences']:,} matches)"))
     rows.append(("cold `baogao search`", f"quoted {report['cold_quoted_ms']} ms · unquoted {report['cold_unquoted_ms']} ms (median of 5)"))
     b = report["baselines"]
     base = f"python scan p50 {b['python_scan_ms_p50']} ms ({report['quoted_vs_python_scan']}× slower than quoted search)"

@@ -95,6 +95,7 @@ class Hit:
     occasion: str | None = None
     session: str | None = None
     year_source: str | None = None
+    matches: tuple[str, ...] = ()  # each highlighted match's text as printed, in order (what a * covered)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ STAR = 10  # `*` covers up to this many characters …
 MOST = 99  # … `*N` up to N, at most this
 NEAR = 20  # `A NEAR B`: at most this many characters between them
 SENTENCE_END = "。"  # the sentence-end class's canonical mark (archive.marks)
+FIGURE_UNITS = "%‰‱"  # part of a figure, never a mark: the normalized text holds them as printed (NFKC)
 BATCH = 500  # sections read at a time where the texts are read
 
 
@@ -133,7 +134,7 @@ def near(a: Pattern, b: Pattern, most: int, ordered: bool) -> Pattern:
 
 def regular(raw: str) -> Pattern:
     """`--regex`: a Python regular expression over each printed line, NFKC-folded. Its literal pieces
-    (runs of letters, digits and ideographs the expression requires in every match) propose the
+    (runs of letters, digits, ideographs and % the expression requires in every match) propose the
     sections; a match is at least one character."""
     try:
         regex = re.compile(raw)
@@ -158,7 +159,7 @@ def _required(raw: str, flags: int) -> list[str]:
     items = parser.parse(raw, flags)
     runs, run = [], ""
     for op, arg in items:
-        if op is const.LITERAL and chr(arg).isalnum():
+        if op is const.LITERAL and (chr(arg).isalnum() or chr(arg) in FIGURE_UNITS):
             run += chr(arg)
             continue
         if run:
@@ -169,7 +170,7 @@ def _required(raw: str, flags: int) -> list[str]:
     out = []
     for r in runs:
         piece = normalize_text(unicodedata.normalize("NFKC", r))
-        if piece and WORDLIKE.search(piece) and piece.isalnum():
+        if piece and WORDLIKE.search(piece) and all(c.isalnum() or c in FIGURE_UNITS for c in piece):
             out.append(piece)
     return out
 
@@ -189,8 +190,15 @@ def matches(pattern: Pattern, text: str) -> list[tuple[int, int]]:
     return out
 
 
+_WIDE = {c: unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
+
+
 def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    """unicodedata.normalize("NFKC", text), fast for report text: its full-width forms (a table) are
+    the usual difference, and NFKC is NFKD's decompositions composed — replacing a character by its
+    decomposition first changes nothing — so the rest is checked, and normalized only if it must be."""
+    wide = text.translate(_WIDE)
+    return wide if unicodedata.is_normalized("NFKC", wide) else unicodedata.normalize("NFKC", wide)
 
 
 def nfkc_offsets(line: str) -> tuple[str, list[int]]:
@@ -239,9 +247,9 @@ def holding(corpus, pattern: Pattern, progress=None) -> tuple[np.ndarray, np.nda
         candidates = sids if candidates is None else np.intersect1d(candidates, sids, assume_unique=True)
         if not len(candidates):
             break
-    if candidates is None:
-        candidates = np.asarray(corpus.section_table.sid, np.int64)
-    return _read(corpus, pattern, candidates, progress)
+    if candidates is None:  # nothing to look up: every section, and the reader is told
+        return _read(corpus, pattern, np.asarray(corpus.section_table.sid, np.int64), progress)
+    return _read(corpus, pattern, candidates)
 
 
 def _read(corpus, pattern: Pattern, sids: np.ndarray, progress=None) -> tuple[np.ndarray, np.ndarray]:

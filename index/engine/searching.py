@@ -215,7 +215,8 @@ def search(corpus: Corpus, query: str, *, limit: int | None = 10, exact: bool = 
     named_variants = query_variants(corpus, query, exact, filters, with_duplicates, evaluator, regex=regex)
     suggestions = () if len(found) else (
         tuple(Suggestion(v.text, v.occurrences) for v in named_variants) + _did_you_mean(corpus, terms))
-    return SearchResult(query=query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
+    shown_query = query if regex is None else f"{query} --regex {regex}".strip()
+    return SearchResult(query=shown_query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
                         suggestions=suggestions, variants=named_variants,
                         variants_counted=variants or any(not t.exact for t in terms), reports_matched=matched)
 
@@ -376,5 +377,5 @@ def build_hits(corpus: Corpus, rows: list[tuple[SectionMeta, float, int, bool, b
             section=meta.heading, path=meta.path, score=round(float(score), 4), count=int(count),
             snippet=snippet, highlights=tuple(snippet_spans), text=display, verbatim=bool(verbatim),
             variant=bool(variant), in_heading=any(s < head_end for s, _ in spans), also_in=(also_in or {}).get(meta.report, ()),
-            url=meta.url, urls=meta.urls, **head_of(meta)))
+            url=meta.url, urls=meta.urls, **head_of(meta), matches=tuple(display[s:e] for s, e in spans)))
     return hits

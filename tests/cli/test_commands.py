@@ -36,7 +36,7 @@ def test_search_slogan(run):
     h = doc["hits"][0]
     assert set(h) == {"report", "title", "region", "year", "section_id", "section", "path", "score", "count",
                       "snippet", "highlights", "text", "verbatim", "variant", "in_heading", "also_in", "url", "urls",
-                      "level", "date", "speaker", "subtitle", "occasion", "session", "year_source", "citation"}
+                      "level", "date", "speaker", "subtitle", "occasion", "session", "year_source", "matches", "citation"}
     for s, e in h["highlights"]:
         assert h["snippet"][s:e] == "九解一协调"
     text = run("search", "九解一协调")

@@ -21,7 +21,7 @@ HEAD = ("level", "date", "speaker", "subtitle", "occasion", "session", "year_sou
 # list's items each of the one shape it holds; None is any value.
 HIT = {k: None for k in ("report", "title", "region", "year", "section_id", "section", "path", "score", "count",
                          "snippet", "highlights", "text", "verbatim", "variant", "in_heading", "also_in", "url",
-                         "urls", *HEAD, "citation")}
+                         "urls", *HEAD, "matches", "citation")}
 VARIANT = {"text": None, "occurrences": None, "sections": None}
 MATCH = {**{k: None for k in ("report", "title", "section_id", "section", "paragraph", "paragraph_end",
                               "similarity", "source", "url", "urls", "region", *HEAD, "citation")},

@@ -49,8 +49,11 @@ def check(home, oracle, query: str, regex: str, *, kind: str, term: str | None =
         if '"' in k.match or "'" in k.match:
             continue  # a straight quote cut out of its line has no direction
         assert compiled.fullmatch(text), (query, k.match)
-    for h in res.hits:
-        assert len(h.highlights) >= 1, query
+    for h in res.hits:  # each match highlighted, its text in `matches`
+        assert len(h.highlights) >= 1 and len(h.matches) == h.count, query
+        for m in h.matches:
+            text = unicodedata.normalize("NFKC", m) if printed else norm(m)
+            assert '"' in m or "'" in m or (compiled.search(text) if printed else compiled.fullmatch(text)), (query, m)
     return sum(truth.values())
 
 

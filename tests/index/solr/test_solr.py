@@ -169,6 +169,29 @@ def test_diff_answers_as_locally(seeds_on_solr):
     assert want.pairs and remote.diff("001", "002") == want
 
 
+def test_patterns_answer_as_locally_and_as_the_oracle(seeds_on_solr):
+    """Wildcards, NEAR and --regex through the cluster (issue 38): Solr proposes the sections holding
+    the pieces, the engine's expression confirms — the same hits, kwic lines and trend as the home."""
+    from tests.oracle import near_regex, wildcard_regex
+
+    local, remote, oracle = seeds_on_solr
+    for query, pattern, regex in (('"发展*经济"', "发展*经济", None), ('"十?五"', "十?五", None),
+                                  ("发展 NEAR/5 经济", "发展 NEAR/5 经济", None), ("", None, r"[0-9.]+%"),
+                                  ("", None, r"\d+亿元")):
+        want = local.search(query, limit=None, regex=regex)
+        got = remote.search(query, limit=None, regex=regex)
+        assert want.total and [(h.report, h.section_id, h.count) for h in got.hits] == \
+            [(h.report, h.section_id, h.count) for h in want.hits], query or regex
+        expr = regex or (wildcard_regex(pattern) if "NEAR" not in pattern else near_regex("发展", "经济", 5, False))
+        assert want.occurrences == sum(oracle.pattern_counts(expr, regex is not None).values())
+        kw = dict(pattern=True) if regex is None else dict(regex=regex)
+        term = pattern or ""
+        assert remote.kwic(term, **kw).lines == local.kwic(term, **kw).lines
+        tw = dict(pattern=True) if regex is None else dict(regex=[regex])
+        terms = [pattern] if pattern else []
+        assert remote.trend(terms, **tw).terms == local.trend(terms, **tw).terms
+
+
 def test_the_terminal_ui_reads_from_the_cluster(seeds_on_solr, monkeypatch):
     """The full-screen reader on the Solr backend: the hits of `search`, and the reader stops at
     every occurrence of the first."""
