@@ -113,6 +113,36 @@ def alter(sentence: str, rng: random.Random) -> str:
     return sentence[:i] + str((int(sentence[i]) + rng.randint(1, 8)) % 10) + sentence[i + 1:]
 
 
+def streamed(home: Path) -> dict:
+    """Long answers (issue 39), each a fresh `baogao` on the whole home: `search 发展 --all` — the
+    seconds to its first line and in all, and its peak memory; `kwic 发展 --all | head -3` — the wall
+    time of the whole pipeline (median of 5); `kwic 发展 --all --jsonl | wc -l` — the lines and the
+    peak memory."""
+    env = {**os.environ, "BAOGAO_HOME": str(home), "NO_COLOR": "1"}
+    cmd = [sys.executable, "-m", "cli"]
+
+    def run(args, head: int | None = None):
+        start = time.perf_counter()
+        p = subprocess.Popen(cmd + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+        first, lines = None, 0
+        for _ in p.stdout:
+            lines += 1
+            if first is None:
+                first = time.perf_counter() - start
+            if head is not None and lines >= head:
+                break
+        p.stdout.close()
+        _, status, usage = os.wait4(p.pid, 0)
+        return first, time.perf_counter() - start, lines, round(usage.ru_maxrss / 1024)
+
+    first, total, _, rss = run(["search", COMMON, "--all"])
+    heads = [run(["kwic", COMMON, "--all"], head=3)[1] for _ in range(5)]
+    _, jl_s, jl_lines, jl_rss = run(["kwic", COMMON, "--all", "--jsonl"])
+    return {"search_first_line_s": round(first, 2), "search_all_s": round(total, 1), "search_rss_mb": rss,
+            "kwic_head3_s": round(statistics.median(heads), 2), "kwic_jsonl_lines": jl_lines,
+            "kwic_jsonl_s": round(jl_s, 1), "kwic_jsonl_rss_mb": jl_rss}
+
+
 def cold(home: Path, args: list[str], runs: int = 5) -> float:
     env = dict(os.environ, BAOGAO_HOME=str(home), PYTHONPATH=str(ROOT))
     times = []
@@ -282,6 +312,7 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool
         report["new"]["cold_ms"] = cold(home_path, ["new", report["new"]["report"]], runs=3)
     for p, (query, regex) in zip(report["patterns"], PATTERNS):
         p["cold_ms"] = cold(home_path, ["search", query] if regex is None else ["search", "--regex", regex], runs=3)
+    report["streamed"] = streamed(home_path)
     report["cold_quoted_ms"] = cold(home_path, ["search", '"新质生产力"'])
     report["cold_unquoted_ms"] = cold(home_path, ["search", "营商环境"])
     # The scan baseline: what a script over the normalized texts costs for the same phrases.
@@ -398,6 +429,13 @@ def table(report: dict) -> str:
     for p in report.get("patterns", ()):
         rows.append((f"search {p['query']}", f"{p['ms']} ms in process · `baogao search` {p['cold_ms']} ms "
                                              f"({p['sections']:,} sections, {p['occurrences']:,} matches)"))
+    if "streamed" in report:
+        s = report["streamed"]
+        rows.append((f"`search {COMMON} --all`", f"first line {s['search_first_line_s']} s · all {s['search_all_s']} s · "
+                                                 f"peak {s['search_rss_mb']} MB"))
+        rows.append((f"`kwic {COMMON} --all | head -3`", f"{s['kwic_head3_s']} s wall (median of 5)"))
+        rows.append((f"`kwic {COMMON} --all --jsonl | wc -l`", f"{s['kwic_jsonl_lines']:,} lines · {s['kwic_jsonl_s']} s · "
+                                                              f"peak {s['kwic_jsonl_rss_mb']} MB"))
     rows.append(("cold `baogao search`", f"quoted {report['cold_quoted_ms']} ms · unquoted {report['cold_unquoted_ms']} ms (median of 5)"))
     b = report["baselines"]
     base = f"python scan p50 {b['python_scan_ms_p50']} ms ({report['quoted_vs_python_scan']}× slower than quoted search)"

@@ -29,7 +29,7 @@ def handle_errors(fn):
         from index import SearchError
         from index.local.store import DatabaseError  # (the one room that speaks SQL)
 
-        as_json = kwargs.get("as_json", False)
+        as_json = kwargs.get("as_json", False) or kwargs.get("jsonl", False)
         app = click.get_current_context().obj
         try:
             try:
@@ -38,7 +38,7 @@ def handle_errors(fn):
                 sys.stdout.flush()  # here, not at exit, so that a closed pipe is seen below
         except BrokenPipeError:
             _quiet_stdout()
-            sys.exit(app.earned)
+            sys.exit(app.earned() if callable(app.earned) else app.earned)
         except DatabaseError as e:
             report(app, store_error(app.home_path, e), as_json)
         except (SearchError, ArchiveError) as e:
@@ -92,7 +92,8 @@ def report(app, e: Exception, as_json: bool) -> None:
 
 def wants_json(args: list[str]) -> bool:
     """Whether the command line asks for JSON — for errors raised before click has parsed it."""
-    return "--json" in args[:args.index("--")] if "--" in args else "--json" in args
+    head = args[:args.index("--")] if "--" in args else args
+    return "--json" in head or "--jsonl" in head
 
 
 def usage_error(e: click.ClickException, args: list[str]) -> int:

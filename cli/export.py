@@ -50,23 +50,39 @@ def csv_table(header, rows) -> str:
 
 def csv_records(fields, records) -> str:
     """One row per record: the named attributes (None as an empty cell)."""
-    return csv_table(fields, (["" if getattr(r, k) is None else getattr(r, k) for k in fields] for r in records))
+    return "".join(csv_stream(fields, records))
+
+
+def csv_stream(fields, records, every: int = 1000):
+    """csv_records a thousand rows at a time (a long answer is written as it is built)."""
+    out = io.StringIO()
+    w = CsvWriter(out)
+    w.writerow(fields)
+    for k, r in enumerate(records, start=1):
+        w.writerow(["" if getattr(r, f) is None else getattr(r, f) for f in fields])
+        if k % every == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def trend_csv(t) -> str:
     """A terms × buckets matrix: a header row, one row per term (what a spreadsheet opens)."""
-    keys = sorted({b.key for x in t.terms for b in x.buckets}, key=bucket_order)
+    terms = list(t.terms)  # its columns are every term's buckets: known once all are counted
+    keys = sorted({b.key for x in terms for b in x.buckets}, key=bucket_order)
     rows = []
-    for x in t.terms:
+    for x in terms:
         counts = {b.key: b.count for b in x.buckets}
         rows.append([x.term, *[counts.get(k, 0) for k in keys], x.total])
     return csv_table(["term", *keys, "total"], rows)
 
 
-def kwic_csv(c) -> str:
+def kwic_csv(c):
+    """kwic's lines as CSV, written as they are built (chunks of text)."""
     from .jsonout import KWIC_FIELDS
 
-    return csv_records(KWIC_FIELDS, c.lines)
+    return csv_stream(KWIC_FIELDS, c.lines)
 
 
 def compare_csv(doc: dict) -> str:
@@ -130,8 +146,29 @@ def trend_rows(doc: dict) -> list[dict]:
     return rows
 
 
-def print_json(doc) -> None:
-    """A command's `--json` on stdout: one document, or one line of JSON Lines."""
+def print_json(doc, lines: bool = False) -> None:
+    """A command's `--json` on stdout: one document, or one line of JSON Lines. A document whose last
+    list is `Records` (cli.jsonout) is written a record at a time — the same text as at once; with
+    `lines` (--jsonl) as JSON Lines: the rest of the document first, then a record a line."""
     import click
 
-    click.echo(dumps(doc))
+    from .jsonout import Records
+
+    key = next(reversed(doc)) if isinstance(doc, dict) and doc else None
+    if key is None or not isinstance(doc[key], Records):
+        if lines and key is not None and isinstance(doc[key], list):
+            doc = {**doc, key: Records(doc[key])}
+        else:
+            click.echo(dumps(doc))
+            return
+    head = {k: v for k, v in doc.items() if k != key}
+    if lines:
+        click.echo(dumps(head))
+        for record in doc[key]:
+            click.echo(dumps(record))
+        return
+    opening = dumps({**head, key: []})
+    click.echo(opening[:-2], nl=False)  # …, "hits": [
+    for k, record in enumerate(doc[key]):
+        click.echo((", " if k else "") + dumps(record), nl=False)
+    click.echo("]}")

@@ -34,12 +34,27 @@ def _none(record) -> None:
     return None
 
 
-def search(result, cite=_none) -> dict:
+class Records:
+    """A document's list of records written one at a time (issue 39): cli.export.print_json streams
+    it, a record as it is built, never the whole list in memory."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def _listed(items, stream: bool):
+    return Records(items) if stream else list(items)
+
+
+def search(result, cite=_none, stream: bool = False) -> dict:
     """With no hits, also `suggestions`: [{"text", "count"}] (did you mean). `cite` (cli.citation)
     gives each record that carries a place its `citation`."""
     doc = {"query": result.query, "total": result.total, "occurrences": result.occurrences,
            "reports_matched": result.reports_matched, "variants": [to_json(v) for v in result.variants],
-           "hits": [{**to_json(h), "citation": cite(h)} for h in result.hits]}
+           "hits": _listed(({**to_json(h), "citation": cite(h)} for h in result.hits), stream and bool(result.total))}
     if not result.total:
         doc["suggestions"] = [to_json(s) for s in result.suggestions]
     return doc
@@ -58,11 +73,12 @@ def unchecked(row) -> dict:
     return {"quote": row.quote, "error": row.why}
 
 
-def trend(t, cite=_none) -> dict:
-    return {"by": t.by, "reports_matched": t.reports_matched, "terms": [
+def trend(t, cite=_none, stream: bool = False) -> dict:
+    return {"by": t.by, "reports_matched": t.reports_matched, "terms": _listed((
         {"term": x.term, "total": x.total, "reports": x.reports,
          "first": {**to_json(x.first), "citation": cite(x.first)} if x.first else None,
-         "buckets": [to_json(b) for b in x.buckets], "variants": [to_json(v) for v in x.variants]} for x in t.terms]}
+         "buckets": [to_json(b) for b in x.buckets], "variants": [to_json(v) for v in x.variants]} for x in t.terms),
+        stream)}
 
 
 def spread(sp, cite=_none) -> dict:
@@ -127,9 +143,10 @@ KWIC_FIELDS = ("report", "title", "year", "region", "section_id", "section", "pa
                "variant", *HEAD_FIELDS)
 
 
-def kwic(c, cite=_none) -> dict:
+def kwic(c, cite=_none, stream: bool = False) -> dict:
     return {"term": c.term, "total": c.total, "reports_matched": c.reports_matched, "variants": [to_json(v) for v in c.variants],
-            "lines": [{**{k: getattr(line, k) for k in KWIC_FIELDS}, "citation": cite(line)} for line in c.lines]}
+            "lines": _listed(({**{k: getattr(line, k) for k in KWIC_FIELDS}, "citation": cite(line)} for line in c.lines),
+                             stream)}
 
 
 def error(message: str, hint: str, candidates=(), reports_matched: int | None = None) -> dict:

@@ -58,6 +58,11 @@ def wait_option(fn):
     return click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")(fn)
 
 
+def jsonl_option(fn):
+    return click.option("--jsonl", "jsonl", is_flag=True,
+                        help="JSON Lines: the answer's header object, then one object a line, written as found.")(fn)
+
+
 def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(fn)
 
@@ -108,30 +113,34 @@ def no_xlsx_with(xlsx, as_json, as_csv) -> None:
 
 
 def finish(app: App, earned: int = 0, *, as_json: bool = False, doc=None, paint=None, pager: bool | None = None,
-           as_csv: bool = False, csv=None, xlsx: Path | None = None, rows=None):
+           as_csv: bool = False, csv=None, xlsx: Path | None = None, rows=None, jsonl: bool = False):
     """The end of every command, written once: the exit code its results earned (kept when stdout is
     closed under it: errors.handle_errors ends quietly with it), then what was asked — `--xlsx FILE`
     (`rows()`, a line saying so), `--json` (`doc()`; None: written already, a line at a time),
-    `--csv` (`csv()`), or the terminal (`paint()`, through the pager when `pager`) — then the exit."""
+    `--csv` (`csv()`: text, or chunks of it written as they come), or the terminal (`paint()`, through
+    the pager when `pager`) — then the exit. `jsonl`: the document as JSON Lines (its list a record a
+    line, after the rest)."""
     from . import export
 
-    app.earned = earned
+    app.earned = earned  # a function for an answer written as it is counted (trend): asked at the end
     if xlsx is not None:
         from .visible import field
 
         n = export.write_xlsx(xlsx, rows())
         click.echo(f"wrote {n} row{'s' if n != 1 else ''} to {field(str(xlsx))}")  # a name of any bytes, shown
-    elif as_json:
+    elif as_json or jsonl:
         if doc is not None:
-            export.print_json(doc())
+            export.print_json(doc(), lines=jsonl)
     elif as_csv:
-        click.echo(csv(), nl=False)
+        text = csv()
+        for chunk in [text] if isinstance(text, str) else text:
+            click.echo(chunk, nl=False)
     elif paint is not None:
         if pager is None:
             paint()
         else:
             app.page(paint, pager)
-    sys.exit(earned)
+    sys.exit(earned() if callable(earned) else earned)
 
 
 class CheckedCommand(click.Command):
@@ -303,11 +312,12 @@ def show(app: App, report, section, highlight, pager, as_json):
 @variants_option
 @regex_option
 @json_option
+@jsonl_option
 @remote_options
 @click.pass_obj
 @handle_errors
 def search(app: App, query, limit, show_all, sort, exact, report, region, year, level, with_duplicates, variants,
-           regex, as_json):
+           regex, as_json, jsonl):
     """Search the archive. QUERY is the rest of the line: 九解一协调, "一主六双", A OR B, NOT A,
     (…), region: year: report: heading: level: filters; "稳*增长", "十?五" (wildcards, quoted),
     A NEAR/10 B, A BEFORE/10 B."""
@@ -325,7 +335,8 @@ def search(app: App, query, limit, show_all, sort, exact, report, region, year, 
         result = backend.search(text, limit=None if show_all else limit, exact=exact, sort=sort,
                                 filters={"report": report, "region": region, "year": year, "level": level},
                                 with_duplicates=with_duplicates, variants=variants, regex=regex, progress=told)
-    finish(app, 0 if result.total else 1, as_json=as_json, doc=lambda: jsonout.search(result, app.citations().of),
+    finish(app, 0 if result.total else 1, as_json=as_json, jsonl=jsonl,
+           doc=lambda: jsonout.search(result, app.citations().of, stream=True),
            paint=lambda: render_search(app.console, result, app.citations().of))
 
 
@@ -431,25 +442,28 @@ def publish(app: App, nodes, collection, shards, replicas, as_json):
 @click.argument("quote", nargs=-1, required=True)
 @click.option("--all", "show_all", is_flag=True, help="Show every place the quote stands.")
 @json_option
+@jsonl_option
 @remote_options
 @click.pass_obj
 @handle_errors
-def verify(app: App, quote, show_all, as_json):
+def verify(app: App, quote, show_all, as_json, jsonl):
     """Check whether QUOTE stands in a report verbatim, where, and what differs.
     `baogao verify -` reads one quote a line from stdin (JSON Lines with --json)."""
     from . import export
     from .inputs import batch_exit, verdicts
-    from .render.checking import render_verdict, verdicts_table
+    from .render.checking import render_verdict, verdict_row
 
     backend = app.backend()
     text = " ".join(quote)
-    if text.strip() == "-":
-        rows = []
-        for row in verdicts(backend, stdin_lines()):
-            rows.append(row)
-            if as_json:  # JSON Lines, each as soon as it is checked
+    if text.strip() == "-":  # each line answered as soon as it is checked
+        earned = None
+        for k, row in enumerate(verdicts(backend, stdin_lines())):
+            earned = batch_exit([row]) if earned is None else max(earned, batch_exit([row]))
+            if as_json or jsonl:  # JSON Lines (--json and --jsonl alike)
                 export.print_json(jsonout.verdict(row, app.citations().of) if hasattr(row, "verdict") else jsonout.unchecked(row))
-        finish(app, batch_exit(rows), as_json=as_json, paint=lambda: app.console.print(verdicts_table(rows)))
+            else:
+                app.console.print(verdict_row(row), soft_wrap=True)
+        finish(app, batch_exit([]) if earned is None else earned, as_json=as_json)
     v = backend.verify(text)
     finish(app, 0 if v.verdict == "exact" else 1, as_json=as_json, doc=lambda: jsonout.verdict(v, app.citations().of),
            paint=lambda: render_verdict(app.console, v, show_all, app.citations().of))
@@ -470,11 +484,12 @@ def verify(app: App, quote, show_all, as_json):
 @pattern_option
 @regex_option
 @json_option
+@jsonl_option
 @remote_options
 @click.pass_obj
 @handle_errors
 def kwic(app: App, term, region, year, level, report, width, sort, limit, show_all, with_duplicates, as_csv, xlsx,
-         variants, pattern, regex, as_json):
+         variants, pattern, regex, as_json, jsonl):
     """Every occurrence of TERM in its context (keyword in context), aligned on the term. TERM is the
     rest of the line, one exact string as `search -e` reads it (with --pattern, one pattern: 稳*增长,
     A NEAR/5 B); filters like region:吉林 apply."""
@@ -485,15 +500,16 @@ def kwic(app: App, term, region, year, level, report, width, sort, limit, show_a
 
     if width < 1:
         raise click.BadParameter(f"--width must be at least 1 (got {width})", param_hint="--width")
-    no_xlsx_with(xlsx, as_json, as_csv)
-    if limit is None and not (show_all or as_csv or as_json or xlsx):
+    no_xlsx_with(xlsx, as_json or jsonl, as_csv)
+    if limit is None and not (show_all or as_csv or as_json or jsonl or xlsx):
         limit = 50
     with scanning(app, as_json or as_csv or xlsx is not None) as told:
         c = app.backend().kwic(" ".join(term), filters={"region": region, "year": year, "level": level, "report": report},
                                width=width, sort=sort, limit=limit, with_duplicates=with_duplicates, variants=variants,
                                pattern=pattern, regex=regex, progress=told)
     finish(app, 0 if c.total else 1, xlsx=xlsx, rows=lambda: jsonout.kwic(c, app.citations().of)["lines"],
-           as_json=as_json, doc=lambda: jsonout.kwic(c, app.citations().of), as_csv=as_csv, csv=lambda: kwic_csv(c),
+           as_json=as_json, jsonl=jsonl, doc=lambda: jsonout.kwic(c, app.citations().of, stream=True), as_csv=as_csv,
+           csv=lambda: kwic_csv(c),
            paint=lambda: render_kwic(app.console, c, show_all))
 
 
@@ -656,9 +672,14 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
         result = app.backend().trend(words, by=by, region=region, level=level, year_from=year_from, year_to=year_to,
                                      per=per, with_duplicates=with_duplicates, variants=variants, pattern=pattern,
                                      regex=regex, progress=told)
-    finish(app, 0 if any(t.total for t in result.terms) else 1,
+    def earned() -> int:  # the terms counted so far (all, once written): a term found earns 0
+        done = result.terms.built() if hasattr(result.terms, "built") else result.terms
+        return 0 if any(t.total for t in done) else 1
+
+    finish(app, earned,
            xlsx=xlsx, rows=lambda: trend_rows(jsonout.trend(result, app.citations().of)),
-           as_json=as_json, doc=lambda: jsonout.trend(result, app.citations().of), as_csv=as_csv, csv=lambda: trend_csv(result),
+           as_json=as_json, doc=lambda: jsonout.trend(result, app.citations().of, stream=True), as_csv=as_csv,
+           csv=lambda: trend_csv(result),
            paint=lambda: render_trend(app.console, result, cite=app.citations().of))
 
 

@@ -2,7 +2,65 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+STREAM_PAST = 500  # a search's hits, a kwic's lines: past this many they are built as they are read
+
+
+class Streamed(Sequence):
+    """A long answer's records (a search's hits, a kwic's lines), built a batch at a time as they are
+    read and never all held (issue 39): what holds them is `build(start, end)`, the records at those
+    places, from arrays of section numbers and counts. Reading it twice builds it twice; it equals the
+    tuple of its records."""
+
+    def __init__(self, build, n: int, batch: int = 100, iterate=None, keep: bool = False):
+        self._n, self._batch = n, batch
+        self._iterate = iterate  # every record in order, cheaper than batch by batch (kwic: by sections)
+        self._kept: dict[int, object] | None = {} if keep else None  # small records, built once (trend's terms)
+        self._build = self._keeping(build) if keep else build
+
+    def _keeping(self, build):
+        def kept(start: int, end: int) -> list:
+            for k in range(start, end):
+                if k not in self._kept:
+                    self._kept[k] = build(k, k + 1)[0]
+            return [self._kept[k] for k in range(start, end)]
+        return kept
+
+    def built(self) -> list:
+        """The records built so far (with `keep`), in order."""
+        return [self._kept[k] for k in sorted(self._kept or {})]
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self):
+        if self._iterate is not None:
+            yield from self._iterate()
+            return
+        for start in range(0, self._n, self._batch):
+            yield from self._build(start, min(self._n, start + self._batch))
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            start, stop, step = i.indices(self._n)
+            if step != 1:
+                return tuple(self)[i]
+            return tuple(self._build(start, stop)) if start < stop else ()
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        return self._build(i, i + 1)[0]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (tuple, list, Streamed)) and tuple(self) == tuple(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Streamed({self._n} records)"
 
 
 @dataclass(frozen=True)

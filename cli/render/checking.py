@@ -4,7 +4,6 @@ table."""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 
 from ..shown import Shown, joined, lit
 from ..visible import field
@@ -80,19 +79,19 @@ def render_verdict(console: Console, v, show_all: bool = False, cite=None) -> No
         console.print(Shown(f"  … and {len(v.matches) - 3} more places (--json for all)", style="dim"))
 
 
-def verdicts_table(rows) -> Table:
-    """`verify -`: one row per quote, a Verdict or a line that could not be checked (cli.inputs.Unchecked)."""
-    t = Table(show_edge=False, header_style="bold")
-    t.add_column("verdict", no_wrap=True)
-    t.add_column("quote", overflow="fold")
-    t.add_column("where", overflow="fold")
-    for v in rows:
-        if not hasattr(v, "verdict"):
-            t.add_row(Shown("✘ 无法核对", style="bold red"), Shown(v.quote), Shown(v.why, style="red"))
-            continue
-        shown = Shown("")
-        if v.matches:
-            m = v.matches[0]
-            shown = Shown(f"{field(m.title)} · {where(m.paragraph)} [{field(m.report)} §{m.section_id}]")
-        t.add_row(verdict_line(v), Shown(v.quote), shown)
-    return t
+def verdict_row(v) -> Shown:
+    """`verify -`: one line per quote, printed as soon as it is checked — the verdict, the quote, and
+    where it stands (or why a line could not be checked, cli.inputs.Unchecked), tab-free and greppable."""
+    if not hasattr(v, "verdict"):
+        line = Shown("✘ 无法核对", style="bold red")
+        line.append("  ")
+        line.append(v.quote)
+        line.append("  — " + v.why, style="red")
+        return line
+    line = verdict_line(v)
+    line.append("  ")
+    line.append(v.quote)
+    if v.matches:
+        m = v.matches[0]
+        line.append(f"  → {field(m.title)} · {where(m.paragraph)} [{field(m.report)} §{m.section_id}]", style="dim")
+    return line

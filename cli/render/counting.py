@@ -74,12 +74,15 @@ def render_spread(console: Console, sp) -> None:
         console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
 
 
-def kwic_lines(console: Console, c, width: int) -> list[tuple[list[tuple[str, str | None]], int]]:
+def kwic_lines(console: Console, lines, width: int, widths: tuple[int, int] = (0, 0)
+               ) -> tuple[list[tuple[list[tuple[str, str | None]], int]], tuple[int, int]]:
     """One line per occurrence at `width` cells, as (text, style) pieces and the line's width in
     cells: the left context right-aligned, the match lit up, the right context, then year and place
     (report, whole · § · ¶); the contexts are cropped to fit, the left one from its start, so every
     match stands in the same column. Plain strings made visible (cli.visible.safe), not rich Text,
-    and each distinct place and match measured once: `kwic --all` makes hundreds of thousands of lines."""
+    and each distinct place and match measured once: `kwic --all` makes hundreds of thousands of lines.
+    `lines` is a batch of them; `widths` (the match's and the place's columns) those of the batches
+    before, which a batch only widens; returns the batch's lines and its widths."""
     def place(k) -> str:  # the id whole (a line must trace to its report): the contexts give way
         return f"{k.year or '?'} {field(k.report)} §{k.section_id} {where(k.paragraph)}"
 
@@ -93,14 +96,14 @@ def kwic_lines(console: Console, c, width: int) -> list[tuple[list[tuple[str, st
             n = measured[text] = cells(text)
         return n
 
-    places = [place(k) for k in c.lines]
-    matches = [safe(k.match) for k in c.lines]
-    match_w = max(map(measure, matches), default=0) + marks
-    place_w = max(map(measure, places), default=0)
+    places = [place(k) for k in lines]
+    matches = [safe(k.match) for k in lines]
+    match_w = max(max(map(measure, matches), default=0) + marks, widths[0])
+    place_w = max(max(map(measure, places), default=0), widths[1])
     side = max(4, (width - match_w - place_w - 4) // 2)
     style = None if plain else HIGHLIGHT
     out = []
-    for k, match, where_ in zip(c.lines, matches, places):
+    for k, match, where_ in zip(lines, matches, places):
         left, left_w = fit_end(safe(k.left).replace("\n", " "), side)
         right, right_w = fit_start(safe(k.right).replace("\n", " "), side)
         shown_place, place_cells = (where_, measure(where_)) if measure(where_) <= place_w else fit_start(where_, place_w)
@@ -108,7 +111,7 @@ def kwic_lines(console: Console, c, width: int) -> list[tuple[list[tuple[str, st
                      (PLAIN_MARKS[0] + match + PLAIN_MARKS[1] if plain else match, style),
                      (" " * (match_w - marks - measure(match)) + " " + right + " " * (side - right_w) + "  ", None),
                      (shown_place, "dim")], 2 * side + match_w + 4 + place_cells))
-    return out
+    return out, (match_w, place_w)
 
 
 def render_kwic(console: Console, c, shown_all: bool) -> None:
@@ -118,6 +121,15 @@ def render_kwic(console: Console, c, shown_all: bool) -> None:
         head.append(f" (showing {len(c.lines)}; --limit N or --all for more, --csv or --json for every one)", style="dim")
     console.print(head, soft_wrap=True)
     print_variants(console, c.variants, c.variants_counted)
-    lines = kwic_lines(console, c, console.width)
-    for start in range(0, len(lines), 5000):  # a few thousand at a time: the output streams, memory stays flat
-        console.print(PieceLines(lines[start:start + 5000]), crop=False)
+    import itertools
+
+    found = iter(c.lines)  # built as they are read (index.model.Streamed)
+    # A first screen at once (flushed: a pipe's reader has it now), then a thousand at a time: memory
+    # stays flat, and a reader that closed the pipe (`| head`) stops the command within a batch.
+    widths, size = (0, 0), 100
+    while batch := list(itertools.islice(found, size)):
+        shown, widths = kwic_lines(console, batch, console.width, widths)
+        console.print(PieceLines(shown), crop=False)
+        if size == 100:
+            console.file.flush()
+        size = 1000

@@ -6,11 +6,15 @@ printed. So the lines are exactly the occurrences `search -e` counts."""
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
+
 from .. import sectiontext
 from ..sectiontext import OffsetMap
 from ..errors import QueryError
 from .corpus import Corpus
-from ..model import Concordance, KwicLine, head_of
+from ..model import STREAM_PAST, Concordance, KwicLine, Streamed, head_of
 from .searching import exact_sections
 from .snippets import variant_spans
 from .snippets import section_displays
@@ -23,12 +27,14 @@ BATCH = 200  # sections read at a time (a first screen reads only as many as it 
 
 def kwic(corpus: Corpus, query: str, *, filters: dict | None = None, width: int = CONTEXT, sort: str = "year",
          limit: int | None = None, with_duplicates: bool = False, variants: bool = False, pattern: bool = False,
-         regex: str | None = None, progress=None) -> Concordance:
+         regex: str | None = None, progress=None, stream: bool | None = None) -> Concordance:
     """The occurrences of `query` (its words joined as typed, as `search -e` reads them), at most
     `limit`. Sorted by year (unknown years last) then position, by report then position, or by the
     left context read backwards (`left`) or the right context (`right`), as concordancers sort. Its
     variants are named; with `variants` they are lines too (`variant`: true). With `pattern` the
-    query's words are one pattern (wildcards, NEAR); `regex` is the term instead of them."""
+    query's words are one pattern (wildcards, NEAR); `regex` is the term instead of them. Sorted by
+    year or report, the lines are built as they are read (`Streamed`) past STREAM_PAST of them, or
+    when `stream` says so; sorted by a context, every line is built first."""
     if sort not in SORTS:
         raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
     if width < 1:
@@ -38,24 +44,58 @@ def kwic(corpus: Corpus, query: str, *, filters: dict | None = None, width: int 
     matched = check_query(corpus, query, True, filters, pattern, regex)  # filters that keep nothing say so
     term, sids, counts, _, named = exact_sections(corpus, query, filters, with_duplicates, variants, pattern, regex,
                                                   progress)
-    metas = corpus.section_heads(sids.tolist())
-    order = sorted(metas.values(), key=lambda m: ((m.year is None, m.year or 0) if sort != "report" else (False, 0),
-                                                   m.report, m.n))
-    enough = limit if sort in ("year", "report") and limit is not None else None
-    lines: list[KwicLine] = []
-    for at in range(0, len(order), BATCH):
-        if enough is not None and len(lines) >= enough:
-            break
-        batch = corpus.with_text(order[at:at + BATCH])
-        texts, displays = corpus.norm_texts(batch), section_displays(corpus, batch)
-        for meta in batch:
-            lines += _occurrences(meta, term, texts.get(meta.sid, ""), displays.get(meta.sid, ""), width, variants)
-    if sort == "left":
-        lines.sort(key=lambda k: (k.left[::-1], k.match, k.right))
-    elif sort == "right":
-        lines.sort(key=lambda k: (k.right, k.match, k.left[::-1]))
-    return Concordance(term.raw, int(counts.sum()), tuple(lines if limit is None else lines[:limit]), named, variants,
-                       matched)
+    sids, counts = _ordered(corpus, sids, counts, by_year=sort != "report")
+    total = int(counts.sum())
+    n = total if limit is None else min(limit, total)
+
+    def sections(start: int = 0):
+        """The lines of the sections from `start` on, in order, a batch of sections at a time."""
+        for at in range(start, len(sids), BATCH):
+            heads = corpus.section_heads(sids[at:at + BATCH].tolist())
+            batch = corpus.with_text([heads[s] for s in sids[at:at + BATCH].tolist() if s in heads])
+            texts, displays = corpus.norm_texts(batch), section_displays(corpus, batch)
+            for meta in batch:
+                yield from _occurrences(meta, term, texts.get(meta.sid, ""), displays.get(meta.sid, ""), width, variants)
+
+    if sort in ("left", "right"):  # every line first, then sorted
+        lines = list(sections())
+        if sort == "left":
+            lines.sort(key=lambda k: (k.left[::-1], k.match, k.right))
+        else:
+            lines.sort(key=lambda k: (k.right, k.match, k.left[::-1]))
+        shown = tuple(lines[:n])
+    else:
+        ends = np.cumsum(counts)  # the line after each section's last
+
+        def build(start: int, end: int) -> list[KwicLine]:
+            first = int(np.searchsorted(ends, start, side="right"))  # the section holding line `start`
+            before = int(ends[first - 1]) if first else 0
+            return list(itertools.islice(sections(first), start - before, end - before))
+
+        def every():
+            return itertools.islice(sections(), n)
+
+        shown = Streamed(build, n, iterate=every)
+        if not (stream if stream is not None else n > STREAM_PAST):
+            shown = tuple(shown)
+    return Concordance(term.raw, total, shown, named, variants, matched)
+
+
+def _ordered(corpus: Corpus, sids, counts, by_year: bool):
+    """The sections (and their counts) by year, unknown years last (`by_year`), then report id, then
+    number — from the section table, so that no section's record is read before its lines are."""
+    if not len(sids):
+        return sids, counts
+    table = corpus.section_table
+    pos = table.live_positions(sids)
+    year, rid, n = table.year[pos], table.rid[pos], table.n[pos]
+    uniq = np.unique(rid)
+    ids = corpus.report_ids(uniq.tolist())
+    by_id = {r: k for k, r in enumerate(sorted(uniq.tolist(), key=lambda r: ids.get(r, "")))}
+    report_rank = np.array([by_id[r] for r in rid.tolist()], np.int64)
+    keys = (n, report_rank) + ((year, year == 0) if by_year else ())
+    order = np.lexsort(keys)
+    return sids[order], counts[order]
 
 
 def _occurrences(meta, term, norm: str, display: str, width: int, variants: bool = False) -> list[KwicLine]:

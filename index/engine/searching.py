@@ -14,7 +14,7 @@ from .. import filters, sectiontext
 from ..sectiontext import OffsetMap
 from ..errors import QueryError
 from .corpus import Corpus
-from ..model import Hit, SearchResult, SectionMeta, Suggestion, head_of
+from ..model import STREAM_PAST, Hit, SearchResult, SectionMeta, Streamed, Suggestion, head_of
 from .query import And, Filter, Not, Or, Term, parse, positive_terms
 from ..sectiontable import members
 from .snippets import make_snippet, match_spans, section_displays
@@ -191,13 +191,14 @@ class _Evaluator:
 
 def search(corpus: Corpus, query: str, *, limit: int | None = 10, exact: bool = False, sort: str = "score",
            filters: dict[str, str] | None = None, with_duplicates: bool = False, variants: bool = False,
-           regex: str | None = None, progress=None) -> SearchResult:
+           regex: str | None = None, progress=None, stream: bool | None = None) -> SearchResult:
     """Run `query`; `limit=None` returns every hit. `filters` add field filters (--region, --year …).
     A report recorded as another's transcription is folded into the other's hits (`also_in`) when
     both match, unless `with_duplicates`; `total` and `occurrences` count what is shown. The
     query's one term names its variants; `variants` counts them in an exact term's answer. `regex`
     (--regex) is one more term, AND-ed; `progress(done, total)` is told while a pattern with no
-    literal piece reads every section."""
+    literal piece reads every section. The hits are built as they are read (`Streamed`) when more
+    than STREAM_PAST are asked for, or `stream` says so."""
     if sort not in SORTS:
         raise QueryError(f"cannot sort by {sort!r}", f"Sort by one of: {', '.join(SORTS)}.")
     from .scope import check_query
@@ -208,15 +209,22 @@ def search(corpus: Corpus, query: str, *, limit: int | None = 10, exact: bool = 
     order = _rank(corpus, found, pos, sort)
     terms = positive_terms(tree)
     shown = order if limit is None else order[:max(limit, 0)]
-    meta = corpus.section_heads(found.sids[shown].tolist())
-    rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i], found.variant[i])
-            for i, s in zip(shown.tolist(), found.sids[shown].tolist()) if s in meta]
-    hits = build_hits(corpus, rows, terms, also_in, variants)
+
+    def build(start: int, end: int) -> list[Hit]:
+        at = shown[start:end]
+        meta = corpus.section_heads(found.sids[at].tolist())
+        rows = [(meta[s], found.score[i], found.count[i], found.verbatim[i], found.variant[i])
+                for i, s in zip(at.tolist(), found.sids[at].tolist()) if s in meta]
+        return build_hits(corpus, rows, terms, also_in, variants)
+
+    if stream is None:
+        stream = len(shown) > STREAM_PAST
+    hits = Streamed(build, len(shown)) if stream else tuple(build(0, len(shown)))
     named_variants = query_variants(corpus, query, exact, filters, with_duplicates, evaluator, regex=regex)
     suggestions = () if len(found) else (
         tuple(Suggestion(v.text, v.occurrences) for v in named_variants) + _did_you_mean(corpus, terms))
     shown_query = query if regex is None else f"{query} --regex {regex}".strip()
-    return SearchResult(query=shown_query, total=len(found), occurrences=int(found.count.sum()), hits=tuple(hits),
+    return SearchResult(query=shown_query, total=len(found), occurrences=int(found.count.sum()), hits=hits,
                         suggestions=suggestions, variants=named_variants,
                         variants_counted=variants or any(not t.exact for t in terms), reports_matched=matched)
 

@@ -12,7 +12,7 @@ from archive import normalize_text
 from .. import filters, sectiontext
 from ..errors import QueryError
 from .corpus import Corpus
-from ..model import Bucket, FirstMention, RegionFirst, Spread, TermTrend, Trend, bucket_order, head_of
+from ..model import Bucket, FirstMention, RegionFirst, Spread, Streamed, TermTrend, Trend, bucket_order, head_of
 from ..sectiontable import members
 from .variants import named, variant_counts
 
@@ -44,8 +44,11 @@ def trend(corpus: Corpus, terms, by: str = "year", *, region: str | None = None,
     from . import patterns
 
     asked = [(raw, pattern_term(raw) if pattern else None) for raw in terms] + [(r, regex_term(r)) for r in regex]
-    out = []
-    for raw, term in asked:
+    for raw, term in asked:  # every term checked before any is counted (a bad line of --file says so first)
+        if term is None:
+            _needle(raw)
+
+    def count(raw: str, term) -> TermTrend:
         if term is not None:  # a pattern: its matches, no variants
             needle = term
             printed = patterns.holding(corpus, term.pattern, progress)
@@ -57,24 +60,28 @@ def trend(corpus: Corpus, terms, by: str = "year", *, region: str | None = None,
         per_report, first_sid = _per_report(corpus, _summed(printed, varied) if variants else printed, wanted,
                                             with_duplicates)
         buckets: dict[str, list] = {}
-        for rid, count in per_report.items():
+        for rid, n in per_report.items():
             b = buckets.setdefault(_key(reports[rid], by), [0, 0])
-            b[0] += count
+            b[0] += n
             b[1] += 1
-        if per:
-            sizes: dict[str, int] = {}
-            folded = set() if with_duplicates else set(table.folded(np.array(sorted(reports), np.int64))[0].tolist())
-            for rid, info in reports.items():
-                if rid not in folded:
-                    sizes[_key(info, by)] = sizes.get(_key(info, by), 0) + info["chars"]
         rows = []
         for key in sorted(buckets, key=bucket_order):
-            count, nrep = buckets[key]
-            value = round(count * per / sizes[key], 3) if per and sizes.get(key) else count
+            n, nrep = buckets[key]
+            value = round(n * per / sizes[key], 3) if per and sizes.get(key) else n
             rows.append(Bucket(key, value, nrep))
-        out.append(TermTrend(raw, sum(per_report.values()), len(per_report), _first(corpus, reports, first_sid, needle),
-                             tuple(rows), () if term is not None else _variants(corpus, needle, varied, wanted, with_duplicates)))
-    return Trend(by, tuple(out), per, variants, matched)
+        return TermTrend(raw, sum(per_report.values()), len(per_report), _first(corpus, reports, first_sid, needle),
+                         tuple(rows), () if term is not None else _variants(corpus, needle, varied, wanted, with_duplicates))
+
+    sizes: dict[str, int] = {}
+    if per:
+        folded = set() if with_duplicates else set(table.folded(np.array(sorted(reports), np.int64))[0].tolist())
+        for rid, info in reports.items():
+            if rid not in folded:
+                sizes[_key(info, by)] = sizes.get(_key(info, by), 0) + info["chars"]
+    # Counted a term at a time as they are read (`Streamed`): `trend --file` answers its first term at once.
+    counted = Streamed(lambda start, end: [count(*asked[k]) for k in range(start, end)], len(asked), batch=1, keep=True)
+    out = counted if len(asked) > 1 else tuple(counted)
+    return Trend(by, out, per, variants, matched)
 
 
 def _scope(corpus: Corpus, region, level, year_from, year_to) -> int:
