@@ -241,7 +241,8 @@ class SearchScreen(Screen):
         sort = self.query_one("#sort", Select).value
         filters = self.filters()
         try:
-            result = await self.app.reads("search", query, limit=FIRST_PAGE, sort=sort, filters=filters)
+            # stream=False: hits are built on the reads thread (the one that holds the archive), never here
+            result = await self.app.reads("search", query, limit=FIRST_PAGE, sort=sort, filters=filters, stream=False)
         except SearchError as e:
             status.update(error_line(e))
             hits.clear_options()
@@ -255,7 +256,7 @@ class SearchScreen(Screen):
             hits.highlighted = 0
             hits.focus()
         if result.total > len(self.hits):
-            rest = await self.app.reads("search", query, limit=None, sort=sort, filters=filters)
+            rest = await self.app.reads("search", query, limit=None, sort=sort, filters=filters, stream=False)
             more = list(rest.hits)[len(self.hits):]
             for at in range(0, len(more), BATCH):  # in batches: keys are answered in between
                 batch = more[at:at + BATCH]
@@ -486,7 +487,7 @@ class ToolScreen(Screen):
                 v = await self.app.reads("verify", text)
                 shown = rendered(lambda c: render_verdict(c, v, show_all=True), width, self.app.plain)
             else:
-                t = await self.app.reads("trend", text.split())
+                t = await self.app.reads("trend", text.split(), stream=False)
                 shown = rendered(lambda c: render_trend(c, t, width), width, self.app.plain)
         except SearchError as e:
             shown = error_line(e)

@@ -22,7 +22,7 @@ BY = ("year", "region", "level")
 def trend(corpus: Corpus, terms, by: str = "year", *, region: str | None = None, level: str | None = None,
           year_from: int | None = None, year_to: int | None = None, per: int | None = None,
           with_duplicates: bool = False, variants: bool = False, pattern: bool = False, regex=(),
-          progress=None) -> Trend:
+          progress=None, stream: bool | None = None) -> Trend:
     """Each term's occurrences per bucket, its first mention and its variants (named; counted too
     with `variants`). With `pattern` each term is a pattern (wildcards, NEAR: its matches counted);
     each of `regex` is one more term, a regular expression (index.engine.patterns)."""
@@ -80,7 +80,7 @@ def trend(corpus: Corpus, terms, by: str = "year", *, region: str | None = None,
                 sizes[_key(info, by)] = sizes.get(_key(info, by), 0) + info["chars"]
     # Counted a term at a time as they are read (`Streamed`): `trend --file` answers its first term at once.
     counted = Streamed(lambda start, end: [count(*asked[k]) for k in range(start, end)], len(asked), batch=1, keep=True)
-    out = counted if len(asked) > 1 else tuple(counted)
+    out = counted if (stream if stream is not None else len(asked) > 1) else tuple(counted)
     return Trend(by, out, per, variants, matched)
 
 
