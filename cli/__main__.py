@@ -1,3 +1,3 @@
-from cli.main import run
+from cli.resident.client import run
 
 run()

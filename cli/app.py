@@ -8,6 +8,9 @@ from pathlib import Path
 import click
 
 
+RESIDENT: dict = {}  # resolved home path → its Home, opened and warm (a resident engine's child, cli.resident)
+
+
 def default_home() -> Path:
     import platformdirs
 
@@ -98,6 +101,8 @@ class App:
         pages (and says how to drop them); a writer never adds them."""
         from index import Home
 
+        if self._home is None and RESIDENT:
+            self._home = RESIDENT.get(str(self.home_path.resolve()))
         if self._home is None:
             if self.home_path.exists() and not self.home_path.is_dir():
                 raise click.BadParameter(f"{self.home_path} is a file, not a folder (it is created if missing)",

@@ -167,9 +167,11 @@ class CheckedGroup(click.Group):
 @click.option("--solr", envvar=SETTINGS["solr"][2], metavar="URLS", help=SETTINGS["solr"][1] + " Also BAOGAO_SOLR.")
 @click.option("--collection", envvar=SETTINGS["collection"][2], default=SETTINGS["collection"][0], metavar="NAME",
               help=SETTINGS["collection"][1] + " Also BAOGAO_SOLR_COLLECTION.")
+@click.option("--no-engine", is_flag=True, help="Answer in this process, not through the resident engine "
+              "(also BAOGAO_ENGINE=off).")
 @click.version_option(package_name="baogao")
 @click.pass_context
-def cli(ctx, home, solr, collection):
+def cli(ctx, home, solr, collection, no_engine):
     """baogao — a searchable archive of Chinese government reports (政府工作报告全文检索).
 
     Run without arguments in a terminal for the full-screen reader (`baogao ui`).
@@ -681,6 +683,18 @@ def trend(app: App, terms, by, region, level, year_from, year_to, per, terms_fil
            as_json=as_json, doc=lambda: jsonout.trend(result, app.citations().of, stream=True), as_csv=as_csv,
            csv=lambda: trend_csv(result),
            paint=lambda: render_trend(app.console, result, cite=app.citations().of))
+
+
+@cli.command(context_settings={**CONTEXT, "ignore_unknown_options": True})
+@click.argument("what", required=False, default="status", type=click.Choice(["status", "stop"]))
+@click.pass_obj
+def engine(app: App, what):
+    """The home's resident engine: whether it runs (status), or stop it. Read commands go through it
+    (one per user and home, started by the first; 15 minutes idle ends it); BAOGAO_ENGINE=off or
+    --no-engine answer in-process."""
+    from .resident.wire import engine_command
+
+    sys.exit(engine_command(str(app.home_path.resolve()) if (app.home_path / "store.sqlite").exists() else None, [what]))
 
 
 def main(argv=None) -> None:

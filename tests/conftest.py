@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every `baogao` a test starts answers in-process unless the test turns the resident engine on
+# (tests/cli/test_engine.py): no engine outlives the suite, none answers another test's home.
+os.environ["BAOGAO_ENGINE"] = "off"
 SEEDS = ROOT / "seeds"
 CORPUS = Path(os.environ.get("BAOGAO_CORPUS", ROOT.parent / "shared" / "corpus"))
 

@@ -138,8 +138,9 @@ ROOMS = {
     "Whoosh": ("index/local/wordindex.py",),
     "numpy file formats": ("index/local/",),
     "click/rich/Textual": ("cli/",),
+    "Unix sockets": ("cli/resident/",),
 }
-MODULES_OF = {"sqlite3": ("sqlite3",), "HTTP": ("http", "urllib", "requests", "httpx", "socket"),
+MODULES_OF = {"sqlite3": ("sqlite3",), "HTTP": ("http", "urllib", "requests", "httpx"), "Unix sockets": ("socket", "_socket"),
               "Whoosh": ("whoosh",), "click/rich/Textual": ("click", "rich", "textual")}
 NUMPY_FILE_CALLS = ("load", "memmap", "fromfile")
 # Who breaks a room's rule today, and why it still does: each entry goes when its reason does (the

@@ -136,6 +136,15 @@ class Home:
             self.refresh()  # (a first read keeps a segment_ahead child's words: nothing was opened yet)
         self._opened.published = published
 
+    def after_fork(self) -> None:
+        """In a process forked from the one that opened this home (a resident engine's child): drop the
+        handles that read files through a position — the SQLite connection, Whoosh's files — without
+        closing them (they are the parent's too, and two processes moving one file offset read each
+        other's bytes); they reopen here on first use. The memory-mapped and in-memory parts are kept."""
+        self._inherited = getattr(self, "_inherited", []) + [(self._con, self._opened.words, self._opened.searcher)]
+        self._con = None
+        self._opened.words = self._opened.searcher = self._opened.word_scorer = None
+
     def refresh(self) -> None:
         """Forget cached index handles (after a write)."""
         if self._segmenting is not None:
