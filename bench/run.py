@@ -118,7 +118,7 @@ def streamed(home: Path) -> dict:
     seconds to its first line and in all, and its peak memory; `kwic 发展 --all | head -3` — the wall
     time of the whole pipeline (median of 5); `kwic 发展 --all --jsonl | wc -l` — the lines and the
     peak memory."""
-    env = {**os.environ, "BAOGAO_HOME": str(home), "NO_COLOR": "1"}
+    env = {**os.environ, "BAOGAO_HOME": str(home), "NO_COLOR": "1", "BAOGAO_ENGINE": "off"}
     cmd = [sys.executable, "-m", "cli"]
 
     def run(args, head: int | None = None):
@@ -143,8 +143,61 @@ def streamed(home: Path) -> dict:
             "kwic_jsonl_s": round(jl_s, 1), "kwic_jsonl_rss_mb": jl_rss}
 
 
+def cold_shell(home: Path, corpus: Path, runs: int = 7) -> dict:
+    """Issue 40: each command from a fresh shell through the home's resident engine, warm, paired with
+    `rg -c -F` over the corpus (one after the other, 7 times after a warm-up): min/median/max seconds.
+    And a session's first command (no engine yet: answered in-process, an engine started), 3 times."""
+    script = Path(sys.executable).with_name("baogao")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
+    run_dir = tempfile.mkdtemp(prefix="bgb", dir="/tmp")  # this bench's own engine
+    env = dict(os.environ, BAOGAO_HOME=str(home), PYTHONPATH=str(ROOT), BAOGAO_ENGINE="on", XDG_RUNTIME_DIR=run_dir)
+
+    def shell(args) -> float:
+        t = time.perf_counter()
+        subprocess.run(args, env=env, capture_output=True, check=False)
+        return time.perf_counter() - t
+
+    def warm() -> None:
+        shell(command + ["search", "-e", "新质生产力"])
+        deadline = time.time() + 120
+        while "running since" not in subprocess.run(command + ["engine", "status"], env=env, capture_output=True,
+                                                    text=True).stdout and time.time() < deadline:
+            time.sleep(0.5)
+
+    def spread(xs) -> dict:
+        return {"min": round(min(xs), 3), "median": round(statistics.median(xs), 3), "max": round(max(xs), 3)}
+
+    rg = shutil.which("rg")
+    out = {}
+    try:
+        firsts = []
+        for _ in range(3):
+            subprocess.run(command + ["engine", "stop"], env=env, capture_output=True)
+            time.sleep(1)
+            firsts.append(shell(command + ["search", "-e", "新质生产力"]))
+        out["first command (no engine)"] = spread(firsts)
+        warm()
+        for label, args in (("search -e 新质生产力", ["search", "-e", "新质生产力"]), ("search 新质生产力", ["search", "新质生产力"]),
+                            ("verify …674件", ["verify", "全市在线受理企业“九解一协调”方面各类诉求674件"]),
+                            ("kwic 高质量发展 (first screen)", ["kwic", "高质量发展"])):
+            shell(command + args)  # warm-up
+            ours, theirs = [], []
+            for _ in range(runs):
+                ours.append(shell(command + args))
+                if rg and label.startswith("search -e"):
+                    theirs.append(shell([rg, "-c", "-F", "新质生产力", str(corpus)]))
+            out[label] = spread(ours)
+            if theirs:
+                out["rg -c -F 新质生产力"] = spread(theirs)
+    finally:
+        subprocess.run(command + ["engine", "stop"], env=env, capture_output=True)
+        shutil.rmtree(run_dir, ignore_errors=True)
+    return out
+
+
 def cold(home: Path, args: list[str], runs: int = 5) -> float:
-    env = dict(os.environ, BAOGAO_HOME=str(home), PYTHONPATH=str(ROOT))
+    """A fresh `baogao` answering in-process (no resident engine): what a command costs alone."""
+    env = dict(os.environ, BAOGAO_HOME=str(home), PYTHONPATH=str(ROOT), BAOGAO_ENGINE="off")
     times = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -313,6 +366,7 @@ def run(corpus: Path, scale: int, home_dir: Path | None, keep: bool, reuse: bool
     for p, (query, regex) in zip(report["patterns"], PATTERNS):
         p["cold_ms"] = cold(home_path, ["search", query] if regex is None else ["search", "--regex", regex], runs=3)
     report["streamed"] = streamed(home_path)
+    report["cold_shell"] = cold_shell(home_path, source)
     report["cold_quoted_ms"] = cold(home_path, ["search", '"新质生产力"'])
     report["cold_unquoted_ms"] = cold(home_path, ["search", "营商环境"])
     # The scan baseline: what a script over the normalized texts costs for the same phrases.
@@ -436,6 +490,9 @@ def table(report: dict) -> str:
         rows.append((f"`kwic {COMMON} --all | head -3`", f"{s['kwic_head3_s']} s wall (median of 5)"))
         rows.append((f"`kwic {COMMON} --all --jsonl | wc -l`", f"{s['kwic_jsonl_lines']:,} lines · {s['kwic_jsonl_s']} s · "
                                                               f"peak {s['kwic_jsonl_rss_mb']} MB"))
+    for label, s in report.get("cold_shell", {}).items():
+        rows.append((f"cold shell: {label}", f"min {s['min']} · median {s['median']} · max {s['max']} s"
+                                            + ("" if label.startswith(("rg", "first")) else " (through the engine)")))
     rows.append(("cold `baogao search`", f"quoted {report['cold_quoted_ms']} ms · unquoted {report['cold_unquoted_ms']} ms (median of 5)"))
     b = report["baselines"]
     base = f"python scan p50 {b['python_scan_ms_p50']} ms ({report['quoted_vs_python_scan']}× slower than quoted search)"

@@ -31,15 +31,19 @@ def run() -> None:
     if command == "engine":
         sys.exit(engine_command(home, argv[argv.index("engine") + 1:]))
     paged = command in PAGED and os.isatty(1) and os.isatty(0)
+    later = None
     if command in READS and not paged and _wanted(argv) and home is not None:
         code = through_engine(home, argv)
         if code is not None:
             sys.exit(code)
-        if os.path.isdir(home):
-            start(home)  # for the next command; this one is answered here
+        later = home
     from cli.main import run as in_process
 
-    in_process()
+    try:
+        in_process()
+    finally:
+        if later is not None:
+            start(later)  # for the next command, once this one is answered (never competing with it)
 
 
 PAGED = {"list", "show", "compare", "targets"}  # in a terminal these run the pager: in-process (it needs the terminal's session)
@@ -134,15 +138,23 @@ def through_engine(home: str, argv: list[str]) -> int | None:
 
 
 def start(home: str) -> None:
-    """Start the home's engine, detached (its own session, its log in the runtime folder)."""
-    import subprocess
-
+    """Start the home's engine, detached: its own session, stdin from /dev/null, stdout and stderr to its
+    log in the runtime folder — never the command's own (a caller reading them to the end would wait
+    for the engine). posix_spawn, not subprocess: importing that costs the first command 10 ms."""
     try:
         log = paths.log_path(home)
-        with open(log, "ab") as out:
-            subprocess.Popen([sys.executable, "-m", "cli.resident.server", home], stdin=subprocess.DEVNULL,
-                             stdout=out, stderr=out, start_new_session=True, close_fds=True,
-                             cwd="/", env={**os.environ, "PYTHONPATH": _import_root()})
+        inherited = []  # a caller's descriptors the engine must not keep open (a pipe it reads to the end)
+        for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else ():
+            try:
+                if int(name) > 2 and os.get_inheritable(int(name)):
+                    inherited.append((os.POSIX_SPAWN_CLOSE, int(name)))
+            except OSError:
+                pass
+        os.posix_spawn(sys.executable, [sys.executable, "-m", "cli.resident.server", home],
+                       {**os.environ, "PYTHONPATH": _import_root()}, setsid=True,
+                       file_actions=[(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                                     (os.POSIX_SPAWN_OPEN, 1, log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600),
+                                     (os.POSIX_SPAWN_DUP2, 1, 2), *inherited])
     except (OSError, paths.Refused):
         pass  # no engine: every command is answered in-process, as before
 

@@ -210,8 +210,9 @@ def test_a_peer_of_another_user_is_refused(engine):
 
     request = frame({"argv": ["search", "人参"], "cwd": "/", "env": engine.env(), "facts": {}, "code": code_stamp()})
     try:  # a request as the client sends it, from uid 65534 (a Python any user may run: the system's)
-        probe = ("import socket, sys; s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1]);"
-                 "s.sendall(bytes.fromhex(sys.argv[2]))\ntry: print(repr(s.recv(100)))\nexcept ConnectionResetError: print('reset')")
+        probe = ("import socket, sys\ns = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])\n"
+                 "try:\n s.sendall(bytes.fromhex(sys.argv[2])); print(repr(s.recv(100)))\n"
+                 "except (ConnectionResetError, BrokenPipeError): print('reset')")
         python = shutil.which("python3", path="/usr/bin:/bin") or sys.executable
         r = subprocess.run([python, "-c", probe, str(sock), request.hex()], capture_output=True, text=True, timeout=30,
                            preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)), cwd="/")
