@@ -40,6 +40,25 @@ def _seeded_home(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def seeds(_seeded_home):
+    """The seeds' home and the oracle over it (tests/oracle.py), shared by the differential tests."""
+    from index import Home
+    from tests.oracle import Oracle
+
+    home = Home(_seeded_home)
+    yield home, Oracle(home)
+    home.close()
+
+
+@pytest.fixture(scope="session")
+def corpus(corpus_home):
+    """The corpus sample's home and the oracle over it (built once: it reads every line)."""
+    from tests.oracle import Oracle
+
+    return corpus_home, Oracle(corpus_home)
+
+
 @pytest.fixture()
 def seeded_home(_seeded_home, tmp_path):
     """A private copy of a home holding the five seeds (ingested once per session)."""

@@ -14,19 +14,11 @@ from collections import Counter
 import pytest
 
 from cli import export, jsonout
-from index import Home, kwic, search, trend
+from index import kwic, search, trend
 from index.model import Streamed
 from tests.conftest import needs_corpus, run_cli
-from tests.oracle import Oracle
 
 QUERIES = ["发展", '"高质量发展"', "的", "人参 OR 梅花鹿", '"稳*增长"', "发展 NEAR/3 经济"]
-
-
-@pytest.fixture(scope="module")
-def seeds(_seeded_home):
-    home = Home(_seeded_home)
-    yield home, Oracle(home)
-    home.close()
 
 
 def test_streamed_hits_and_lines_equal_the_whole(seeds):
@@ -120,8 +112,8 @@ def test_a_closed_pipe_stops_the_command_quietly(_seeded_home, args):
 
 @needs_corpus()
 @pytest.mark.corpus
-def test_corpus_streamed_equals_whole(corpus_home):
-    oracle = Oracle(corpus_home)
+def test_corpus_streamed_equals_whole(corpus):
+    corpus_home, oracle = corpus
     for q in ("发展", '"改革"'):
         whole = search(corpus_home, q, limit=None, stream=False)
         assert list(search(corpus_home, q, limit=None, stream=True).hits) == list(whole.hits), q

@@ -102,13 +102,6 @@ def check_quote(home, oracle, quote):
 
 
 # -- the seeds -----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def seeds(_seeded_home):
-    home = Home(_seeded_home)
-    yield home, Oracle(home)
-    home.close()
-
-
 def lines_of(oracle, kinds):
     return [line for lines in oracle.sections.values() for line in lines if line.kind in kinds and line.norm]
 
@@ -201,11 +194,6 @@ def test_quotes_verbatim_and_across_a_heading(seeds, data):
 
 
 # -- a corpus sample --------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def corpus(corpus_home):
-    return corpus_home, Oracle(corpus_home)
-
-
 @needs_corpus()
 @pytest.mark.corpus
 def test_corpus_heading_and_title_substrings_find_their_section(corpus):
