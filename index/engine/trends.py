@@ -43,7 +43,13 @@ def trend(corpus: Corpus, terms, by: str = "year", *, region: str | None = None,
     from .query import pattern_term, regex_term
     from . import patterns
 
-    asked = [(raw, pattern_term(raw) if pattern else None) for raw in terms] + [(r, regex_term(r)) for r in regex]
+    def read(raw: str):  # --pattern: a pattern where it holds one (wildcards, NEAR), else the plain string
+        if not pattern:
+            return None
+        term = pattern_term(raw)
+        return term if term.pattern is not None else None
+
+    asked = [(raw, read(raw)) for raw in terms] + [(r, regex_term(r)) for r in regex]
     for raw, term in asked:  # every term checked before any is counted (a bad line of --file says so first)
         if term is None:
             _needle(raw)

@@ -206,6 +206,14 @@ def test_pattern_errors_are_one_line(seeds):
             search(home, "", regex=bad)
 
 
+def test_a_pattern_option_on_a_plain_string_counts_the_string(seeds):
+    """kwic and trend --pattern on a term with no wildcard: the exact string, as without the option."""
+    home, oracle = seeds
+    assert trend(home, ["人参"], pattern=True).terms == trend(home, ["人参"]).terms
+    assert kwic(home, "人参", pattern=True).lines == kwic(home, "人参").lines
+    assert trend(home, ["人参"], pattern=True).terms[0].total == sum(oracle.counts("人参").values())
+
+
 def test_minus_e_and_plain_kwic_stay_literal(seeds):
     home, oracle = seeds
     assert search(home, "发展*经济", exact=True, limit=None).occurrences == sum(oracle.counts("发展*经济").values())
