@@ -172,10 +172,11 @@ class SearchScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="banner")
-        yield QueryInput(placeholder=TEXT["query"], id="query")
+        # select_on_focus=False: Tab into a box never selects its text (typing would replace the query)
+        yield QueryInput(placeholder=TEXT["query"], id="query", select_on_focus=False)
         with Horizontal(id="filters"):
-            yield Input(placeholder="region 地区", id="region")
-            yield Input(placeholder="year 2020-2024", id="year")
+            yield Input(placeholder="region 地区", id="region", select_on_focus=False)
+            yield Input(placeholder="year 2020-2024", id="year", select_on_focus=False)
             yield Select([], prompt="level 级别", id="level")
             yield Select([(s, s) for s in SORTS], value="score", allow_blank=False, id="sort")
         yield Static(TEXT["welcome"], id="status")
@@ -208,7 +209,11 @@ class SearchScreen(Screen):
         await self.app.reads("warm")  # while the first query is typed
 
     def action_leave_box(self) -> None:
+        """Escape: out of a box to the hit list; out of the filter bar with no filter set, the bar goes too."""
         if isinstance(self.focused, Input):
+            bar = self.query_one("#filters")
+            if self.focused in bar.query(Input) and not any(self.filters().values()):
+                bar.remove_class("-shown")
             self.query_one("#hits").focus()
 
     def filters(self) -> dict:
@@ -224,15 +229,15 @@ class SearchScreen(Screen):
                 return
             self.app.history.add(query)
             self.query_text = query
-        if self.query_text:
-            self.run_search(self.query_text)
+        if self.query_text:  # from a filter field, the focus stays in the bar (until Escape)
+            self.run_search(self.query_text, to_hits=event.input.id == "query")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.query_text:
-            self.run_search(self.query_text)
+            self.run_search(self.query_text, to_hits=False)
 
     @work(exclusive=True, group="search")
-    async def run_search(self, query: str) -> None:
+    async def run_search(self, query: str, to_hits: bool = True) -> None:
         from index import SearchError
 
         status = self.query_one("#status", Static)
@@ -254,7 +259,8 @@ class SearchScreen(Screen):
         hits.add_options([Option(hit_prompt(h, self.app.plain, self.list_width())) for h in self.hits])
         if self.hits:
             hits.highlighted = 0
-            hits.focus()
+            if to_hits:
+                hits.focus()
         if result.total > len(self.hits):
             rest = await self.app.reads("search", query, limit=None, sort=sort, filters=filters, stream=False)
             more = list(rest.hits)[len(self.hits):]
@@ -563,12 +569,8 @@ class BaogaoApp(App):
 
     def action_filters(self) -> None:
         screen = self.to_search()
-        bar = screen.query_one("#filters")
-        bar.toggle_class("-shown")
-        if bar.has_class("-shown"):
-            screen.query_one("#region").focus()
-        else:
-            screen.query_one("#hits").focus()
+        screen.query_one("#filters").add_class("-shown")  # shown or not, f takes you to it (Escape leaves)
+        screen.query_one("#region").focus()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

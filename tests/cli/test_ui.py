@@ -153,6 +153,36 @@ def test_filters_history_and_letters_only_outside_boxes(seeded_home):
     asyncio.run(scenario())
 
 
+def test_focus_stays_where_the_user_is(seeded_home):
+    """Issue 41: Enter in a filter field applies it and keeps the focus in the bar until Escape; f focuses
+    the bar when it is shown; Tab into the search box never selects the query (typing adds to it)."""
+    async def scenario():
+        app = make_app(seeded_home)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await ask(app, pilot, "人参")
+            await pilot.press("f")
+            assert app.focused.id == "region"
+            await pilot.press(*"通化", "enter")
+            await settle(app, pilot)
+            assert app.focused.id == "region"  # still in the bar
+            truth = search(seeded_home, "人参", limit=None, filters={"region": "通化"})
+            assert [(h.report, h.section_id) for h in app.screen.hits] == [(h.report, h.section_id) for h in truth.hits]
+            await pilot.press("tab")
+            assert app.focused.id == "year"
+            await pilot.press("escape")  # out of the bar, to the list; the bar stays (a filter is set)
+            assert app.focused.id == "hits" and app.screen.query_one("#filters").has_class("-shown")
+            await pilot.press("f")  # shown: f focuses it, never hides it
+            assert app.focused.id == "region" and app.screen.query_one("#filters").has_class("-shown")
+            await pilot.press("shift+tab")
+            assert app.focused.id == "query"
+            await pilot.press(*"产业")
+            assert app.screen.query_one("#query").value == "人参产业"  # added to, never replaced
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
+
+
 def test_verify_and_trend_views(seeded_home):
     counts = trend(seeded_home, ["人参"])
 
