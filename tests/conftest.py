@@ -2,6 +2,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,10 +115,28 @@ def corpus_home(tmp_path_factory):
     home.close()
 
 
+ENGINE = {"socket": None}  # set by tests/cli/conftest.py: run_cli's read commands go through this engine
+
+
 def run_cli(home, *args, input: str | None = None) -> subprocess.CompletedProcess:
     """`baogao --home HOME ARGS…` in this process (the real entry point, `cli.main.main`, with its
     error translation; stdout and stderr captured): what a subprocess would print, in milliseconds.
-    For what needs a real process — kills, pipes, terminals, concurrency — start one."""
+    For what needs a real process — kills, pipes, terminals, concurrency — start one.
+
+    When the CLI tests run through the resident engine (tests/cli/conftest.py, issue 40), a read
+    command goes to the engine instead — the thin client in a process of its own, as a user's shell
+    would run it — and the test asserts the same output of it; writers answer here as they would there."""
+    from cli.resident.client import READS
+
+    command = next((str(a) for a in args if not str(a).startswith("-")), None)
+    if ENGINE["socket"] and command in READS and Path(home, "store.sqlite").exists():
+        env = {k: v for k, v in os.environ.items() if k != "BAOGAO_HOME"}
+        env.update(NO_COLOR="1", BAOGAO_ENGINE="on", BAOGAO_ENGINE_SOCKET=ENGINE["socket"], PYTHONPATH=str(ROOT))
+        r = subprocess.run([sys.executable, "-m", "cli", "--home", str(home), *map(str, args)],
+                           input=input.encode("utf-8") if isinstance(input, str) else input,
+                           capture_output=True, env=env, timeout=120)
+        return subprocess.CompletedProcess(["baogao", "--home", str(home), *map(str, args)], r.returncode,
+                                           r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace"))
     from click.testing import CliRunner
 
     from cli.main import main

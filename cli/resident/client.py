@@ -36,7 +36,7 @@ def run() -> None:
         code = through_engine(home, argv)
         if code is not None:
             sys.exit(code)
-        later = home
+        later = None if os.environ.get("BAOGAO_ENGINE_SOCKET") else home  # a named engine: none other started
     from cli.main import run as in_process
 
     try:

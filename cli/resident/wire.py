@@ -66,7 +66,7 @@ def _exactly(sock, n: int) -> bytes | None:
 
 def _connect(home: str, timeout: float = FIRST_BYTE):
     try:
-        path = paths.socket_path(home, make=False)
+        path = os.environ.get("BAOGAO_ENGINE_SOCKET") or paths.socket_path(home, make=False)
     except paths.Refused as e:
         if os.path.exists(paths.runtime_dir()):
             print(f"baogao: not using the engine: {e}", file=sys.stderr)
