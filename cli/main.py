@@ -14,7 +14,6 @@ import click
 from . import jsonout
 from .app import App, seeds_folder
 from .errors import handle_errors, machine_error, usage_error
-from .shown import Shown
 from .inputs import TREND_MAX_TERMS, refuse_undecodable, stdin_lines, terms_from
 
 # One table of settings: name, default, help. Environment variables only through click's envvar=.
@@ -87,17 +86,21 @@ def pattern_option(fn):
 
 @contextmanager
 def scanning(app: App, quiet: bool):
-    """A pattern with no literal piece reads every section: say so on stderr, and show a bar."""
-    from .render.upkeep import progress
+    """A pattern with no literal piece reads every section: say so on stderr, and show a bar. Both come
+    with the first report of progress, so a command that reads no such thing imports no rich for it."""
+    from contextlib import ExitStack
 
-    said = []
-    with progress(app.err, "reading every section", quiet) as update:
+    bar = []
+    with ExitStack() as stack:
         def told(done: int, total: int) -> None:
-            if not said:
-                said.append(True)
+            if not bar:
+                from .render.upkeep import progress
+                from .shown import Shown
+
                 app.err.print(Shown("the pattern holds no literal piece to look up: reading every section "
                                     f"({total:,})", style="yellow"))
-            update(completed=done, total=total)
+                bar.append(stack.enter_context(progress(app.err, "reading every section", quiet)))
+            bar[0](completed=done, total=total)
 
         yield told
 

@@ -16,7 +16,7 @@ import functools
 import re
 
 from archive import normalize_text
-from archive.charclasses import IDEOGRAPHS
+from archive.charclasses import IDEOGRAPHS, WORDLIKE
 from archive.marks import is_mark
 
 MIN_CHARS, MAX_CHARS = 2, 12
@@ -27,7 +27,6 @@ MAX_QUOTED = 24
 _QUOTED = re.compile(rf"[“\"「『]([{IDEOGRAPHS}A-Za-z0-9、，·+＋×\-—]{{{MIN_CHARS},{MAX_QUOTED}}})[”\"」』]")
 _FIGURE_DIGITS = re.compile(r"[0-9]")  # a run of words with a figure (2024年, 5.2%) is new by its number only
 _FIGURES_JOINED = re.compile(r"[0-9a-z]+(?:\+[0-9a-z]+)+")  # a quoted 2+3+6+6: a slogan by its figures
-_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 # A line's own numbering: （六） 六、 一是 第三部分 — never the start of a phrase (`六有` from `（六）有效…`).
 _ENUMERATOR = re.compile(r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+[，.]|[一二三四五六七八九十]+是"
                          r"|第[一二三四五六七八九十]+[部分章节条])")
@@ -342,7 +341,7 @@ def tagged_tokens(line: str, tags) -> list[tuple[str, int, int, str]]:
     """(word, start, end, tag) of the line's words, from jieba's tagging (`tags`: word, tag pairs in order)."""
     out, at = [], 0
     for word, tag in tags:
-        if _WORDLIKE.search(word):
+        if WORDLIKE.search(word):
             out.append((word, at, at + len(word), tag))
         at += len(word)
     return out
@@ -409,7 +408,7 @@ def extensions(line: str, tokens, runs, steps: int = 4) -> set[str]:
 
 def plain_phrase(phrase: str) -> bool:
     """A run of words may be a phrase: no figure (boilerplate new by its number), something to read, no mark."""
-    return not _FIGURE_DIGITS.search(phrase) and bool(_WORDLIKE.search(phrase)) and not any(map(is_mark, phrase))
+    return not _FIGURE_DIGITS.search(phrase) and bool(WORDLIKE.search(phrase)) and not any(map(is_mark, phrase))
 
 
 def quoted_phrase(phrase: str) -> bool:

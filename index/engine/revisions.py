@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from archive.charclasses import WORDLIKE
+
 from archive import normalize_text
 
 from ..model import Revision, RevisionPair, RevisionSummary, TargetChange
@@ -18,7 +20,6 @@ from .corpus import Corpus
 SIMILAR = 0.6  # a reworded sentence: rapidfuzz's ratio of the normalized texts, at least this
 HEADINGS_ALIKE = 0.5  # two headings of one section
 _SENTENCE = re.compile(r"[^。！？；]+[。！？；]*")
-_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 
 
 class _Sentence:
@@ -97,7 +98,7 @@ def _sentences(view) -> list[_Sentence]:
         for n, text in lines:
             for m in _SENTENCE.finditer(text or ""):
                 piece = m.group(0).strip()
-                if _WORDLIKE.search(piece):  # a stray mark (、) is no sentence
+                if WORDLIKE.search(piece):  # a stray mark (、) is no sentence
                     out.append(_Sentence(sec.id, n, piece, len(out)))
     return out
 
