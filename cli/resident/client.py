@@ -18,7 +18,7 @@ import os
 import sys
 
 from . import paths
-from .wire import FIRST_BYTE, _connect, _remove, code_stamp, engine_command, read_message, send
+from .wire import _connect, _remove, code_stamp, engine_command, read_message, send
 
 READS = {"search", "show", "sections", "list", "verify", "trend", "kwic", "new", "targets", "compare", "diff"}
 GLOBAL_VALUES = {"--home", "--solr", "--collection"}  # the group's options that take a value
