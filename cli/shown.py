@@ -48,6 +48,14 @@ class Shown(Text):
             t.stylize(style, s, e)
         return t
 
+    @classmethod
+    def pieces(cls, pieces) -> "Shown":
+        """A line of (text, style) pieces, as kwic's renderer cuts them (cli.render.counting.kwic_lines)."""
+        out = cls()
+        for text, style in pieces:
+            out.append(text, style)
+        return out
+
 
 def joined(values, separator: str) -> str:
     """Fields (a heading path, ids) on one line, each made visible."""

@@ -10,17 +10,22 @@ from .layout import PieceLines, cells, fit_end, fit_start, plural, where
 from .lines import cite_line, print_variants, url_line
 
 
+def trend_head(t, x) -> Shown:
+    """`人参 — 12 occurrences in 3 reports, by year`: a term's line in trend (and the app's timeline)."""
+    unit = f" per {t.per:,} characters" if t.per else ""
+    head = Shown(x.term, style="bold")
+    head.append(f" — {plural(x.total, 'occurrence')} in {plural(x.reports, 'report')}{unit}, by {t.by}")
+    return head
+
+
 def render_trend(console: Console, t, width: int | None = None, cite=None) -> None:
     """Per term: a line with the totals, a bar per bucket (scaled, the count beside it), and the
     first mention. Labels and bars are measured in cells, so CJK region names line up."""
     from rich.cells import cell_len
 
     width = min(width or console.width, 100)
-    unit = f" per {t.per:,} characters" if t.per else ""
     for x in t.terms:
-        head = Shown(x.term, style="bold")
-        head.append(f" — {plural(x.total, 'occurrence')} in {plural(x.reports, 'report')}{unit}, by {t.by}")
-        console.print(head)
+        console.print(trend_head(t, x))
         print_variants(console, x.variants, t.variants_counted)
         if not x.buckets:
             console.print(Shown("  (not found)", style="dim"))
@@ -114,9 +119,15 @@ def kwic_lines(console: Console, lines, width: int, widths: tuple[int, int] = (0
     return out, (match_w, place_w)
 
 
-def render_kwic(console: Console, c, shown_all: bool) -> None:
+def kwic_head(c) -> Shown:
+    """`高质量发展 — 3 occurrences`: kwic's first line (the app's kwic view's too)."""
     head = Shown(c.term, style="bold")
     head.append(f" — {plural(c.total, 'occurrence')}")
+    return head
+
+
+def render_kwic(console: Console, c, shown_all: bool) -> None:
+    head = kwic_head(c)
     if len(c.lines) < c.total:
         head.append(f" (showing {len(c.lines)}; --limit N or --all for more, --csv or --json for every one)", style="dim")
     console.print(head, soft_wrap=True)

@@ -3,6 +3,8 @@ the reader's lines and its head."""
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console, Group
 from rich.table import Table
 
@@ -73,20 +75,25 @@ def hit_block(console: Console, i: int, hit, citation: str | None = None) -> Gro
 
 
 def hit_prompt(hit, plain: bool, width: int = 80) -> Shown:
-    """A hit in the app's list, at most four lines at `width` cells: title · region · year (cropped
-    first), the whole report id and the count; the heading path; two lines of the snippet, from a
-    little before its first match."""
+    """A hit in the app's list, at most four lines of `width` cells: the title (cropped first) · region ·
+    year and the count (`3× +1 transcription`), never wrapped; the whole report id, § and the heading
+    path (cropped); two lines of the snippet, from a little before its first match."""
     from rich.cells import cell_len
 
     out = Shown()
     meta = hit_meta(hit)
-    count = f"  {hit.count}×" + ("" if hit.verbatim else " (words)") + (f" +{len(hit.also_in)}" if hit.also_in else "")
-    rid = f"  [{field(hit.report)}]"  # never cropped (issue 31): the title gives way
-    out.append(cropped(field(hit.title) + (f" · {meta}" if meta else ""),
-                       max(1, width - cell_len(count) - cell_len(rid))), style="bold")
-    out.append(rid, style="dim")
+    more = len(hit.also_in)
+    count = f"  {hit.count}×" + ("" if hit.verbatim else " (words)") + \
+        (f" +{more} transcription{'s' if more != 1 else ''}" if more else "")
+    meta = f" · {meta}" if meta else ""
+    title = cropped(field(hit.title), max(4, width - cell_len(meta) - cell_len(count)))
+    out.append(title, style="bold")
+    out.append(meta)
     out.append(count, style="dim")
-    out.append_lines("\n" + cropped(joined(hit.path, " › ") + f"  §{hit.section_id}", width), style="green")
+    rid = f"[{field(hit.report)}] §{hit.section_id}  "  # never cropped (issue 31): the path gives way
+    out.append_lines("\n")
+    out.append(rid, style="dim")
+    out.append(cropped(joined(hit.path, " › "), max(4, width - cell_len(rid))), style="green")
     spans = sorted(hit.highlights)
     start = max(0, spans[0][0] - 12) if spans else 0
     snippet = cropped(hit.snippet[start:], 2 * width - 6)  # two lines (its line breaks are already ↵)
@@ -96,30 +103,52 @@ def hit_prompt(hit, plain: bool, width: int = 80) -> Shown:
     return out
 
 
-def preview_text(hit, plain: bool) -> Shown:
-    """The hit in full for the app's preview pane: where it stands and the lines that hold its matches."""
-    out = Shown()
-    out.append_lines(field(hit.title) + "\n", style="bold")
-    out.append_lines(joined(hit.path, " › ") + f"  [{field(hit.report)} §{hit.section_id}]\n", style="green")
+PREVIEW_PARAGRAPHS = 8  # the matching paragraphs a preview shows; the reader has them all
+
+
+def preview_lines(hit, view, marks: dict, plain: bool, width: int) -> Group:
+    """The hit in the app's preview pane: title, where it stands, its URL (broken only after a `/`),
+    then the lines that hold a match as the reader shows them (¶ numbers, matches lit), `⋯` where
+    lines are skipped."""
+    rows = [Shown(field(hit.title), style="bold"),
+            Shown(joined(hit.path, " › ") + f"  [{field(hit.report)} §{hit.section_id}]", style="green")]
     if hit.url:
-        out.append_lines(field(hit.url) + "\n", style="dim underline")
+        rows += [Shown(part, style="dim underline", no_wrap=True, overflow="ellipsis")
+                 for part in url_parts(field(hit.url), width)]
     if hit.also_in:
-        out.append_lines("also in " + joined(hit.also_in, ", ") + "\n", style="dim")
-    terms = {hit.snippet[s:e] for s, e in hit.highlights if e > s}
-    lines = [ln for ln in hit.text.split("\n") if any(t in ln for t in terms)] or [hit.snippet]
-    for line in lines[:6]:
-        spans = [(m, m + len(t)) for t in terms for m in _find_all(line, t)]
-        out.append_lines("\n")
-        out.append(Shown.lit(line, spans, plain))
-        out.append_lines("\n")
-    return out
+        rows.append(Shown("also in " + joined(hit.also_in, ", "), style="dim"))
+    sec = next((s for s in view.sections if s.id == hit.section_id), None)
+    lines = []
+    if sec is not None:
+        if hit.section_id == 1 and view.title:
+            lines.append((-1, view.title, "title"))
+        lines.append((0, sec.heading, "heading"))
+        lines += [(p.n, p.text, p.kind) for p in sec.paragraphs]
+    lit_lines = [k for k, (n, _, _) in enumerate(lines) if marks.get((hit.section_id, n))]
+    last = next((k for k, (n, _, _) in enumerate(lines) if n == 0), -1)  # the heading: in the path above
+    for k in lit_lines[:PREVIEW_PARAGRAPHS]:
+        if k > last + 1:
+            rows.append(Shown("⋯", style="dim"))
+        n, text, kind = lines[k]
+        rows.append(reader_line(n, text, kind, marks.get((hit.section_id, n), []), plain))
+        last = max(last, k)
+    if lines and last < len(lines) - 1:
+        rows.append(Shown("⋯", style="dim"))
+    if not lit_lines:
+        rows.append(Shown.lit(hit.snippet, hit.highlights, plain))
+    return Group(*rows)
 
 
-def _find_all(text: str, needle: str):
-    at = text.find(needle)
-    while needle and at >= 0:
-        yield at
-        at = text.find(needle, at + len(needle))
+def url_parts(url: str, width: int) -> list[str]:
+    """A URL in lines of at most `width` cells, broken only after a `/`, `?`, `&` or `=` (never inside
+    `.html`); a piece longer than a line stays whole and is cropped by the pane."""
+    parts, line = [], ""
+    for piece in re.split(r"(?<=[/?&=])", url):
+        if line and len(line) + len(piece) > width:
+            parts.append(line)
+            line = ""
+        line += piece
+    return parts + [line] if line else parts
 
 
 LINE_STYLES = {"title": "bold", "heading": "bold magenta", "caption": "dim italic", "byline": "dim", "note": "dim"}

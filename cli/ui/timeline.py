@@ -1,0 +1,78 @@
+"""trend in the app (t): each term's line as `baogao trend` prints it, a chart per year (plotext), and
+beside it the exact counts a year a line — Enter on a year lists that year's hits in the search."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.containers import Horizontal
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..render.counting import trend_head
+from ..render.timeline import COLOURS, timeline_chart, year_counts
+from ..shown import Shown
+from .base import TEXT, error_line, exact_query
+from .research import LineList, View
+
+
+class TrendScreen(View):
+    TITLE_KEY, ASK_KEY = "trend_title", "terms"
+
+    def __init__(self, asked: str = ""):
+        super().__init__(asked)
+        self.trend = None
+        self.years: list[int] = []
+
+    def answer_widgets(self):
+        yield Static(id="trend-head")
+        with Horizontal(id="timeline"):
+            yield LineList(id="answer-pane")
+            yield Static(id="chart")
+
+    def show(self, shown) -> None:
+        self.query_one("#trend-head", Static).update(shown)
+
+    @work(exclusive=True, group="view")
+    async def answer(self, asked: str) -> None:
+        from index import SearchError
+
+        self.show(Shown(TEXT["working"], style="dim"))
+        try:
+            t = await self.app.reads("trend", asked.split(), stream=False)
+        except SearchError as e:
+            self.show(error_line(e))
+            return
+        self.trend = t
+        head = Shown()
+        for k, x in enumerate(t.terms):
+            head.append_lines("\n" if k else "")
+            if len(t.terms) > 1:  # the term's colour in the chart
+                head.append("■ ", style=None if self.app.plain else COLOURS[k % len(COLOURS)])
+            head.append(trend_head(t, x))
+        self.show(head)
+        self.years, counts = year_counts(t)
+        years = self.query_one("#answer-pane", LineList)
+        years.clear_options()
+        rows = [(y, [c[k] for c in counts]) for k, y in enumerate(self.years)]
+        width = max((len(f"{n:g}") for _, ns in rows for n in ns), default=1)
+        years.add_options([Option(Shown(f"{y}  " + " ".join(f"{n:>{width}g}" for n in ns),
+                                        style="" if any(ns) else "dim")) for y, ns in reversed(rows)])
+        self.years.reverse()  # the latest first, as a researcher reads them
+        if self.years:
+            years.highlighted = 0
+            years.focus()
+        self.draw()
+
+    def draw(self) -> None:
+        if self.trend is None:
+            return
+        chart = self.query_one("#chart", Static)
+        chart.update(timeline_chart(self.trend, chart.size.width, chart.size.height, self.app.plain))
+
+    def on_resize(self, event=None) -> None:
+        self.call_after_refresh(self.draw)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """A year: its hits, in the search screen (the terms as exact strings, the year in the filter bar)."""
+        query = " OR ".join(exact_query(term) for term in self.asked.split())
+        self.app.to_search().search_for(query, year=str(self.years[event.option_index]))
