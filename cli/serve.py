@@ -26,8 +26,8 @@ from textual_serve.server import Server
 
 PAGE = Path(__file__).resolve().parent / "serve_page"
 STOP_GRACE = 5.0  # seconds a session's app has to quit after its tab closed, before it is killed
-FULL = ("all {n} session{s} of this server are in use (one browser tab each): close a tab, or ask "
-        "whoever runs `baogao serve` for more (--max-sessions)")
+FULL = ("all sessions are in use ({n} browser tab{s} at once, --max-sessions {n}): close a tab, or ask whoever "
+        "runs `baogao serve` for more")
 
 
 class ServeError(Exception):
@@ -67,6 +67,13 @@ def session_command(home: Path | None, solr: str | None = None, collection: str 
     return "exec " + " ".join(shlex.quote(w) for w in words)
 
 
+def hostname(netloc: str) -> str:
+    """The host of a Host header: `127.0.0.1:8000` → 127.0.0.1, `[::1]:8000` → ::1."""
+    if netloc.startswith("["):
+        return netloc[1:].partition("]")[0]
+    return netloc.rpartition(":")[0] if netloc.count(":") == 1 else netloc
+
+
 def url_of(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
@@ -93,7 +100,21 @@ class SessionServer(Server):
         for ws in list(self.sessions):  # each session's handler then stops its app
             await ws.close(code=1001, message=b"the server is stopping")
 
+    def foreign(self, request: web.Request) -> str | None:
+        """Why a request is not from a page of this server, if it is not. Served on 127.0.0.1, it must
+        name the server by a loopback name (a site that points its own name at 127.0.0.1 — DNS
+        rebinding — would read the archive otherwise); and a WebSocket any page may open must come
+        from a page of this server (a browser always says which page, in Origin)."""
+        if is_local(self.host) and not is_local(hostname(request.host)):
+            return f"this server answers to 127.0.0.1 or localhost, not to {request.host}"
+        origin = request.headers.get("Origin")
+        if origin is not None and origin.partition("://")[2].rstrip("/") != request.host:
+            return "a session is opened by this server's own page, not from another site"
+        return None
+
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        if why := self.foreign(request):
+            return web.Response(status=403, text=f"baogao: {why}\n")
         if len(self.sessions) >= self.max_sessions:
             return web.Response(status=503, content_type="text/html", charset="utf-8",
                                 text=refusal_page(self.full_message()))
@@ -107,6 +128,8 @@ class SessionServer(Server):
         return aiohttp_jinja2.render_template("app_index.html", request, context)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        if why := self.foreign(request):
+            return web.Response(status=403, text=f"baogao: {why}\n")
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
         if len(self.sessions) >= self.max_sessions:

@@ -151,10 +151,10 @@ async def _search_through_the_websocket(server: Served) -> None:
             # --max-sessions 1: a second tab is refused — the page with a 503, the WebSocket with a line
             async with http.get(server.url) as page:
                 assert page.status == 503
-                assert "all 1 session of this server are in use" in await page.text()
+                assert "all sessions are in use (1 browser tab at once, --max-sessions 1)" in await page.text()
             async with http.ws_connect(f"ws://127.0.0.1:{server.port}/ws") as second:
                 refused = await second.receive(timeout=10)
-                assert b"all 1 session of this server are in use" in refused.data
+                assert b"all sessions are in use (1 browser tab at once, --max-sessions 1)" in refused.data
                 assert (await second.receive(timeout=10)).type == aiohttp.WSMsgType.CLOSE
                 assert second.close_code == 1013
             assert children(server.p.pid) == [app]  # the refused tab ran nothing
@@ -184,6 +184,45 @@ def test_the_page_names_only_its_own_server(served):
     font = urllib.request.urlopen(server.url + "static/fonts/RobotoMono-VariableFont_wght.ttf", timeout=10)
     assert font.status == 200 and len(font.read()) > 100_000
     assert f'data-session-websocket-url="ws://127.0.0.1:{server.port}/ws"' in page
+
+
+async def _stop_with_a_tab_open(server: Served) -> None:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(f"ws://127.0.0.1:{server.port}/ws") as ws:
+            await Session(ws).until("搜索 search")
+            (app,) = children(server.p.pid)
+            started = time.monotonic()
+            server.stop()  # SIGTERM: exit 0, and no app outlives it (Served.stop)
+            assert time.monotonic() - started < 10 and not Path(f"/proc/{app}").exists()
+            while (await ws.receive(timeout=10)).type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT):
+                pass  # what the app drew before it ended; then the socket closes
+            assert ws.closed
+
+
+def test_stopping_the_server_ends_the_apps_of_open_tabs(served):
+    asyncio.run(_stop_with_a_tab_open(served()))
+
+
+async def _foreign_requests(server: Served) -> None:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http:
+        # DNS rebinding: a site whose name now points at 127.0.0.1 names itself in Host
+        async with http.get(server.url, headers={"Host": f"rebound.example:{server.port}"}) as page:
+            assert page.status == 403 and "answers to 127.0.0.1 or localhost" in await page.text()
+        async with http.get(f"http://localhost:{server.port}/") as page:
+            assert page.status == 200 and f"ws://localhost:{server.port}/ws" in await page.text()  # the name it was asked by
+        # a page of another site opening a session: its browser says so in Origin
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await http.ws_connect(f"ws://127.0.0.1:{server.port}/ws", origin="http://evil.example")
+        assert refused.value.status == 403
+    assert children(server.p.pid) == []
+
+
+def test_only_this_servers_own_pages_open_a_session(served):
+    asyncio.run(_foreign_requests(served()))
 
 
 def test_the_session_command_survives_any_home_path(tmp_path):
