@@ -189,15 +189,50 @@ def cli(ctx, home, solr, collection, no_engine):
 
 @cli.command(context_settings=CONTEXT)
 @remote_options
+@click.option("--served", is_flag=True, hidden=True)  # one browser tab of `baogao serve`: the page is the terminal
 @click.pass_obj
 @handle_errors
-def ui(app: App, as_json=False):
+def ui(app: App, served=False, as_json=False):
     """The full-screen reader: search, read, verify, trend (needs a terminal; ? for its keys)."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise click.UsageError("baogao ui needs a terminal (for scripts: search, show, verify, trend --json)")
     from .ui import run
 
     run(app)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0: any free one; the URL printed says which).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Any other than this machine's own lets anyone who can reach it read "
+                   "the archive: share it with `ssh -L 8000:127.0.0.1:8000 HOST` instead.")
+@click.option("--max-sessions", type=click.IntRange(min=1), default=4, show_default=True,
+              help="At most N browser tabs at once (each runs the app in a process of its own); more are refused.")
+@remote_options
+@click.pass_obj
+@handle_errors
+def serve(app: App, port, host, max_sessions):
+    """The full-screen reader in a web browser: prints the URL; each tab runs its own app (Ctrl+C stops)."""
+    from .errors import report
+    from .serve import ServeError, exposure_warning, is_local, serve as run_server, session_command
+
+    home = None if app.solr else app.home().path.resolve()  # a new home gets its sample pages now, not per tab
+    command = session_command(home, app.solr, app.collection)
+    if not is_local(host):
+        click.echo(exposure_warning(host, port), err=True)
+
+    def listening(url: str) -> None:
+        from .visible import field
+
+        click.echo(url)
+        click.echo(f"baogao: serving {field(app.solr or str(home))} at {url} — each tab its own app, at most {max_sessions} "
+                   "at once; Ctrl+C stops", err=True)
+
+    try:
+        run_server(command, host, port, max_sessions, "baogao", listening)
+    except ServeError as e:
+        report(app, e, as_json=False)
 
 
 @cli.command(context_settings=CONTEXT)
