@@ -221,6 +221,8 @@ class KwicScreen(View):
             return
         self.lines = list(c.lines)
         head = kwic_head(c)
+        if self.filters:  # the search's filters, as its headline says them
+            head.append("  filters: " + " ".join(f"{k}:{v}" for k, v in self.filters.items()), style="dim")
         head.append(f"  · {TEXT['kwic_sorted'].format(sort=self.sort)}", style="dim")
         if len(self.lines) < c.total:
             head.append("  " + TEXT["kwic_more"].format(shown=len(self.lines)), style="dim")

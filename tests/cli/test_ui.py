@@ -334,6 +334,8 @@ def _run_before(*steps):
             else:
                 await pilot.press(step)
                 await settle(pilot.app, pilot)
+        await pilot.pause(0.2)  # the preview waits 50 ms for the cursor to rest before it reads
+        await settle(pilot.app, pilot)
     return before
 
 

@@ -295,3 +295,29 @@ def test_a_transcription_is_named(seeded_home):
     for also, said in ((("a",), "+1 transcription"), (("a", "b"), "+2 transcriptions")):
         first = hit_prompt(replace(hit, also_in=also), True, 100).plain.split("\n")[0]
         assert first.endswith(said), first
+
+
+def test_compare_view_prints_what_the_command_prints(seeded_home):
+    """C in the reader: `compare REPORT` against the rest of the archive, the command's head and rows."""
+    from cli.ui import CompareScreen
+
+    report = "002_f811594c3753c641"
+    doc = cli_json(seeded_home, "compare", report)
+
+    async def scenario():
+        app = make_app(seeded_home, history=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            await ask(app, pilot, "人参 report:002")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            await pilot.press("C")
+            await settle(app, pilot)
+            assert isinstance(app.screen, CompareScreen) and app.screen.query_one("#ask").value == report
+            text = " ".join(screen_text(app).split())
+            assert f"{doc['target']['chars']:,} characters" in text and f"{doc['reference']['chars']:,} characters" in text
+            for p in doc["phrases"][:5]:
+                assert f"{p['phrase']} {p['target_count']} {p['reference_count']}" in text, p
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
