@@ -150,10 +150,11 @@ class BaogaoApp(App):
         search = search or (self.screen if isinstance(self.screen, SearchScreen) else self.screen.search)
         query = getattr(search, "query_text", "")
         filters = search.filters() if isinstance(search, SearchScreen) else {}
+        chosen = {**_typed_filters(query), **{k: v for k, v in filters.items() if v}}  # the bar's over the typed
         if kind == "kwic":
-            self.push_screen(KwicScreen(_one_term(query), filters))
+            self.push_screen(KwicScreen(_one_term(query), chosen))
         elif kind == "trend":
-            self.push_screen(TrendScreen(" ".join(_terms(query))))
+            self.push_screen(TrendScreen(" ".join(_terms(query)), {k: v for k, v in chosen.items() if k != "year"}))
         elif kind == "targets" and isinstance(self.screen, SearchScreen) and any(filters.values()):
             what = " ".join(f"{k}:{v}" for k, v in filters.items() if v)
             self.push_screen(TargetsScreen({k: v for k, v in filters.items() if v}, what))
@@ -182,6 +183,16 @@ def _terms(query: str) -> list[str]:
     """A query's plain terms (no filters, operators or quotes): what kwic and trend count."""
     words = [w.strip('"') for w in query.split() if ":" not in w and w not in ("OR", "AND", "NOT")]
     return [w for w in words if w and not w.startswith("-")]
+
+
+def _typed_filters(query: str) -> dict:
+    """The region, year and level filters typed in the query (`人参 region:吉林`)."""
+    found = {}
+    for word in query.split():
+        key, _, value = word.partition(":")
+        if key in ("region", "year", "level") and value:
+            found[key] = value
+    return found
 
 
 def _one_term(query: str) -> str:

@@ -158,12 +158,19 @@ class SearchScreen(Screen):
         if self.query_text:
             self.run_search(self.query_text, to_hits=False)
 
-    def search_for(self, query: str, year: str | None = None) -> None:
-        """Run `query` as if typed (a research view's way back to the hits), `year` in the filter bar."""
+    def search_for(self, query: str, **filters) -> None:
+        """Run `query` as if typed (a research view's way back to the hits), `filters` (region, year,
+        level) set in the filter bar."""
         box = self.query_one("#query", Input)
         box.value = query
-        if year is not None:
-            self.query_one("#year", Input).value = year
+        for name in ("region", "year"):
+            if filters.get(name):
+                self.query_one(f"#{name}", Input).value = filters[name]
+        level = self.query_one("#level", Select)
+        if filters.get("level") in self.levels:
+            with self.prevent(Select.Changed):
+                level.value = filters["level"]
+        if any(filters.values()):
             self.query_one("#filters").add_class("-shown")
         self.app.history.add(query)
         self.query_text = query

@@ -18,8 +18,10 @@ from .research import LineList, View
 class TrendScreen(View):
     TITLE_KEY, ASK_KEY = "trend_title", "terms"
 
-    def __init__(self, asked: str = ""):
+    def __init__(self, asked: str = "", filters: dict | None = None):
+        """`filters`: region and level (the search's), as trend's --region and --level."""
         super().__init__(asked)
+        self.filters = {k: v for k, v in (filters or {}).items() if v and k in ("region", "level")}
         self.trend = None
         self.years: list[int] = []
 
@@ -38,7 +40,7 @@ class TrendScreen(View):
 
         self.show(Shown(TEXT["working"], style="dim"))
         try:
-            t = await self.app.reads("trend", asked.split(), stream=False)
+            t = await self.app.reads("trend", asked.split(), stream=False, **self.filters)
         except SearchError as e:
             self.show(error_line(e))
             return
@@ -49,6 +51,8 @@ class TrendScreen(View):
             if len(t.terms) > 1:  # the term's colour in the chart
                 head.append("■ ", style=None if self.app.plain else COLOURS[k % len(COLOURS)])
             head.append(trend_head(t, x))
+        if self.filters:
+            head.append("  filters: " + " ".join(f"{k}:{v}" for k, v in self.filters.items()), style="dim")
         self.show(head)
         self.years, counts = year_counts(t)
         years = self.query_one("#answer-pane", LineList)
@@ -75,4 +79,4 @@ class TrendScreen(View):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """A year: its hits, in the search screen (the terms as exact strings, the year in the filter bar)."""
         query = " OR ".join(exact_query(term) for term in self.asked.split())
-        self.app.to_search().search_for(query, year=str(self.years[event.option_index]))
+        self.app.to_search().search_for(query, year=str(self.years[event.option_index]), **self.filters)

@@ -321,3 +321,37 @@ def test_compare_view_prints_what_the_command_prints(seeded_home):
             await pilot.press("ctrl+q")
 
     asyncio.run(scenario())
+
+
+def test_views_keep_the_searchs_filters(seeded_home):
+    """Filters typed in the query or set in the bar reach kwic (all three) and the timeline (region and
+    level; its years are the chart), and a year's hits keep them."""
+    kwic_doc = cli_json(seeded_home, "kwic", "人参", "--region", "通化", "--year", "2024", "--all")
+    trend_doc = cli_json(seeded_home, "trend", "人参", "--region", "通化")
+
+    async def scenario():
+        app = make_app(seeded_home, history=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            await ask(app, pilot, "人参 region:通化")
+            await pilot.press("f")
+            app.screen.query_one("#year").value = "2024"
+            await pilot.press("escape", "K")
+            await settle(app, pilot)
+            assert isinstance(app.screen, KwicScreen)
+            assert len(app.screen.lines) == kwic_doc["total"] > 0
+            assert "filters: region:通化 year:2024" in screen_text(app)
+            await pilot.press("escape", "escape", "t")
+            await settle(app, pilot)
+            view = app.screen
+            assert isinstance(view, TrendScreen) and "filters: region:通化" in screen_text(app)
+            assert view.trend.terms[0].total == trend_doc["terms"][0]["total"]
+            await pilot.press("enter")  # the latest year
+            await settle(app, pilot)
+            year = str(view.years[0])
+            truth = cli_json(seeded_home, "search", '"人参"', "--region", "通化", "--year", year, "--all")
+            assert [(h.report, h.section_id) for h in app.screen.hits] == \
+                [(h["report"], h["section_id"]) for h in truth["hits"]]
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
