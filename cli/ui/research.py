@@ -185,7 +185,7 @@ class KwicScreen(View):
         self.filters = {k: v for k, v in (filters or {}).items() if v}
         self.sort = "year"
         self.lines: list = []
-        self.by_position: list = []  # the year sort: each paragraph's lines in the order they stand
+        self.by_position: tuple = ("", [])  # (term, its lines sorted by year): a paragraph's in the order they stand
 
     def answer_widgets(self):
         yield Static(id="kwic-head")
@@ -211,10 +211,10 @@ class KwicScreen(View):
         try:
             c = await self.app.reads("kwic", asked, filters=self.filters, sort=self.sort, limit=KWIC_SHOWN, stream=False)
             if self.sort == "year":
-                self.by_position = list(c.lines)
-            elif not self.by_position or self.by_position[0].match != c.lines[0].match:
-                self.by_position = list((await self.app.reads("kwic", asked, filters=self.filters, limit=KWIC_SHOWN,
-                                                              stream=False)).lines)
+                self.by_position = (asked, list(c.lines))
+            elif self.by_position[0] != asked:
+                self.by_position = (asked, list((await self.app.reads("kwic", asked, filters=self.filters,
+                                                                      limit=KWIC_SHOWN, stream=False)).lines))
         except SearchError as e:
             self.show(error_line(e))
             lines.clear_options()
@@ -239,7 +239,7 @@ class KwicScreen(View):
 
         k = self.lines[event.option_index]
         place = (k.report, k.section_id, k.paragraph)
-        same = [x for x in self.by_position if (x.report, x.section_id, x.paragraph) == place]
+        same = [x for x in self.by_position[1] if (x.report, x.section_id, x.paragraph) == place]
         nth = next((i for i, x in enumerate(same) if (x.left, x.right) == (k.left, k.right)), 0)
         found = await self.app.reads("search", exact_query(self.asked), limit=None,
                                      filters={"report": k.report}, stream=False)

@@ -20,7 +20,7 @@ from ..render.reading import hit_prompt, preview_lines, search_headline
 from ..shown import Shown
 from .base import BATCH, FIRST_PAGE, PREVIEW_MIN_WIDTH, SORTS, TEXT, error_line
 
-SLOGAN = re.compile(r"“([\u4e00-\u9fff]{2,8})”")  # a slogan is printed in quotes: “放管服”, “九解一协调”
+SLOGAN = re.compile(r"“([\u4e00-\u9fff]{4,8})”")  # a slogan is printed in quotes: “九解一协调” (not “十四五”)
 SLOGAN_REPORTS = 40  # the latest reports read for them
 
 
