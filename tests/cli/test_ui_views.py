@@ -21,6 +21,17 @@ def cli_json(home, *args):
     return json.loads(run_cli(home.path, *args, "--json").stdout)
 
 
+async def view_of_report(app, pilot, query: str, key: str):
+    """The app started, `query` searched, its first hit opened in the reader, then `key` pressed."""
+    await settle(app, pilot)
+    await ask(app, pilot, query)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    await pilot.press(key)
+    await settle(app, pilot)
+    return app.screen
+
+
 def last_line(app) -> str:
     return screen_text(app).rstrip("\n").split("\n")[-1]
 
@@ -84,12 +95,7 @@ def test_new_view_lists_the_commands_phrases_and_enter_runs_kwic(seeded_home):
     async def scenario():
         app = make_app(seeded_home, history=False)
         async with app.run_test(size=(100, 30)) as pilot:
-            await settle(app, pilot)
-            await ask(app, pilot, "人参 report:002")
-            await pilot.press("enter")
-            await settle(app, pilot)
-            await pilot.press("W")
-            await settle(app, pilot)
+            await view_of_report(app, pilot, "人参 report:002", "W")
             view = app.screen
             assert isinstance(view, NewScreen)
             assert [p.phrase for p in view.phrases] == [p["phrase"] for p in doc["phrases"]]
@@ -122,12 +128,7 @@ def test_targets_view_of_a_report_and_of_the_filters(seeded_home):
     async def scenario():
         app = make_app(seeded_home, history=False)
         async with app.run_test(size=(100, 30)) as pilot:
-            await settle(app, pilot)
-            await ask(app, pilot, "人参 report:通化市_2025")
-            await pilot.press("enter")
-            await settle(app, pilot)
-            await pilot.press("T")
-            await settle(app, pilot)
+            await view_of_report(app, pilot, "人参 report:通化市_2025", "T")
             assert isinstance(app.screen, TargetsScreen)
             text = screen_text(app)
             assert "《通化市2025年政府工作报告》" in text
@@ -307,12 +308,7 @@ def test_compare_view_prints_what_the_command_prints(seeded_home):
     async def scenario():
         app = make_app(seeded_home, history=False)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(app, pilot)
-            await ask(app, pilot, "人参 report:002")
-            await pilot.press("enter")
-            await settle(app, pilot)
-            await pilot.press("C")
-            await settle(app, pilot)
+            await view_of_report(app, pilot, "人参 report:002", "C")
             assert isinstance(app.screen, CompareScreen) and app.screen.query_one("#ask").value == report
             text = " ".join(screen_text(app).split())
             assert f"{doc['target']['chars']:,} characters" in text and f"{doc['reference']['chars']:,} characters" in text
