@@ -193,13 +193,14 @@ def test_patterns_answer_as_locally_and_as_the_oracle(seeds_on_solr):
 
 
 def test_the_terminal_ui_reads_from_the_cluster(seeds_on_solr, monkeypatch):
-    """The full-screen reader on the Solr backend: the hits of `search`, and the reader stops at
-    every occurrence of the first."""
+    """The full-screen reader on the Solr backend: the hits of `search`, the reader stops at every
+    occurrence of the first, and kwic, what is new and the timeline equal the local home's."""
     import asyncio
 
     pytest.importorskip("textual")
     from cli.ui import BaogaoApp, ReaderScreen, SearchScreen
     from index import SolrBackend
+    from tests.cli.test_ui import screen_text
 
     local, remote, _ = seeds_on_solr
     truth = local.search("九解一协调", limit=None)
@@ -221,6 +222,26 @@ def test_the_terminal_ui_reads_from_the_cluster(seeds_on_solr, monkeypatch):
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert isinstance(app.screen, ReaderScreen) and len(app.screen.matches) == truth.hits[0].count
+            report = app.screen.hit.report
+
+            async def view(*keys):
+                await pilot.press(*keys)
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                return app.screen
+
+            # the research views ask the cluster what the local home answers
+            kwic = await view("K")
+            want = local.kwic("九解一协调", limit=None).lines
+            assert [(k.report, k.section_id, k.paragraph, k.match) for k in kwic.lines] == \
+                [(k.report, k.section_id, k.paragraph, k.match) for k in want]
+            await view("escape", "W")  # the report has no earlier one: the cluster says so, as the home does
+            with pytest.raises(Exception) as said:
+                local.new_phrases(report, None, 200)
+            assert str(said.value) in " ".join(screen_text(app).split())
+            timeline = await view("escape", "escape", "escape", "t")
+            assert timeline.trend.terms == local.trend(["九解一协调"]).terms
             await pilot.press("ctrl+q")
 
     asyncio.run(scenario())
