@@ -36,6 +36,7 @@ TEXT = {
     "no_report": "open a report first (a hit in the list, or the reader)",
     "diff_title": "what changed: {old} → {new}   (Esc back)",
     "no_match": "no match here",
+    "year_unknown": "these reports' year is unknown: search without a year filter lists them",
     "banner": "baogao · {reports}",
     "kwic_more": "(showing {shown:,}; `baogao kwic --all` or --csv for every one)",
 }

@@ -23,7 +23,8 @@ class TrendScreen(View):
         super().__init__(asked)
         self.filters = {k: v for k, v in (filters or {}).items() if v and k in ("region", "level")}
         self.trend = None
-        self.years: list[int] = []
+        self.head = Shown()
+        self.years: list[int | None] = []  # the list's rows: the latest year first, None for "year unknown"
 
     def answer_widgets(self):
         yield Static(id="trend-head")
@@ -53,15 +54,19 @@ class TrendScreen(View):
             head.append(trend_head(t, x))
         if self.filters:
             head.append("  filters: " + " ".join(f"{k}:{v}" for k, v in self.filters.items()), style="dim")
+        self.head = head
         self.show(head)
         self.years, counts = year_counts(t)
         years = self.query_one("#answer-pane", LineList)
         years.clear_options()
-        rows = [(y, [c[k] for c in counts]) for k, y in enumerate(self.years)]
+        rows = [(str(y), [c[k] for c in counts]) for k, y in enumerate(self.years)][::-1]  # the latest first
+        unknown = [sum(b.count for b in x.buckets if b.key == "?") for x in t.terms]
+        if any(unknown):  # reports whose year is unknown: counted, shown, but not on the chart
+            rows.append(("   ?", unknown))
         width = max((len(f"{n:g}") for _, ns in rows for n in ns), default=1)
         years.add_options([Option(Shown(f"{y}  " + " ".join(f"{n:>{width}g}" for n in ns),
-                                        style="" if any(ns) else "dim")) for y, ns in reversed(rows)])
-        self.years.reverse()  # the latest first, as a researcher reads them
+                                        style="" if any(ns) and y.strip() != "?" else "dim")) for y, ns in rows])
+        self.years = self.years[::-1] + ([None] if any(unknown) else [])
         if self.years:
             years.highlighted = 0
             years.focus()
@@ -78,5 +83,12 @@ class TrendScreen(View):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """A year: its hits, in the search screen (the terms as exact strings, the year in the filter bar)."""
+        year = self.years[event.option_index]
+        if year is None:  # said under the terms' lines, where the eye is (a toast goes unseen over the chart)
+            note = Shown().append(self.head)
+            note.append_lines("\n")
+            note.append(TEXT["year_unknown"], style="yellow")
+            self.show(note)
+            return
         query = " OR ".join(exact_query(term) for term in self.asked.split())
-        self.app.to_search().search_for(query, year=str(self.years[event.option_index]), **self.filters)
+        self.app.to_search().search_for(query, year=str(year), **self.filters)

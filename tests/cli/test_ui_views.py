@@ -351,3 +351,35 @@ def test_views_keep_the_searchs_filters(seeded_home):
             await pilot.press("ctrl+q")
 
     asyncio.run(scenario())
+
+
+def test_timeline_shows_the_reports_of_unknown_year(seeded_home, tmp_path):
+    """Occurrences in a report whose year is unknown are counted in a `?` row under the years (not on
+    the chart); Enter there says why it lists nothing."""
+    from index import ingest
+
+    report = tmp_path / "人参产业简报.txt"
+    report.write_text("人参产业简报\n\n一、概况\n\n人参产业发展良好，人参品牌持续打响。\n", encoding="utf-8")
+    assert not ingest(seeded_home, [report]).failed
+    doc = cli_json(seeded_home, "trend", "人参")
+    unknown = sum(b["count"] for b in doc["terms"][0]["buckets"] if b["key"] == "?")
+    assert unknown == 3  # the title and the paragraph's two
+
+    async def scenario():
+        app = make_app(seeded_home, history=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("escape", "t")
+            app.focused.value = "人参"
+            await pilot.press("enter")
+            await settle(app, pilot)
+            view = app.screen
+            assert view.years[-1] is None and "   ?  3" in screen_text(app)
+            await pilot.press("end")
+            assert view.query_one("#answer-pane").highlighted == len(view.years) - 1, view.query_one("#answer-pane").highlighted
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert app.screen is view and "year is unknown" in " ".join(screen_text(app).split())
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
