@@ -28,27 +28,64 @@ def where(paragraph: int) -> str:
     return f"¶{paragraph}" if paragraph else "标题"
 
 
+LABEL_WIDTH = 4  # the ¶N label before a paragraph in the app's reader (its text hangs after it)
+# Chinese line breaking (禁则): no line starts with a closing mark, none ends with an opening one,
+# and a figure (674, 5.5%, GDP) is never cut — `7|00套` would read as two numbers.
+NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…—,.;:?!)]}%％·")
+NO_LINE_END = set("（《「『【〔〈“‘([{")
+FIGURE = set("0123456789０１２３４５６７８９.%％,ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def fold_breaks(text: str, width: int) -> list[int]:
+    """Where `text` (one line) breaks at `width` cells: at any character, as Chinese is read, except
+    that a break moves back (at most a third of a line) rather than start a line with a closing mark,
+    end one with an opening mark, or cut a figure."""
+    from rich.cells import cell_len
+
+    width = max(1, width)
+    breaks, cells, start = [], 0, 0
+    i = 0
+    while i < len(text):
+        w = cell_len(text[i])
+        if cells + w > width and i > start:
+            at = i
+            while at - start > 1 and i - at < max(1, width // 3) and (
+                    text[at] in NO_LINE_START or text[at - 1] in NO_LINE_END
+                    or (text[at] in FIGURE and text[at - 1] in FIGURE)):
+                at -= 1
+            if at - start <= 1 or i - at >= max(1, width // 3):
+                at = i  # no better place near: break where the line is full
+            breaks.append(at)
+            start, cells = at, cell_len(text[at:i])
+        cells += w
+        i += 1
+    return breaks
+
+
+def wrapped_row(text: str, offset: int, width: int) -> int:
+    """The row (from 0) of `text` folded at `width` on which the character at `offset` stands."""
+    lines = text.split("\n")
+    row = 0
+    for line in lines:
+        if offset <= len(line):
+            return row + sum(1 for b in fold_breaks(line, width) if b <= offset)
+        row += 1 + len(fold_breaks(line, width))
+        offset -= len(line) + 1
+    return row
+
+
 class Folded:
-    """Text wrapped at any character, by cell width. rich wraps at spaces first, so a snippet that
-    starts with a spaced heading (`筑巢引凤 精细化服务…`) would leave `筑巢引凤` alone on a line;
-    Chinese is read without spaces and may break anywhere."""
+    """Text wrapped at any character, by cell width (with Chinese line-breaking rules, fold_breaks).
+    rich wraps at spaces first, so a snippet that starts with a spaced heading (`筑巢引凤 精细化服务…`)
+    would leave `筑巢引凤` alone on a line; Chinese is read without spaces and may break anywhere."""
 
     def __init__(self, text: Shown):
         self.text = text
 
     def __rich_console__(self, console, options):
-        from rich.cells import cell_len
-
         width = max(1, options.max_width)
         for line in self.text.split("\n", allow_blank=True):
-            breaks, cells = [], 0
-            for i, ch in enumerate(line.plain):
-                w = cell_len(ch)
-                if cells + w > width:
-                    breaks.append(i)
-                    cells = 0
-                cells += w
-            for part in line.divide(breaks):
+            for part in line.divide(fold_breaks(line.plain, width)):
                 part.end = "\n"
                 yield part
 

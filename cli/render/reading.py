@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..shown import Shown, joined, lit
 from ..visible import field
-from .layout import Folded, cropped, hanging, plural
+from .layout import LABEL_WIDTH, Folded, cropped, hanging, plural
 from .lines import cite_line, print_variants, url_line
 
 
@@ -163,14 +163,21 @@ def reader_line(n: int, text: str, kind: str, spans, plain: bool, current: tuple
     if kind not in ("body", "title", "heading"):
         body.append(f"  ({kind})", style="dim")
     label = Shown("" if n < 0 else "§" if n == 0 else f"¶{n}", style="cyan")
-    return hanging(label, Folded(body), 4)
+    return hanging(label, Folded(body), LABEL_WIDTH)
 
 
 def reader_head(position: str, hit, width: int) -> Shown:
     """The app's reader head: where in the hits and matches, then 《title》 · path, and the URL."""
+    from rich.cells import cell_len
+
     head = Shown(position, style="dim")
-    head.append(cropped(f"《{field(hit.title)}》 · " + joined(hit.path, " › "), width - len(head.plain)),
-                style="bold cyan")
+    meta = hit_meta(hit)
+    meta = f" · {meta}" if meta else ""  # region and year stand: many titles are just 2024年政府工作报告
+    room = width - cell_len(position) - cell_len(meta)
+    title = cropped(f"《{field(hit.title)}》", max(8, room * 2 // 3))
+    head.append(title, style="bold cyan")
+    head.append(meta, style="cyan")
+    head.append(cropped(" · " + joined(hit.path, " › "), max(4, room - cell_len(title))), style="bold cyan")
     if hit.url:
         head.append_lines("\n" + cropped(field(hit.url), width), style="dim underline")
     return head

@@ -196,8 +196,9 @@ def _typed_filters(query: str) -> dict:
 
 
 def _one_term(query: str) -> str:
+    """kwic's one exact string: the query's first term (the box shows it, to edit)."""
     terms = _terms(query)
-    return terms[0] if len(terms) == 1 else ""
+    return terms[0] if terms else ""
 
 
 def run(cli_app) -> None:

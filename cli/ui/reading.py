@@ -10,6 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from textual.geometry import Region
+
+from ..render.layout import LABEL_WIDTH, wrapped_row
 from ..render.reading import reader_head, reader_line
 from ..shown import Shown
 from ..visible import field
@@ -89,8 +92,17 @@ class ReaderScreen(Screen):
         self.current = m
         k, j = self.matches[m]
         widgets[k].update(self.paint(k, j))
-        page.scroll_to_center(widgets[k], animate=False)
+        self.call_after_refresh(self.show_match, widgets[k], k, j)  # once the lines are laid out
         self.show_head()
+
+    def show_match(self, widget, k: int, j: int) -> None:
+        """Scroll the match's own row to the middle, not its paragraph's: a long paragraph centred can
+        leave the match off screen."""
+        width = widget.content_region.width - LABEL_WIDTH
+        row = wrapped_row(self.lines[k][1], self.lines[k][3][j][0], width) if width > 0 else 0
+        at = widget.virtual_region
+        self.query_one("#page", VerticalScroll).scroll_to_region(Region(at.x, at.y + row, 1, 1), animate=False,
+                                                                 center=True, force=True)
 
     def show_head(self) -> None:
         hit = self.hit

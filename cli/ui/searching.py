@@ -132,9 +132,10 @@ class SearchScreen(Screen):
 
     def action_leave_box(self) -> None:
         """Escape: out of a box to the hit list; out of the filter bar with no filter set, the bar goes too."""
-        if isinstance(self.focused, Input):
-            bar = self.query_one("#filters")
-            if self.focused in bar.query(Input) and not any(self.filters().values()):
+        bar = self.query_one("#filters")
+        in_bar = self.focused is not None and bar in self.focused.ancestors
+        if isinstance(self.focused, Input) or in_bar:  # a text box, or a choice in the bar (level, sort)
+            if in_bar and not any(self.filters().values()):
                 bar.remove_class("-shown")
             self.query_one("#hits").focus()
 
@@ -147,7 +148,12 @@ class SearchScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "query":
             query = event.value.strip()
-            if not query:
+            if not query:  # an emptied box: back to the start, nothing left from the last search
+                self.query_text, self.hits, self.total = "", [], 0
+                self.query_one("#hits", HitList).clear_options()
+                self.query_one("#status", Static).update(TEXT["welcome"])
+                self.query_one("#preview", Static).update("")
+                self.show_position(None)
                 return
             self.app.history.add(query)
             self.query_text = query

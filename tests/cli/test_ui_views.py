@@ -383,3 +383,50 @@ def test_timeline_shows_the_reports_of_unknown_year(seeded_home, tmp_path):
             await pilot.press("ctrl+q")
 
     asyncio.run(scenario())
+
+
+def test_the_reader_shows_each_match_and_escape_leaves_every_box(seeded_home):
+    """Issue 41 trial: the reader scrolls each match's own row into view (a long paragraph centred
+    hid it); Escape from the level choice leaves the bar; an emptied search box clears the hits; K on
+    several terms takes the first."""
+    async def scenario():
+        app = make_app(seeded_home, history=False)
+        async with app.run_test(size=(44, 12)) as pilot:  # small: the seeds' paragraphs outgrow the page
+            await settle(app, pilot)
+            await ask(app, pilot, "企业")
+            hits = len(app.screen.hits)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            reader = app.screen
+            seen = 0
+            while isinstance(app.screen, ReaderScreen) and reader.index < 3:
+                k, j = reader.matches[reader.current]
+                widget = list(reader.query(".line"))[k]
+                page = reader.query_one("#page")
+                from cli.render.layout import LABEL_WIDTH, wrapped_row
+                row = widget.virtual_region.y + wrapped_row(reader.lines[k][1], reader.lines[k][3][j][0],
+                                                            widget.content_region.width - LABEL_WIDTH)
+                assert page.scroll_y <= row < page.scroll_y + page.size.height, (reader.current, row, page.scroll_y)
+                seen += 1
+                await pilot.press("n")
+                await settle(app, pilot)
+            assert seen > 3
+            await pilot.press("escape", "f", "tab", "tab")
+            assert app.focused.id == "level"
+            await pilot.press("escape")
+            assert app.focused.id == "hits" and not app.screen.query_one("#filters").has_class("-shown")
+            await pilot.press("K")
+            await settle(app, pilot)
+            assert app.screen.query_one("#ask").value == "企业"
+            await pilot.press("escape", "escape")
+            await ask(app, pilot, "人参 产业")
+            await pilot.press("K")
+            await settle(app, pilot)
+            assert app.screen.query_one("#ask").value == "人参"
+            await pilot.press("escape", "escape")
+            assert hits and app.screen.hits
+            await ask(app, pilot, "")
+            assert app.screen.hits == [] and "Type a query" in screen_text(app) 
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
