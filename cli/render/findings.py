@@ -13,18 +13,21 @@ from ..visible import field
 from .layout import fit_start, plural, where
 
 
-def render_novelty(console: Console, nv) -> None:
+def render_novelty(console: Console, nv, hints: bool = True) -> None:
     """`new`: the baseline in one line, then one line per phrase — the phrase, its count, where it
-    first stands; quoted terms marked “”, phrases in a heading marked #."""
+    first stands; quoted terms marked “”, phrases in a heading marked #. `hints`: name the command's
+    options for more (the app has none of them)."""
     from rich.cells import cell_len
 
     head = Shown(f"《{field(nv.title)}》", style="bold")
     head.append(f"  [{field(nv.report)}] — {plural(nv.found, 'new phrase')}" +
-                (f" (showing {len(nv.phrases)}; --limit N for more)" if len(nv.phrases) < nv.found else ""))
+                (f" (showing {len(nv.phrases)}{'; --limit N for more' if hints else ''})"
+                 if len(nv.phrases) < nv.found else ""))
     console.print(head, soft_wrap=True)
     first, last = nv.years
     span = "" if first is None else f", {first}" if first == last else f", {first}–{last}"
-    shown = joined(nv.baseline, ", ") if len(nv.baseline) <= 3 else "--json lists them"
+    shown = joined(nv.baseline, ", ") if len(nv.baseline) <= 3 else "--json lists them" if hints else \
+        joined(nv.baseline[:3], ", ") + ", …"
     console.print(Shown(f"  against {plural(len(nv.baseline), 'report')}{span} ({shown})", style="dim"), soft_wrap=True)
     width = min(24, max((cell_len(field(p.phrase)) + 2 for p in nv.phrases), default=4))
     for p in nv.phrases:
@@ -36,20 +39,22 @@ def render_novelty(console: Console, nv) -> None:
         console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
 
 
-def render_comparison(console: Console, cmp) -> None:
+def render_comparison(console: Console, cmp, hints: bool = True) -> None:
     """`compare`: the two sides in two lines, then a table — the phrase, its count and rate per 10,000
-    characters on each side, G², log ratio, the target reports holding it."""
+    characters on each side, G², log ratio, the target reports holding it. `hints`: name the
+    command's options for more (the app has none of them)."""
     def side(s):
         return f"{field(s.label)} ({plural(s.texts, 'report')}, {s.chars:,} characters)"
     way = "less" if cmp.fewer else "more"
     head = Shown(f"{side(cmp.target)} against {side(cmp.reference)}: {plural(cmp.found, 'phrase')} used {way}",
                  style="bold")
     console.print(head, soft_wrap=True)
-    shown = f"showing {len(cmp.phrases)}; --limit N or --all for more · " if len(cmp.phrases) < cmp.found else ""
+    more = "; --limit N or --all for more" if hints else ""
+    shown = f"showing {len(cmp.phrases)}{more} · " if len(cmp.phrases) < cmp.found else ""
     older = f" · phrases mostly written before {cmp.since} left out" if cmp.since else ""
     console.print(Shown(f"  {shown}by {SORT_NAMES[cmp.sort]}, at least {cmp.min_count} occurrences"
-                        f"{' in the reference' if cmp.fewer else ''}{older} · --json for citations", style="dim"),
-                  soft_wrap=True)
+                        f"{' in the reference' if cmp.fewer else ''}{older}{' · --json for citations' if hints else ''}",
+                        style="dim"), soft_wrap=True)
     t = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1, 0, 0))
     for name, justify in (("phrase", "left"), ("target", "right"), ("ref", "right"), ("/10k", "right"), ("ref/10k", "right"),
                           ("G²", "right"), ("log ratio", "right"), ("reports", "right")):

@@ -34,7 +34,7 @@ TEXT = {
     "copied": "copied: {citation}",
     "no_previous": "no earlier report of this region and level to compare {report} with",
     "no_report": "open a report first (a hit in the list, or the reader)",
-    "diff_title": "what changed: {old} → {new}   (Esc back)",
+    "diff_title": "diff — what changed since the region's previous report   (Esc back)",
     "no_match": "no match here",
     "year_unknown": "these reports' year is unknown: search without a year filter lists them",
     "banner": "baogao · {reports}",

@@ -162,7 +162,7 @@ class DiffScreen(Screen):
         self.old, self.new = old, new
 
     def compose(self) -> ComposeResult:
-        yield Static(Shown(TEXT["diff_title"].format(old=field(self.old), new=field(self.new)), style="bold"), id="tool-head")
+        yield Static(Shown(TEXT["diff_title"], style="bold"), id="tool-head")  # the ids: the diff's first line
         with VerticalScroll(id="answer-pane"):
             yield Static(Shown(TEXT["working"], style="dim"), id="answer")
         yield Footer()

@@ -44,7 +44,7 @@ class View(Screen):
         return TEXT[self.TITLE_KEY]
 
     def compose(self) -> ComposeResult:
-        yield Static(Shown(self.head_text(), style="bold"), id="tool-head")
+        yield Static(Shown(self.head_text(), style="bold", no_wrap=True, overflow="ellipsis"), id="tool-head")
         if self.ASK_KEY:
             yield Input(self.asked, placeholder=TEXT[self.ASK_KEY], id="ask", select_on_focus=False)
         yield from self.answer_widgets()
@@ -124,7 +124,7 @@ class CompareScreen(View):
             return
         try:
             cmp = await self.app.reads("compare", words[0], words[1] if len(words) > 1 else None)
-            shown = rendered(lambda c: render_comparison(c, cmp), self.width(), self.app.plain)
+            shown = rendered(lambda c: render_comparison(c, cmp, hints=False), self.width(), self.app.plain)
         except SearchError as e:
             shown = error_line(e)
         self.show(shown)
@@ -280,7 +280,7 @@ class NewScreen(View):
             return
         self.phrases = list(nv.phrases)
         width = self.query_one("#answer-pane").scrollable_content_region.width - 2
-        painted = rendered(lambda c: render_novelty(c, nv), width, self.app.plain).split("\n")
+        painted = rendered(lambda c: render_novelty(c, nv, hints=False), width, self.app.plain).split("\n")
         head_lines = len(painted) - len(self.phrases) - 1  # the renderer: its head, then a line a phrase
         head = Shown()
         for k, line in enumerate(painted[:head_lines]):

@@ -79,7 +79,7 @@ class SearchScreen(Screen):
         yield QueryInput(placeholder=TEXT["query"], id="query", select_on_focus=False)
         with Horizontal(id="filters"):
             yield Input(placeholder="region 地区", id="region", select_on_focus=False)
-            yield Input(placeholder="year 2020-2024", id="year", select_on_focus=False)
+            yield Input(placeholder="year, e.g. 2020-2024", id="year", select_on_focus=False)
             yield Select([], prompt="level 级别", id="level")
             yield Select([(s, s) for s in SORTS], value="score", allow_blank=False, id="sort")
         with Horizontal(id="statusbar"):
@@ -107,7 +107,8 @@ class SearchScreen(Screen):
         levels: dict[str, int] = {}
         for r in reports:
             levels[r.level] = levels.get(r.level, 0) + 1
-        self.levels = sorted(levels, key=lambda level: -levels[level])
+        order = ("national", "provincial", "city", "county", "other")  # as administration reads them
+        self.levels = sorted(levels, key=lambda level: (order.index(level) if level in order else len(order), level))
         self.label_levels({})
         self.query_one("#banner", Static).update(Shown(TEXT["banner"].format(reports=plural(len(reports), "report")),
                                                        style="dim"))

@@ -101,6 +101,7 @@ def test_new_view_lists_the_commands_phrases_and_enter_runs_kwic(seeded_home):
             assert [p.phrase for p in view.phrases] == [p["phrase"] for p in doc["phrases"]]
             text = screen_text(app)
             assert f"{doc['found']} new phrase" in text
+            assert "--limit" not in text and "--json" not in text  # no command options where none work
             first = doc["phrases"][0]
             assert first["phrase"] in text and f"§{first['section_id']}" in text
             await pilot.press("enter")
@@ -314,6 +315,7 @@ def test_compare_view_prints_what_the_command_prints(seeded_home):
             assert f"{doc['target']['chars']:,} characters" in text and f"{doc['reference']['chars']:,} characters" in text
             for p in doc["phrases"][:5]:
                 assert f"{p['phrase']} {p['target_count']} {p['reference_count']}" in text, p
+            assert "--limit" not in text and "--json" not in text
             await pilot.press("ctrl+q")
 
     asyncio.run(scenario())
