@@ -67,7 +67,10 @@ class View(Screen):
             self.answer(self.asked)
 
     def width(self) -> int:
-        return self.query_one("#answer-pane").size.width - 1
+        """The answer pane's width; asked at mount, before the pane is laid out, the screen's less its
+        padding and scrollbar."""
+        laid_out = self.query_one("#answer-pane").size.width - 1
+        return laid_out if laid_out > 1 else self.app.size.width - 4
 
     def show(self, shown) -> None:
         self.query_one("#answer", Static).update(shown)
@@ -192,7 +195,8 @@ class KwicScreen(View):
         yield LineList(id="answer-pane")
 
     def width(self) -> int:
-        return self.query_one("#answer-pane").scrollable_content_region.width - 2
+        laid_out = self.query_one("#answer-pane").scrollable_content_region.width - 2  # the options' padding
+        return laid_out if laid_out > 2 else self.app.size.width - 6  # at mount: the screen's, less the list's
 
     def show(self, shown) -> None:
         self.query_one("#kwic-head", Static).update(shown)
@@ -279,7 +283,7 @@ class NewScreen(View):
             self.show(error_line(e))
             return
         self.phrases = list(nv.phrases)
-        width = self.query_one("#answer-pane").scrollable_content_region.width - 2
+        width = self.app.size.width - 6
         painted = rendered(lambda c: render_novelty(c, nv, hints=False), width, self.app.plain).split("\n")
         head_lines = len(painted) - len(self.phrases) - 1  # the renderer: its head, then a line a phrase
         head = Shown()

@@ -336,6 +336,9 @@ def _run_before(*steps):
                 await settle(pilot.app, pilot)
         await pilot.pause(0.2)  # the preview waits 50 ms for the cursor to rest before it reads
         await settle(pilot.app, pilot)
+        for box in pilot.app.screen.query("Input"):  # a blinking cursor would make the picture depend on time
+            box.cursor_blink = False
+        await pilot.pause()
     return before
 
 
