@@ -117,26 +117,32 @@ def preview_lines(hit, view, marks: dict, plain: bool, width: int) -> Group:
                  for part in url_parts(field(hit.url), width)]
     if hit.also_in:
         rows.append(Shown("also in " + joined(hit.also_in, ", "), style="dim"))
-    sec = next((s for s in view.sections if s.id == hit.section_id), None)
-    lines = []
-    if sec is not None:
-        if hit.section_id == 1 and view.title:
-            lines.append((-1, view.title, "title"))
-        lines.append((0, sec.heading, "heading"))
-        lines += [(p.n, p.text, p.kind) for p in sec.paragraphs]
-    lit_lines = [k for k, (n, _, _) in enumerate(lines) if marks.get((hit.section_id, n))]
-    last = next((k for k, (n, _, _) in enumerate(lines) if n == 0), -1)  # the heading: in the path above
+    lines = section_lines(view, hit.section_id, marks)
+    lit_lines = [k for k, (_, _, _, spans) in enumerate(lines) if spans]
+    last = next((k for k, (n, _, _, _) in enumerate(lines) if n == 0), -1)  # the heading: in the path above
     for k in lit_lines[:PREVIEW_PARAGRAPHS]:
         if k > last + 1:
             rows.append(Shown("⋯", style="dim"))
-        n, text, kind = lines[k]
-        rows.append(reader_line(n, text, kind, marks.get((hit.section_id, n), []), plain))
+        rows.append(reader_line(*lines[k], plain))
         last = max(last, k)
     if lines and last < len(lines) - 1:
         rows.append(Shown("⋯", style="dim"))
     if not lit_lines:
         rows.append(Shown.lit(hit.snippet, hit.highlights, plain))
     return Group(*rows)
+
+
+def section_lines(view, section_id: int, marks: dict) -> list[tuple[int, str, str, list]]:
+    """A section's lines as the reader shows them — (¶ number, text, kind, the query's spans): the
+    report's title in the first section (-1), the heading (0), the paragraphs — for the app's reader
+    and its preview (`marks`: index.backend's highlights of the section)."""
+    sec = next((s for s in view.sections if s.id == section_id), None)
+    if sec is None:
+        return []
+    lines = [(-1, view.title, "title")] if section_id == 1 and view.title else []
+    lines.append((0, sec.heading, "heading"))
+    lines.extend((p.n, p.text, p.kind) for p in sec.paragraphs)
+    return [(n, text, kind, marks.get((section_id, n), [])) for n, text, kind in lines]
 
 
 def url_parts(url: str, width: int) -> list[str]:

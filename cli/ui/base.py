@@ -115,11 +115,16 @@ class History:
         return self.items[self.at] if self.at < len(self.items) else ""
 
 
+def console_for(width: int, plain: bool) -> Console:
+    """A console as the CLI's, writing to memory: `plain`, no colour (matches then marked 〖…〗)."""
+    return Console(file=io.StringIO(), width=max(20, width), force_terminal=True,
+                   color_system=None if plain else "truecolor", markup=False, highlight=False, emoji=False)
+
+
 def rendered(paint, width: int, plain: bool):
     """What a CLI renderer (render_verdict, render_trend …) prints, as one Text: the views show exactly
     what the commands show."""
-    console = Console(file=io.StringIO(), width=max(20, width), force_terminal=True,
-                      color_system=None if plain else "truecolor", markup=False, highlight=False, emoji=False)
+    console = console_for(width, plain)
     paint(console)
     return from_ansi(console.file.getvalue())
 

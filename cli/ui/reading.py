@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 from textual.geometry import Region
 
 from ..render.layout import LABEL_WIDTH, wrapped_row
-from ..render.reading import reader_head, reader_line
+from ..render.reading import reader_head, reader_line, section_lines
 from ..shown import Shown
 from ..visible import field
 from .base import TEXT, error_line, rendered
@@ -29,14 +29,14 @@ class ReaderScreen(Screen):
                 Binding("j", "scroll(1)", show=False), Binding("k", "scroll(-1)", show=False),
                 Binding("D", "diff", "diff", show=False)]  # listed in ?: the footer keeps its width
 
-    def __init__(self, search, index: int, paragraph: int | None = None, nth: int = 0):
+    def __init__(self, search, index: int, landing=None):
         """`search`: where the hits come from (the search screen, or a research view's hits) — its
-        `hits`, `total`, `query_text` and `select(index)`. `paragraph`: open at its `nth` match (a kwic
-        line), else at the first."""
+        `hits`, `total`, `query_text` and `select(index)`. `landing`: a kwic line — open at the match
+        of its paragraph that its left and right context surround, else at the first match."""
         super().__init__()
         self.search = search
         self.index = index
-        self.landing = (paragraph, nth)
+        self.landing = landing
         self.lines: list[tuple[int, str, str, list]] = []  # (¶ number, text, kind, spans) per widget
         self.matches: list[tuple[int, int]] = []  # (line, span index)
         self.current = -1
@@ -51,33 +51,33 @@ class ReaderScreen(Screen):
         self.open(self.index, last=False, landing=self.landing)
 
     @work(exclusive=True, group="reader")
-    async def open(self, index: int, last: bool, landing: tuple = (None, 0)) -> None:
+    async def open(self, index: int, last: bool, landing=None) -> None:
         hit = self.search.hits[index]
         view = await self.app.reads("show", hit.report, hit.section_id)
         marks = await self.app.reads("highlights", view, self.search.query_text)
         self.index, self.hit = index, hit
         self.search.select(index)
-        sec = next(s for s in view.sections if s.id == hit.section_id)
-        lines = []
-        if hit.section_id == 1 and view.title:
-            lines.append((-1, view.title, "title", marks.get((1, -1), [])))
-        lines.append((0, sec.heading, "heading", marks.get((sec.id, 0), [])))
-        lines += [(p.n, p.text, p.kind, marks.get((sec.id, p.n), [])) for p in sec.paragraphs]
-        self.lines = lines
+        self.lines = lines = section_lines(view, hit.section_id, marks)
         self.matches = [(k, j) for k, (_, _, _, spans) in enumerate(lines) for j in range(len(spans))]
         page = self.query_one("#page", VerticalScroll)
         await page.remove_children()
         await page.mount_all([Static(self.paint(k), classes="line") for k in range(len(lines))])
         self.current = -1
-        paragraph, nth = landing
-        there = [m for m, (k, _) in enumerate(self.matches) if lines[k][0] == paragraph]
+        there = [m for m, (k, _) in enumerate(self.matches) if landing and lines[k][0] == landing.paragraph]
         if there:
-            await self.goto(there[min(nth, len(there) - 1)])
+            await self.goto(next((m for m in there if self.surrounds(m, landing)), there[0]))
         elif self.matches:
             await self.goto(len(self.matches) - 1 if last else 0)
         else:
             page.scroll_home(animate=False)
             self.show_head()
+
+    def surrounds(self, m: int, line) -> bool:
+        """Whether match `m` stands where kwic `line` shows it: its context around it (the context's
+        nearest characters: kwic cuts it at its width)."""
+        k, j = self.matches[m]
+        text, (start, end) = self.lines[k][1], self.lines[k][3][j]
+        return text[:start].endswith(line.left[-8:]) and text[end:].startswith(line.right[:8])
 
     def paint(self, k: int, current: int | None = None):
         n, text, kind, spans = self.lines[k]

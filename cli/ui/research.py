@@ -4,10 +4,8 @@ report, or of the current filters as a table) and compare (C)."""
 
 from __future__ import annotations
 
-import io
 import shlex
 
-from rich.console import Console
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,7 +18,7 @@ from ..render.checking import render_verdict
 from ..render.counting import kwic_head, kwic_lines
 from ..render.findings import print_targets, render_comparison, render_novelty
 from ..shown import Shown
-from .base import KWIC_SHOWN, TEXT, error_line, exact_query, rendered
+from .base import KWIC_SHOWN, TEXT, console_for, error_line, exact_query, rendered
 
 KWIC_SORTS = ("year", "left", "right")
 
@@ -158,12 +156,6 @@ class TargetsScreen(View):
         self.show(shown)
 
 
-def console_for(width: int, plain: bool) -> Console:
-    """A console as the CLI's, for a renderer that measures (kwic_lines): plain without colour."""
-    return Console(file=io.StringIO(), width=max(20, width), force_terminal=True,
-                   color_system=None if plain else "truecolor", markup=False, highlight=False, emoji=False)
-
-
 class Found:
     """Hits a research view hands the reader (its `search`): the reader's n/N walk through them."""
 
@@ -188,7 +180,6 @@ class KwicScreen(View):
         self.filters = {k: v for k, v in (filters or {}).items() if v}
         self.sort = "year"
         self.lines: list = []
-        self.by_position: tuple = ("", [])  # (term, its lines sorted by year): a paragraph's in the order they stand
 
     def answer_widgets(self):
         yield Static(id="kwic-head")
@@ -214,11 +205,6 @@ class KwicScreen(View):
         lines = self.query_one("#answer-pane", LineList)
         try:
             c = await self.app.reads("kwic", asked, filters=self.filters, sort=self.sort, limit=KWIC_SHOWN, stream=False)
-            if self.sort == "year":
-                self.by_position = (asked, list(c.lines))
-            elif self.by_position[0] != asked:
-                self.by_position = (asked, list((await self.app.reads("kwic", asked, filters=self.filters,
-                                                                      limit=KWIC_SHOWN, stream=False)).lines))
         except SearchError as e:
             self.show(error_line(e))
             lines.clear_options()
@@ -242,9 +228,6 @@ class KwicScreen(View):
         from .reading import ReaderScreen
 
         k = self.lines[event.option_index]
-        place = (k.report, k.section_id, k.paragraph)
-        same = [x for x in self.by_position[1] if (x.report, x.section_id, x.paragraph) == place]
-        nth = next((i for i, x in enumerate(same) if (x.left, x.right) == (k.left, k.right)), 0)
         found = await self.app.reads("search", exact_query(self.asked), limit=None,
                                      filters={"report": k.report}, stream=False)
         hits = [h for h in found.hits if h.report == k.report]
@@ -252,7 +235,7 @@ class KwicScreen(View):
         if at is None:  # the exact string's section is always a hit; kept safe all the same
             self.notify(TEXT["no_match"], timeout=3)
             return
-        self.app.push_screen(ReaderScreen(Found(hits, exact_query(self.asked)), at, k.paragraph, nth))
+        self.app.push_screen(ReaderScreen(Found(hits, exact_query(self.asked)), at, landing=k))
 
 
 class NewScreen(View):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections import Counter
 
 from textual import work
 from textual.app import ComposeResult
@@ -48,13 +49,13 @@ def archive_slogans(backend, reports) -> list[str]:
     """The slogans the archive itself prints most (in quotes, in its latest reports), for the search
     box's examples: an archive without the sample pages is never offered 九解一协调."""
     latest = sorted((r for r in reports if not r.duplicate_of), key=lambda r: (r.year or 0, r.id))[-SLOGAN_REPORTS:]
-    counts: dict[str, int] = {}
+    counts: Counter = Counter()
     for r in latest:
         view = backend.show(r.id)
         for s in view.sections:
             for p in s.paragraphs:
                 for m in SLOGAN.finditer(p.text):
-                    counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+                    counts[m.group(1)] += 1
     return [s for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n > 1][:2]
 
 
@@ -70,7 +71,7 @@ class SearchScreen(Screen):
         self.query_text = ""
         self.hits: list = []
         self.total = 0
-        self.levels: list[str] = []  # the archive's levels, most reports first
+        self.levels: list[str] = []  # the archive's levels, national first
         self.level_counts: tuple | None = None  # ((query, region, year), {level: hits}) of the last search
 
     def compose(self) -> ComposeResult:
@@ -104,11 +105,9 @@ class SearchScreen(Screen):
         from .. import app as cli_app
 
         reports = await self.app.reads("reports")
-        levels: dict[str, int] = {}
-        for r in reports:
-            levels[r.level] = levels.get(r.level, 0) + 1
         order = ("national", "provincial", "city", "county", "other")  # as administration reads them
-        self.levels = sorted(levels, key=lambda level: (order.index(level) if level in order else len(order), level))
+        self.levels = sorted({r.level for r in reports},
+                             key=lambda level: (order.index(level) if level in order else len(order), level))
         self.label_levels({})
         self.query_one("#banner", Static).update(Shown(TEXT["banner"].format(reports=plural(len(reports), "report")),
                                                        style="dim"))
@@ -226,16 +225,12 @@ class SearchScreen(Screen):
         chosen, those of the last search without one, or asked for)."""
         key = (query, filters["region"], filters["year"])
         if filters["level"] is None:
-            counts: dict[str, int] = {}
-            for h in self.hits:
-                counts[h.level] = counts.get(h.level, 0) + 1
+            counts = Counter(h.level for h in self.hits)
         elif self.level_counts and self.level_counts[0] == key:
             counts = self.level_counts[1]
         else:
-            counts = {}
             rest = await self.app.reads("search", query, limit=None, filters={**filters, "level": None}, stream=False)
-            for h in rest.hits:
-                counts[h.level] = counts.get(h.level, 0) + 1
+            counts = Counter(h.level for h in rest.hits)
         self.level_counts = (key, counts)
         self.label_levels({level: counts.get(level, 0) for level in self.levels})
 
