@@ -25,6 +25,7 @@ _EXPORTS = {
     "TargetRow": "model", "targets": "backends",
     "Revision": "model", "diff": "backends",
     "Comparison": "model", "ComparedPhrase": "model", "CompareSide": "model", "compare": "backends",
+    "terms_and_filters": "engine.query",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -148,13 +148,13 @@ class BaogaoApp(App):
         hit = self.open_report()
         search = self.to_search() if not isinstance(self.screen, (SearchScreen, ReaderScreen)) else None
         search = search or (self.screen if isinstance(self.screen, SearchScreen) else self.screen.search)
-        query = getattr(search, "query_text", "")
+        terms, typed = _asked(getattr(search, "query_text", ""))
         filters = search.filters() if isinstance(search, SearchScreen) else {}
-        chosen = {**_typed_filters(query), **{k: v for k, v in filters.items() if v}}  # the bar's over the typed
-        if kind == "kwic":
-            self.push_screen(KwicScreen(_one_term(query), chosen))
+        chosen = {**typed, **{k: v for k, v in filters.items() if v}}  # the bar's over the typed
+        if kind == "kwic":  # one exact string: the first term (the box shows it, to edit)
+            self.push_screen(KwicScreen(terms[0] if terms else "", chosen))
         elif kind == "trend":
-            self.push_screen(TrendScreen(" ".join(_terms(query)), {k: v for k, v in chosen.items() if k != "year"}))
+            self.push_screen(TrendScreen(" ".join(terms), {k: v for k, v in chosen.items() if k != "year"}))
         elif kind == "targets" and isinstance(self.screen, SearchScreen) and any(filters.values()):
             what = " ".join(f"{k}:{v}" for k, v in filters.items() if v)
             self.push_screen(TargetsScreen({k: v for k, v in filters.items() if v}, what))
@@ -179,26 +179,16 @@ class BaogaoApp(App):
         self.reads.close()
 
 
-def _terms(query: str) -> list[str]:
-    """A query's plain terms (no filters, operators or quotes): what kwic and trend count."""
-    words = [w.strip('"') for w in query.split() if ":" not in w and w not in ("OR", "AND", "NOT")]
-    return [w for w in words if w and not w.startswith("-")]
+def _asked(query: str) -> tuple[list[str], dict]:
+    """The search's terms and its region, year and level filters (index.terms_and_filters); none for
+    no query, or one that does not parse (its error is on the status line already)."""
+    from index import SearchError, terms_and_filters
 
-
-def _typed_filters(query: str) -> dict:
-    """The region, year and level filters typed in the query (`人参 region:吉林`)."""
-    found = {}
-    for word in query.split():
-        key, _, value = word.partition(":")
-        if key in ("region", "year", "level") and value:
-            found[key] = value
-    return found
-
-
-def _one_term(query: str) -> str:
-    """kwic's one exact string: the query's first term (the box shows it, to edit)."""
-    terms = _terms(query)
-    return terms[0] if terms else ""
+    try:
+        terms, filters = terms_and_filters(query) if query else ([], {})
+    except SearchError:
+        return [], {}
+    return terms, {k: v for k, v in filters.items() if k in ("region", "year", "level")}
 
 
 def run(cli_app) -> None:

@@ -290,6 +290,20 @@ def _term(text: str, exact: bool, wild: bool = False) -> Term:
     return Term(norm, exact, text)
 
 
+def top_filters(tree) -> list[tuple[str, str]]:
+    """The (field, value) filters AND-ed at the top of a query tree: those that apply to all it finds."""
+    parts = tree.parts if isinstance(tree, And) else (tree,)
+    return [(p.field, p.value) for p in parts if isinstance(p, Filter)]
+
+
+def terms_and_filters(raw: str) -> tuple[list[str], dict[str, str]]:
+    """What a search query looks for — its terms as typed, not under NOT (a quoted phrase without its
+    quotes) — and its top-level filters: the app's kwic and timeline of the search. A query that
+    does not parse raises QueryError."""
+    tree = parse(raw)
+    return [t.raw for t in positive_terms(tree) if t.pattern is None], dict(top_filters(tree))
+
+
 def positive_terms(node) -> list[Term]:
     """The terms whose matches are highlighted (not under a NOT)."""
     if isinstance(node, Term):

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import NoReportError
 from ..filters import conditions
-from .query import And, Filter, Not, Or, parse
+from .query import And, Filter, Not, Or, parse, top_filters  # noqa: F401  (top_filters: scope's callers)
 
 
 def _nested_filter(node, top: bool = True) -> bool:
@@ -22,11 +22,6 @@ def _nested_filter(node, top: bool = True) -> bool:
     if isinstance(node, And):
         return any(_nested_filter(p, top) for p in node.parts)
     return False
-
-
-def top_filters(tree) -> list[tuple[str, str]]:
-    parts = tree.parts if isinstance(tree, And) else (tree,)
-    return [(p.field, p.value) for p in parts if isinstance(p, Filter)]
 
 
 def count(corpus, pairs) -> int:

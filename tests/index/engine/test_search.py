@@ -314,3 +314,17 @@ def test_kwic_in_reading_order_stops_at_the_limit_with_the_same_lines(many_secti
     every = kwic(many_sections, "雾凇冰灯", limit=None, sort=sort).lines
     for limit in (1, 199, 200, 201, 259):
         assert kwic(many_sections, "雾凇冰灯", limit=limit, sort=sort).lines == every[:limit]
+
+
+@pytest.mark.parametrize("query, terms, filters", [
+    ("人参 region:吉林", ["人参"], {"region": "吉林"}),
+    ('"一主 六双" OR 九解一协调 NOT 发展', ["一主 六双", "九解一协调"], {}),
+    ("新质生产力 year:2025 level:city", ["新质生产力"], {"year": "2025", "level": "city"}),
+    ("(人参 OR 冰雪) region:通化", ["人参", "冰雪"], {"region": "通化"}),
+    ("人参 OR region:通化", ["人参"], {}),  # a filter in a branch is no filter of everything found
+])
+def test_terms_and_filters_read_the_query_as_search_does(query, terms, filters):
+    """What the app's kwic and timeline take from a search: the parser's terms and top-level filters."""
+    from index import terms_and_filters
+
+    assert terms_and_filters(query) == (terms, filters)
