@@ -46,6 +46,27 @@ async def ask(app, pilot, query: str):
     await settle(app, pilot)
 
 
+async def view_of_report(app, pilot, query: str, key: str):
+    """The app started, `query` searched, its first hit opened in the reader, then `key` pressed."""
+    await settle(app, pilot)
+    await ask(app, pilot, query)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    await pilot.press(key)
+    await settle(app, pilot)
+    return app.screen
+
+
+async def timeline_of(app, pilot, terms: str):
+    """The app started, the timeline (t) of `terms`."""
+    await settle(app, pilot)
+    await pilot.press("escape", "t")
+    app.focused.value = terms
+    await pilot.press("enter")
+    await settle(app, pilot)
+    return app.screen
+
+
 @pytest.fixture(autouse=True)
 def no_fork(monkeypatch):
     """Forking a threaded process is unsafe: the app must never start the fork-ahead segmenter."""
@@ -220,14 +241,7 @@ def test_reader_diffs_the_report_against_the_regions_previous_one(seeded_home):
     async def scenario():
         app = make_app(seeded_home)
         async with app.run_test(size=(100, 30)) as pilot:
-            await settle(app, pilot)
-            await ask(app, pilot, "人参 report:002")
-            await pilot.press("enter")
-            await settle(app, pilot)
-            assert isinstance(app.screen, ReaderScreen)
-            await pilot.press("D")
-            await settle(app, pilot)
-            assert isinstance(app.screen, DiffScreen)
+            assert isinstance(await view_of_report(app, pilot, "人参 report:002", "D"), DiffScreen)
             text = screen_text(app)
             assert "001_753262a5c116b1c6 → 002_f811594c3753c641" in text and "changed ·" in text
             await pilot.press("escape", "escape")

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tests.cli.test_ui import FIXTURE_REPORTS, SIZES, ask, make_app, screen_text, settle
+from tests.cli.test_ui import FIXTURE_REPORTS, SIZES, ask, make_app, screen_text, settle, timeline_of, view_of_report
 from tests.conftest import run_cli
 
 pytest.importorskip("textual")
@@ -19,17 +19,6 @@ from cli.ui import (HELP, KwicScreen, NewScreen, ReaderScreen, SearchScreen, Tar
 
 def cli_json(home, *args):
     return json.loads(run_cli(home.path, *args, "--json").stdout)
-
-
-async def view_of_report(app, pilot, query: str, key: str):
-    """The app started, `query` searched, its first hit opened in the reader, then `key` pressed."""
-    await settle(app, pilot)
-    await ask(app, pilot, query)
-    await pilot.press("enter")
-    await settle(app, pilot)
-    await pilot.press(key)
-    await settle(app, pilot)
-    return app.screen
 
 
 def last_line(app) -> str:
@@ -161,12 +150,7 @@ def test_timeline_counts_are_trends_and_a_year_lists_its_hits(seeded_home):
     async def scenario():
         app = make_app(seeded_home, history=False)
         async with app.run_test(size=(100, 30)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("escape", "t")
-            app.focused.value = "人参 九解一协调"
-            await pilot.press("enter")
-            await settle(app, pilot)
-            view = app.screen
+            view = await timeline_of(app, pilot, "人参 九解一协调")
             assert isinstance(view, TrendScreen)
             text = screen_text(app)
             assert "┤" in text and "└" in text  # the chart's axes
@@ -370,12 +354,7 @@ def test_timeline_shows_the_reports_of_unknown_year(seeded_home, tmp_path):
     async def scenario():
         app = make_app(seeded_home, history=False)
         async with app.run_test(size=(100, 30)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("escape", "t")
-            app.focused.value = "人参"
-            await pilot.press("enter")
-            await settle(app, pilot)
-            view = app.screen
+            view = await timeline_of(app, pilot, "人参")
             assert view.years[-1] is None and "   ?  3" in screen_text(app)
             await pilot.press("end")
             assert view.query_one("#answer-pane").highlighted == len(view.years) - 1, view.query_one("#answer-pane").highlighted
