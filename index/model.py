@@ -439,6 +439,7 @@ class RevisionPair:
     new_at: int | None = None
     old_heading: str | None = None
     new_heading: str | None = None
+    figures: tuple[tuple[str, str, str], ...] = ()  # (old, new, context) of its changed figures
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def render_revision(console: Console, r, show_all: bool = False) -> None:
     if s.figures:
         console.print(Shown(f"  figures that changed ({len(s.figures)}):", style="bold"))
         for old, new, context in s.figures:
-            console.print(Shown("    …").append(context).append(old, style="red").append(" → ").append(new, style="green"),
+            console.print(Shown("    …").append(context).append(old or "—", style="red").append(" → ").append(new or "—", style="green"),
                           soft_wrap=True)
     section = None
     run = 0

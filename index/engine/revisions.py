@@ -192,17 +192,27 @@ def _may_be_alike(x: str, y: str) -> bool:
 
 
 def _pair(kind: str, old: _Sentence | None, new: _Sentence | None, heads_a, heads_b) -> RevisionPair:
-    differences = ()
+    differences, figures = (), ()
     if kind == "changed":
-        from .verification import _differences
+        from .verification import aligned_differences
 
-        found, _, _ = _differences(old.norm, new.norm, 0, len(new.norm), 0)
-        differences = tuple((d.kind, d.quote, d.source) for d in found)
+        found = list(aligned_differences(old.norm, new.norm))
+        differences = tuple((d.kind, d.quote, d.source) for d, _, _ in found)
+        figures = tuple((d.quote, d.source, _before(old.norm, new.norm, at_old, at_new, d.source))
+                        for d, at_old, at_new in found if d.kind == "figure")
     return RevisionPair(kind, old.text if old else None, new.text if new else None,
                         old.section if old else None, old.paragraph if old else None,
                         new.section if new else None, new.paragraph if new else None, differences,
                         old.at if old else None, new.at if new else None,
-                        heads_a.get(old.section) if old else None, heads_b.get(new.section) if new else None)
+                        heads_a.get(old.section) if old else None, heads_b.get(new.section) if new else None,
+                        figures)
+
+
+def _before(old: str, new: str, at_old: tuple[int, int], at_new: tuple[int, int], new_figure: str) -> str:
+    """A changed figure's context: the up to 12 characters before it in the new sentence, or before
+    the old figure in the old sentence when the new one drops it (实际增长6.5% → —)."""
+    text, start = (new, at_new[0]) if new_figure else (old, at_old[0])
+    return text[max(0, start - 12):start]
 
 
 def _after(p: RevisionPair, pairs) -> float:
@@ -213,17 +223,8 @@ def _after(p: RevisionPair, pairs) -> float:
 
 
 def _figures(pairs) -> list[tuple[str, str, str]]:
-    """(old, new, context) of every figure that changed: the context the words before it in the new
-    sentence (居民消费价格涨幅3%左右 → 2%左右)."""
-    out = []
-    for p in pairs:
-        for kind, old, new in p.differences:
-            if kind != "figure":
-                continue
-            at = normalize_text(p.new_text).find(new)
-            context = normalize_text(p.new_text)[max(0, at - 12):at] if at >= 0 else ""
-            out.append((old, new, context))
-    return out
+    """(old, new, context) of every figure that changed, in NEW's order."""
+    return [f for p in pairs for f in p.figures]
 
 
 def _targets(corpus: Corpus, old: str, new: str) -> list[TargetChange]:

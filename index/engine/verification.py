@@ -450,22 +450,12 @@ def _differences(quote: str, norm: str, ns: int, ne: int, shift: int):
     """Differences between a normalized quote piece and its source span norm[ns:ne]: the aligned
     pairs (a number widened to the whole figure, in the full text), the source spans to mark
     (relative to `shift`), and the weighted edit count (punctuation excluded)."""
-    from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
+    from rapidfuzz.distance import DamerauLevenshtein
 
-    source = norm[ns:ne]
     diffs: list[Difference] = []
     marks: list[tuple[int, int]] = []
     edits = 0.0
-    for o in Levenshtein.opcodes(quote, source):
-        if o.tag == "equal":
-            continue
-        qs, qe, ss, se = o.src_start, o.src_end, o.dest_start + ns, o.dest_end + ns
-        if any(c.isdigit() for c in quote[qs:qe] + norm[ss:se]):
-            qs, qe = _widen(quote, qs, qe)
-            ss, se = _widen(norm, ss, se)
-        d = Difference(quote[qs:qe], norm[ss:se], _kind(quote[qs:qe], norm[ss:se]))
-        if diffs and diffs[-1] == d:
-            continue  # two edits inside one figure: one difference
+    for d, _, (ss, se) in aligned_differences(quote, norm, ns, ne):
         diffs.append(d)
         if d.kind != "punctuation":
             if se > ss:
@@ -476,6 +466,28 @@ def _differences(quote: str, norm: str, ns: int, ne: int, shift: int):
             else:
                 edits += max(len(_core(d.quote)[0]), len(_core(d.source)[0]))
     return diffs, marks, edits
+
+
+def aligned_differences(quote: str, norm: str, ns: int = 0, ne: int | None = None):
+    """Each difference between `quote` and norm[ns:ne], with where it stands on both sides: (the
+    difference, its [start, end) in the quote, its [start, end) in norm). Two edits inside one figure
+    are one difference."""
+    from rapidfuzz.distance import Levenshtein
+
+    ne = len(norm) if ne is None else ne
+    last = None
+    for o in Levenshtein.opcodes(quote, norm[ns:ne]):
+        if o.tag == "equal":
+            continue
+        qs, qe, ss, se = o.src_start, o.src_end, o.dest_start + ns, o.dest_end + ns
+        if any(c.isdigit() for c in quote[qs:qe] + norm[ss:se]):
+            qs, qe = _widen(quote, qs, qe)
+            ss, se = _widen(norm, ss, se)
+        d = Difference(quote[qs:qe], norm[ss:se], _kind(quote[qs:qe], norm[ss:se]))
+        if d == last:
+            continue
+        last = d
+        yield d, (qs, qe), (ss, se)
 
 
 def _widen(text: str, s: int, e: int) -> tuple[int, int]:

@@ -79,3 +79,19 @@ def test_national_targets_side_by_side_and_transcriptions(corpus_home):
     assert same > 400 and len(changed) <= 3, [p.differences for p in changed]
     for p in changed:
         assert p.old_text != p.new_text and p.differences
+
+
+def test_a_figures_context_is_read_where_it_stands(tmp_path):
+    """A changed figure's context is the text before it where it stands, not before the first equal
+    figure in the sentence; a figure the new sentence drops takes its context from the old one."""
+    old, new = tmp_path / "甲市_2024.txt", tmp_path / "甲市_2025.txt"
+    old.write_text("工作目标\n\n全市生产总值增长5%以上，物价涨幅3%左右，居民收入实际增长6.5%。\n", encoding="utf-8")
+    new.write_text("工作目标\n\n全市生产总值增长5%以上，物价涨幅5%左右，居民收入实际增长。\n", encoding="utf-8")
+    home = Home(tmp_path / "home")
+    try:
+        assert not ingest(home, [old, new]).failed
+        figures = diff(home, "甲市_2024", "甲市_2025").summary.figures
+    finally:
+        home.close()
+    assert [(o, n) for o, n, _ in figures] == [("3%", "5%"), ("6.5%", "")]
+    assert figures[0][2].endswith("物价涨幅") and figures[1][2].endswith("居民收入实际增长")
