@@ -25,6 +25,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 PAGE = Path(__file__).resolve().parent / "serve_page"
+WIDTHS, HEIGHTS = (20, 1000), (5, 400)  # a session's terminal, in cells: wider than any screen, never unbounded
 STOP_GRACE = 5.0  # seconds a session's app has to quit after its tab closed, before it is killed
 FULL = ("all sessions are in use ({n} browser tab{s} at once, --max-sessions {n}): close a tab, or ask whoever "
         "runs `baogao serve` for more")
@@ -120,7 +121,7 @@ class SessionServer(Server):
                                 text=refusal_page(self.full_message()))
         scheme = "wss" if request.secure else "ws"
         context = {
-            "font_size": _int(request.query.get("fontsize", ""), 16),
+            "font_size": _int(request.query.get("fontsize", ""), 16, 6, 64),
             "app_websocket_url": f"{scheme}://{request.host}/ws",
             "config": {"static": {"url": "/static/"}},
             "application": {"name": self.title},
@@ -137,10 +138,10 @@ class SessionServer(Server):
             await websocket.close(code=1013, message=b"all sessions are in use")  # 1013: try again later
             return websocket
         self.sessions.add(websocket)
-        service = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
+        service = BoundedAppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                              close=websocket.close, download_manager=self.download_manager, debug=self.debug)
         try:
-            await service.start(_int(request.query.get("width", ""), 80), _int(request.query.get("height", ""), 24))
+            await service.start(request.query.get("width", ""), request.query.get("height", ""))
             self.processes.add(service._process)
             await self._process_messages(websocket, service)
         except asyncio.CancelledError:
@@ -213,11 +214,28 @@ def refusal_page(message: str) -> str:
             "<p><a style='color:#8cf' href='/'>Try again</a></p></body></html>")
 
 
-def _int(value: str, default: int) -> int:
+def _int(value: str, default: int, low: int, high: int) -> int:
+    """A number from the page's URL, kept within [low, high]: the page is anyone's to write."""
     try:
-        return int(value)
+        return min(max(int(value), low), high)
     except ValueError:
         return default
+
+
+class BoundedAppService(AppService):
+    """textual-serve's session with its terminal size kept within bounds, at the start and on every
+    resize the browser sends: a page asking for a 10⁹-column terminal must not make the app
+    allocate one."""
+
+    async def start(self, width: int, height: int) -> None:
+        await super().start(*_size(width, height))
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        await super().set_terminal_size(*_size(width, height))
+
+
+def _size(width, height) -> tuple[int, int]:
+    return (_int(str(width), 80, *WIDTHS), _int(str(height), 24, *HEIGHTS))
 
 
 def serve(command: str, host: str, port: int, max_sessions: int, title: str, on_listening) -> None:

@@ -413,3 +413,32 @@ def test_the_app_in_headless_chromium(served, tmp_path):
         shutil.copy(shot, os.environ["BAOGAO_SERVE_SHOT"])
     assert children(server.p.pid) == []
     server.stop()
+
+
+def test_a_pages_terminal_size_is_kept_within_bounds(monkeypatch):
+    """The width and height come from the page (its URL, then every resize it sends): a page asking
+    for a 10⁹-column terminal gets the widest one allowed, and nonsense gets the default."""
+    from cli.serve import HEIGHTS, WIDTHS, BoundedAppService
+
+    told = []
+
+    async def opened(self, width, height):
+        told.append(("start", width, height))
+
+    async def sent(self, meta):
+        told.append((meta["type"], meta["width"], meta["height"]))
+
+    monkeypatch.setattr(BoundedAppService, "_open_app_process", opened)
+    monkeypatch.setattr(BoundedAppService, "run", lambda self: asyncio.sleep(0))
+    monkeypatch.setattr(BoundedAppService, "send_meta", sent)
+
+    async def session():
+        service = BoundedAppService("true", write_bytes=None, write_str=None, close=None, download_manager=None)
+        await service.start("1000000000", "abc")
+        await service.set_terminal_size(-3, 10**12)
+        await service.set_terminal_size(132, 43)
+        await service.set_terminal_size(None, "40")
+
+    asyncio.run(session())
+    assert told == [("start", WIDTHS[1], 24), ("resize", WIDTHS[0], HEIGHTS[1]), ("resize", 132, 43),
+                    ("resize", 80, 40)]
