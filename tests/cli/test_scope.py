@@ -65,7 +65,8 @@ def test_ids_are_never_cropped_at_80_columns(_seeded_home):
     import sys
 
     ids = [json.loads(run_cli(_seeded_home, "list", "--json").stdout)[i]["id"] for i in range(5)]
-    env = {"COLUMNS": "80", "NO_COLOR": "1", "PATH": "/usr/bin:/bin", "HOME": str(_seeded_home)}
+    env = {"COLUMNS": "80", "NO_COLOR": "1", "PATH": "/usr/bin:/bin", "HOME": str(_seeded_home),
+           "BAOGAO_ENGINE": "off"}  # a bare environment would start a resident engine that outlives the test
     for args in (["kwic", "人参", "--all"], ["list", "--no-pager"]):
         out = subprocess.run([sys.executable, "-m", "cli", "--home", str(_seeded_home), *args], capture_output=True,
                              text=True, env=env).stdout
