@@ -121,6 +121,14 @@ def console_for(width: int, plain: bool) -> Console:
                    color_system=None if plain else "truecolor", markup=False, highlight=False, emoji=False)
 
 
+def answer_width(screen) -> int:
+    """The width a view's `#answer-pane` gives a rendered answer; asked before the pane is laid out
+    (at mount), the screen's less its padding and scrollbar — never a pane of no width, which would
+    fold every line at 20 cells."""
+    laid_out = screen.query_one("#answer-pane").size.width - 1
+    return laid_out if laid_out > 1 else screen.app.size.width - 4
+
+
 def rendered(paint, width: int, plain: bool):
     """What a CLI renderer (render_verdict, render_trend …) prints, as one Text: the views show exactly
     what the commands show."""

@@ -16,7 +16,7 @@ from ..render.layout import LABEL_WIDTH, wrapped_row
 from ..render.reading import reader_head, reader_line, section_lines
 from ..shown import Shown
 from ..visible import field
-from .base import TEXT, error_line, rendered
+from .base import TEXT, answer_width, error_line, rendered
 
 
 class ReaderScreen(Screen):
@@ -177,10 +177,9 @@ class DiffScreen(Screen):
 
         from ..render.findings import render_revision
 
-        width = self.query_one("#answer-pane").size.width - 1
         try:
             r = await self.app.reads("diff", self.old, self.new)
-            shown = rendered(lambda c: render_revision(c, r), width, self.app.plain)
+            shown = rendered(lambda c: render_revision(c, r), answer_width(self), self.app.plain)
         except SearchError as e:
             shown = error_line(e)
         self.query_one("#answer", Static).update(shown)

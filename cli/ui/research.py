@@ -18,7 +18,7 @@ from ..render.checking import render_verdict
 from ..render.counting import kwic_head, kwic_lines
 from ..render.findings import print_targets, render_comparison, render_novelty
 from ..shown import Shown
-from .base import KWIC_SHOWN, TEXT, console_for, error_line, exact_query, rendered
+from .base import KWIC_SHOWN, TEXT, answer_width, console_for, error_line, exact_query, rendered
 
 KWIC_SORTS = ("year", "left", "right")
 
@@ -65,10 +65,7 @@ class View(Screen):
             self.answer(self.asked)
 
     def width(self) -> int:
-        """The answer pane's width; asked at mount, before the pane is laid out, the screen's less its
-        padding and scrollbar."""
-        laid_out = self.query_one("#answer-pane").size.width - 1
-        return laid_out if laid_out > 1 else self.app.size.width - 4
+        return answer_width(self)
 
     def show(self, shown) -> None:
         self.query_one("#answer", Static).update(shown)

@@ -243,7 +243,11 @@ def test_reader_diffs_the_report_against_the_regions_previous_one(seeded_home):
         async with app.run_test(size=(100, 30)) as pilot:
             assert isinstance(await view_of_report(app, pilot, "人参 report:002", "D"), DiffScreen)
             text = screen_text(app)
-            assert "001_753262a5c116b1c6 → 002_f811594c3753c641" in text and "changed ·" in text
+            assert "001_753262a5c116b1c6 → 002_f811594c3753c641" in text
+            lines = text.splitlines()
+            assert any("changed ·" in line and "unchanged sentence" in line for line in lines)
+            assert any("figures that changed (1):" in line for line in lines)  # not folded at 20 cells (a pane
+            # asked its width at mount, before layout)
             await pilot.press("escape", "escape")
             await ask(app, pilot, "人参 report:001")
             await pilot.press("enter")
