@@ -11,7 +11,7 @@ from rich.table import Table
 from ..shown import Shown, joined, lit
 from ..visible import field
 from .layout import LABEL_WIDTH, Folded, cropped, hanging, plural
-from .lines import cite_line, print_variants, url_line
+from .lines import cite_line, print_variants, url_line, variants_note
 
 
 def search_headline(result, filters: dict | None = None) -> Shown:
@@ -20,6 +20,8 @@ def search_headline(result, filters: dict | None = None) -> Shown:
     line.append(f" — {plural(result.total, 'section')}, {plural(result.occurrences, 'occurrence')}")
     if filters is None:
         return line
+    if result.total:
+        line.append(variants_note(result.variants, result.variants_counted))
     chosen = " ".join(f"{k}:{v}" for k, v in filters.items() if v)
     if chosen:
         line.append("  filters: " + chosen, style="dim")

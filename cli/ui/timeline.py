@@ -9,6 +9,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..render.counting import trend_head
+from ..render.lines import variants_line
 from ..render.timeline import COLOURS, timeline_chart, year_counts
 from ..shown import Shown
 from .base import TEXT, error_line, exact_query
@@ -52,6 +53,8 @@ class TrendScreen(View):
             if len(t.terms) > 1:  # the term's colour in the chart
                 head.append("■ ", style=None if self.app.plain else COLOURS[k % len(COLOURS)])
             head.append(trend_head(t, x))
+            if x.variants:  # what the exact count leaves out, as trend says it (a search counts them)
+                head.append_lines("\n").append(variants_line(x.variants, t.variants_counted, hint=" (not counted)"))
         if self.filters:
             head.append("  filters: " + " ".join(f"{k}:{v}" for k, v in self.filters.items()), style="dim")
         self.head = head

@@ -154,11 +154,10 @@ class _Evaluator:
             return found
         verbatim = Matches(sids, np.full(len(sids), VERBATIM_BOOST), counts, np.ones(len(sids), bool))
         vsids, vcounts = self.variant_counts(t.text)
-        only = ~members(vsids, sids)  # a section holding it verbatim counts its verbatim occurrences
-        vsids, vcounts = vsids[only], vcounts[only]
-        if len(vsids):
-            verbatim = verbatim.either(Matches(vsids, np.full(len(vsids), VARIANT_BOOST), vcounts, None,
-                                               np.ones(len(vsids), bool)))
+        if len(vsids):  # every variant counts (the answer says they are counted); a section holding the
+            # term verbatim stays in the verbatim tier, its variants adding occurrences, not score
+            boost = np.where(members(vsids, sids), 0.0, VARIANT_BOOST)
+            verbatim = verbatim.either(Matches(vsids, boost, vcounts, None, np.ones(len(vsids), bool)))
         sids = verbatim.sids
         self.corpus.open_words()  # first: a segment_ahead child may still be cutting the words
         words = self.corpus.segmenter.query_words(t.text)

@@ -33,8 +33,8 @@ def section_displays(corpus: Corpus, metas: list[SectionMeta]) -> dict[int, str]
 def match_spans(corpus: Corpus, norm: str, terms: list[Term], offsets, variants: bool = False,
                 display: str = "") -> list[tuple[int, int]]:
     """Display spans of every match of the terms in one section: the term itself where it stands
-    verbatim, else where it stands as a variant (index.variants), else each of its words; an exact
-    term's variants too with `variants`. One span per match, never merged; a span inside an
+    verbatim and where it stands as a variant (index.variants), else each of its words; an exact
+    term's variants only with `variants`. One span per match, never merged; a span inside an
     earlier, longer one is dropped (it is the same characters). A pattern's matches as it finds
     them (a regex's in the printed `display`)."""
     found: list[tuple[int, int]] = []
@@ -48,7 +48,7 @@ def match_spans(corpus: Corpus, norm: str, terms: list[Term], offsets, variants:
             continue
         if t.exact or t.text in norm:
             needles = [t.text]
-            if t.exact and variants:
+            if variants or not t.exact:  # an unquoted term counts its variants, so lights them
                 found += variant_spans(norm, t.text)
         elif spans := variant_spans(norm, t.text):
             found += spans

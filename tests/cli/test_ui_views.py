@@ -411,3 +411,33 @@ def test_the_reader_shows_each_match_and_escape_leaves_every_box(seeded_home):
             await pilot.press("ctrl+q")
 
     asyncio.run(scenario())
+
+
+def test_a_terms_variants_are_named_where_its_counts_stand(seeded_home, tmp_path):
+    """The search's headline counts a term's variants (一主、六双 for 一主六双) and says so; the timeline,
+    which counts the exact string only, names what it leaves out — as the commands do."""
+    from index import ingest
+
+    report = tmp_path / "白山市_2023.txt"
+    report.write_text("白山市政府工作报告\n\n一、工作回顾\n\n坚持一主、六双产业空间布局，落实“一主六双”战略。\n",
+                      encoding="utf-8")
+    assert not ingest(seeded_home, [report]).failed
+    search = cli_json(seeded_home, "search", "一主六双")
+    (variant,) = search["variants"]
+    assert (variant["text"], variant["occurrences"]) == ("一主、六双", 1)
+    exact = cli_json(seeded_home, "trend", "一主六双")["terms"][0]["total"]
+    assert search["occurrences"] == exact + 1
+
+    async def scenario():
+        app = make_app(seeded_home, history=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ask(app, pilot, "一主六双")
+            flat = " ".join(screen_text(app).split())
+            assert f"{search['occurrences']} occurrences incl. 一主、六双 1" in flat
+            await timeline_of(app, pilot, "一主六双")
+            flat = " ".join(screen_text(app).split())
+            assert f"一主六双 — {exact} occurrences" in flat
+            assert "also written with punctuation inside: 一主、六双 1 (not counted)" in flat
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())

@@ -62,6 +62,23 @@ def test_a_string_with_no_printed_match_proposes_its_variants(planted):
                                {"text": "稳中求进；以进促稳", "occurrences": 1, "sections": 1}]
 
 
+def test_an_unquoted_search_counts_every_variant_it_says_it_counts(planted):
+    """`一主六双` unquoted says its variants are `(counted here)`: they are, in the section that holds
+    the term verbatim too (two printed, two as 一主、六双), and they are lit there."""
+    oracle = Oracle(planted)
+    got = search(planted, "一主六双", limit=None)
+    assert got.variants_counted
+    printed, variants = oracle.counts("一主六双"), oracle.variants("一主六双")
+    assert {(h.report, h.section_id): h.count for h in got.hits} == {
+        k: printed.get(k, 0) + variants.get(k, 0) for k in set(printed) | set(variants)} == {
+        ("地市_某市_2024", 1): 4, ("地市_某市_2024", 2): 1}
+    assert got.occurrences == 2 + 3
+    first = got.hits[0]
+    assert first.verbatim and sorted(first.matches) == ["一主、六双", "一主、六双", "一主六双", "一主六双"]
+    out = run_cli(planted.path, "search", "一主六双").stdout
+    assert "一主六双 — 2 sections, 5 occurrences" in out and "一主、六双 3 (counted here)" in out
+
+
 def test_a_mark_in_the_query_has_variants_of_other_marks(planted):
     got = search(planted, "稳中求进，以进促稳", exact=True, limit=None)  # ，= 、
     assert got.occurrences == 1 and [v.text for v in got.variants] == ["稳中求进；以进促稳"]
