@@ -434,7 +434,9 @@ def test_a_terms_variants_are_named_where_its_counts_stand(seeded_home, tmp_path
             await ask(app, pilot, "一主六双")
             flat = " ".join(screen_text(app).split())
             assert f"{search['occurrences']} occurrences incl. 一主、六双 1" in flat
-            await timeline_of(app, pilot, "一主六双")
+            await pilot.press("t")  # from the hits: the timeline of the search's term
+            await settle(app, pilot)
+            assert isinstance(app.screen, TrendScreen)
             flat = " ".join(screen_text(app).split())
             assert f"一主六双 — {exact} occurrences" in flat
             assert "also written with punctuation inside: 一主、六双 1 (not counted)" in flat
