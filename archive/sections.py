@@ -42,10 +42,11 @@ def _heading_of(b: Block, markdown: bool) -> tuple[str, str] | None:
         stop = after.find("。")
         if stop < 0 and len(text) <= _STANDALONE_MAX[b.numbering] and text[-1] not in _SENTENCE_END:
             return text, ""
+        # The heading keeps its 。: it is printed, and a quote or count ending there must find it.
         if 0 < stop <= _INLINE_CLAUSE_MAX[b.numbering] and stop < len(after) - 1:
-            return text[: mark.end() + stop].rstrip(), after[stop + 1:].lstrip()
+            return text[: mark.end() + stop + 1], after[stop + 1:].lstrip()
         if stop == len(after) - 1 and len(text) <= _STANDALONE_MAX[b.numbering]:
-            return text[:-1], ""  # "（三）坚持不懈抓改革激活力。" alone on its line
+            return text, ""  # "（三）坚持不懈抓改革激活力。" alone on its line
         return None
     if markdown:
         return None

@@ -1,5 +1,5 @@
 """What text a section is: its lines — the report's title (in the first section only, where the
-title is not that section's own heading), the heading, then the paragraphs.
+title is not that section's own heading, compared as normalized text), the heading, then the paragraphs.
 
 Search, counts, snippets, highlights, verify and trend all read a section through these lines, so a
 heading or a title is text like any other: searchable, countable and quotable (a quote may run from
@@ -14,11 +14,17 @@ from archive import normalize
 
 
 def head_lines(title: str, n: int, heading: str) -> list[str]:
-    """The lines a section has before its paragraphs."""
-    lines = [title] if n == 1 and title and title != heading else []
+    """The lines a section has before its paragraphs: the title only where it reads otherwise than
+    the heading once normalized — a sidecar's `…（2012年1月12日 季建业）` is the printed heading
+    `…（2012年1月12日季建业）`, one line, counted once."""
+    lines = [title] if n == 1 and title and title != heading and not _same_text(title, heading) else []
     if heading:
         lines.append(heading)
     return lines
+
+
+def _same_text(a: str, b: str | None) -> bool:
+    return bool(b) and normalize(a)[0] == normalize(b)[0]
 
 
 def lines_of(title: str, n: int, heading: str, paragraphs) -> list[str]:

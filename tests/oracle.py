@@ -7,7 +7,7 @@ normalization is its own few lines, written from docs/contract.md ("Normalizatio
 punctuation classes is read from the contract itself at run time. What it reads is what a person
 reads: the display text the store holds (read with sqlite3, read-only: reports, sections,
 paragraphs), and, for per-report totals, the source files. A section's text is its lines — the
-report title (first section only, when it is not also that section's heading), the heading, then
+report title (first section only, when it is not also that section's heading, normalized), the heading, then
 the paragraphs — each normalized on its own. A string is found within one line; occurrences are
 counted as `str.count` counts them (non-overlapping, left to right). A report recorded as a
 duplicate of another is folded under it when the other matches too (`with_duplicates=True`: every
@@ -182,7 +182,7 @@ class Oracle:
             for sid, rid, n, heading in con.execute("SELECT sid, rid, n, heading FROM sections ORDER BY rid, n"):
                 rep, title = titles[rid]
                 lines = []
-                if n == 1 and title and title != heading:
+                if n == 1 and title and norm(title) != norm(heading or ""):  # the contract: "not that section's own heading"
                     lines.append(Line(rep, n, 0, "title", title, norm(title)))
                 if heading:
                     lines.append(Line(rep, n, 0, "heading", heading, norm(heading)))

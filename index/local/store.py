@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 # paragraphs. 3: normalized text folds traditional characters to simplified. 4: normalized text keeps
 # punctuation (each mark as its class's canonical mark), and a segment holds its text without marks
 # too. `rebuild` brings an older home up to the current format from its store (the displayed text
-# never changes).
-FORMAT_VERSION = 4
+# never changes). 5: the first section holds the title only where it differs from the heading once
+# normalized (a title that was the heading but for a space was counted twice).
+FORMAT_VERSION = 5
 
 # Covering indexes: filters, trends and the headings scan read these instead of the tables, whose
 # rows carry blobs (a report's sketch, a section's offset map) — at 13,000 reports a table scan

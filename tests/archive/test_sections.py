@@ -103,7 +103,7 @@ def test_004_plan_with_ten_subsections(seed_reports):
     plan = section(r, "二、2024年工作安排")
     subs = [s for s in r.sections if s.path[:1] == plan.path and s.level == 2]
     assert len(subs) == 10
-    assert subs[0].heading == "(一)聚焦打造现代零碳基地,着力推动产业结构调整"
+    assert subs[0].heading == "(一)聚焦打造现代零碳基地,着力推动产业结构调整。"  # as printed, its 。 too
     assert subs[0].paragraphs[0].text.startswith("紧抓投资我省构建")
     article = section(r, "东丰县以新作为开创高质量发展新局面")
     assert article.level == 1
@@ -127,6 +127,17 @@ def test_no_caption_or_byline_is_a_heading(seed_reports):
             assert not s.heading.endswith("摄")
             assert not s.heading.startswith(("本报记者", "本版撰稿", "本刊主编"))
             assert s.heading not in ("桦甸金城广场。", "鑫鸿新材料产业基地")
+
+
+def test_a_numbered_heading_keeps_its_full_stop():
+    """The contract's example: a run-in heading is a line of its own, its 。 printed with it, so a
+    quote or a count ending there finds it (`坚定不移抓投资上项目。`); the same alone on its line."""
+    r = parse_text("某市政府工作报告\n\n一、今年的工作\n\n（一）坚定不移抓投资上项目。骨干企业引领带动。全年新开工项目一百个。\n\n"
+                   "（二）大力发展实体经济。\n\n围绕重点产业链推进招商。\n", report_id="x")
+    run_in, alone = (s for s in r.sections if s.heading.startswith(("（一）", "（二）")))
+    assert run_in.heading == "（一）坚定不移抓投资上项目。"
+    assert run_in.paragraphs[0].text == "骨干企业引领带动。全年新开工项目一百个。"
+    assert alone.heading == "（二）大力发展实体经济。" and alone.paragraphs[0].text == "围绕重点产业链推进招商。"
 
 
 def test_short_sentence_is_not_a_heading():

@@ -73,6 +73,22 @@ def flip_bytes(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def flip_text_bytes(path: Path) -> None:
+    """Invert 16 bytes of a section's heading (the middle one), wherever the store's layout puts it."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    headings = [h for (h,) in con.execute("SELECT heading FROM sections ORDER BY sid") if h and len(h.encode()) >= 16]
+    con.close()
+    data = bytearray(path.read_bytes())
+    heading = headings[len(headings) // 2].encode()
+    at = data.find(heading)
+    while at >= 0:  # its row in the table and its entry in the covering index alike
+        data[at:at + 16] = bytes(b ^ 0xFF for b in data[at:at + 16])
+        at = data.find(heading, at + 16)
+    path.write_bytes(bytes(data))
+
+
 def delete(path: Path) -> None:
     path.unlink()
 
@@ -325,7 +341,7 @@ def test_check_sees_flipped_store_pages(home):
     """16 bytes flipped in the store's middle page (a section's heading): the page still parses;
     check reads the text it compares with the indexes and names what it cannot read (and
     integrity_check the index entry the flip broke) — each one line."""
-    flip_bytes(home / "store.sqlite")
+    flip_text_bytes(home / "store.sqlite")
     code, out = _check(home)
     assert code == 3 and ("the store's text cannot be read" in out or "differ between the store" in out), out
     assert "\ufffd" not in out and all(line.startswith("  ✘ ") for line in out.splitlines()[1:]), out  # no damaged bytes echoed
