@@ -16,6 +16,11 @@ _CJK = CJK_TEXT
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t\u3000\u00a0]+(?=[{_CJK}])")
 _LETTER_SPACED = re.compile(rf"^[{_CJK}](?:[ \u3000]+[{_CJK}]){{2,}}$")
 CLOSING = set("。！？；：…”』」）)】〕.!?;:|》")
+# Chinese typesetting never starts a line with a closing bracket or quote, nor ends one with an opening
+# one: a line that does is a break inside a phrase (Wikisource's links: 毛主席写了《\n人的正确思想是从那里来的？\n》这篇).
+_NEVER_STARTS = set("》」』）〉】〕”’")
+_NEVER_ENDS = set("《「『（〈【〔“‘")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")  # a line of only these is blank (设定\n\u200b\n为6%以上)
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_LIST = re.compile(r"^\s*(?:[-*+]\s+|\d+\)\s+)?(?:[▶►■●◆▲□○◇·•]\s*)?")
@@ -127,7 +132,7 @@ def printed_blocks(text: str) -> tuple[bool, list[Block]]:
     raw: list[dict] = []
     blanks = 0
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line.strip() or not _INVISIBLE.sub("", line).strip():
             blanks += 1
             continue
         md = _MD_HEADING.match(line) if markdown else None
@@ -180,6 +185,8 @@ def _joinable(prev: Block, nxt: Block) -> bool:
     """A body paragraph cut mid-sentence continues in the next one, unless that one is a heading."""
     if prev.kind != "body" or nxt.kind != "body" or prev.md_level or nxt.md_level:
         return False
+    if nxt.text[0] in _NEVER_STARTS or prev.text[-1] in _NEVER_ENDS:
+        return True
     if prev.title_like or nxt.text.startswith("—"):
         return False
     if prev.list_item or nxt.list_item or prev.numbering and len(prev.text) <= 40:
@@ -191,10 +198,17 @@ def _joinable(prev: Block, nxt: Block) -> bool:
     return True
 
 
+def _heads_the_file(out: list[Block]) -> bool:
+    """The file's first line set apart by a blank line, title-short: its title, never the start of a
+    sentence cut at a line end (第十二届全国人民代表大会第三次会议关于政府工作报告的决议, 29 characters
+    with no closing mark, was joined to the paragraph under it)."""
+    return len(out) == 1 and out[0].blank_after >= 1 and len(out[0].text) <= 40
+
+
 def _join_broken(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for b in blocks:
-        if out and _joinable(out[-1], b):
+        if out and not _heads_the_file(out) and _joinable(out[-1], b):
             prev = out[-1]
             sep = " " if prev.text[-1].isascii() and prev.text[-1].isalnum() and b.text[0].isascii() and b.text[0].isalnum() else ""
             out[-1] = replace(prev, text=prev.text + sep + b.text, blank_after=b.blank_after, title_like=False)

@@ -162,7 +162,7 @@ def title_of(blocks: tuple[Block, ...], markdown: bool) -> tuple[str, int | None
         if b.md_level or b.numbering:
             return title_text(b.text), None
         if b.title_like or (len(b.text) <= 40 and b.text[-1] not in "。，,；;：:"):
-            return title_text(b.text), (None if markdown else i)
+            return title_text(b.text), i  # no markdown heading: the line is the title, not also a paragraph
         break
     for b in blocks:
         if (b.md_level or b.numbering or b.title_like) and not _not_title(b.text) and title_text(b.text):

@@ -18,7 +18,8 @@ from .sidecar import KIND_LEVELS, entry_for
 # What reading a file into a report depends on beyond its bytes and its sidecar row: bump it when a
 # rule changes what a file reads as (2: regions named as the gazetteer names them, 宁夏 → 宁夏回族自治区;
 # 3: only true repeats dropped, the title, speaker, date, occasion and session read from the head;
-# 4: a report of one line is one section headed by that line; 5: a numbered heading keeps its 。),
+# 4: a report of one line is one section headed by that line; 5: a numbered heading keeps its 。, the
+# first line is the title (never joined, never also a paragraph), breaks at a bracket or a zero-width line joined),
 # so that the next ingest reads unchanged files again instead of keeping what the old rules made of them.
 READING = 5
 

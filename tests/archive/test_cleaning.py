@@ -15,9 +15,12 @@ def texts(text: str) -> list[str]:
 
 def test_a_line_named_again_far_away_stays():
     name = "国民经济和社会发展第十一个五年规划纲要（草案）"
-    text = "\n\n".join(["三、关于《", name, "》的说明", LONG, OTHER, THIRD, "国务院制定了《", name, "》，已提请大会审议。"])
-    assert texts(text).count(name) == 2
+    text = "\n\n".join(["某年政府工作报告", "三、关于《", name, "》的说明", LONG, OTHER, THIRD, "国务院制定了《", name,
+                         "》，已提请大会审议。"])
+    assert "\n".join(texts(text)).count(name) == 2
     assert clean(text).duplicates_dropped == 0
+    # and a line broken at a bracket is joined (Wikisource's links), the heading staying a line of its own
+    assert f"三、关于《{name}》的说明" in texts(text) and f"国务院制定了《{name}》，已提请大会审议。" in texts(text)
 
 
 def test_a_paragraph_next_to_itself_is_dropped():

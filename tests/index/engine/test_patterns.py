@@ -91,8 +91,8 @@ def draw_wildcards(oracle, rng: random.Random, k: int) -> list[tuple[str, str]]:
             j = rng.randint(i, min(len(s) - 2, i + 8))
             width = "" if shape == "star" else str(rng.randint(1, 12))
             pat = s[:i] + "*" + width + s[j:]
-            if width and s[j:j + 1].isdigit():
-                continue  # the digit would be read as the width
+            if s[j:j + 1].isdigit():
+                continue  # the digit would be read as the width (条产值*00: a * of width 00)
         pieces = re.split(r"\*\d{0,2}|\?", pat)
         if not any(_WORD.search(norm(p)) for p in pieces):
             continue
