@@ -285,7 +285,7 @@ def _term(text: str, exact: bool, wild: bool = False) -> Term:
         return Term(text, True, text, pattern=patterns.wildcards(text))
     norm = normalize_text(text)
     if not norm or not _WORDY.search(norm):
-        raise QueryError(f"nothing to search for in '{text[:40]}' (only punctuation or spaces)",
+        raise QueryError(f"nothing to search for in '{text[:40]}' (only punctuation, symbols or spaces; a term needs a letter, digit or ideograph)",
                          "Search for words, figures or slogans.")
     return Term(norm, exact, text)
 
