@@ -20,6 +20,7 @@ CLOSING = set("。！？；：…”』」）)】〕.!?;:|》")
 # one: a line that does is a break inside a phrase (Wikisource's links: 毛主席写了《\n人的正确思想是从那里来的？\n》这篇).
 _NEVER_STARTS = set("》」』）〉】〕”’")
 _NEVER_ENDS = set("《「『（〈【〔“‘")
+TITLE_MAX = 80  # a first line this long or shorter, set apart, is a title, never half of a paragraph
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")  # a line of only these is blank (设定\n\u200b\n为6%以上)
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -199,10 +200,10 @@ def _joinable(prev: Block, nxt: Block) -> bool:
 
 
 def _heads_the_file(out: list[Block]) -> bool:
-    """The file's first line set apart by a blank line, title-short: its title, never the start of a
-    sentence cut at a line end (第十二届全国人民代表大会第三次会议关于政府工作报告的决议, 29 characters
-    with no closing mark, was joined to the paragraph under it)."""
-    return len(out) == 1 and out[0].blank_after >= 1 and len(out[0].text) <= 40
+    """The file's first line set apart by a blank line, 80 characters at most: its title, never the
+    start of a sentence cut at a line end (第十二届全国人民代表大会第三次会议关于政府工作报告的决议 was
+    joined to the paragraph under it, 2018年1月25日广东省省长马兴瑞在…上作政府工作报告 to 政府工作报告)."""
+    return len(out) == 1 and out[0].blank_after >= 1 and len(out[0].text) <= TITLE_MAX
 
 
 def _join_broken(blocks: list[Block]) -> list[Block]:

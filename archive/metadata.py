@@ -171,6 +171,20 @@ def title_of(blocks: tuple[Block, ...], markdown: bool) -> tuple[str, int | None
     return (plain[0][:40] if plain else ""), None
 
 
+def printed_title(blocks: tuple[Block, ...], title: str) -> int | None:
+    """The head line that prints `title` (a sidecar's), compared as normalized text — a plain line,
+    not a markdown or numbered heading — or None: that line is then the title, not also a paragraph
+    under it (广东 2018 printed its title as its first line and counted it twice)."""
+    from .normalization import normalize_text
+
+    want = normalize_text(title)
+    for i, b in enumerate(blocks[:8]):
+        if (b.kind in ("body", "caption") and not b.md_level and not b.numbering and want
+                and normalize_text(title_text(b.text)) == want):
+            return i
+    return None
+
+
 def region_of(title_area: list[str], text: str) -> str:
     """A place of the gazetteer, named whole: the first in the title area, else the one the text
     names most often (a province's or city's short name counts: 辽源 for 辽源市)."""

@@ -37,6 +37,8 @@ def parse_text(text: str, *, report_id: str, path: str = "", sha256: str = "", m
     cleaned = clean(text)
     blocks = cleaned.blocks
     title, title_block = metadata.title_of(blocks, cleaned.markdown)
+    if meta.get("title") and (printed := metadata.printed_title(blocks, meta["title"])) is not None:
+        title, title_block = metadata.title_text(blocks[printed].text), printed  # the sidecar's, as printed
     sections = build_sections(blocks, cleaned.markdown, title, title_block)
     named = metadata.from_filename(report_id)
     body = "\n".join(b.text for b in blocks)
