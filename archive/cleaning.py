@@ -66,6 +66,7 @@ class Block:
     list_item: bool = False
     blank_before: int = 0
     blank_after: int = 0
+    after_invisible: bool = False  # the lines between it and the block before held only zero-width characters
 
 
 @dataclass(frozen=True)
@@ -131,10 +132,11 @@ def printed_blocks(text: str) -> tuple[bool, list[Block]]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     markdown = any(_MD_HEADING.match(ln) for ln in lines)
     raw: list[dict] = []
-    blanks = 0
+    blanks = invisible = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip() or not _INVISIBLE.sub("", line).strip():
             blanks += 1
+            invisible += bool(line.strip())
             continue
         md = _MD_HEADING.match(line) if markdown else None
         item = False
@@ -150,8 +152,9 @@ def printed_blocks(text: str) -> tuple[bool, list[Block]]:
         if raw:
             raw[-1]["blank_after"] = blanks
         raw.append(dict(text=body, line=number, md_level=md_level, list_item=item,
-                        blank_before=blanks if raw else max(blanks, 1), blank_after=1))
-        blanks = 0
+                        blank_before=blanks if raw else max(blanks, 1), blank_after=1,
+                        after_invisible=bool(blanks) and invisible == blanks))
+        blanks = invisible = 0
     blocks = [_block(r) for r in raw]
     return markdown, _mark_caption_groups(blocks)
 
@@ -179,7 +182,7 @@ def _block(r: dict) -> Block:
     numbering = numbering_of(text) if kind == "body" else 0
     return Block(text=text, line=r["line"], kind=kind, md_level=r["md_level"], numbering=numbering,
                  title_like=title_like, list_item=r["list_item"],
-                 blank_before=r["blank_before"], blank_after=r["blank_after"])
+                 blank_before=r["blank_before"], blank_after=r["blank_after"], after_invisible=r["after_invisible"])
 
 
 def _joinable(prev: Block, nxt: Block) -> bool:
@@ -188,6 +191,8 @@ def _joinable(prev: Block, nxt: Block) -> bool:
         return False
     if nxt.text[0] in _NEVER_STARTS or prev.text[-1] in _NEVER_ENDS:
         return True
+    if nxt.after_invisible and prev.text[-1] not in CLOSING and not prev.numbering:
+        return True  # cut by a line of zero-width spaces (a transcription's stray mark), never a blank line
     if prev.title_like or nxt.text.startswith("—"):
         return False
     if prev.list_item or nxt.list_item or prev.numbering and len(prev.text) <= 40:

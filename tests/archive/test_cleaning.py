@@ -49,3 +49,11 @@ def test_wikisource_2006_keeps_the_plan_named_twice():
     text = "".join(p.text for s in r.sections for p in s.paragraphs)
     assert "国务院制定了《国民经济和社会发展第十一个五年规划纲要（草案）》" in text
     assert "国务院制定了《》" not in text
+
+
+def test_a_line_of_zero_width_spaces_breaks_nothing():
+    """A transcription's stray U+200B on a line of its own (国务院政府工作报告_2021: 今年预期目标设定 / ​ /
+    为6%以上): the sentence is one paragraph, however short its first part; a real blank line still
+    ends a paragraph that ends a sentence."""
+    text = "某年政府工作报告\n\n经济增速是综合性指标，今年预期目标设定\n\u200b\n为6%以上，考虑了经济运行恢复情况。\n\n另起一段。\n"
+    assert texts(text)[1:] == ["经济增速是综合性指标，今年预期目标设定为6%以上，考虑了经济运行恢复情况。", "另起一段。"]
