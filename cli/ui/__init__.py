@@ -25,7 +25,7 @@ from .base import HISTORY_FILE, TEXT, History, Reads
 from .reading import DiffScreen, ReaderScreen
 from .research import CompareScreen, KwicScreen, NewScreen, TargetsScreen, ToolScreen
 from .searching import SearchScreen
-from .timeline import TrendScreen
+from .timeline import TrendScreen, typed_terms
 
 __all__ = ["BaogaoApp", "run", "HELP", "TEXT", "HISTORY_FILE", "hit_prompt", "SearchScreen", "ReaderScreen",
            "DiffScreen", "ToolScreen", "KwicScreen", "NewScreen", "TargetsScreen", "CompareScreen", "TrendScreen"]
@@ -154,7 +154,7 @@ class BaogaoApp(App):
         if kind == "kwic":  # one exact string: the first term (the box shows it, to edit)
             self.push_screen(KwicScreen(terms[0] if terms else "", chosen))
         elif kind == "trend":
-            self.push_screen(TrendScreen(" ".join(terms), {k: v for k, v in chosen.items() if k != "year"}))
+            self.push_screen(TrendScreen(typed_terms(terms), {k: v for k, v in chosen.items() if k != "year"}))
         elif kind == "targets" and isinstance(self.screen, SearchScreen) and any(filters.values()):
             what = " ".join(f"{k}:{v}" for k, v in filters.items() if v)
             self.push_screen(TargetsScreen({k: v for k, v in filters.items() if v}, what))

@@ -3,6 +3,8 @@ beside it the exact counts a year a line — Enter on a year lists that year's h
 
 from __future__ import annotations
 
+import re
+
 from textual import work
 from textual.containers import Horizontal
 from textual.widgets import OptionList, Static
@@ -14,6 +16,20 @@ from ..render.timeline import COLOURS, timeline_chart, year_counts
 from ..shown import Shown
 from .base import TEXT, error_line, exact_query
 from .research import LineList, View
+
+
+def timeline_terms(asked: str) -> list[str]:
+    """The terms typed in the timeline's box: split at spaces, a "quoted phrase" one term whatever
+    its spaces (as the shell hands `trend` its quoted arguments); other quotes are printed marks."""
+    return [quoted or bare for quoted, bare in _TERM.findall(asked)]
+
+
+def typed_terms(terms: list[str]) -> str:
+    """The search's terms as the box shows them: a term with a space in quotes."""
+    return " ".join(f'"{t}"' if " " in t and '"' not in t else t for t in terms)
+
+
+_TERM = re.compile(r'"([^"]+)"|(\S+)')
 
 
 class TrendScreen(View):
@@ -42,7 +58,7 @@ class TrendScreen(View):
 
         self.show(Shown(TEXT["working"], style="dim"))
         try:
-            t = await self.app.reads("trend", asked.split(), stream=False, **self.filters)
+            t = await self.app.reads("trend", timeline_terms(asked), stream=False, **self.filters)
         except SearchError as e:
             self.show(error_line(e))
             return
@@ -93,5 +109,5 @@ class TrendScreen(View):
             note.append(TEXT["year_unknown"], style="yellow")
             self.show(note)
             return
-        query = " OR ".join(exact_query(term) for term in self.asked.split())
+        query = " OR ".join(exact_query(term) for term in timeline_terms(self.asked))
         self.app.to_search().search_for(query, year=str(year), **self.filters)

@@ -443,3 +443,28 @@ def test_a_terms_variants_are_named_where_its_counts_stand(seeded_home, tmp_path
             await pilot.press("ctrl+q")
 
     asyncio.run(scenario())
+
+
+def test_a_quoted_phrase_with_a_space_is_one_timeline_term(seeded_home):
+    """`"强信心 稳经济"` searched, then t: one term, counted as `trend "强信心 稳经济"` counts it (the
+    timeline split it at the space into two terms, each with a stray quote)."""
+    from cli.ui.timeline import timeline_terms, typed_terms
+
+    assert timeline_terms('"强信心 稳经济" 人参 “六保”') == ["强信心 稳经济", "人参", "“六保”"]
+    assert timeline_terms(typed_terms(["强信心 稳经济", "人参"])) == ["强信心 稳经济", "人参"]
+    doc = cli_json(seeded_home, "trend", "强信心 稳经济")
+    (term,) = doc["terms"]
+    assert term["total"] >= 1
+
+    async def scenario():
+        app = make_app(seeded_home, history=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ask(app, pilot, '"强信心 稳经济"')
+            await pilot.press("t")
+            await settle(app, pilot)
+            assert isinstance(app.screen, TrendScreen)
+            assert [x.term for x in app.screen.trend.terms] == ["强信心 稳经济"]
+            assert f"强信心 稳经济 — {term['total']} occurrence" in " ".join(screen_text(app).split())
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
