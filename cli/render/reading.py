@@ -141,7 +141,10 @@ def section_lines(view, section_id: int, marks: dict) -> list[tuple[int, str, st
     sec = next((s for s in view.sections if s.id == section_id), None)
     if sec is None:
         return []
-    lines = [(-1, view.title, "title")] if section_id == 1 and view.title else []
+    from index.sectiontext import head_lines
+
+    # the title only where it is a line of the section's text: not when it is the heading (normalized)
+    lines = [(-1, view.title, "title")] if len(head_lines(view.title, section_id, sec.heading)) > 1 else []
     lines.append((0, sec.heading, "heading"))
     lines.extend((p.n, p.text, p.kind) for p in sec.paragraphs)
     return [(n, text, kind, marks.get((section_id, n), [])) for n, text, kind in lines]
