@@ -185,12 +185,26 @@ def _block(r: dict) -> Block:
                  blank_before=r["blank_before"], blank_after=r["blank_after"], after_invisible=r["after_invisible"])
 
 
+def _cut_at_a_bracket(prev: Block, nxt: Block) -> bool:
+    """A line broken inside a bracket or a quotation (Wikisource's links): the next line closes what
+    this one opened — a closing bracket always; a closing quote only when this line left a quote open
+    (a wrongly turned ”九五” starts a paragraph of its own) — or this line ends with an opening mark,
+    and the next is no numbered heading (a stray （ before （二）)."""
+    if prev.kind not in ("body", "caption") or nxt.kind not in ("body", "caption") or prev.md_level or nxt.md_level:
+        return False
+    if prev.text[-1] in _NEVER_ENDS:
+        return not nxt.numbering
+    if nxt.text[0] in "”’":
+        return prev.text.count("“") + prev.text.count("‘") > prev.text.count("”") + prev.text.count("’")
+    return nxt.text[0] in _NEVER_STARTS
+
+
 def _joinable(prev: Block, nxt: Block) -> bool:
     """A body paragraph cut mid-sentence continues in the next one, unless that one is a heading."""
+    if _cut_at_a_bracket(prev, nxt):
+        return True
     if prev.kind != "body" or nxt.kind != "body" or prev.md_level or nxt.md_level:
         return False
-    if nxt.text[0] in _NEVER_STARTS or prev.text[-1] in _NEVER_ENDS:
-        return True
     if nxt.after_invisible and prev.text[-1] not in CLOSING and not prev.numbering:
         return True  # cut by a line of zero-width spaces (a transcription's stray mark), never a blank line
     if prev.title_like or nxt.text.startswith("—"):
@@ -217,7 +231,11 @@ def _join_broken(blocks: list[Block]) -> list[Block]:
         if out and not _heads_the_file(out) and _joinable(out[-1], b):
             prev = out[-1]
             sep = " " if prev.text[-1].isascii() and prev.text[-1].isalnum() and b.text[0].isascii() and b.text[0].isalnum() else ""
-            out[-1] = replace(prev, text=prev.text + sep + b.text, blank_after=b.blank_after, title_like=False)
+            text = prev.text + sep + b.text
+            # a lone （ joined to 三）改革开放… is the numbered heading （三）… (and body text, not a caption)
+            numbering = numbering_of(text) if len(prev.text) == 1 else prev.numbering
+            out[-1] = replace(prev, text=text, blank_after=b.blank_after, title_like=False, kind="body",
+                              numbering=numbering)
         else:
             out.append(b)
     return out

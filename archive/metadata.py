@@ -411,6 +411,9 @@ def _not_title(text: str) -> bool:
     return _markup(text) or is_dateline(text) or is_delivery_line(text) or bool(speaker(text))
 
 
+_NOTE_MARK = re.compile(r"\[\d{1,2}\]$")
+
+
 def head_of(blocks: tuple[Block, ...], title: str) -> dict:
     """What a report's head prints beside its title: {'subtitle', 'speaker', 'date', 'occasion',
     'session'} (each None where the head does not say)."""
@@ -419,6 +422,8 @@ def head_of(blocks: tuple[Block, ...], title: str) -> dict:
     if at is not None and at + 1 < len(blocks):
         b = blocks[at + 1]
         text = title_text(b.text)
+        if _NOTE_MARK.sub("", text) == title or "来源" in text:
+            text = ""  # the title again with a note mark ([1]), or a source line (2016-03-17 20:13 来源：新华社)
         if (b.kind in ("body", "caption") and not b.numbering and not b.md_level and 2 <= len(text) <= 40
                 and text[-1] not in "。，,；;：:！!" and not text.startswith("各位代表") and not title.endswith(text)
                 and not KNOWN_HEADING.match(text) and not _not_title(b.text)):  # 写在前面 heads a section

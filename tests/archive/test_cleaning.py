@@ -1,5 +1,7 @@
 """Cleaning drops only true repeats: a line printed again next to itself or within a repeated block."""
 
+import pytest
+
 from archive import parse_file
 from archive.cleaning import clean
 from tests.conftest import CORPUS, needs_corpus
@@ -57,3 +59,22 @@ def test_a_line_of_zero_width_spaces_breaks_nothing():
     ends a paragraph that ends a sentence."""
     text = "某年政府工作报告\n\n经济增速是综合性指标，今年预期目标设定\n\u200b\n为6%以上，考虑了经济运行恢复情况。\n\n另起一段。\n"
     assert texts(text)[1:] == ["经济增速是综合性指标，今年预期目标设定为6%以上，考虑了经济运行恢复情况。", "另起一段。"]
+
+
+@pytest.mark.parametrize("text,blocks", [
+    # a wrongly turned quote after a heading or a finished sentence starts a paragraph (九五计划纲要)
+    ("十一、促进祖国和平统一大业\n\n”九五”期间，我国将对香港恢复行使主权。",
+     ["十一、促进祖国和平统一大业", "”九五”期间，我国将对香港恢复行使主权。"]),
+    ("对国民经济发展起了重要作用。\n\n”八五”国民经济和社会发展中存在的主要问题是很多的。",
+     ["对国民经济发展起了重要作用。", "”八五”国民经济和社会发展中存在的主要问题是很多的。"]),
+    # a stray opening bracket never swallows the numbered heading under it (合肥 2007)
+    ("全年完成投资13亿元。（\n\n（二）加快发展县域经济，扎实推进社会主义新农村建设。紧紧围绕目标。",
+     ["全年完成投资13亿元。（", "（二）加快发展县域经济，扎实推进社会主义新农村建设。紧紧围绕目标。"]),
+    # a quotation cut at its link closes where it was opened; a lone （ joins its numbered heading
+    ("还改名“\n\n城市老爷卫生部\n\n”，以示批评。", ["还改名“城市老爷卫生部”，以示批评。"]),
+    ("（\n\n三）改革开放持续深化、互促共进。", ["（三）改革开放持续深化、互促共进。"]),
+    # lines with no blank between (read as captions) are joined at a bracket too (国务院政府工作报告_2004)
+    ("》和配套措施。《\n法律援助条例\n》的实施，为困难群众提供了帮助。", ["》和配套措施。《法律援助条例》的实施，为困难群众提供了帮助。"]),
+])
+def test_brackets_and_quotes_cut_by_a_line_break(text, blocks):
+    assert texts("某年政府工作报告\n\n" + text)[1:] == blocks
