@@ -443,7 +443,20 @@ def _kind(q: str, s: str) -> str:
         return "punctuation"
     if any(c.isdigit() for c in qc + sc) and all(c.isdigit() or c in ".%/" for c in qc + sc):
         return "figure"
+    if _a_number(qc) and _a_number(sc) and (_digits(qc) or _digits(sc)):
+        return "figure"  # 三 against 2: a figure the one side writes in words (组建职教集团三个 / 2个)
     return "wording"
+
+
+def _digits(text: str) -> bool:
+    return bool(text) and all(c.isdigit() or c in ".%" for c in text)
+
+
+def _a_number(text: str) -> bool:
+    """Digits, or a number written in Chinese numerals (三, 十二, 三点五, 百分之五)."""
+    from archive.numerals import parse_int
+
+    return _digits(text) or bool(text) and (parse_int(text) is not None or _digits(as_digits(text)[0]))
 
 
 def _differences(quote: str, norm: str, ns: int, ne: int, shift: int):
