@@ -181,3 +181,13 @@ def test_the_passage_mask_in_numpy_equals_the_per_character_mask(shared_home):
         core, idx = _core(text)
         fast, fast_idx = _core_of_passage(text)
         assert (fast, fast_idx.tolist()) == (core, idx), text
+
+
+@pytest.mark.parametrize("quote,source,kind", [("三", "2", "figure"), ("2", "三", "figure"), ("十二", "13", "figure"),
+                                               ("百分之五", "6%", "figure"), ("三", "两", "wording"),
+                                               ("代表", "2", "wording")])
+def test_a_number_in_words_against_digits_is_a_figure(quote, source, kind):
+    """组建职教集团三个 against 组建职教集团2个 is 数字 三 → 2, not 文字: 3 → 2 matters to a journalist."""
+    from index.engine.verification import _kind
+
+    assert _kind(quote, source) == kind
