@@ -9,6 +9,7 @@ a heading into the text under it). Line k is paragraph k - heads + 1; the head l
 from __future__ import annotations
 
 from array import array
+from functools import lru_cache
 
 from archive import normalize
 
@@ -23,6 +24,7 @@ def head_lines(title: str, n: int, heading: str) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=8192)  # asked for every first-section hit, kwic line and quote: normalize each pair once
 def _same_text(a: str, b: str | None) -> bool:
     return bool(b) and normalize(a)[0] == normalize(b)[0]
 
